@@ -1,0 +1,129 @@
+"""The `kouryu` command: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kouryu_cli import __version__
+from kouryu_cli.cli.common import Settings
+from kouryu_cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
+
+SHORT_HELP = """\
+kouryu — 山陽小野田市 スマイルエイジング チャレンジプログラム「交流」分野を調べる
+
+  kouryu measures --age 65+        65歳以上を対象にする事務事業
+  kouryu dept 高齢福祉課           所管課の事業（名前の一部でも可）
+  kouryu search ボランティア       全文検索
+  kouryu show 2-1-07               1件の詳細
+  kouryu outline                   分野全体の構成
+  kouryu matrix                    所管課 × 対象年代
+  kouryu indicators                指標の評価
+  kouryu validate [FILE]           計画ファイルの検査
+
+すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
+"""
+
+app = typer.Typer(
+    name="kouryu",
+    help="Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.",
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"kouryu {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    data: Annotated[Path | None, typer.Option(
+        "--data", envvar="KOURYU_DATA", metavar="PATH", dir_okay=True,
+        help="Plan file to read instead of the shipped one (also KOURYU_DATA).",
+        show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Do not read or write the cache of parsed plans.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No messages on stderr (conditions, counts).")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.
+
+    Exit status: 0 ok, 1 nothing found (or editions differ), 2 usage error,
+    3 plan file error, 130 interrupted.
+    """
+    ctx.obj = Settings(data=data, use_cache=not no_cache, quiet=quiet)
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(SHORT_HELP)
+        raise typer.Exit(EXIT_OK)
+
+
+# Commands register themselves on `app` when their module is imported.
+from kouryu_cli.cli import measures, validate  # noqa: E402, F401
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C, raised past Click so that it does not turn it into 'Aborted!' and status 1."""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def main() -> None:
+    """Entry point: run the app, turning expected failures into messages and exit statuses."""
+    signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        app(prog_name="kouryu")
+    except _Interrupted:
+        _quiet_exit(EXIT_INTERRUPTED, "kouryu: interrupted")
+    except KouryuError as error:
+        _quiet_exit(error.exit_code, _message(error))
+    except BrokenPipeError:
+        _quiet_exit(EXIT_OK, "")
+    except UnicodeEncodeError as error:
+        encoding = getattr(sys.stdout, "encoding", "?")
+        _quiet_exit(EXIT_USAGE,
+                    f"kouryu: the terminal's encoding {encoding} cannot show "
+                    f"'{error.object[error.start]}'; set PYTHONIOENCODING=utf-8 or use "
+                    "-o FILE")
+    except Exception:
+        if os.environ.get("KOURYU_DEBUG") == "1":
+            raise
+        _quiet_exit(70, "kouryu: internal error; please report it with the command you ran "
+                        "(KOURYU_DEBUG=1 shows the details)")
+
+
+def _message(error: KouryuError) -> str:
+    text = str(error)
+    return "\n".join(f"kouryu: {line}" if i == 0 else line
+                     for i, line in enumerate(text.splitlines() or [""]))
+
+
+def _quiet_exit(code: int, message: str) -> None:
+    """Exit with code; stdout may be a closed pipe, so it is pointed at /dev/null first."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    if message:
+        try:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+        except (BrokenPipeError, OSError, UnicodeEncodeError):
+            pass
+    sys.exit(code)

@@ -1,0 +1,39 @@
+"""`kouryu validate`: check a plan file and summarise it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kouryu_cli import planfile
+from kouryu_cli.cli import app
+from kouryu_cli.cli.common import settings
+from kouryu_cli.loader import load_plan
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(
+        metavar="[PATH]", help="Plan file to check (default: --data, or the shipped plan).",
+        show_default=False)] = None,
+) -> None:
+    """Check a plan file; list every problem (exit 3) or print a one-line summary.
+
+    Example:
+        kouryu validate
+        kouryu validate my-plan.yaml
+    """
+    target = path or settings(ctx).data or planfile.default_path()
+    plan = load_plan(target)
+    ages = sum(len(m.ages) for m in plan.measures)
+    series = sum(len(i.series) for i in plan.indicators)
+    sys.stdout.write(
+        f"{target}: ok: {len(plan.policies)} policies, "
+        f"{sum(len(p.sections) for p in plan.policies)} sections, {len(plan.measures)} measures, "
+        f"{len(plan.departments)} departments, {len(plan.indicators)} indicators "
+        f"({series} series), {ages} age marks\n"
+    )

@@ -1,0 +1,56 @@
+"""The one exception family of the library, and the exit statuses the CLI maps it to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_NOTHING_FOUND = 1  # also: two editions differ
+EXIT_USAGE = 2
+EXIT_PLAN_FILE = 3
+EXIT_INTERRUPTED = 130
+
+
+class KouryuError(Exception):
+    """An expected failure, with the exit status the CLI gives it."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageProblem(KouryuError):
+    """The user asked for something that does not exist (an unknown department, a bad value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a data file, where it is, and what is expected."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
+
+
+class PlanError(KouryuError):
+    """A plan or actuals file that cannot be used, with every problem found in it."""
+
+    exit_code = EXIT_PLAN_FILE
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str, message: str, line: int | None = None,
+               column: int | None = None) -> PlanError:
+        """A file-level problem (missing, unreadable, not UTF-8 …)."""
+        return cls([Problem(file, line, column, "", message)])

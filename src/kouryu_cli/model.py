@@ -1,0 +1,234 @@
+"""The plan as frozen dataclasses: the chapter, its 施策, sections, measures and indicators."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+class AgeGroup(enum.Enum):
+    """対象年代: one of the three age columns of the 施策事業一覧 table."""
+
+    UNDER_18 = "0-17"
+    WORKING_AGE = "18-64"
+    SENIOR = "65+"
+
+    @property
+    def label(self) -> str:
+        """The column heading as the plan prints it."""
+        return _AGE_LABELS[self]
+
+
+_AGE_LABELS = {
+    AgeGroup.UNDER_18: "18歳未満",
+    AgeGroup.WORKING_AGE: "18～64歳",
+    AgeGroup.SENIOR: "65歳以上",
+}
+
+AGE_ORDER: tuple[AgeGroup, ...] = tuple(AgeGroup)
+
+
+class Icon(enum.Enum):
+    """The icons printed after a measure's name, pointing to the program's other fields."""
+
+    KNOW_PROTECT = "知守"
+    DIET = "食事"
+    EXERCISE = "運動"
+
+    @property
+    def meaning(self) -> str:
+        """What the icon stands for."""
+        return _ICON_MEANINGS[self]
+
+
+_ICON_MEANINGS = {
+    Icon.KNOW_PROTECT: "知る・守る",
+    Icon.DIET: "食事",
+    Icon.EXERCISE: "運動",
+}
+
+
+class TargetKind(enum.Enum):
+    """How a target is phrased: 以上, 以下, 増加, 減少, or a bare number."""
+
+    AT_LEAST = "at-least"
+    AT_MOST = "at-most"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    REACH = "reach"
+
+    @property
+    def label(self) -> str:
+        """The Japanese word the plan uses ('' for a bare number)."""
+        return _KIND_LABELS[self]
+
+    @property
+    def has_value(self) -> bool:
+        """Whether the target names a number (増加/減少 do not)."""
+        return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
+
+
+_KIND_LABELS = {
+    TargetKind.AT_LEAST: "以上",
+    TargetKind.AT_MOST: "以下",
+    TargetKind.INCREASE: "増加",
+    TargetKind.DECREASE: "減少",
+    TargetKind.REACH: "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EraYear:
+    """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
+
+    label: str
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """所管課: a department responsible for measures."""
+
+    name: str
+    reading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """事務事業: one measure of the plan."""
+
+    id: str
+    name: str
+    description: str
+    policy: int
+    section: int
+    order: int
+    departments: tuple[str, ...]
+    ages: tuple[AgeGroup, ...]
+    icons: tuple[Icon, ...] = ()
+    reading: str = ""
+    aliases: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
+
+    policy: int
+    number: int
+    title: str
+    lead: str
+    measures: tuple[Measure, ...]
+
+    @property
+    def label(self) -> str:
+        """The section as the plan numbers it: （１）講座開催の充実."""
+        return f"（{_fullwidth(self.number)}）{self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """施策: one of the chapter's policies (項目 and 内容)."""
+
+    number: int
+    title: str
+    text: str
+    sections: tuple[Section, ...]
+
+    @property
+    def label(self) -> str:
+        """The policy as the plan numbers it: 1.生きがいづくりの推進."""
+        return f"{self.number}.{self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """市民のチャレンジ目標: a goal for citizens, with its sentence."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """実績値: one actual value of a series in one year."""
+
+    year: EraYear
+    value: float
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One number an indicator tracks; a compound indicator has several."""
+
+    key: str
+    label: str
+    unit: str
+    baseline: float
+    target: float | None
+    actuals: tuple[Observation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """関連計画における参考となる指標: an indicator with baseline and target."""
+
+    id: str
+    name: str
+    plan: str
+    baseline_year: EraYear
+    baseline_written: str
+    target_year: EraYear
+    target_kind: TargetKind
+    target_written: str
+    series: tuple[Series, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """The field (分野) this plan file encodes."""
+
+    number: int
+    title: str
+    intro: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole plan file: the chapter, its vision, policies, measures and indicators."""
+
+    city: str
+    program: str
+    chapter: Chapter
+    vision_slogan: str
+    vision_text: str
+    challenges_lead: str
+    challenges: tuple[Challenge, ...]
+    departments: tuple[Department, ...]
+    policies: tuple[Policy, ...]
+    indicators: tuple[Indicator, ...] = field(default=())
+
+    @cached_property
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure in plan order."""
+        return tuple(m for p in self.policies for s in p.sections for m in s.measures)
+
+    @cached_property
+    def sections(self) -> dict[tuple[int, int], Section]:
+        """Sections by (policy number, section number)."""
+        return {(s.policy, s.number): s for p in self.policies for s in p.sections}
+
+    def policy(self, number: int) -> Policy:
+        """The 施策 with this number."""
+        return next(p for p in self.policies if p.number == number)
+
+    def section_of(self, measure: Measure) -> Section:
+        """The section a measure stands in."""
+        return self.sections[(measure.policy, measure.section)]
+
+
+def _fullwidth(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "０１２３４５６７８９"))

@@ -1,0 +1,319 @@
+"""Questions people ask of the plan, as pure functions: filter, search, departments, matrix."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kouryu_cli.errors import UsageProblem
+from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
+from kouryu_cli.textnorm import find_spans, fold
+
+# What people type for each age group, after folding (width, tildes and dashes → "-").
+_AGE_WORDS: dict[AgeGroup, tuple[str, ...]] = {
+    AgeGroup.UNDER_18: ("0-17", "<18", "u18", "under18", "18歳未満", "18未満", "child",
+                        "children", "kids", "子ども", "子供", "こども", "0-17歳"),
+    AgeGroup.WORKING_AGE: ("18-64", "18-64歳", "adult", "adults", "成人", "18歳-64歳"),
+    AgeGroup.SENIOR: ("65+", "65歳以上", "65以上", "65-", "senior", "seniors", "elderly",
+                      "高齢者", "65歳-", ">=65", "65over"),
+}
+_AGE_LOOKUP = {fold(word): group for group, words in _AGE_WORDS.items() for word in words}
+AGE_HELP = "0-17 (18歳未満, child), 18-64 (18～64歳, adult), 65+ (65歳以上, senior)"
+_ICON_LOOKUP = {
+    **{fold(i.value): i for i in Icon},
+    "知る・守る": Icon.KNOW_PROTECT, "know": Icon.KNOW_PROTECT, "chimori": Icon.KNOW_PROTECT,
+    "diet": Icon.DIET, "food": Icon.DIET, "shokuji": Icon.DIET,
+    "exercise": Icon.EXERCISE, "undo": Icon.EXERCISE, "undou": Icon.EXERCISE,
+}
+ICON_HELP = "知守, 食事, 運動"
+
+
+def parse_age(text: str) -> AgeGroup:
+    """An age group from what people type: 65+, 65歳以上, 18～64, 18〜64, u18, senior …"""
+    group = _AGE_LOOKUP.get(fold(text))
+    if group is None:
+        raise ValueError(f"unknown age group '{text}' (expected {AGE_HELP})")
+    return group
+
+
+def parse_icon(text: str) -> Icon:
+    """An icon (知守 / 食事 / 運動) from its name or an English word."""
+    icon = _ICON_LOOKUP.get(fold(text))
+    if icon is None:
+        raise ValueError(f"unknown icon '{text}' (expected {ICON_HELP})")
+    return icon
+
+
+def split_terms(text: str) -> tuple[str, ...]:
+    """Folded search terms; spaces (half or full width) separate terms."""
+    return tuple(t for t in (fold(part) for part in re.split(r"[\s\u3000]+", text)) if t)
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    """Filters for measures: AND across kinds, OR within one kind."""
+
+    ages: tuple[AgeGroup, ...] = ()
+    only_ages: bool = False
+    departments: tuple[str, ...] = ()
+    policies: tuple[int, ...] = ()
+    icons: tuple[Icon, ...] = ()
+    terms: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        """The conditions in words, for the 「条件: …」 line."""
+        parts = []
+        if self.ages:
+            ages = "・".join(a.label for a in AGE_ORDER if a in self.ages)
+            parts.append(f"{ages}{'のみ' if self.only_ages else ''}")
+        if self.departments:
+            parts.append("所管課「" + "・".join(self.departments) + "」")
+        if self.policies:
+            parts.append("施策" + "・".join(str(p) for p in self.policies))
+        if self.icons:
+            parts.append("アイコン " + "・".join(i.value for i in self.icons))
+        if self.terms:
+            parts.append("語「" + " ".join(self.terms) + "」")
+        return parts
+
+
+class MeasureIndex:
+    """Folded search keys of a plan's measures, computed once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        readings = {d.name: d.reading for d in plan.departments}
+        self.keys = {
+            m.id: fold("\n".join((m.id, m.name, m.description, m.reading, *m.aliases,
+                                  *m.departments, *(readings.get(d, "") for d in m.departments))))
+            for m in plan.measures
+        }
+        self.department_keys = {m.id: [fold(d) for d in m.departments] for m in plan.measures}
+
+    def matches(self, measure: Measure, wanted: MeasureFilter) -> bool:
+        """Whether a measure passes every filter."""
+        if wanted.ages:
+            if wanted.only_ages:
+                if set(measure.ages) != set(wanted.ages):
+                    return False
+            elif not any(a in measure.ages for a in wanted.ages):
+                return False
+        if wanted.policies and measure.policy not in wanted.policies:
+            return False
+        if wanted.icons and not any(i in measure.icons for i in wanted.icons):
+            return False
+        if wanted.departments:
+            folded = [fold(d) for d in wanted.departments]
+            keys = self.department_keys[measure.id]
+            if not any(w in k for w in folded for k in keys):
+                return False
+        key = self.keys[measure.id]
+        return all(term in key for term in wanted.terms)
+
+    def select(self, wanted: MeasureFilter) -> list[Measure]:
+        """The measures that pass, in plan order."""
+        return [m for m in self.plan.measures if self.matches(m, wanted)]
+
+
+def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
+    """Measures that pass every filter, in plan order."""
+    return MeasureIndex(plan).select(wanted)
+
+
+def resolve_department(plan: Plan, text: str) -> Department:
+    """One department from a full or partial, folded name or reading.
+
+    Raises UsageProblem naming the candidates when the name is ambiguous, or the
+    closest names when nothing matches.
+    """
+    wanted = fold(text)
+    if not wanted:
+        raise UsageProblem("empty department name")
+    exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
+    if exact:
+        return exact[0]
+    partial = [d for d in plan.departments
+               if wanted in fold(d.name) or (d.reading and wanted in fold(d.reading))]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = "、".join(d.name for d in partial)
+        raise UsageProblem(f"'{text}' matches {len(partial)} departments: {names}")
+    raise UsageProblem(f"no department '{text}'.{did_you_mean(text, [d.name for d in plan.departments])}")
+
+
+def check_department_filter(plan: Plan, text: str) -> None:
+    """Raise UsageProblem when a --dept filter can match no department at all."""
+    wanted = fold(text)
+    if not wanted:
+        raise UsageProblem("empty department name")
+    if not any(wanted in fold(d.name) for d in plan.departments):
+        names = [d.name for d in plan.departments]
+        raise UsageProblem(f"no department matches '{text}'.{did_you_mean(text, names)}")
+
+
+def did_you_mean(text: str, names: Iterable[str]) -> str:
+    """' Did you mean X?' for the closest names, or ''."""
+    names = list(names)
+    folded = {fold(n): n for n in names}
+    close = difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.4)
+    if not close:
+        return f" Known: {'、'.join(names)}" if len(names) <= 15 else ""
+    return " Did you mean " + " or ".join(folded[c] for c in close) + "?"
+
+
+def find_measure(plan: Plan, text: str) -> Measure:
+    """A measure by id (2-1-07), exact name or alias, or a unique partial name."""
+    wanted = fold(text)
+    for measure in plan.measures:
+        if fold(measure.id) == wanted:
+            return measure
+    for measure in plan.measures:
+        if wanted in (fold(measure.name), *(fold(a) for a in measure.aliases)):
+            return measure
+    partial = [m for m in plan.measures if wanted and wanted in fold(m.name)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        listed = "\n".join(f"  {m.id}  {m.name}" for m in partial)
+        raise UsageProblem(f"'{text}' matches {len(partial)} measures; give one id:\n{listed}")
+    names = [m.name for m in plan.measures]
+    raise UsageProblem(f"no measure '{text}'.{did_you_mean(text, names) if len(names) > 15 else ''}")
+
+
+def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
+    """Other measures of the same department(s), in plan order."""
+    return [m for m in plan.measures
+            if m.id != measure.id and set(m.departments) & set(measure.departments)]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One department's share of the plan: how many measures, and whom they reach."""
+
+    department: Department
+    measures: int
+    ages: dict[AgeGroup, int]
+    icons: dict[Icon, int]
+
+
+def department_facets(plan: Plan) -> list[Facet]:
+    """Every department with its number of measures per age group and icon."""
+    out = []
+    for department in plan.departments:
+        own = [m for m in plan.measures if department.name in m.departments]
+        out.append(Facet(
+            department,
+            len(own),
+            {a: sum(a in m.ages for m in own) for a in AGE_ORDER},
+            {i: sum(i in m.icons for m in own) for i in Icon},
+        ))
+    return out
+
+
+def department_measures(plan: Plan, department: Department) -> list[Measure]:
+    """A department's measures in plan order."""
+    return [m for m in plan.measures if department.name in m.departments]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what kind of record, which one, and where the terms matched."""
+
+    kind: str
+    id: str
+    title: str
+    field: str
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    measure: Measure | None = None
+
+
+KIND_LABELS = {
+    "chapter": "分野", "vision": "目指す市民の姿", "challenge": "チャレンジ目標",
+    "policy": "施策", "section": "取組", "measure": "事務事業", "department": "所管課",
+    "indicator": "指標",
+}
+
+
+def search(plan: Plan, terms: tuple[str, ...]) -> list[Hit]:
+    """Records where every folded term matches, each with the text to show and the spans."""
+    if not terms:
+        return []
+    readings = {d.name: d.reading for d in plan.departments}
+    records: list[tuple[str, str, str, list[tuple[str, str]], list[str], Measure | None]] = [
+        ("chapter", str(plan.chapter.number), plan.chapter.title,
+         [("intro", plan.chapter.intro)], [], None),
+        ("vision", "vision", plan.vision_slogan,
+         [("slogan", plan.vision_slogan), ("text", plan.vision_text)], [], None),
+    ]
+    records += [("challenge", f"C{n}", c.title, [("title", c.title), ("text", c.text)], [], None)
+                for n, c in enumerate(plan.challenges, 1)]
+    for policy in plan.policies:
+        records.append(("policy", str(policy.number), policy.title,
+                        [("title", policy.title), ("text", policy.text)], [], None))
+        records += [("section", f"{s.policy}-{s.number}", s.title,
+                     [("title", s.title), ("lead", s.lead)], [], None) for s in policy.sections]
+    records += [("measure", m.id, m.name,
+                 [("name", m.name), ("description", m.description),
+                  *(("alias", a) for a in m.aliases), ("departments", "・".join(m.departments))],
+                 [m.reading, *(readings.get(d, "") for d in m.departments)], m)
+                for m in plan.measures]
+    records += [("department", d.name, d.name, [("name", d.name)], [d.reading], None)
+                for d in plan.departments]
+    records += [("indicator", i.id, i.name, [("name", i.name), ("plan", i.plan)], [], None)
+                for i in plan.indicators]
+    hits = []
+    for kind, record_id, title, fields, hidden, measure in records:
+        folded = [fold(text) for _, text in fields] + [fold(h) for h in hidden if h]
+        if not all(any(term in f for f in folded) for term in terms):
+            continue
+        shown_field, shown_text, spans = fields[0][0], fields[0][1], []
+        for name, text in fields:
+            spans = find_spans(text, terms)
+            if spans:
+                shown_field, shown_text = name, text
+                break
+        if not spans:  # matched only through a reading: say so
+            shown_field = "reading"
+        hits.append(Hit(kind, record_id, title, shown_field, shown_text, spans, measure))
+    return hits
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 40) -> tuple[str, list[tuple[int, int]]]:
+    """A window of text around the first match, and the spans shifted into it."""
+    if not spans or len(text) <= width:
+        return text, spans
+    first = spans[0][0]
+    start = max(0, min(first - width // 3, len(text) - width))
+    end = start + width
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shifted = [(max(s, start) - start + len(prefix), min(e, end) - start + len(prefix))
+               for s, e in spans if e > start and s < end]
+    return prefix + text[start:end] + suffix, shifted
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One department's row of the 所管課 × 対象年代 matrix."""
+
+    department: str
+    total: int
+    ages: dict[AgeGroup, int]
+    icons: dict[Icon, int]
+
+
+def matrix(plan: Plan) -> list[MatrixRow]:
+    """所管課 × 対象年代 (and icons) counts, with a 合計 row last."""
+    rows = [MatrixRow(f.department.name, f.measures, f.ages, f.icons)
+            for f in department_facets(plan)]
+    measures = plan.measures
+    rows.append(MatrixRow(
+        "合計（事業数）", len(measures),
+        {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
+        {i: sum(i in m.icons for m in measures) for i in Icon},
+    ))
+    return rows

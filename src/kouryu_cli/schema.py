@@ -1,0 +1,113 @@
+"""A small validator for plain YAML values: every problem collected, each with its position."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.yamlfile import Document
+
+T = TypeVar("T")
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"(0|[1-9]\d*)")
+_NUMBER = re.compile(r"-?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
+
+
+class Checker:
+    """Walks a Document's plain data, converting values and collecting every Problem."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def fail(self, path: Path, message: str) -> None:
+        """Record a problem at path."""
+        self.problems.append(self.document.problem(path, message))
+
+    def raise_if_any(self) -> None:
+        """Raise one PlanError with every problem, in file order."""
+        if self.problems:
+            ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
+            raise PlanError(ordered)
+
+    def mapping(self, path: Path, value: Any, required: Iterable[str],
+                optional: Iterable[str] = ()) -> dict[str, Any] | None:
+        """A mapping with exactly these keys allowed; None (and problems) when it is not one."""
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping (key: value), got {_kind(value)}")
+            return None
+        required = tuple(required)
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                self.fail((*path, key),
+                          f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+        for key in required:
+            if key not in value:
+                self.fail(path, f"missing key '{key}'")
+        return value
+
+    def items(self, path: Path, value: Any, *, allow_empty: bool = True) -> list[Any]:
+        """A list (None counts as empty when allowed)."""
+        if value is None and allow_empty:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, got {_kind(value)}")
+            return []
+        if not value and not allow_empty:
+            self.fail(path, "must not be empty")
+        return value
+
+    def text(self, path: Path, value: Any, *, required: bool = True) -> str:
+        """A non-empty string ('' when optional and absent)."""
+        if value is None:
+            if required:
+                self.fail(path, "must not be empty")
+            return ""
+        if not isinstance(value, str):
+            self.fail(path, f"expected text, got {_kind(value)}")
+            return ""
+        if required and not value.strip():
+            self.fail(path, "must not be empty")
+        return value
+
+    def integer(self, path: Path, value: Any) -> int:
+        """A whole number written in decimal without leading zeros."""
+        if isinstance(value, str) and _INT.fullmatch(value):
+            return int(value)
+        self.fail(path, f"expected a whole number, got {_show(value)}")
+        return 0
+
+    def number(self, path: Path, value: Any) -> float:
+        """A decimal number (5480, 5,480 or 25.6)."""
+        if isinstance(value, str) and _NUMBER.fullmatch(value):
+            return float(value.replace(",", ""))
+        self.fail(path, f"expected a number, got {_show(value)}")
+        return 0.0
+
+    def choice(self, path: Path, value: Any, convert: Callable[[str], T], expected: str) -> T | None:
+        """A value from a fixed set, converted; None (and a problem listing the set) otherwise."""
+        if isinstance(value, str):
+            try:
+                return convert(value)
+            except ValueError:
+                pass
+        self.fail(path, f"unknown value {_show(value)} (expected {expected})")
+        return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def _show(value: Any) -> str:
+    return _kind(value) if not isinstance(value, str) else f"'{value}'"

@@ -1,0 +1,219 @@
+"""Read a YAML data file safely into plain values (dict, list, str, None), remembering positions.
+
+Every scalar is read as the string the author wrote: no YAML 1.1 booleans (``no``),
+octal (``010``) or base-60 (``1:30``) numbers. Types are decided by the schema, not by YAML.
+Duplicate keys, anchors and aliases are errors: a hand-edited file must not lose data
+silently, and aliases are how a small file expands into a huge one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kouryu_cli.errors import PlanError, Problem
+
+if TYPE_CHECKING:
+    import yaml
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Plain = dict[str, Any] | list[Any] | str | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its plain content, and the node tree to find positions in."""
+
+    file: str
+    data: Plain
+    root: Any  # yaml.Node; typed loosely so that yaml is imported only when parsing
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A Problem at the position of path (or of its nearest existing parent)."""
+        node = self.root
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        mark = node.start_mark if node is not None else None
+        return Problem(
+            self.file,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            format_path(path),
+            message,
+        )
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """measures[12].ages[0] style."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def max_bytes() -> int:
+    """The size limit for data files: KOURYU_MAX_BYTES, or 64 MiB."""
+    value = os.environ.get("KOURYU_MAX_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """The file's text, or a PlanError that says plainly why it cannot be read."""
+    name = label or str(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise PlanError.single(name, "is a folder, not a plan file")
+        limit = max_bytes()
+        if size > limit:
+            raise PlanError.single(
+                name,
+                f"file is {size:,} bytes, over the limit of {limit:,} bytes "
+                "(raise it with the environment variable KOURYU_MAX_BYTES)",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError.single(name, "no such file") from None
+    except PermissionError:
+        raise PlanError.single(name, "permission denied: the file cannot be read") from None
+    except OSError as error:
+        raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a BOM is accepted), or a message that tells how to convert the file."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        hint = ""
+        try:
+            raw.decode("cp932")
+            hint = (
+                " It looks like Shift_JIS (cp932); save it as UTF-8, or convert it with "
+                f"`iconv -f CP932 -t UTF-8 {name} > plan-utf8.yaml`."
+            )
+        except UnicodeDecodeError:
+            pass
+        raise PlanError.single(
+            name, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}).{hint}",
+            line, column,
+        ) from None
+
+
+def parse(text: str, name: str) -> Document:
+    """Parse YAML text into a Document; syntax errors become a PlanError with the position."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_class)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = _yaml_message(error, text, mark)
+        raise PlanError.single(
+            name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as error:
+        raise PlanError.single(name, f"YAML error: {error}") from None
+    except RecursionError:
+        raise PlanError.single(name, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    if root is None:
+        raise PlanError.single(name, "the file is empty (or holds only comments)")
+    problems: list[Problem] = []
+    data = _to_plain(root, name, problems)
+    if problems:
+        raise PlanError(problems)
+    return Document(name, data, root)
+
+
+def load(path: Path, label: str | None = None) -> Document:
+    """Read and parse a YAML file."""
+    name = label or str(path)
+    return parse(read_text(path, name), name)
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
+    problem = error.problem or "syntax error"
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: len(line) - len(line.lstrip())] or "'\\t'" in problem:
+            return f"YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)"
+    context = f" ({error.context})" if error.context else ""
+    return f"YAML syntax error: {problem}{context}"
+
+
+def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
+    import yaml
+
+    seen: set[int] = set()
+
+    def where(node: Any) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def convert(node: Any, path: tuple[str | int, ...]) -> Plain:
+        if len(path) > MAX_DEPTH:
+            problems.append(Problem(name, *where(node), format_path(path[:MAX_DEPTH]),
+                                    f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+            return None
+        if id(node) in seen:
+            problems.append(Problem(name, *where(node), format_path(path),
+                                    "YAML aliases (*name) are not allowed in plan files; "
+                                    "write the value out"))
+            return None
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            value: str = node.value
+            if node.style is None and value in _NULLS:
+                return None
+            return value
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        mapping: dict[str, Any] = {}
+        firsts: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(name, *where(key_node), format_path(path),
+                                        "a key must be plain text"))
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(name, *where(key_node), format_path(path),
+                                        "YAML merge keys (<<) are not allowed in plan files"))
+                continue
+            if key in mapping:
+                first = firsts[key]
+                problems.append(Problem(name, *where(key_node), format_path((*path, key)),
+                                        f"duplicate key '{key}' (first given on line {first})"))
+                continue
+            firsts[key] = key_node.start_mark.line + 1
+            mapping[key] = convert(value_node, (*path, key))
+        return mapping
+
+    return convert(root, ())
+
+
+def _child(node: Any, step: str | int) -> Any:
+    value = getattr(node, "value", None)
+    if isinstance(step, int):
+        if isinstance(value, list) and 0 <= step < len(value) and not isinstance(value[0], tuple):
+            return value[step]
+        return None
+    if isinstance(value, list):
+        for key_node, value_node in value:
+            if isinstance(key_node.value, str) and key_node.value == step:
+                return value_node
+    return None
