@@ -17,7 +17,7 @@ class KouryuError(Exception):
     exit_code = EXIT_USAGE
 
 
-class UsageProblem(KouryuError):
+class UsageError(KouryuError):
     """The user asked for something that does not exist (an unknown department, a bad value)."""
 
 
@@ -50,7 +50,8 @@ class PlanError(KouryuError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, file: str, message: str, line: int | None = None,
-               column: int | None = None) -> PlanError:
+    def single(
+        cls, file: str, message: str, line: int | None = None, column: int | None = None
+    ) -> PlanError:
         """A file-level problem (missing, unreadable, not UTF-8 …)."""
         return cls([Problem(file, line, column, "", message)])

@@ -56,8 +56,12 @@ class _PlanReader:
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
-        top = c.mapping((), data, ("schema", "program", "chapter", "vision", "challenges",
-                                   "departments", "policies"), ("indicators",))
+        top = c.mapping(
+            (),
+            data,
+            ("schema", "program", "chapter", "vision", "challenges", "departments", "policies"),
+            ("indicators",),
+        )
         if top is None:
             return None
         if "schema" in top and c.integer(("schema",), top["schema"]) != SCHEMA_VERSION:
@@ -98,8 +102,12 @@ class _PlanReader:
             path: NodePath = ("challenges", "items", index)
             data = c.mapping(path, item, ("title", "text"))
             if data is not None:
-                out.append(Challenge(c.text((*path, "title"), data.get("title")),
-                                     c.text((*path, "text"), data.get("text"))))
+                out.append(
+                    Challenge(
+                        c.text((*path, "title"), data.get("title")),
+                        c.text((*path, "text"), data.get("text")),
+                    )
+                )
         return tuple(out)
 
     def departments(self, value: Any) -> tuple[Department, ...]:
@@ -114,8 +122,9 @@ class _PlanReader:
             if name in self.department_names:
                 c.fail((*path, "name"), f"department '{name}' is listed twice")
             self.department_names.add(name)
-            out.append(Department(name, c.text((*path, "reading"), data.get("reading"),
-                                               required=False)))
+            out.append(
+                Department(name, c.text((*path, "reading"), data.get("reading"), required=False))
+            )
         return tuple(out)
 
     def policies(self, value: Any) -> tuple[Policy, ...]:
@@ -132,8 +141,14 @@ class _PlanReader:
                 c.fail((*path, "number"), f"policy number {number} is used twice")
             numbers.add(number)
             sections = self.sections(path, number, data.get("sections"))
-            out.append(Policy(number, c.text((*path, "title"), data.get("title")),
-                              c.text((*path, "text"), data.get("text"), required=False), sections))
+            out.append(
+                Policy(
+                    number,
+                    c.text((*path, "title"), data.get("title")),
+                    c.text((*path, "text"), data.get("text"), required=False),
+                    sections,
+                )
+            )
         return tuple(out)
 
     def sections(self, parent: NodePath, policy: int, value: Any) -> tuple[Section, ...]:
@@ -150,18 +165,31 @@ class _PlanReader:
                 c.fail((*path, "number"), f"section number {number} is used twice in this policy")
             numbers.add(number)
             measures = tuple(
-                m for order, raw in enumerate(c.items((*path, "measures"), data.get("measures")), 1)
+                m
+                for order, raw in enumerate(c.items((*path, "measures"), data.get("measures")), 1)
                 if (m := self.measure((*path, "measures", order - 1), raw, policy, number, order))
             )
-            out.append(Section(policy, number, c.text((*path, "title"), data.get("title")),
-                               c.text((*path, "lead"), data.get("lead"), required=False), measures))
+            out.append(
+                Section(
+                    policy,
+                    number,
+                    c.text((*path, "title"), data.get("title")),
+                    c.text((*path, "lead"), data.get("lead"), required=False),
+                    measures,
+                )
+            )
         return tuple(out)
 
-    def measure(self, path: NodePath, value: Any, policy: int, section: int,
-                order: int) -> Measure | None:
+    def measure(
+        self, path: NodePath, value: Any, policy: int, section: int, order: int
+    ) -> Measure | None:
         c = self.check
-        data = c.mapping(path, value, ("id", "name", "departments", "ages", "description"),
-                         ("icons", "reading", "aliases", "notes"))
+        data = c.mapping(
+            path,
+            value,
+            ("id", "name", "departments", "ages", "description"),
+            ("icons", "reading", "aliases", "notes"),
+        )
         if data is None:
             return None
         measure_id = c.text((*path, "id"), data.get("id"))
@@ -171,12 +199,15 @@ class _PlanReader:
             c.fail((*path, "id"), f"id '{measure_id}' is used twice")
         self.measure_ids.setdefault(measure_id, path)
         departments = []
-        for index, raw in enumerate(c.items((*path, "departments"), data.get("departments"),
-                                            allow_empty=False)):
+        for index, raw in enumerate(
+            c.items((*path, "departments"), data.get("departments"), allow_empty=False)
+        ):
             name = c.text((*path, "departments", index), raw)
             if name and name not in self.department_names:
-                c.fail((*path, "departments", index),
-                       f"unknown department '{name}' (not in the departments list)")
+                c.fail(
+                    (*path, "departments", index),
+                    f"unknown department '{name}' (not in the departments list)",
+                )
             elif name in departments:
                 c.fail((*path, "departments", index), f"department '{name}' is given twice")
             departments.append(name)
@@ -197,8 +228,9 @@ class _PlanReader:
             notes=self.texts((*path, "notes"), data.get("notes")),
         )
 
-    def enum_list(self, path: NodePath, value: Any, enum: Any, what: str,
-                  expected: str) -> list[Any]:
+    def enum_list(
+        self, path: NodePath, value: Any, enum: Any, what: str, expected: str
+    ) -> list[Any]:
         c = self.check
         out: list[Any] = []
         for index, raw in enumerate(c.items(path, value)):
@@ -216,8 +248,9 @@ class _PlanReader:
         return out
 
     def texts(self, path: NodePath, value: Any) -> tuple[str, ...]:
-        return tuple(self.check.text((*path, i), v) for i, v in
-                     enumerate(self.check.items(path, value)))
+        return tuple(
+            self.check.text((*path, i), v) for i, v in enumerate(self.check.items(path, value))
+        )
 
     def indicators(self, value: Any) -> tuple[Indicator, ...]:
         c = self.check
@@ -232,36 +265,60 @@ class _PlanReader:
             if indicator_id in ids:
                 c.fail((*path, "id"), f"indicator id '{indicator_id}' is used twice")
             ids.add(indicator_id)
-            baseline = c.mapping((*path, "baseline"), data.get("baseline"),
-                                 ("year", "western_year"), ("as_written",)) or {}
-            target = c.mapping((*path, "target"), data.get("target"),
-                               ("year", "western_year", "kind"), ("as_written",)) or {}
+            baseline = (
+                c.mapping(
+                    (*path, "baseline"),
+                    data.get("baseline"),
+                    ("year", "western_year"),
+                    ("as_written",),
+                )
+                or {}
+            )
+            target = (
+                c.mapping(
+                    (*path, "target"),
+                    data.get("target"),
+                    ("year", "western_year", "kind"),
+                    ("as_written",),
+                )
+                or {}
+            )
             kind = c.choice((*path, "target", "kind"), target.get("kind"), TargetKind, _KINDS)
             series = self.series(path, data.get("series"), kind or TargetKind.REACH)
-            out.append(Indicator(
-                id=indicator_id,
-                name=c.text((*path, "name"), data.get("name")),
-                plan=c.text((*path, "plan"), data.get("plan"), required=False),
-                baseline_year=self.year_pair((*path, "baseline"), baseline),
-                baseline_written=c.text((*path, "baseline", "as_written"),
-                                        baseline.get("as_written"), required=False),
-                target_year=self.year_pair((*path, "target"), target),
-                target_kind=kind or TargetKind.REACH,
-                target_written=c.text((*path, "target", "as_written"), target.get("as_written"),
-                                      required=False),
-                series=series,
-            ))
+            out.append(
+                Indicator(
+                    id=indicator_id,
+                    name=c.text((*path, "name"), data.get("name")),
+                    plan=c.text((*path, "plan"), data.get("plan"), required=False),
+                    baseline_year=self.year_pair((*path, "baseline"), baseline),
+                    baseline_written=c.text(
+                        (*path, "baseline", "as_written"),
+                        baseline.get("as_written"),
+                        required=False,
+                    ),
+                    target_year=self.year_pair((*path, "target"), target),
+                    target_kind=kind or TargetKind.REACH,
+                    target_written=c.text(
+                        (*path, "target", "as_written"), target.get("as_written"), required=False
+                    ),
+                    series=series,
+                )
+            )
         return tuple(out)
 
     def year_pair(self, path: NodePath, data: dict[str, Any]) -> EraYear:
         label = self.check.text((*path, "year"), data.get("year"))
-        western = (self.check.integer((*path, "western_year"), data["western_year"])
-                   if "western_year" in data else None)
+        western = (
+            self.check.integer((*path, "western_year"), data["western_year"])
+            if "western_year" in data
+            else None
+        )
         parsed = self.year((*path, "year"), label) if label else None
         if parsed and western is not None and parsed.year != western:
-            self.check.fail((*path, "western_year"),
-                            f"western_year {western} does not match '{label}' "
-                            f"(which is {parsed.year})")
+            self.check.fail(
+                (*path, "western_year"),
+                f"western_year {western} does not match '{label}' (which is {parsed.year})",
+            )
         return parsed or EraYear(label, western or 0)
 
     def year(self, path: NodePath, label: str) -> EraYear | None:
@@ -278,8 +335,7 @@ class _PlanReader:
         keys: set[str] = set()
         for index, item in enumerate(items):
             path: NodePath = (*parent, "series", index)
-            data = c.mapping(path, item, ("unit", "baseline"),
-                             ("id", "label", "target", "actuals"))
+            data = c.mapping(path, item, ("unit", "baseline"), ("id", "label", "target", "actuals"))
             if data is None:
                 continue
             key = c.text((*path, "id"), data.get("id"), required=len(items) > 1)
@@ -294,14 +350,16 @@ class _PlanReader:
                     target = c.number((*path, "target"), data["target"])
             elif data.get("target") is not None:
                 c.fail((*path, "target"), f"a '{kind.value}' target has no value; remove it")
-            out.append(Series(
-                key=key,
-                label=c.text((*path, "label"), data.get("label"), required=False),
-                unit=c.text((*path, "unit"), data.get("unit"), required=False),
-                baseline=c.number((*path, "baseline"), data.get("baseline")),
-                target=target,
-                actuals=self.observations((*path, "actuals"), data.get("actuals")),
-            ))
+            out.append(
+                Series(
+                    key=key,
+                    label=c.text((*path, "label"), data.get("label"), required=False),
+                    unit=c.text((*path, "unit"), data.get("unit"), required=False),
+                    baseline=c.number((*path, "baseline"), data.get("baseline")),
+                    target=target,
+                    actuals=self.observations((*path, "actuals"), data.get("actuals")),
+                )
+            )
         return tuple(out)
 
     def observations(self, path: NodePath, value: Any) -> tuple[Observation, ...]:
@@ -320,10 +378,15 @@ class _PlanReader:
             if year is None:
                 continue
             if year.year in years:
-                c.fail((*here, "year"), f"year '{label}' ({year.year}) is given twice "
-                                        f"(first as '{years[year.year]}')")
+                c.fail(
+                    (*here, "year"),
+                    f"year '{label}' ({year.year}) is given twice (first as '{years[year.year]}')",
+                )
                 continue
             years[year.year] = label
-            out.append(Observation(year, number,
-                                   c.text((*here, "source"), data.get("source"), required=False)))
+            out.append(
+                Observation(
+                    year, number, c.text((*here, "source"), data.get("source"), required=False)
+                )
+            )
         return tuple(sorted(out, key=lambda o: o.year.year))

@@ -7,25 +7,55 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kouryu_cli.errors import UsageProblem
+from kouryu_cli.errors import UsageError
 from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
 from kouryu_cli.textnorm import find_spans, fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
 _AGE_WORDS: dict[AgeGroup, tuple[str, ...]] = {
-    AgeGroup.UNDER_18: ("0-17", "<18", "u18", "under18", "18歳未満", "18未満", "child",
-                        "children", "kids", "子ども", "子供", "こども", "0-17歳"),
+    AgeGroup.UNDER_18: (
+        "0-17",
+        "<18",
+        "u18",
+        "under18",
+        "18歳未満",
+        "18未満",
+        "child",
+        "children",
+        "kids",
+        "子ども",
+        "子供",
+        "こども",
+        "0-17歳",
+    ),
     AgeGroup.WORKING_AGE: ("18-64", "18-64歳", "adult", "adults", "成人", "18歳-64歳"),
-    AgeGroup.SENIOR: ("65+", "65歳以上", "65以上", "65-", "senior", "seniors", "elderly",
-                      "高齢者", "65歳-", ">=65", "65over"),
+    AgeGroup.SENIOR: (
+        "65+",
+        "65歳以上",
+        "65以上",
+        "65-",
+        "senior",
+        "seniors",
+        "elderly",
+        "高齢者",
+        "65歳-",
+        ">=65",
+        "65over",
+    ),
 }
 _AGE_LOOKUP = {fold(word): group for group, words in _AGE_WORDS.items() for word in words}
 AGE_HELP = "0-17 (18歳未満, child), 18-64 (18～64歳, adult), 65+ (65歳以上, senior)"
 _ICON_LOOKUP = {
     **{fold(i.value): i for i in Icon},
-    "知る・守る": Icon.KNOW_PROTECT, "know": Icon.KNOW_PROTECT, "chimori": Icon.KNOW_PROTECT,
-    "diet": Icon.DIET, "food": Icon.DIET, "shokuji": Icon.DIET,
-    "exercise": Icon.EXERCISE, "undo": Icon.EXERCISE, "undou": Icon.EXERCISE,
+    "知る・守る": Icon.KNOW_PROTECT,
+    "know": Icon.KNOW_PROTECT,
+    "chimori": Icon.KNOW_PROTECT,
+    "diet": Icon.DIET,
+    "food": Icon.DIET,
+    "shokuji": Icon.DIET,
+    "exercise": Icon.EXERCISE,
+    "undo": Icon.EXERCISE,
+    "undou": Icon.EXERCISE,
 }
 ICON_HELP = "知守, 食事, 運動"
 
@@ -86,8 +116,19 @@ class MeasureIndex:
         self.plan = plan
         readings = {d.name: d.reading for d in plan.departments}
         self.keys = {
-            m.id: fold("\n".join((m.id, m.name, m.description, m.reading, *m.aliases,
-                                  *m.departments, *(readings.get(d, "") for d in m.departments))))
+            m.id: fold(
+                "\n".join(
+                    (
+                        m.id,
+                        m.name,
+                        m.description,
+                        m.reading,
+                        *m.aliases,
+                        *m.departments,
+                        *(readings.get(d, "") for d in m.departments),
+                    )
+                )
+            )
             for m in plan.measures
         }
         self.department_keys = {m.id: [fold(d) for d in m.departments] for m in plan.measures}
@@ -125,33 +166,38 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
 def resolve_department(plan: Plan, text: str) -> Department:
     """One department from a full or partial, folded name or reading.
 
-    Raises UsageProblem naming the candidates when the name is ambiguous, or the
+    Raises UsageError naming the candidates when the name is ambiguous, or the
     closest names when nothing matches.
     """
     wanted = fold(text)
     if not wanted:
-        raise UsageProblem("empty department name")
+        raise UsageError("empty department name")
     exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
     if exact:
         return exact[0]
-    partial = [d for d in plan.departments
-               if wanted in fold(d.name) or (d.reading and wanted in fold(d.reading))]
+    partial = [
+        d
+        for d in plan.departments
+        if wanted in fold(d.name) or (d.reading and wanted in fold(d.reading))
+    ]
     if len(partial) == 1:
         return partial[0]
     if partial:
         names = "、".join(d.name for d in partial)
-        raise UsageProblem(f"'{text}' matches {len(partial)} departments: {names}")
-    raise UsageProblem(f"no department '{text}'.{did_you_mean(text, [d.name for d in plan.departments])}")
+        raise UsageError(f"'{text}' matches {len(partial)} departments: {names}")
+    raise UsageError(
+        f"no department '{text}'.{did_you_mean(text, [d.name for d in plan.departments])}"
+    )
 
 
 def check_department_filter(plan: Plan, text: str) -> None:
-    """Raise UsageProblem when a --dept filter can match no department at all."""
+    """Raise UsageError when a --dept filter can match no department at all."""
     wanted = fold(text)
     if not wanted:
-        raise UsageProblem("empty department name")
+        raise UsageError("empty department name")
     if not any(wanted in fold(d.name) for d in plan.departments):
         names = [d.name for d in plan.departments]
-        raise UsageProblem(f"no department matches '{text}'.{did_you_mean(text, names)}")
+        raise UsageError(f"no department matches '{text}'.{did_you_mean(text, names)}")
 
 
 def did_you_mean(text: str, names: Iterable[str]) -> str:
@@ -178,15 +224,18 @@ def find_measure(plan: Plan, text: str) -> Measure:
         return partial[0]
     if partial:
         listed = "\n".join(f"  {m.id}  {m.name}" for m in partial)
-        raise UsageProblem(f"'{text}' matches {len(partial)} measures; give one id:\n{listed}")
+        raise UsageError(f"'{text}' matches {len(partial)} measures; give one id:\n{listed}")
     names = [m.name for m in plan.measures]
-    raise UsageProblem(f"no measure '{text}'.{did_you_mean(text, names) if len(names) > 15 else ''}")
+    raise UsageError(f"no measure '{text}'.{did_you_mean(text, names) if len(names) > 15 else ''}")
 
 
 def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
     """Other measures of the same department(s), in plan order."""
-    return [m for m in plan.measures
-            if m.id != measure.id and set(m.departments) & set(measure.departments)]
+    return [
+        m
+        for m in plan.measures
+        if m.id != measure.id and set(m.departments) & set(measure.departments)
+    ]
 
 
 @dataclass(frozen=True)
@@ -204,12 +253,14 @@ def department_facets(plan: Plan) -> list[Facet]:
     out = []
     for department in plan.departments:
         own = [m for m in plan.measures if department.name in m.departments]
-        out.append(Facet(
-            department,
-            len(own),
-            {a: sum(a in m.ages for m in own) for a in AGE_ORDER},
-            {i: sum(i in m.icons for m in own) for i in Icon},
-        ))
+        out.append(
+            Facet(
+                department,
+                len(own),
+                {a: sum(a in m.ages for m in own) for a in AGE_ORDER},
+                {i: sum(i in m.icons for m in own) for i in Icon},
+            )
+        )
     return out
 
 
@@ -225,15 +276,20 @@ class Hit:
     kind: str
     id: str
     title: str
-    field: str
+    where: str
     text: str
     spans: list[tuple[int, int]] = field(default_factory=list)
     measure: Measure | None = None
 
 
 KIND_LABELS = {
-    "chapter": "分野", "vision": "目指す市民の姿", "challenge": "チャレンジ目標",
-    "policy": "施策", "section": "取組", "measure": "事務事業", "department": "所管課",
+    "chapter": "分野",
+    "vision": "目指す市民の姿",
+    "challenge": "チャレンジ目標",
+    "policy": "施策",
+    "section": "取組",
+    "measure": "事務事業",
+    "department": "所管課",
     "indicator": "指標",
 }
 
@@ -244,27 +300,73 @@ def search(plan: Plan, terms: tuple[str, ...]) -> list[Hit]:
         return []
     readings = {d.name: d.reading for d in plan.departments}
     records: list[tuple[str, str, str, list[tuple[str, str]], list[str], Measure | None]] = [
-        ("chapter", str(plan.chapter.number), plan.chapter.title,
-         [("intro", plan.chapter.intro)], [], None),
-        ("vision", "vision", plan.vision_slogan,
-         [("slogan", plan.vision_slogan), ("text", plan.vision_text)], [], None),
+        (
+            "chapter",
+            str(plan.chapter.number),
+            plan.chapter.title,
+            [("intro", plan.chapter.intro)],
+            [],
+            None,
+        ),
+        (
+            "vision",
+            "vision",
+            plan.vision_slogan,
+            [("slogan", plan.vision_slogan), ("text", plan.vision_text)],
+            [],
+            None,
+        ),
     ]
-    records += [("challenge", f"C{n}", c.title, [("title", c.title), ("text", c.text)], [], None)
-                for n, c in enumerate(plan.challenges, 1)]
+    records += [
+        ("challenge", f"C{n}", c.title, [("title", c.title), ("text", c.text)], [], None)
+        for n, c in enumerate(plan.challenges, 1)
+    ]
     for policy in plan.policies:
-        records.append(("policy", str(policy.number), policy.title,
-                        [("title", policy.title), ("text", policy.text)], [], None))
-        records += [("section", f"{s.policy}-{s.number}", s.title,
-                     [("title", s.title), ("lead", s.lead)], [], None) for s in policy.sections]
-    records += [("measure", m.id, m.name,
-                 [("name", m.name), ("description", m.description),
-                  *(("alias", a) for a in m.aliases), ("departments", "・".join(m.departments))],
-                 [m.reading, *(readings.get(d, "") for d in m.departments)], m)
-                for m in plan.measures]
-    records += [("department", d.name, d.name, [("name", d.name)], [d.reading], None)
-                for d in plan.departments]
-    records += [("indicator", i.id, i.name, [("name", i.name), ("plan", i.plan)], [], None)
-                for i in plan.indicators]
+        records.append(
+            (
+                "policy",
+                str(policy.number),
+                policy.title,
+                [("title", policy.title), ("text", policy.text)],
+                [],
+                None,
+            )
+        )
+        records += [
+            (
+                "section",
+                f"{s.policy}-{s.number}",
+                s.title,
+                [("title", s.title), ("lead", s.lead)],
+                [],
+                None,
+            )
+            for s in policy.sections
+        ]
+    records += [
+        (
+            "measure",
+            m.id,
+            m.name,
+            [
+                ("name", m.name),
+                ("description", m.description),
+                *(("alias", a) for a in m.aliases),
+                ("departments", "・".join(m.departments)),
+            ],
+            [m.reading, *(readings.get(d, "") for d in m.departments)],
+            m,
+        )
+        for m in plan.measures
+    ]
+    records += [
+        ("department", d.name, d.name, [("name", d.name)], [d.reading], None)
+        for d in plan.departments
+    ]
+    records += [
+        ("indicator", i.id, i.name, [("name", i.name), ("plan", i.plan)], [], None)
+        for i in plan.indicators
+    ]
     hits = []
     for kind, record_id, title, fields, hidden, measure in records:
         folded = [fold(text) for _, text in fields] + [fold(h) for h in hidden if h]
@@ -282,7 +384,9 @@ def search(plan: Plan, terms: tuple[str, ...]) -> list[Hit]:
     return hits
 
 
-def snippet(text: str, spans: list[tuple[int, int]], width: int = 40) -> tuple[str, list[tuple[int, int]]]:
+def snippet(
+    text: str, spans: list[tuple[int, int]], width: int = 40
+) -> tuple[str, list[tuple[int, int]]]:
     """A window of text around the first match, and the spans shifted into it."""
     if not spans or len(text) <= width:
         return text, spans
@@ -291,8 +395,11 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 40) -> tuple[s
     end = start + width
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    shifted = [(max(s, start) - start + len(prefix), min(e, end) - start + len(prefix))
-               for s, e in spans if e > start and s < end]
+    shifted = [
+        (max(s, start) - start + len(prefix), min(e, end) - start + len(prefix))
+        for s, e in spans
+        if e > start and s < end
+    ]
     return prefix + text[start:end] + suffix, shifted
 
 
@@ -308,12 +415,16 @@ class MatrixRow:
 
 def matrix(plan: Plan) -> list[MatrixRow]:
     """所管課 × 対象年代 (and icons) counts, with a 合計 row last."""
-    rows = [MatrixRow(f.department.name, f.measures, f.ages, f.icons)
-            for f in department_facets(plan)]
+    rows = [
+        MatrixRow(f.department.name, f.measures, f.ages, f.icons) for f in department_facets(plan)
+    ]
     measures = plan.measures
-    rows.append(MatrixRow(
-        "合計（事業数）", len(measures),
-        {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
-        {i: sum(i in m.icons for m in measures) for i in Icon},
-    ))
+    rows.append(
+        MatrixRow(
+            "合計（事業数）",
+            len(measures),
+            {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
+            {i: sum(i in m.icons for m in measures) for i in Icon},
+        )
+    )
     return rows

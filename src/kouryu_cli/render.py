@@ -40,8 +40,9 @@ class Listing:
             rows=[tuple(row[i] for i in keep) for row in self.rows],
             records=self.records,
             title=self.title,
-            highlights={(r, keep.index(c)): v for (r, c), v in self.highlights.items()
-                        if c in keep},
+            highlights={
+                (r, keep.index(c)): v for (r, c), v in self.highlights.items() if c in keep
+            },
             numeric=frozenset(keep.index(i) for i in self.numeric if i in keep),
             footer=self.footer,
         )

@@ -17,8 +17,9 @@ def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A Console that honours NO_COLOR, TERM=dumb, FORCE_COLOR and the pipe it writes to."""
     from rich.console import Console
 
-    return Console(stderr=stderr, width=width, highlight=False, emoji=False, markup=False,
-                   soft_wrap=False)
+    return Console(
+        stderr=stderr, width=width, highlight=False, emoji=False, markup=False, soft_wrap=False
+    )
 
 
 def text(value: str, style: str = "", spans: list[tuple[int, int]] | None = None) -> Text:
@@ -39,15 +40,26 @@ def draw_listing(listing: Listing, target: Console) -> None:
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, title=text(listing.title) if listing.title else None,
-                  title_justify="left", show_edge=False, pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=text(listing.title) if listing.title else None,
+        title_justify="left",
+        show_edge=False,
+        pad_edge=False,
+    )
     for index, column in enumerate(listing.columns):
-        table.add_column(text(column, "bold"),
-                         justify="right" if index in listing.numeric else "left",
-                         overflow="fold")
+        table.add_column(
+            text(column, "bold"),
+            justify="right" if index in listing.numeric else "left",
+            overflow="fold",
+        )
     for row_index, row in enumerate(listing.rows):
-        table.add_row(*(text(cell, spans=listing.highlights.get((row_index, col)))
-                        for col, cell in enumerate(row)))
+        table.add_row(
+            *(
+                text(cell, spans=listing.highlights.get((row_index, col)))
+                for col, cell in enumerate(row)
+            )
+        )
     target.print(table)
     if listing.footer:
         target.print(text(listing.footer, "dim"))
@@ -72,8 +84,9 @@ def draw_measure(target: Console, plan: Plan, measure: Measure, others: list[Mea
     parts: list[Any] = [facts, text(""), text(measure.description)]
     if measure.notes:
         parts += [text(""), *(text(f"注記: {n}", "dim") for n in measure.notes)]
-    target.print(Panel(Group(*parts), title=text(f"{measure.id} {measure.name}", "bold"),
-                       title_align="left"))
+    target.print(
+        Panel(Group(*parts), title=text(f"{measure.id} {measure.name}", "bold"), title_align="left")
+    )
     if others:
         target.print(text(f"同じ所管課の事業 ({len(others)})", "bold"))
         for other in others:

@@ -33,8 +33,9 @@ class Checker:
             ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
             raise PlanError(ordered)
 
-    def mapping(self, path: Path, value: Any, required: Iterable[str],
-                optional: Iterable[str] = ()) -> dict[str, Any] | None:
+    def mapping(
+        self, path: Path, value: Any, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
         """A mapping with exactly these keys allowed; None (and problems) when it is not one."""
         if not isinstance(value, dict):
             self.fail(path, f"expected a mapping (key: value), got {_kind(value)}")
@@ -43,8 +44,9 @@ class Checker:
         allowed = set(required) | set(optional)
         for key in value:
             if key not in allowed:
-                self.fail((*path, key),
-                          f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+                self.fail(
+                    (*path, key), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})"
+                )
         for key in required:
             if key not in value:
                 self.fail(path, f"missing key '{key}'")
@@ -88,7 +90,9 @@ class Checker:
         self.fail(path, f"expected a number, got {_show(value)}")
         return 0.0
 
-    def choice(self, path: Path, value: Any, convert: Callable[[str], T], expected: str) -> T | None:
+    def choice(
+        self, path: Path, value: Any, convert: Callable[[str], T], expected: str
+    ) -> T | None:
         """A value from a fixed set, converted; None (and a problem listing the set) otherwise."""
         if isinstance(value, str):
             try:

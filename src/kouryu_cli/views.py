@@ -9,8 +9,16 @@ from kouryu_cli.query import Facet, Hit, MatrixRow, snippet
 from kouryu_cli.render import JOIN, Listing
 
 MARK = "○"
-MEASURE_COLUMNS = ("ID", "事業名", "所管課", *(a.label for a in AGE_ORDER), "アイコン",
-                   "施策", "取組", "説明")
+MEASURE_COLUMNS = (
+    "ID",
+    "事業名",
+    "所管課",
+    *(a.label for a in AGE_ORDER),
+    "アイコン",
+    "施策",
+    "取組",
+    "説明",
+)
 
 
 def measure_record(plan: Plan, measure: Measure) -> dict[str, Any]:
@@ -64,11 +72,25 @@ def facets_listing(facets: list[Facet]) -> Listing:
     columns = ("所管課", "よみ", "事業数", *(a.label for a in AGE_ORDER))
     return Listing(
         columns=columns,
-        rows=[(f.department.name, f.department.reading, str(f.measures),
-               *(str(f.ages[a]) for a in AGE_ORDER)) for f in facets],
-        records=[{"department": f.department.name, "reading": f.department.reading,
-                  "measures": f.measures, "ages": {a.value: f.ages[a] for a in AGE_ORDER},
-                  "tags": {i.value: n for i, n in f.icons.items()}} for f in facets],
+        rows=[
+            (
+                f.department.name,
+                f.department.reading,
+                str(f.measures),
+                *(str(f.ages[a]) for a in AGE_ORDER),
+            )
+            for f in facets
+        ],
+        records=[
+            {
+                "department": f.department.name,
+                "reading": f.department.reading,
+                "measures": f.measures,
+                "ages": {a.value: f.ages[a] for a in AGE_ORDER},
+                "tags": {i.value: n for i, n in f.icons.items()},
+            }
+            for f in facets
+        ],
         numeric=frozenset({2, 3, 4, 5}),
     )
 
@@ -79,11 +101,24 @@ def matrix_listing(rows: list[MatrixRow]) -> Listing:
     columns = ("所管課", "事業数", *(a.label for a in AGE_ORDER), *(i.value for i in icons))
     return Listing(
         columns=columns,
-        rows=[(r.department, str(r.total), *(str(r.ages[a]) for a in AGE_ORDER),
-               *(str(r.icons[i]) for i in icons)) for r in rows],
-        records=[{"department": r.department, "measures": r.total,
-                  "ages": {a.value: r.ages[a] for a in AGE_ORDER},
-                  "tags": {i.value: r.icons[i] for i in icons}} for r in rows],
+        rows=[
+            (
+                r.department,
+                str(r.total),
+                *(str(r.ages[a]) for a in AGE_ORDER),
+                *(str(r.icons[i]) for i in icons),
+            )
+            for r in rows
+        ],
+        records=[
+            {
+                "department": r.department,
+                "measures": r.total,
+                "ages": {a.value: r.ages[a] for a in AGE_ORDER},
+                "tags": {i.value: r.icons[i] for i in icons},
+            }
+            for r in rows
+        ],
         numeric=frozenset(range(1, len(columns))),
     )
 
@@ -92,23 +127,32 @@ def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
     """Search results: kind, id, title, where it matched, a snippet with the match marked."""
     from kouryu_cli.query import KIND_LABELS
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     highlights = {}
     records = []
     for index, hit in enumerate(hits):
         text, spans = snippet(hit.text, hit.spans)
-        rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, hit.field, text))
+        rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, hit.where, text))
         highlights[(index, 4)] = spans
-        if hit.field in ("name", "title", "slogan") and hit.text == hit.title:
+        if hit.where in ("name", "title", "slogan") and hit.text == hit.title:
             highlights[(index, 2)] = hit.spans
-        record: dict[str, Any] = {"kind": hit.kind, "id": hit.id, "title": hit.title,
-                                  "field": hit.field, "text": hit.text,
-                                  "matches": [list(s) for s in hit.spans]}
+        record: dict[str, Any] = {
+            "kind": hit.kind,
+            "id": hit.id,
+            "title": hit.title,
+            "field": hit.where,
+            "text": hit.text,
+            "matches": [list(s) for s in hit.spans],
+        }
         if hit.measure is not None:
             record["measure"] = measure_record(plan, hit.measure)
         records.append(record)
-    return Listing(columns=("種類", "ID", "名称", "一致した欄", "該当箇所"), rows=rows,
-                   records=records, highlights=highlights)
+    return Listing(
+        columns=("種類", "ID", "名称", "一致した欄", "該当箇所"),
+        rows=rows,
+        records=records,
+        highlights=highlights,
+    )
 
 
 def to_json(record: Any) -> str:
@@ -140,8 +184,11 @@ def measure_text(plan: Plan, measure: Measure, others: list[Measure], *, markdow
     if measure.notes:
         lines += ["", "注記:", *(f"{item or '  '}{n}" for n in measure.notes)]
     if others:
-        lines += ["", f"同じ所管課の事業 ({len(others)}):",
-                  *(f"{item or '  '}{m.id} {m.name}" for m in others)]
+        lines += [
+            "",
+            f"同じ所管課の事業 ({len(others)}):",
+            *(f"{item or '  '}{m.id} {m.name}" for m in others),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -150,16 +197,31 @@ def outline_record(plan: Plan) -> dict[str, Any]:
     return {
         "city": plan.city,
         "program": plan.program,
-        "chapter": {"number": plan.chapter.number, "title": plan.chapter.title,
-                    "intro": plan.chapter.intro},
+        "chapter": {
+            "number": plan.chapter.number,
+            "title": plan.chapter.title,
+            "intro": plan.chapter.intro,
+        },
         "vision": {"slogan": plan.vision_slogan, "text": plan.vision_text},
-        "challenges": {"lead": plan.challenges_lead,
-                       "items": [{"title": c.title, "text": c.text} for c in plan.challenges]},
+        "challenges": {
+            "lead": plan.challenges_lead,
+            "items": [{"title": c.title, "text": c.text} for c in plan.challenges],
+        },
         "policies": [
-            {"number": p.number, "title": p.title, "text": p.text,
-             "sections": [{"number": s.number, "title": s.title, "lead": s.lead,
-                           "measures": [{"id": m.id, "name": m.name} for m in s.measures]}
-                          for s in p.sections]}
+            {
+                "number": p.number,
+                "title": p.title,
+                "text": p.text,
+                "sections": [
+                    {
+                        "number": s.number,
+                        "title": s.title,
+                        "lead": s.lead,
+                        "measures": [{"id": m.id, "name": m.name} for m in s.measures],
+                    }
+                    for s in p.sections
+                ],
+            }
             for p in plan.policies
         ],
         "indicators": [{"id": i.id, "name": i.name} for i in plan.indicators],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 
-from kouryu_cli.errors import UsageProblem
+from kouryu_cli.errors import UsageError
 from kouryu_cli.render import Listing
 
 
@@ -15,7 +15,7 @@ def workbook_bytes(listing: Listing, sheet: str = "kouryu") -> bytes:
         from openpyxl import Workbook
         from openpyxl.styles import Font
     except ImportError:
-        raise UsageProblem(
+        raise UsageError(
             "writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or pip install openpyxl)"
         ) from None
     book = Workbook()

@@ -108,8 +108,10 @@ def decode(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
         raise PlanError.single(
-            name, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}).{hint}",
-            line, column,
+            name,
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}).{hint}",
+            line,
+            column,
         ) from None
 
 
@@ -129,7 +131,9 @@ def parse(text: str, name: str) -> Document:
     except yaml.YAMLError as error:
         raise PlanError.single(name, f"YAML error: {error}") from None
     except RecursionError:
-        raise PlanError.single(name, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+        raise PlanError.single(
+            name, f"nesting is too deep (more than {MAX_DEPTH} levels)"
+        ) from None
     if root is None:
         raise PlanError.single(name, "the file is empty (or holds only comments)")
     problems: list[Problem] = []
@@ -166,13 +170,24 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
 
     def convert(node: Any, path: tuple[str | int, ...]) -> Plain:
         if len(path) > MAX_DEPTH:
-            problems.append(Problem(name, *where(node), format_path(path[:MAX_DEPTH]),
-                                    f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+            problems.append(
+                Problem(
+                    name,
+                    *where(node),
+                    format_path(path[:MAX_DEPTH]),
+                    f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                )
+            )
             return None
         if id(node) in seen:
-            problems.append(Problem(name, *where(node), format_path(path),
-                                    "YAML aliases (*name) are not allowed in plan files; "
-                                    "write the value out"))
+            problems.append(
+                Problem(
+                    name,
+                    *where(node),
+                    format_path(path),
+                    "YAML aliases (*name) are not allowed in plan files; write the value out",
+                )
+            )
             return None
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -186,18 +201,31 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
         firsts: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(name, *where(key_node), format_path(path),
-                                        "a key must be plain text"))
+                problems.append(
+                    Problem(name, *where(key_node), format_path(path), "a key must be plain text")
+                )
                 continue
             key = key_node.value
             if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(name, *where(key_node), format_path(path),
-                                        "YAML merge keys (<<) are not allowed in plan files"))
+                problems.append(
+                    Problem(
+                        name,
+                        *where(key_node),
+                        format_path(path),
+                        "YAML merge keys (<<) are not allowed in plan files",
+                    )
+                )
                 continue
             if key in mapping:
                 first = firsts[key]
-                problems.append(Problem(name, *where(key_node), format_path((*path, key)),
-                                        f"duplicate key '{key}' (first given on line {first})"))
+                problems.append(
+                    Problem(
+                        name,
+                        *where(key_node),
+                        format_path((*path, key)),
+                        f"duplicate key '{key}' (first given on line {first})",
+                    )
+                )
                 continue
             firsts[key] = key_node.start_mark.line + 1
             mapping[key] = convert(value_node, (*path, key))

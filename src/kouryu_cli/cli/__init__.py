@@ -6,9 +6,10 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from kouryu_cli import __version__
 from kouryu_cli.cli.common import Settings
@@ -29,8 +30,21 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
 """
 
+
+class _Group(TyperGroup):
+    """Turns the library's expected failures into one message and their exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KouryuError as error:
+            sys.stderr.write(_message(error) + "\n")
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
     name="kouryu",
+    cls=_Group,
     help="Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.",
     add_completion=True,
     rich_markup_mode=None,
@@ -49,16 +63,29 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    data: Annotated[Path | None, typer.Option(
-        "--data", envvar="KOURYU_DATA", metavar="PATH", dir_okay=True,
-        help="Plan file to read instead of the shipped one (also KOURYU_DATA).",
-        show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Do not read or write the cache of parsed plans.")] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No messages on stderr (conditions, counts).")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            envvar="KOURYU_DATA",
+            metavar="PATH",
+            dir_okay=True,
+            help="Plan file to read instead of the shipped one (also KOURYU_DATA).",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the cache of parsed plans.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No messages on stderr (conditions, counts).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.
 
@@ -72,7 +99,7 @@ def _root(
 
 
 # Commands register themselves on `app` when their module is imported.
-from kouryu_cli.cli import measures, validate  # noqa: E402, F401
+from kouryu_cli.cli import diff, indicators, measures, validate  # noqa: E402, F401
 
 
 class _Interrupted(BaseException):
@@ -96,21 +123,27 @@ def main() -> None:
         _quiet_exit(EXIT_OK, "")
     except UnicodeEncodeError as error:
         encoding = getattr(sys.stdout, "encoding", "?")
-        _quiet_exit(EXIT_USAGE,
-                    f"kouryu: the terminal's encoding {encoding} cannot show "
-                    f"'{error.object[error.start]}'; set PYTHONIOENCODING=utf-8 or use "
-                    "-o FILE")
+        _quiet_exit(
+            EXIT_USAGE,
+            f"kouryu: the terminal's encoding {encoding} cannot show "
+            f"'{error.object[error.start]}'; set PYTHONIOENCODING=utf-8 or use "
+            "-o FILE",
+        )
     except Exception:
         if os.environ.get("KOURYU_DEBUG") == "1":
             raise
-        _quiet_exit(70, "kouryu: internal error; please report it with the command you ran "
-                        "(KOURYU_DEBUG=1 shows the details)")
+        _quiet_exit(
+            70,
+            "kouryu: internal error; please report it with the command you ran "
+            "(KOURYU_DEBUG=1 shows the details)",
+        )
 
 
 def _message(error: KouryuError) -> str:
     text = str(error)
-    return "\n".join(f"kouryu: {line}" if i == 0 else line
-                     for i, line in enumerate(text.splitlines() or [""]))
+    return "\n".join(
+        f"kouryu: {line}" if i == 0 else line for i, line in enumerate(text.splitlines() or [""])
+    )
 
 
 def _quiet_exit(code: int, message: str) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kouryu_cli import planfile, render
-from kouryu_cli.errors import UsageProblem
+from kouryu_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from kouryu_cli.model import Plan
@@ -48,22 +48,34 @@ def note(ctx: typer.Context, message: str) -> None:
 
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", "-f", metavar="FORMAT",
-                 help="table, json, csv, tsv or markdown. Default: table on a terminal, "
-                      "tab-separated lines in a pipe.",
-                 show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, csv, tsv or markdown. Default: table on a terminal, "
+        "tab-separated lines in a pipe.",
+        show_default=False,
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
-                 help="Write to FILE (replaced atomically). FILE.xlsx writes an Excel workbook.",
-                 show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        dir_okay=False,
+        help="Write to FILE (replaced atomically). FILE.xlsx writes an Excel workbook.",
+        show_default=False,
+    ),
 ]
 EncodingOption = Annotated[
     str | None,
-    typer.Option("--encoding", metavar="ENC",
-                 help="Text encoding of the output, e.g. cp932. CSV defaults to UTF-8 with a BOM.",
-                 show_default=False),
+    typer.Option(
+        "--encoding",
+        metavar="ENC",
+        help="Text encoding of the output, e.g. cp932. CSV defaults to UTF-8 with a BOM.",
+        show_default=False,
+    ),
 ]
 NoBomOption = Annotated[
     bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM that Excel needs.")
@@ -90,12 +102,19 @@ class Output:
         if chosen == "md":
             chosen = "markdown"
         if chosen not in (*allowed, "plain"):
-            raise UsageProblem(f"unknown format '{self.format}' (expected {', '.join(allowed)})")
+            raise UsageError(f"unknown format '{self.format}' (expected {', '.join(allowed)})")
         return chosen
 
 
-_SUFFIXES = {".json": "json", ".csv": "csv", ".tsv": "tsv", ".md": "markdown",
-             ".xlsx": "xlsx", ".svg": "svg", ".txt": "table"}
+_SUFFIXES = {
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".md": "markdown",
+    ".xlsx": "xlsx",
+    ".svg": "svg",
+    ".txt": "table",
+}
 
 
 def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool = False) -> None:
@@ -103,7 +122,7 @@ def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool =
     fmt = out.resolved_format((*render.FORMATS, "xlsx"))
     if fmt == "xlsx":
         if out.path is None:
-            raise UsageProblem("xlsx needs a file: use -o FILE.xlsx")
+            raise UsageError("xlsx needs a file: use -o FILE.xlsx")
         from kouryu_cli import xlsx
 
         write_bytes_atomic(out.path, xlsx.workbook_bytes(listing))
@@ -142,13 +161,23 @@ def emit_rich(draw: Any, out: Output) -> None:
 
     buffer = io.StringIO()
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 120
-    draw(Console(file=buffer, width=width, color_system=None, highlight=False, markup=False,
-                 emoji=False, force_terminal=False))
+    draw(
+        Console(
+            file=buffer,
+            width=width,
+            color_system=None,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            force_terminal=False,
+        )
+    )
     emit_text(buffer.getvalue(), out)
 
 
-def emit_text(text: str, out: Output, *, csv_bom: bool = False,
-              rows: render.Listing | None = None) -> None:
+def emit_text(
+    text: str, out: Output, *, csv_bom: bool = False, rows: render.Listing | None = None
+) -> None:
     """Encode text and write it to stdout or, atomically, to the output file."""
     encoding = out.encoding or (None if out.path is None else "utf-8")
     if encoding is None:
@@ -156,9 +185,9 @@ def emit_text(text: str, out: Output, *, csv_bom: bool = False,
     try:
         data = text.encode(encoding)
     except LookupError:
-        raise UsageProblem(f"unknown encoding '{encoding}'") from None
+        raise UsageError(f"unknown encoding '{encoding}'") from None
     except UnicodeEncodeError as error:
-        raise UsageProblem(_unencodable(error, encoding, rows)) from None
+        raise UsageError(_unencodable(error, encoding, rows)) from None
     if csv_bom and encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
         data = b"\xef\xbb\xbf" + data
     if out.path is None:
@@ -180,30 +209,32 @@ def _unencodable(error: UnicodeEncodeError, encoding: str, rows: render.Listing 
                     break
             if where:
                 break
-    return (f"character '{char}' (U+{ord(char):04X}){where} cannot be written in {encoding}; "
-            "use UTF-8 (the default) or remove the character")
+    return (
+        f"character '{char}' (U+{ord(char):04X}){where} cannot be written in {encoding}; "
+        "use UTF-8 (the default) or remove the character"
+    )
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace path with data in one step: a failure never leaves a half-written file."""
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
-        raise UsageProblem(f"{path} is a folder")
+        raise UsageError(f"{path} is a folder")
     try:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
+            Path(temp).chmod(path.stat().st_mode & 0o777)
         else:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
+            Path(temp).chmod(0o666 & ~umask)
         Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

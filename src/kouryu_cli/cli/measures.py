@@ -45,27 +45,61 @@ def _complete_icons(incomplete: str) -> list[str]:
     return [i.value for i in Icon if i.value.startswith(incomplete)]
 
 
-AgeOption = Annotated[list[str] | None, typer.Option(
-    "--age", "-a", metavar="AGE", autocompletion=_complete_ages,
-    help="Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
-         "also 65歳以上, 18〜64, u18, senior …", show_default=False)]
-DeptOption = Annotated[list[str] | None, typer.Option(
-    "--dept", "-d", metavar="NAME", autocompletion=_complete_departments,
-    help="所管課, repeatable; part of the name is enough.", show_default=False)]
-PolicyOption = Annotated[list[int] | None, typer.Option(
-    "--policy", "-p", metavar="N", help="施策 number (1-3), repeatable.", show_default=False)]
-TagOption = Annotated[list[str] | None, typer.Option(
-    "--tag", "-t", metavar="ICON", autocompletion=_complete_icons,
-    help="Icon, repeatable: 知守, 食事, 運動.", show_default=False)]
+AgeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--age",
+        "-a",
+        metavar="AGE",
+        autocompletion=_complete_ages,
+        help="Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
+        "also 65歳以上, 18〜64, u18, senior …",
+        show_default=False,
+    ),
+]
+DeptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dept",
+        "-d",
+        metavar="NAME",
+        autocompletion=_complete_departments,
+        help="所管課, repeatable; part of the name is enough.",
+        show_default=False,
+    ),
+]
+PolicyOption = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--policy", "-p", metavar="N", help="施策 number (1-3), repeatable.", show_default=False
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="ICON",
+        autocompletion=_complete_icons,
+        help="Icon, repeatable: 知守, 食事, 運動.",
+        show_default=False,
+    ),
+]
 
 
 def _output(fmt: str | None, path: Any, encoding: str | None, no_bom: bool) -> Output:
     return Output(fmt, path, encoding, not no_bom)
 
 
-def _filter(current: Plan, ages: list[str] | None, only_age: bool, depts: list[str] | None,
-            policies: list[int] | None, tags: list[str] | None,
-            text: str | None) -> query.MeasureFilter:
+def _filter(
+    current: Plan,
+    ages: list[str] | None,
+    only_age: bool,
+    depts: list[str] | None,
+    policies: list[int] | None,
+    tags: list[str] | None,
+    text: str | None,
+) -> query.MeasureFilter:
     try:
         age_groups = tuple(dict.fromkeys(query.parse_age(a) for a in ages or ()))
     except ValueError as error:
@@ -79,14 +113,18 @@ def _filter(current: Plan, ages: list[str] | None, only_age: bool, depts: list[s
         if number not in known:
             raise typer.BadParameter(
                 f"no policy {number} (expected {', '.join(map(str, known))})",
-                param_hint="'--policy'")
+                param_hint="'--policy'",
+            )
     for name in depts or ():
         query.check_department_filter(current, name)
     if only_age and not age_groups:
         raise typer.BadParameter("--only-age needs at least one --age", param_hint="'--only-age'")
     return query.MeasureFilter(
-        ages=age_groups, only_ages=only_age, departments=tuple(depts or ()),
-        policies=tuple(policies or ()), icons=icons,
+        ages=age_groups,
+        only_ages=only_age,
+        departments=tuple(depts or ()),
+        policies=tuple(policies or ()),
+        icons=icons,
         terms=query.split_terms(text) if text is not None else (),
     )
 
@@ -95,14 +133,23 @@ def _filter(current: Plan, ages: list[str] | None, only_age: bool, depts: list[s
 def measures(
     ctx: typer.Context,
     age: AgeOption = None,
-    only_age: Annotated[bool, typer.Option(
-        "--only-age", help="Only measures that target exactly the given age groups.")] = False,
+    only_age: Annotated[
+        bool,
+        typer.Option("--only-age", help="Only measures that target exactly the given age groups."),
+    ] = False,
     dept: DeptOption = None,
     policy: PolicyOption = None,
     tag: TagOption = None,
-    text: Annotated[str | None, typer.Option(
-        "--query", "-q", metavar="TEXT", help="Words that must all appear (as in search).",
-        show_default=False)] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            "-q",
+            metavar="TEXT",
+            help="Words that must all appear (as in search).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     encoding: EncodingOption = None,
@@ -119,7 +166,9 @@ def measures(
     wanted = _filter(current, age, only_age, dept, policy, tag, text)
     found = query.filter_measures(current, wanted)
     conditions = wanted.describe()
-    summary = f"条件: {' / '.join(conditions)} / {len(found)}件" if conditions else f"{len(found)}件"
+    summary = (
+        f"条件: {' / '.join(conditions)} / {len(found)}件" if conditions else f"{len(found)}件"
+    )
     if not found:
         note(ctx, f"該当する事務事業はありません（{summary}）")
         raise typer.Exit(EXIT_NOTHING_FOUND)
@@ -130,9 +179,15 @@ def measures(
 @app.command()
 def dept(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(
-        metavar="[NAME]", autocompletion=_complete_departments,
-        help="所管課 (part of the name or its reading is enough).", show_default=False)] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            autocompletion=_complete_departments,
+            help="所管課 (part of the name or its reading is enough).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     encoding: EncodingOption = None,
@@ -161,9 +216,14 @@ def dept(
 @app.command()
 def search(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(
-        metavar="TEXT...", help="Words that must all match (width, case, kana and tildes "
-                                "ignored; readings such as こうれいふくし work).")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT...",
+            help="Words that must all match (width, case, kana and tildes "
+            "ignored; readings such as こうれいふくし work).",
+        ),
+    ],
     fmt: FormatOption = None,
     output: OutputOption = None,
     encoding: EncodingOption = None,
@@ -191,8 +251,12 @@ def search(
 @app.command()
 def show(
     ctx: typer.Context,
-    measure: Annotated[str, typer.Argument(
-        metavar="ID|NAME", help="Measure id (2-1-07) or name (part of it is enough).")],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|NAME", help="Measure id (2-1-07) or name (part of it is enough)."
+        ),
+    ],
     fmt: FormatOption = None,
     output: OutputOption = None,
     encoding: EncodingOption = None,
@@ -272,6 +336,8 @@ def matrix(
         kouryu matrix -o matrix.xlsx
     """
     current = plan(ctx)
-    emit_listing(views.matrix_listing(query.matrix(current)),
-                 _output(fmt, output, encoding, no_bom), header_in_pipe=True)
-
+    emit_listing(
+        views.matrix_listing(query.matrix(current)),
+        _output(fmt, output, encoding, no_bom),
+        header_in_pipe=True,
+    )

@@ -17,9 +17,14 @@ from kouryu_cli.loader import load_plan
 @app.command()
 def validate(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(
-        metavar="[PATH]", help="Plan file to check (default: --data, or the shipped plan).",
-        show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PATH]",
+            help="Plan file to check (default: --data, or the shipped plan).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a plan file; list every problem (exit 3) or print a one-line summary.
 
