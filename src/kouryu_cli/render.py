@@ -63,7 +63,11 @@ def to_csv(listing: Listing) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(listing.columns)
-    writer.writerows(listing.rows)
+    # Line breaks are kept (quoted) but escape sequences never reach a terminal or Excel raw.
+    writer.writerows(
+        ["\n".join(strip_controls(part) for part in cell.split("\n")) for cell in row]
+        for row in listing.rows
+    )
     return buffer.getvalue()
 
 

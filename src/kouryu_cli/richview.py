@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.model import Measure, Plan
@@ -17,8 +18,25 @@ def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A Console that honours NO_COLOR, TERM=dumb, FORCE_COLOR and the pipe it writes to."""
     from rich.console import Console
 
-    return Console(
-        stderr=stderr, width=width, highlight=False, emoji=False, markup=False, soft_wrap=False
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit with status 1 ("nothing found"); the CLI group exits quietly.
+            self.quiet = True
+            raise BrokenPipeError
+
+    environ = os.environ
+    # Rich drops colours for NO_COLOR but keeps bold and dim; NO_COLOR means no escapes at all.
+    plain = environ.get("NO_COLOR", "") != ""
+    forced = environ.get("CLICOLOR_FORCE", "0") not in ("", "0") and not plain
+    return _Console(
+        stderr=stderr,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+        color_system=None if plain else "auto",
+        force_terminal=True if forced else None,
     )
 
 

@@ -22,10 +22,16 @@ class Checker:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.problems: list[Problem] = []
+        # Paths already reported as missing keys: not reported again as empty values.
+        self.missing: set[Path] = set()
 
     def fail(self, path: Path, message: str) -> None:
         """Record a problem at path."""
         self.problems.append(self.document.problem(path, message))
+
+    def fail_at_key(self, path: Path, message: str) -> None:
+        """Record a problem at the key that ends path."""
+        self.problems.append(self.document.problem(path, message, key=True))
 
     def raise_if_any(self) -> None:
         """Raise one PlanError with every problem, in file order."""
@@ -44,12 +50,13 @@ class Checker:
         allowed = set(required) | set(optional)
         for key in value:
             if key not in allowed:
-                self.fail(
+                self.fail_at_key(
                     (*path, key), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})"
                 )
         for key in required:
             if key not in value:
                 self.fail(path, f"missing key '{key}'")
+                self.missing.add((*path, key))
         return value
 
     def items(self, path: Path, value: Any, *, allow_empty: bool = True) -> list[Any]:
@@ -66,7 +73,7 @@ class Checker:
     def text(self, path: Path, value: Any, *, required: bool = True) -> str:
         """A non-empty string ('' when optional and absent)."""
         if value is None:
-            if required:
+            if required and path not in self.missing:
                 self.fail(path, "must not be empty")
             return ""
         if not isinstance(value, str):

@@ -33,11 +33,14 @@ class Document:
     data: Plain
     root: Any  # yaml.Node; typed loosely so that yaml is imported only when parsing
 
-    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
-        """A Problem at the position of path (or of its nearest existing parent)."""
+    def problem(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> Problem:
+        """A Problem at the position of path (or of its nearest existing parent).
+
+        With key=True, the position is that of the last step's key rather than its value.
+        """
         node = self.root
-        for step in path:
-            child = _child(node, step)
+        for index, step in enumerate(path):
+            child = _child(node, step, key=key and index == len(path) - 1)
             if child is None:
                 break
             node = child
@@ -134,7 +137,10 @@ def parse(text: str, name: str) -> Document:
         raise PlanError.single(
             name, f"nesting is too deep (more than {MAX_DEPTH} levels)"
         ) from None
-    if root is None:
+    # A bare "---" (or "~") composes to a null scalar: as empty as no document at all.
+    if root is None or (
+        isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
+    ):
         raise PlanError.single(name, "the file is empty (or holds only comments)")
     problems: list[Problem] = []
     data = _to_plain(root, name, problems)
@@ -168,7 +174,7 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
     def where(node: Any) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def convert(node: Any, path: tuple[str | int, ...]) -> Plain:
+    def convert(node: Any, path: tuple[str | int, ...], at: Any = None) -> Plain:
         if len(path) > MAX_DEPTH:
             problems.append(
                 Problem(
@@ -183,16 +189,18 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
             problems.append(
                 Problem(
                     name,
-                    *where(node),
+                    *where(at or node),
                     format_path(path),
-                    "YAML aliases (*name) are not allowed in plan files; write the value out",
+                    f"repeats the value of line {node.start_mark.line + 1} through a YAML "
+                    "alias; aliases (*name) are not allowed in plan files, write the value out",
                 )
             )
             return None
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
-            if node.style is None and value in _NULLS:
+            # Plain style is None from the Python parser but '' from libyaml's.
+            if not node.style and value in _NULLS:
                 return None
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -228,13 +236,13 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                 )
                 continue
             firsts[key] = key_node.start_mark.line + 1
-            mapping[key] = convert(value_node, (*path, key))
+            mapping[key] = convert(value_node, (*path, key), key_node)
         return mapping
 
     return convert(root, ())
 
 
-def _child(node: Any, step: str | int) -> Any:
+def _child(node: Any, step: str | int, *, key: bool = False) -> Any:
     value = getattr(node, "value", None)
     if isinstance(step, int):
         if isinstance(value, list) and 0 <= step < len(value) and not isinstance(value[0], tuple):
@@ -243,5 +251,5 @@ def _child(node: Any, step: str | int) -> Any:
     if isinstance(value, list):
         for key_node, value_node in value:
             if isinstance(key_node.value, str) and key_node.value == step:
-                return value_node
+                return key_node if key else value_node
     return None

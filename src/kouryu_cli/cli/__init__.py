@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from kouryu_cli import __version__
 from kouryu_cli.cli.common import Settings
 from kouryu_cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
+from kouryu_cli.textnorm import strip_controls
 
 SHORT_HELP = """\
 kouryu — 山陽小野田市 スマイルエイジング チャレンジプログラム「交流」分野を調べる
@@ -40,6 +42,15 @@ class _Group(TyperGroup):
         except KouryuError as error:
             sys.stderr.write(_message(error) + "\n")
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # The reader went away (`kouryu measures | head -1`). Click would exit 1, which
+            # means "nothing found" here; and unflushed output would print "Exception ignored".
+            _silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
+        except ClickException as error:
+            # Click echoes the bad value back ("no such command '…'"): keep escapes out.
+            error.message = strip_controls(error.message)
+            raise
 
 
 app = typer.Typer(
@@ -140,10 +151,20 @@ def main() -> None:
 
 
 def _message(error: KouryuError) -> str:
-    text = str(error)
+    # Messages quote file contents and arguments: control characters are shown, not sent.
+    text = "\n".join(strip_controls(line) for line in str(error).split("\n"))
     return "\n".join(
         f"kouryu: {line}" if i == 0 else line for i, line in enumerate(text.splitlines() or [""])
     )
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot fail on a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (CliRunner, pytest)
+        pass
 
 
 def _quiet_exit(code: int, message: str) -> None:
@@ -151,8 +172,7 @@ def _quiet_exit(code: int, message: str) -> None:
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError, OSError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
     if message:
         try:
             sys.stderr.write(message + "\n")

@@ -13,6 +13,7 @@ import typer
 
 from kouryu_cli import planfile, render
 from kouryu_cli.errors import UsageError
+from kouryu_cli.textnorm import strip_controls
 
 if TYPE_CHECKING:
     from kouryu_cli.model import Plan
@@ -43,7 +44,8 @@ def plan(ctx: typer.Context) -> Plan:
 def note(ctx: typer.Context, message: str) -> None:
     """A message for the person (stderr), unless --quiet."""
     if not settings(ctx).quiet:
-        sys.stderr.write(message + "\n")
+        # Notes quote the query: an escape sequence in an argument must not reach the terminal.
+        sys.stderr.write(strip_controls(message) + "\n")
 
 
 FormatOption = Annotated[

@@ -158,6 +158,8 @@ def measures(
     """List measures (事務事業) in plan order, filtered by age, department, policy, icon, words.
 
     Example:
+
+    \b
         kouryu measures --age 65+
         kouryu measures --age 18-64 --age 65+ --only-age --dept 高齢
         kouryu measures --tag 運動 -f csv -o 運動.csv
@@ -196,6 +198,8 @@ def dept(
     """Departments (所管課): all with their counts, or one department's measures.
 
     Example:
+
+    \b
         kouryu dept
         kouryu dept 高齢福祉課
         kouryu dept こそだて -f json
@@ -232,6 +236,8 @@ def search(
     """Full-text search over measures, sections, policies, vision, departments, indicators.
 
     Example:
+
+    \b
         kouryu search ボランティア
         kouryu search 子育て 交流
         kouryu search こうれいふくし -f json
@@ -264,6 +270,8 @@ def show(
     """One measure in full: place in the plan, description, departments, ages, icons, neighbours.
 
     Example:
+
+    \b
         kouryu show 2-1-07
         kouryu show 認知症カフェ
         kouryu show 3-1-14 -f json
@@ -299,6 +307,8 @@ def outline(
     """The chapter as a tree: vision, challenges, 施策 › sections › measures (with ids).
 
     Example:
+
+    \b
         kouryu outline
         kouryu outline -f markdown -o 交流.md
         kouryu outline -f json
@@ -331,6 +341,8 @@ def matrix(
     """所管課 × 対象年代 (and icons): how many measures each department has for each age group.
 
     Example:
+
+    \b
         kouryu matrix
         kouryu matrix -f csv -o matrix.csv
         kouryu matrix -o matrix.xlsx

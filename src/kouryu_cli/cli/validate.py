@@ -29,6 +29,8 @@ def validate(
     """Check a plan file; list every problem (exit 3) or print a one-line summary.
 
     Example:
+
+    \b
         kouryu validate
         kouryu validate my-plan.yaml
     """

@@ -1,0 +1,93 @@
+"""`kouryu validate`, `--version`, the bare command, and the installed console script."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kouryu_cli import __version__
+from tests.conftest import SHIPPED, Run
+
+
+def test_validate_the_shipped_plan(run: Run) -> None:
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{SHIPPED}: ok: 3 policies, 4 sections, 49 measures, 12 departments, "
+        "7 indicators (8 series), 117 age marks\n"
+    )
+
+
+def test_validate_lists_every_problem_and_exits_3(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    text = text.replace("ages: [0-17, 18-64, 65+]", "ages: [0-17, 18-64, 65歳以下]", 1)
+    text = text.replace("departments: [障害福祉課]", "departments: [障がい福祉課]", 1)
+    path = write("broken.yaml", text)
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"kouryu: {path}:75:")
+    assert "unknown age group '65歳以下' (expected 0-17, 18-64, 65+)" in lines[0]
+    assert "unknown department '障がい福祉課'" in lines[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_data_option_and_environment_variable(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "none.yaml"
+    result = run("--data", str(missing), "measures")
+    assert (result.exit_code, result.stderr) == (3, f"kouryu: {missing}: no such file\n")
+    monkeypatch.setenv("KOURYU_DATA", str(missing))
+    assert run("measures").exit_code == 3
+
+
+def test_version(run: Run) -> None:
+    assert run("--version").stdout == f"kouryu {__version__}\n"
+
+
+def test_bare_command_prints_short_help_with_examples(run: Run) -> None:
+    result = run()
+    assert result.exit_code == 0
+    assert "kouryu measures --age 65+" in result.stdout
+
+
+def _console_script() -> list[str]:
+    found = shutil.which("kouryu", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "kouryu_cli"]
+
+
+def test_installed_command_validates_from_another_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*_console_script(), "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(
+        ": ok: 3 policies, 4 sections, 49 measures, 12 departments, "
+        "7 indicators (8 series), 117 age marks\n"
+    )
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kouryu_cli", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.stdout == f"kouryu {__version__}\n"
