@@ -207,3 +207,24 @@ def test_plan_matches_the_seed_table_directly(plan: Plan) -> None:
         assert name == measure.name or name in measure.aliases, (name, measure.name)
         assert depts == measure.departments, name
         assert flags == tuple(a in measure.ages for a in AGES), name
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the seed text is not beside this checkout")
+def test_every_text_is_verbatim_in_the_seed(plan: Plan) -> None:
+    # The PDF's text wraps lines and interleaves the 所管課 column; drop both and every
+    # sentence of the plan must stand in it letter for letter.
+    departments = {d.name for d in plan.departments}
+    seed = "".join(
+        line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")
+        if line.strip() not in departments
+    )
+    texts = [plan.chapter.intro, plan.vision_slogan, plan.vision_text, plan.challenges_lead]
+    texts += [t for c in plan.challenges for t in (c.title, c.text)]
+    for policy in plan.policies:
+        texts += [policy.title, policy.text]
+        for section in policy.sections:
+            texts += [section.title, section.lead]
+            texts += [t for m in section.measures for t in (m.name, m.description, *m.aliases)]
+    texts += [t for i in plan.indicators for t in (i.name, i.plan)]
+    missing = [t for t in texts if t not in seed]
+    assert missing == []

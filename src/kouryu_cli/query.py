@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kouryu_cli.errors import UsageError
 from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
 from kouryu_cli.textnorm import find_spans, fold
+
+JOIN = "・"
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
 _AGE_WORDS: dict[AgeGroup, tuple[str, ...]] = {
@@ -294,93 +296,87 @@ KIND_LABELS = {
 }
 
 
+def _records(plan: Plan) -> Iterator[_Record]:
+    """Everything search looks at, in plan order."""
+    chapter = plan.chapter
+    yield _Record("chapter", str(chapter.number), chapter.title, (("intro", chapter.intro),))
+    yield _Record(
+        "vision",
+        "vision",
+        plan.vision_slogan,
+        (("slogan", plan.vision_slogan), ("text", plan.vision_text)),
+    )
+    for number, challenge in enumerate(plan.challenges, 1):
+        yield _Record(
+            "challenge",
+            f"C{number}",
+            challenge.title,
+            (("title", challenge.title), ("text", challenge.text)),
+        )
+    for policy in plan.policies:
+        yield _Record(
+            "policy",
+            str(policy.number),
+            policy.title,
+            (("title", policy.title), ("text", policy.text)),
+        )
+        for section in policy.sections:
+            yield _Record(
+                "section",
+                f"{section.policy}-{section.number}",
+                section.title,
+                (("title", section.title), ("lead", section.lead)),
+            )
+    readings = {d.name: d.reading for d in plan.departments}
+    for measure in plan.measures:
+        fields = [("name", measure.name), ("description", measure.description)]
+        fields += [("alias", alias) for alias in measure.aliases]
+        fields.append(("departments", JOIN.join(measure.departments)))
+        spoken = [measure.reading] if measure.reading else []
+        spoken += [f"{d}（{readings[d]}）" for d in measure.departments if readings.get(d)]
+        if spoken:
+            fields.append(("reading", JOIN.join(spoken)))
+        yield _Record("measure", measure.id, measure.name, tuple(fields), measure)
+    for department in plan.departments:
+        fields = [("name", department.name)]
+        if department.reading:
+            fields.append(("reading", department.reading))
+        yield _Record("department", department.name, department.name, tuple(fields))
+    for indicator in plan.indicators:
+        yield _Record(
+            "indicator",
+            indicator.id,
+            indicator.name,
+            (("name", indicator.name), ("plan", indicator.plan)),
+        )
+
+
+@dataclass(frozen=True)
+class _Record:
+    kind: str
+    id: str
+    title: str
+    fields: tuple[tuple[str, str], ...]
+    measure: Measure | None = None
+
+
 def search(plan: Plan, terms: tuple[str, ...]) -> list[Hit]:
-    """Records where every folded term matches, each with the text to show and the spans."""
+    """Records where every folded term matches, each with the first field that matched."""
     if not terms:
         return []
-    readings = {d.name: d.reading for d in plan.departments}
-    records: list[tuple[str, str, str, list[tuple[str, str]], list[str], Measure | None]] = [
-        (
-            "chapter",
-            str(plan.chapter.number),
-            plan.chapter.title,
-            [("intro", plan.chapter.intro)],
-            [],
-            None,
-        ),
-        (
-            "vision",
-            "vision",
-            plan.vision_slogan,
-            [("slogan", plan.vision_slogan), ("text", plan.vision_text)],
-            [],
-            None,
-        ),
-    ]
-    records += [
-        ("challenge", f"C{n}", c.title, [("title", c.title), ("text", c.text)], [], None)
-        for n, c in enumerate(plan.challenges, 1)
-    ]
-    for policy in plan.policies:
-        records.append(
-            (
-                "policy",
-                str(policy.number),
-                policy.title,
-                [("title", policy.title), ("text", policy.text)],
-                [],
-                None,
-            )
-        )
-        records += [
-            (
-                "section",
-                f"{s.policy}-{s.number}",
-                s.title,
-                [("title", s.title), ("lead", s.lead)],
-                [],
-                None,
-            )
-            for s in policy.sections
-        ]
-    records += [
-        (
-            "measure",
-            m.id,
-            m.name,
-            [
-                ("name", m.name),
-                ("description", m.description),
-                *(("alias", a) for a in m.aliases),
-                ("departments", "・".join(m.departments)),
-            ],
-            [m.reading, *(readings.get(d, "") for d in m.departments)],
-            m,
-        )
-        for m in plan.measures
-    ]
-    records += [
-        ("department", d.name, d.name, [("name", d.name)], [d.reading], None)
-        for d in plan.departments
-    ]
-    records += [
-        ("indicator", i.id, i.name, [("name", i.name), ("plan", i.plan)], [], None)
-        for i in plan.indicators
-    ]
     hits = []
-    for kind, record_id, title, fields, hidden, measure in records:
-        folded = [fold(text) for _, text in fields] + [fold(h) for h in hidden if h]
+    for record in _records(plan):
+        folded = [fold(text) for _, text in record.fields]
         if not all(any(term in f for f in folded) for term in terms):
             continue
-        shown_field, shown_text, spans = fields[0][0], fields[0][1], []
-        for name, text in fields:
-            spans = find_spans(text, terms)
+        where, text = record.fields[0]
+        spans: list[tuple[int, int]] = []
+        for name, value in record.fields:
+            spans = find_spans(value, terms)
             if spans:
-                shown_field, shown_text = name, text
+                where, text = name, value
                 break
-        if not spans:  # matched only through a reading: say so
-            shown_field = "reading"
-        hits.append(Hit(kind, record_id, title, shown_field, shown_text, spans, measure))
+        hits.append(Hit(record.kind, record.id, record.title, where, text, spans, record.measure))
     return hits
 
 

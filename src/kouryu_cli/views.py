@@ -7,6 +7,7 @@ from typing import Any
 from kouryu_cli.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.query import Facet, Hit, MatrixRow, snippet
 from kouryu_cli.render import JOIN, Listing
+from kouryu_cli.textnorm import strip_controls
 
 MARK = "○"
 MEASURE_COLUMNS = (
@@ -123,6 +124,21 @@ def matrix_listing(rows: list[MatrixRow]) -> Listing:
     )
 
 
+FIELD_LABELS = {
+    "intro": "前文",
+    "slogan": "スローガン",
+    "text": "内容",
+    "title": "名称",
+    "lead": "リード文",
+    "name": "名称",
+    "description": "説明",
+    "alias": "別表記",
+    "departments": "所管課",
+    "reading": "よみ",
+    "plan": "計画名",
+}
+
+
 def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
     """Search results: kind, id, title, where it matched, a snippet with the match marked."""
     from kouryu_cli.query import KIND_LABELS
@@ -132,7 +148,7 @@ def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
     records = []
     for index, hit in enumerate(hits):
         text, spans = snippet(hit.text, hit.spans)
-        rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, hit.where, text))
+        rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, FIELD_LABELS[hit.where], text))
         highlights[(index, 4)] = spans
         if hit.where in ("name", "title", "slogan") and hit.text == hit.title:
             highlights[(index, 2)] = hit.spans
@@ -189,7 +205,7 @@ def measure_text(plan: Plan, measure: Measure, others: list[Measure], *, markdow
             f"同じ所管課の事業 ({len(others)}):",
             *(f"{item or '  '}{m.id} {m.name}" for m in others),
         ]
-    return "\n".join(lines) + "\n"
+    return _visible(lines) + "\n"
 
 
 def outline_record(plan: Plan) -> dict[str, Any]:
@@ -247,4 +263,9 @@ def outline_text(plan: Plan, *, markdown: bool) -> str:
     if plan.indicators:
         lines += [f"{h2}関連計画における参考となる指標", ""]
         lines += [f"{'- ' if markdown else '  '}{i.id} {i.name}" for i in plan.indicators]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _visible(lines).rstrip("\n") + "\n"
+
+
+def _visible(lines: list[str]) -> str:
+    """Lines joined, control characters from the data shown escaped (line breaks kept)."""
+    return "\n".join(strip_controls(part) for line in lines for part in line.split("\n"))
