@@ -1,1 +1,172 @@
-"""`kouryu indicators`."""
+"""`kouryu indicators`: the evaluation of the chapter's indicators (指標の評価)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kouryu_cli import actuals, indicatorview, render
+from kouryu_cli import indicators as evaluation
+from kouryu_cli.cli import app
+from kouryu_cli.cli.common import (
+    EncodingOption,
+    NoBomOption,
+    Output,
+    OutputOption,
+    emit_listing,
+    emit_rich,
+    emit_text,
+    note,
+    plan,
+    write_bytes_atomic,
+)
+from kouryu_cli.errors import EXIT_NOTHING_FOUND
+from kouryu_cli.model import EraYear
+
+FORMATS = (*render.FORMATS, "xlsx", "svg")
+SVG_WIDTH = 170
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, csv, tsv, markdown, xlsx (with -o) or svg (the table as an image). "
+        "Default: table on a terminal, tab-separated lines in a pipe.",
+        show_default=False,
+    ),
+]
+
+
+@app.command("indicators")
+def indicators_command(
+    ctx: typer.Context,
+    behind_target: Annotated[
+        bool,
+        typer.Option("--behind-target", help="Only the series that have not reached their target."),
+    ] = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="GRADES",
+            help="Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
+            "baseline-only (ベースラインのみ).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YEAR",
+            help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
+            "ignored. Default: the current fiscal year (年度, from April).",
+            show_default=False,
+        ),
+    ] = None,
+    actuals_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--actuals",
+            metavar="FILE",
+            dir_okay=False,
+            help="Actual values (実績値) to add to the plan's: YAML, or CSV with the columns "
+            "indicator, component, year, value[, source].",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            metavar="PERCENT",
+            help="Relative change from the baseline that counts as improving (B) or "
+            "worsening (D), in %.",
+        ),
+    ] = evaluation.DEFAULT_THRESHOLD,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+) -> None:
+    """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
+
+    Grades of 健康日本21（第二次）最終評価, with r = (latest − baseline) / |baseline|,
+    positive in the target's direction, and t = --threshold (5 %):
+
+    \b
+      A   目標値に達した (増加/減少 targets: r >= t)
+      B   改善傾向: r >= t, on or beyond the straight line from baseline to target
+      B*  改善傾向 but behind that line: the target year is in danger
+      C   変わらない: |r| < t
+      D   悪化している: r <= -t
+      E   評価困難: baseline 0, or no actual later than the baseline year
+      ベースラインのみ: no actual yet (up to --as-of)
+
+    Overdue (期限超過): the target year is before the as-of year and the target is not met.
+
+    Example:
+        kouryu indicators
+        kouryu indicators --actuals 実績値.csv --as-of R7
+        kouryu indicators --behind-target --status B*,D -f json
+        kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
+    """
+    try:
+        grades = evaluation.parse_grades(status or ())
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--status'") from None
+    limit = evaluation.check_threshold(threshold)
+    year = evaluation.as_of_year(as_of)
+    out = Output(fmt, output, encoding, not no_bom)
+    chosen = out.resolved_format(FORMATS)
+    current = plan(ctx)
+    if actuals_file is not None:
+        current = actuals.load_actuals(actuals_file, current)
+    found = evaluation.select(
+        evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
+    )
+    conditions = [f"{year.label}={year.year}年度時点"]
+    if behind_target:
+        conditions.append("目標未達成")
+    if grades:
+        conditions.append("評価 " + ",".join(g.short for g in grades))
+    if not found:
+        note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        raise typer.Exit(EXIT_NOTHING_FOUND)
+    counts = evaluation.tally_line(evaluation.tally(found))
+    note(ctx, f"{' / '.join(conditions)} / {len(found)}系列: {counts}")
+    if chosen == "table":
+        emit_rich(lambda console: indicatorview.draw(console, found, limit, year), out)
+    elif chosen == "svg":
+        _emit_svg(found, limit, year, out)
+    else:
+        emit_listing(indicatorview.listing(found), Output(chosen, output, encoding, not no_bom))
+
+
+def _emit_svg(found: list[evaluation.Evaluation], limit: float, year: EraYear, out: Output) -> None:
+    from rich.console import Console
+
+    console: Any = Console(
+        record=True,
+        file=io.StringIO(),
+        width=SVG_WIDTH,
+        color_system="truecolor",
+        force_terminal=True,
+        # An image is read later, away from the terminal: the grade colours carry meaning.
+        no_color=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    indicatorview.draw(console, found, limit, year)
+    svg = console.export_svg(title="kouryu indicators")
+    if out.path is None:
+        emit_text(svg, out)
+    else:
+        write_bytes_atomic(out.path, svg.encode("utf-8"))
