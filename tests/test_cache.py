@@ -1,0 +1,375 @@
+"""The cache of validated plans: exact round trip, never stale, never trusted when damaged."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import marshal
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kouryu_cli import cache, loader, planfile
+from kouryu_cli.errors import PlanError
+from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from tests.conftest import SHIPPED, Run
+
+Write = Callable[[str, str], Path]
+
+
+def big_plan(plan: Plan, copies: int) -> Plan:
+    """The plan with every measure copied (unique ids) and indicators with actuals."""
+    policies = tuple(
+        dataclasses.replace(
+            p,
+            sections=tuple(
+                dataclasses.replace(
+                    s,
+                    measures=tuple(
+                        dataclasses.replace(
+                            m,
+                            id=f"{m.id}-{k}" if k else m.id,
+                            order=k * len(s.measures) + m.order,
+                            aliases=(*m.aliases, f"別名{k}") if k % 2 else m.aliases,
+                            notes=(f"注記 {k}\n改行",) if k % 3 == 0 else m.notes,
+                            reading=f"よみ{k}",
+                        )
+                        for k in range(copies)
+                        for m in s.measures
+                    ),
+                )
+                for s in p.sections
+            ),
+        )
+        for p in plan.policies
+    )
+    extra = Indicator(
+        id="X1",
+        name="実績つきの指標",
+        plan="",
+        baseline_year=EraYear("R2", 2020),
+        baseline_written="",
+        target_year=EraYear("R7", 2025),
+        target_kind=TargetKind.INCREASE,
+        target_written="増加",
+        series=(
+            Series(
+                "a",
+                "",
+                "人",
+                1.5,
+                None,
+                (
+                    Observation(EraYear("R3", 2021), 2.25, "報告"),
+                    Observation(EraYear("R4", 2022), -0.0),
+                ),
+            ),
+        ),
+    )
+    return dataclasses.replace(plan, policies=policies, indicators=(*plan.indicators, extra))
+
+
+def entries() -> list[Path]:
+    folder = cache.folder()
+    return sorted(folder.glob("plan-*.cache")) if folder.is_dir() else []
+
+
+def only_entry() -> Path:
+    found = entries()
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A copy of the shipped plan that a test may change."""
+    target = tmp_path / "plan.yaml"
+    target.write_bytes(SHIPPED.read_bytes())
+    return target
+
+
+# ---------------------------------------------------------------- codec
+
+
+def test_codec_round_trips_the_shipped_plan_exactly(plan: Plan) -> None:
+    assert cache.decode(cache.encode(plan)) == plan
+
+
+def test_codec_round_trips_a_generated_big_plan_exactly(plan: Plan) -> None:
+    big = big_plan(plan, 40)
+    assert len(big.measures) == 40 * len(plan.measures)
+    again = cache.decode(marshal.loads(marshal.dumps(cache.encode(big), 4)))  # noqa: S302
+    assert again == big
+    assert again.measures == big.measures
+    assert again.indicators[-1].series[0].actuals[1].value == -0.0
+
+
+def test_encoded_plan_is_plain_data_only(plan: Plan) -> None:
+    plain = (tuple, str, int, float, type(None))
+
+    def walk(value: object) -> None:
+        assert type(value) in plain, type(value)
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item)
+
+    walk(cache.encode(big_plan(plan, 2)))
+
+
+def test_model_fields_are_the_ones_the_codec_knows() -> None:
+    # A tripwire: a new model field must be added to cache.encode/decode (then update this).
+    assert cache._model_signature() == (
+        "Plan:city,program,chapter,vision_slogan,vision_text,challenges_lead,challenges,"
+        "departments,policies,indicators;Chapter:number,title,intro;Challenge:title,text;"
+        "Department:name,reading;Policy:number,title,text,sections;"
+        "Section:policy,number,title,lead,measures;"
+        "Measure:id,name,description,policy,section,order,departments,ages,icons,reading,"
+        "aliases,notes;"
+        "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
+        "target_written,series;"
+        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source;"
+        "EraYear:label,year"
+    )
+
+
+# ---------------------------------------------------------------- where and how
+
+
+@pytest.mark.parametrize(
+    ("xdg", "expected"),
+    [
+        ("/var/cache/x", Path("/var/cache/x/kouryu")),
+        ("", Path.home() / ".cache" / "kouryu"),
+        ("relative/path", Path.home() / ".cache" / "kouryu"),  # the spec ignores relative ones
+    ],
+)
+def test_folder_follows_xdg_cache_home(
+    monkeypatch: pytest.MonkeyPatch, xdg: str, expected: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache.folder() == expected
+
+
+def test_second_open_comes_from_the_cache(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = planfile.open_plan(copy)
+    assert len(entries()) == 1
+
+    def refuse(*_args: object, **_kwargs: object) -> Plan:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(loader, "load_plan", refuse)
+    assert planfile.open_plan(copy) == first
+
+
+def test_entry_and_folder_are_private(copy: Path) -> None:
+    planfile.open_plan(copy)
+    entry = only_entry()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+    assert not list(entry.parent.glob(".plan-*"))  # no temporary file left behind
+
+
+def test_no_cache_neither_reads_nor_writes(copy: Path) -> None:
+    planfile.open_plan(copy, use_cache=False)
+    assert entries() == []
+
+
+def test_no_cache_option_of_the_cli_writes_nothing(run: Run) -> None:
+    result = run("--no-cache", "measures", "--age", "65+", "--format", "json")
+    assert result.exit_code == 0
+    assert entries() == []
+    assert run("measures", "--age", "65+", "--format", "json").stdout == result.stdout
+    assert len(entries()) == 1
+
+
+# ---------------------------------------------------------------- never stale
+
+
+def test_one_byte_change_with_the_same_size_and_time_is_seen(copy: Path) -> None:
+    before = planfile.open_plan(copy)
+    info = copy.stat()
+    text = copy.read_bytes()
+    # Change one byte of the first measure's id (1-1-01 → 1-1-02 would clash; use 9).
+    position = text.index(b"id: 1-1-01") + len(b"id: 1-1-0")
+    changed = text[:position] + b"9" + text[position + 1 :]
+    assert len(changed) == len(text)
+    copy.write_bytes(changed)
+    os.utime(copy, ns=(info.st_atime_ns, info.st_mtime_ns))  # same size, same mtime
+    after = planfile.open_plan(copy)
+    assert before.measures[0].id == "1-1-01"
+    assert after.measures[0].id == "1-1-09"
+
+
+def test_another_file_gets_its_own_entry(copy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_bytes(copy.read_bytes())
+    planfile.open_plan(copy)
+    planfile.open_plan(other)
+    assert len(entries()) == 2
+
+
+def test_a_plan_with_problems_is_never_cached(write: Write) -> None:
+    broken = write("broken.yaml", SHIPPED.read_text("utf-8").replace("ages: [65+]", "ages: [70+]"))
+    for _ in range(2):
+        with pytest.raises(PlanError, match="unknown age group '70\\+'"):
+            planfile.open_plan(broken)
+    assert entries() == []
+
+
+def test_a_missing_file_is_still_reported_by_the_loader(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="no such file"):
+        planfile.open_plan(tmp_path / "nothing.yaml")
+
+
+def test_edit_during_parsing_is_not_stored(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = loader.load_plan
+
+    def parse_then_edit(path: Path, label: str | None = None) -> Plan:
+        result = real(path, label)
+        copy.write_bytes(copy.read_bytes() + b"# edited\n")
+        return result
+
+    monkeypatch.setattr(loader, "load_plan", parse_then_edit)
+    planfile.open_plan(copy)
+    assert entries() == []
+
+
+# ---------------------------------------------------------------- never trusted when damaged
+
+
+def _damage_truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _damage_flip(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+
+
+def _damage_empty(_data: bytes) -> bytes:
+    return b""
+
+
+def _damage_foreign(data: bytes) -> bytes:
+    return b"something else entirely\n" + data
+
+
+def _damage_pickle_like(data: bytes) -> bytes:
+    return b"\x80\x04\x95" + data[3:]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_damage_truncate, _damage_flip, _damage_empty, _damage_foreign, _damage_pickle_like],
+)
+def test_damaged_entry_is_ignored_and_rebuilt(
+    copy: Path, damage: Callable[[bytes], bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = planfile.open_plan(copy)
+    entry = only_entry()
+    good = entry.read_bytes()
+    entry.write_bytes(damage(good))
+    assert planfile.open_plan(copy) == expected
+    assert entry.read_bytes() == good  # rebuilt
+    assert capsys.readouterr().err == ""  # silent without KOURYU_DEBUG
+
+
+def _rewrite_key(entry: Path, change: Callable[[list[object]], None]) -> None:
+    """Store the same plan under a changed key, with a valid digest: a well-formed entry."""
+    data = entry.read_bytes()
+    body = data[len(cache._MAGIC) + 32 :]
+    key, plain = marshal.loads(body)  # noqa: S302 - the entry this test just wrote
+    fields = list(key)
+    change(fields)
+    body = marshal.dumps((tuple(fields), plain), 4)
+    entry.write_bytes(cache._MAGIC + hashlib.sha256(body).digest() + body)
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [(0, 99), (1, "0.0.0-other"), (2, 99), (3, "Plan:other"), (4, ()), (8, "0" * 64)],
+    ids=["format", "tool-version", "schema-version", "model", "code", "content-hash"],
+)
+def test_entry_with_a_foreign_key_is_ignored(
+    copy: Path, monkeypatch: pytest.MonkeyPatch, index: int, value: object
+) -> None:
+    expected = planfile.open_plan(copy)
+    entry = only_entry()
+
+    def change(fields: list[object]) -> None:
+        fields[index] = value
+
+    _rewrite_key(entry, change)
+    # The changed entry now holds a different plan: if it were used, the id would show it.
+    data = entry.read_bytes()
+    parsed: list[Plan] = []
+    real = loader.load_plan
+
+    def counting(path: Path, label: str | None = None) -> Plan:
+        parsed.append(real(path, label))
+        return parsed[-1]
+
+    monkeypatch.setattr(loader, "load_plan", counting)
+    assert planfile.open_plan(copy) == expected
+    assert len(parsed) == 1  # the foreign entry was not used
+    assert entry.read_bytes() != data  # and was replaced
+
+
+def test_entry_of_another_user_is_ignored(
+    copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planfile.open_plan(copy)
+    monkeypatch.setenv("KOURYU_DEBUG", "1")
+    monkeypatch.setattr(os, "getuid", lambda: only_entry().stat().st_uid + 1)
+    parsed: list[Path] = []
+    real = loader.load_plan
+    monkeypatch.setattr(loader, "load_plan", lambda p, _label=None: parsed.append(p) or real(p))
+    planfile.open_plan(copy)
+    assert parsed == [copy]
+    assert "owned by another user, ignored" in capsys.readouterr().err
+
+
+def test_symlinked_entry_is_ignored(copy: Path, tmp_path: Path) -> None:
+    planfile.open_plan(copy)
+    entry = only_entry()
+    elsewhere = tmp_path / "elsewhere.cache"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    assert planfile.open_plan(copy) == planfile.open_plan(copy, use_cache=False)
+    assert not entry.is_symlink()  # replaced by a real entry
+
+
+def test_debug_says_why_an_entry_is_ignored(
+    copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planfile.open_plan(copy)
+    only_entry().write_bytes(b"junk")
+    monkeypatch.setenv("KOURYU_DEBUG", "1")
+    planfile.open_plan(copy)
+    assert "corrupt or foreign entry, ignored" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- never fatal
+
+
+def test_unwritable_cache_folder_never_stops_a_query(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    result = run("measures", "--age", "65+", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == "条件: 65歳以上 / 40件\n"
+    assert result.stdout.startswith('[\n  {\n    "id": "1-1-01"')
+
+
+def test_cache_entry_that_is_a_folder_never_stops_a_query(copy: Path) -> None:
+    expected = planfile.open_plan(copy, use_cache=False)
+    entry = cache.entry_path(copy.resolve())
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.mkdir()
+    assert planfile.open_plan(copy) == expected

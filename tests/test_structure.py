@@ -1,0 +1,191 @@
+"""What keeps kouryu fast, checked in real processes: which modules a run imports, the cache.
+
+No wall-clock assertions (machines are noisy): bench/run.py measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kouryu_cli import cache, render
+from tests.conftest import SHIPPED
+
+# Runs kouryu's entry point, then writes the names of the imported modules to argv[1].
+_PROBE = """
+import json, sys
+report = sys.argv[1]
+sys.argv = ["kouryu", *sys.argv[2:]]
+from kouryu_cli.cli import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+with open(report, "w", encoding="utf-8") as stream:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, stream)
+"""
+
+
+def kouryu(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[bytes], dict[str, Any]]:
+    """Run kouryu in a fresh interpreter; the result and the modules it imported."""
+    report = tmp_path / "modules.json"
+    report.unlink(missing_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(report), *args],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+    return result, json.loads(report.read_text("utf-8"))
+
+
+def families(modules: list[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+QUERY = ("measures", "--age", "65+", "--format", "json")
+
+
+def test_warm_json_query_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
+    cold, cold_modules = kouryu(tmp_path, *QUERY)
+    assert cold.returncode == 0
+    assert "yaml" in families(cold_modules["modules"])  # the first run parses
+    warm, warm_modules = kouryu(tmp_path, *QUERY)
+    assert warm.returncode == 0
+    assert warm.stdout == cold.stdout
+    assert warm.stderr.decode() == "条件: 65歳以上 / 40件\n"
+    loaded = families(warm_modules["modules"])
+    assert "yaml" not in loaded
+    assert "rich" not in loaded
+    assert "pydantic" not in loaded
+    assert "kouryu_cli.cache" in warm_modules["modules"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown"])
+def test_warm_text_formats_do_not_import_rich(tmp_path: Path, fmt: str) -> None:
+    kouryu(tmp_path, *QUERY)
+    result, modules = kouryu(tmp_path, "measures", "--age", "65+", "--format", fmt)
+    assert result.returncode == 0
+    assert not {"rich", "yaml"} & families(modules["modules"])
+
+
+def test_table_imports_rich_only_because_it_draws(tmp_path: Path) -> None:
+    # The control for the test above: the probe does see Rich when a table is drawn.
+    result, modules = kouryu(
+        tmp_path, "measures", "--age", "65+", "--format", "table", env={"COLUMNS": "120"}
+    )
+    assert result.returncode == 0
+    assert "rich" in families(modules["modules"])
+
+
+def test_help_imports_neither_rich_nor_yaml(tmp_path: Path) -> None:
+    result, modules = kouryu(tmp_path, "--help")
+    assert result.returncode == 0
+    assert b"measures" in result.stdout
+    assert not {"rich", "yaml", "pydantic"} & families(modules["modules"])
+
+
+def test_department_completion_with_a_warm_cache(tmp_path: Path) -> None:
+    completion = {
+        "_KOURYU_COMPLETE": "complete_bash",
+        "COMP_WORDS": "kouryu dept 高",
+        "COMP_CWORD": "2",
+    }
+    kouryu(tmp_path, *QUERY)
+    result, modules = kouryu(tmp_path, env=completion)
+    assert result.returncode == 0
+    assert result.stdout.decode().split() == ["高齢福祉課"]
+    assert not {"rich", "yaml"} & families(modules["modules"])
+
+
+def test_one_byte_change_reaches_the_output(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    text = SHIPPED.read_bytes()
+    plan.write_bytes(text)
+    args = ("--data", str(plan), "show", "1-1-01", "--format", "json")
+    first, _ = kouryu(tmp_path, *args)
+    assert json.loads(first.stdout)["name"] == "社会教育推進事業"
+    info = plan.stat()
+    plan.write_bytes(text.replace("社会教育推進事業".encode(), "社会教育推進事柄".encode(), 1))
+    os.utime(plan, ns=(info.st_atime_ns, info.st_mtime_ns))
+    second, modules = kouryu(tmp_path, *args)
+    assert json.loads(second.stdout)["name"] == "社会教育推進事柄"
+    assert "yaml" in families(modules["modules"])  # parsed again
+
+
+@pytest.mark.parametrize("junk", [b"", b"kouryu plan cache\n" + b"\0" * 40, b"\x80\x04junk"])
+def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, junk: bytes) -> None:
+    good, _ = kouryu(tmp_path, *QUERY)
+    entries = list((Path(os.environ["XDG_CACHE_HOME"]) / "kouryu").glob("plan-*.cache"))
+    assert len(entries) == 1
+    entries[0].write_bytes(junk)
+    again, modules = kouryu(tmp_path, *QUERY)
+    assert again.returncode == 0
+    assert again.stdout == good.stdout
+    assert again.stderr.decode() == "条件: 65歳以上 / 40件\n"
+    assert "yaml" in families(modules["modules"])
+    assert entries[0].read_bytes().startswith(b"kouryu plan cache\n")
+    assert len(entries[0].read_bytes()) > 1000
+
+
+def test_unwritable_cache_folder_never_stops_a_query(tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    result, _ = kouryu(tmp_path, *QUERY, env={"XDG_CACHE_HOME": str(blocker)})
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)) == 40
+    assert result.stderr.decode() == "条件: 65歳以上 / 40件\n"
+
+
+def test_cache_folder_is_where_xdg_says() -> None:
+    assert cache.folder() == Path(os.environ["XDG_CACHE_HOME"]) / "kouryu"
+
+
+# ---------------------------------------------------------------- the fast JSON writer
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"id": "1-1-01", "n": 3, "tags": [], "ages": ["18-64", "65+"]}],
+        [{"text": 'quote " backslash \\ newline \n tab \t nul \0 é 漢字 \u2028'}],
+        [{"a": -1, "b": 0}, {"a": 10**20, "c": ["x"]}],
+        [{"キー": "値"}],
+    ],
+)
+def test_fast_json_is_byte_for_byte_the_standard_one(records: list[dict[str, Any]]) -> None:
+    assert render._flat_records_json(records) == (
+        json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [],
+        {},
+        "x",
+        [{}],
+        ["x"],
+        [{"a": True}],
+        [{"a": 1.5}],
+        [{"a": None}],
+        [{"a": [1]}],
+        [{"a": {"b": "c"}}],
+        [{1: "x"}],
+    ],
+)
+def test_fast_json_leaves_other_shapes_to_the_standard_one(records: Any) -> None:
+    assert render._flat_records_json(records) is None
+    assert render.to_json(records) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
