@@ -215,7 +215,8 @@ def test_every_text_is_verbatim_in_the_seed(plan: Plan) -> None:
     # sentence of the plan must stand in it letter for letter.
     departments = {d.name for d in plan.departments}
     seed = "".join(
-        line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")
+        line.strip()
+        for line in SEED.read_text(encoding="utf-8").split("\n")
         if line.strip() not in departments
     )
     texts = [plan.chapter.intro, plan.vision_slogan, plan.vision_text, plan.challenges_lead]

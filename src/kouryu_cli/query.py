@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kouryu_cli.errors import UsageError
 from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
@@ -116,8 +116,15 @@ class MeasureIndex:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+
+    # Folding every measure's text is most of a filter's cost on a large plan:
+    # done only when a filter needs it (words, departments), once.
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Folded text of each measure (id, name, description, readings …) by id."""
+        plan = self.plan
         readings = {d.name: d.reading for d in plan.departments}
-        self.keys = {
+        return {
             m.id: fold(
                 "\n".join(
                     (
@@ -133,7 +140,11 @@ class MeasureIndex:
             )
             for m in plan.measures
         }
-        self.department_keys = {m.id: [fold(d) for d in m.departments] for m in plan.measures}
+
+    @cached_property
+    def department_keys(self) -> dict[str, list[str]]:
+        """Folded department names of each measure by id."""
+        return {m.id: [fold(d) for d in m.departments] for m in self.plan.measures}
 
     def matches(self, measure: Measure, wanted: MeasureFilter) -> bool:
         """Whether a measure passes every filter."""
@@ -152,8 +163,7 @@ class MeasureIndex:
             keys = self.department_keys[measure.id]
             if not any(w in k for w in folded for k in keys):
                 return False
-        key = self.keys[measure.id]
-        return all(term in key for term in wanted.terms)
+        return not wanted.terms or all(term in self.keys[measure.id] for term in wanted.terms)
 
     def select(self, wanted: MeasureFilter) -> list[Measure]:
         """The measures that pass, in plan order."""
@@ -206,6 +216,8 @@ def did_you_mean(text: str, names: Iterable[str]) -> str:
     """' Did you mean X?' for the closest names, or ''."""
     names = list(names)
     folded = {fold(n): n for n in names}
+    import difflib  # only for a miss: importing it costs 1.5 ms of every start-up
+
     close = difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.4)
     if not close:
         return f" Known: {'、'.join(names)}" if len(names) <= 15 else ""

@@ -44,12 +44,51 @@ def text(value: str, style: str = "", spans: list[tuple[int, int]] | None = None
     """Data as a Rich Text: never parsed as markup, control characters made visible."""
     from rich.text import Text
 
-    safe = strip_controls(value)
+    # Line breaks are layout; every other control character is shown, not sent.
+    safe = "\n".join(strip_controls(part) for part in value.split("\n"))
     out = Text(safe, style=style)
     if spans and safe == value:
         for start, end in spans:
             out.stylize("bold reverse", start, end)
     return out
+
+
+def fit_widths(
+    naturals: list[int], minimums: list[int], available: int, first: tuple[int, ...] = ()
+) -> list[int]:
+    """Column widths that fit: the widest columns give way first, none below its minimum.
+
+    Rich narrows only the single widest column and gives up when two tie, then crops;
+    setting the widths here keeps every column visible on any terminal.
+    """
+    widths = list(naturals)
+    excess = sum(widths) - available
+    # Columns of marks give way first: their headings wrap at no cost to the data.
+    for i in first:
+        if excess > 0:
+            cut = min(excess, widths[i] - minimums[i])
+            widths[i] -= cut
+            excess -= cut
+    while excess > 0:
+        shrinkable = [i for i, w in enumerate(widths) if w > minimums[i]]
+        if not shrinkable:
+            break
+        widest = max(widths[i] for i in shrinkable)
+        tops = [i for i in shrinkable if widths[i] == widest]
+        below = max([widths[i] for i in shrinkable if widths[i] < widest] or [0])
+        for i in tops:
+            step = min(widest - max(below, minimums[i]), -(-excess // len(tops)), excess)
+            widths[i] -= max(step, 1)
+            excess -= max(step, 1)
+            if excess <= 0:
+                break
+    return widths
+
+
+def _width(value: str) -> int:
+    from rich.cells import cell_len
+
+    return max(cell_len(line) for line in value.split("\n"))
 
 
 def draw_listing(listing: Listing, target: Console) -> None:
@@ -65,12 +104,25 @@ def draw_listing(listing: Listing, target: Console) -> None:
         show_edge=False,
         pad_edge=False,
     )
+    naturals, minimums, justify, marks_columns = [], [], [], set()
     for index, column in enumerate(listing.columns):
-        table.add_column(
-            text(column, "bold"),
-            justify="right" if index in listing.numeric else "left",
-            overflow="fold",
+        cells = [row[index] for row in listing.rows]
+        # A column of marks (○) is centred and its heading may wrap (18歳 / 未満).
+        marks = bool(cells) and all(len(cell) <= 1 for cell in cells)
+        natural = (
+            max(_width(column), *(_width(cell) for cell in cells)) if cells else _width(column)
         )
+        naturals.append(natural)
+        fixed = index == 0 or index in listing.numeric  # ids and numbers never wrap
+        minimums.append(4 if marks else natural if fixed else min(natural, 6))
+        if marks:
+            marks_columns.add(index)
+        justify.append("center" if marks else "right" if index in listing.numeric else "left")
+    widths = fit_widths(
+        naturals, minimums, target.width - 3 * len(naturals), tuple(sorted(marks_columns))
+    )
+    for column, width, align in zip(listing.columns, widths, justify, strict=True):
+        table.add_column(text(column, "bold"), justify=align, overflow="fold", width=width)  # type: ignore[arg-type]
     for row_index, row in enumerate(listing.rows):
         table.add_row(
             *(

@@ -22,17 +22,38 @@ MEASURE_COLUMNS = (
 )
 
 
-def measure_record(plan: Plan, measure: Measure) -> dict[str, Any]:
+class _Places(dict[tuple[int, int], tuple[str, str, str, str, int]]):
+    """(policy, section) → the labels and titles a measure shows, each worked out once.
+
+    A listing of 40,000 measures would otherwise look each policy up and format each
+    section label 80,000 times (a tenth of a large query's time).
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[str, str, str, str, int]:
+        policy = self.plan.policy(key[0])
+        section = self.plan.sections[key]
+        place = (policy.label, section.label, policy.title, section.title, section.number)
+        self[key] = place
+        return place
+
+
+def measure_record(plan: Plan, measure: Measure, places: _Places | None = None) -> dict[str, Any]:
     """The JSON object of one measure."""
-    section = plan.section_of(measure)
+    _, _, policy_title, section_title, section_number = (
+        _Places(plan) if places is None else places
+    )[(measure.policy, measure.section)]
     return {
         "id": measure.id,
         "name": measure.name,
         "description": measure.description,
         "policy": measure.policy,
-        "policy_title": plan.policy(measure.policy).title,
-        "section": section.title,
-        "section_number": section.number,
+        "policy_title": policy_title,
+        "section": section_title,
+        "section_number": section_number,
         "order": measure.order,
         "departments": list(measure.departments),
         "ages": [a.value for a in measure.ages],
@@ -42,27 +63,30 @@ def measure_record(plan: Plan, measure: Measure) -> dict[str, Any]:
     }
 
 
-def measure_row(plan: Plan, measure: Measure) -> tuple[str, ...]:
+def measure_row(plan: Plan, measure: Measure, places: _Places | None = None) -> tuple[str, ...]:
     """One measure as a row of MEASURE_COLUMNS."""
-    section = plan.section_of(measure)
+    policy_label, section_label, *_ = (_Places(plan) if places is None else places)[
+        (measure.policy, measure.section)
+    ]
     return (
         measure.id,
         measure.name,
         JOIN.join(measure.departments),
         *(MARK if a in measure.ages else "" for a in AGE_ORDER),
         JOIN.join(i.value for i in measure.icons),
-        plan.policy(measure.policy).label,
-        section.label,
+        policy_label,
+        section_label,
         measure.description,
     )
 
 
 def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Listing:
     """Measures as a listing (terminal table: id, name, departments, ages, icons)."""
+    places = _Places(plan)
     return Listing(
         columns=MEASURE_COLUMNS,
-        rows=[measure_row(plan, m) for m in measures],
-        records=[measure_record(plan, m) for m in measures],
+        rows=[measure_row(plan, m, places) for m in measures],
+        records=[measure_record(plan, m, places) for m in measures],
         title=title,
         table_columns=(0, 1, 2, 3, 4, 5, 6),
     )

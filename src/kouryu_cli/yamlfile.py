@@ -249,7 +249,10 @@ def _child(node: Any, step: str | int, *, key: bool = False) -> Any:
             return value[step]
         return None
     if isinstance(value, list):
-        for key_node, value_node in value:
+        for pair in value:
+            if not isinstance(pair, tuple):  # a list where a mapping was expected
+                return None
+            key_node, value_node = pair
             if isinstance(key_node.value, str) and key_node.value == step:
                 return key_node if key else value_node
     return None

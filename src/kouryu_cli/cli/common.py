@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -38,7 +37,8 @@ def settings(ctx: typer.Context) -> Settings:
 
 def plan(ctx: typer.Context) -> Plan:
     """The plan this run reads."""
-    return planfile.open_plan(settings(ctx).data)
+    current = settings(ctx)
+    return planfile.open_plan(current.data, use_cache=current.use_cache)
 
 
 def note(ctx: typer.Context, message: str) -> None:
@@ -133,7 +133,7 @@ def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool =
         emit_rich(lambda console: _draw(listing, console), out)
         return
     if fmt == "json":
-        emit_text(render.to_json(listing.records), out)
+        emit_text(render.to_json(listing.records), out, rows=listing)
     elif fmt == "csv":
         emit_text(render.to_csv(listing), out, csv_bom=out.bom, rows=listing)
     elif fmt == "tsv":
@@ -222,6 +222,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path()
     if path.is_dir():
         raise UsageError(f"{path} is a folder")
+    import tempfile  # only when writing a file: it costs milliseconds of every start-up
+
     try:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
@@ -238,6 +240,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             os.umask(umask)
             Path(temp).chmod(0o666 & ~umask)
         Path(temp).replace(path)
+    except OSError as error:
+        # A full disk or a vanished folder: the old file is still there, untouched.
+        Path(temp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

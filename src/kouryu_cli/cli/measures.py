@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kouryu_cli import query, views
+from kouryu_cli import query, render, views
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import (
     EncodingOption,
@@ -88,7 +88,9 @@ TagOption = Annotated[
 
 
 def _output(fmt: str | None, path: Any, encoding: str | None, no_bom: bool) -> Output:
-    return Output(fmt, path, encoding, not no_bom)
+    out = Output(fmt, path, encoding, not no_bom)
+    out.resolved_format((*render.FORMATS, "xlsx"))  # an unknown format fails before any note
+    return out
 
 
 def _filter(
@@ -164,6 +166,7 @@ def measures(
         kouryu measures --age 18-64 --age 65+ --only-age --dept 高齢
         kouryu measures --tag 運動 -f csv -o 運動.csv
     """
+    out = _output(fmt, output, encoding, no_bom)
     current = plan(ctx)
     wanted = _filter(current, age, only_age, dept, policy, tag, text)
     found = query.filter_measures(current, wanted)
@@ -175,7 +178,7 @@ def measures(
         note(ctx, f"該当する事務事業はありません（{summary}）")
         raise typer.Exit(EXIT_NOTHING_FOUND)
     note(ctx, summary)
-    emit_listing(views.measures_listing(current, found), _output(fmt, output, encoding, no_bom))
+    emit_listing(views.measures_listing(current, found), out)
 
 
 @app.command()
@@ -242,6 +245,7 @@ def search(
         kouryu search 子育て 交流
         kouryu search こうれいふくし -f json
     """
+    out = _output(fmt, output, encoding, no_bom)
     current = plan(ctx)
     terms = query.split_terms(" ".join(words))
     if not terms:
@@ -251,7 +255,7 @@ def search(
         note(ctx, f"「{' '.join(words)}」に一致するものはありません")
         raise typer.Exit(EXIT_NOTHING_FOUND)
     note(ctx, f"「{' '.join(words)}」: {len(hits)}件")
-    emit_listing(views.hits_listing(current, hits), _output(fmt, output, encoding, no_bom))
+    emit_listing(views.hits_listing(current, hits), out)
 
 
 @app.command()

@@ -1,0 +1,525 @@
+"""Broken plan files: one clear message naming the file (and line:column), exit 3, no traceback."""
+
+from __future__ import annotations
+
+import os
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kouryu_cli import yamlfile
+from kouryu_cli.errors import PlanError
+from kouryu_cli.loader import load_plan
+from tests.conftest import Run
+
+Write = Callable[[str, str], Path]
+
+# The smallest plan the loader accepts; cases below change one thing in it.
+MINIMAL = """\
+schema: 1
+program:
+  city: 山陽小野田市
+  title: スマイルエイジング チャレンジプログラム
+chapter:
+  number: 4
+  title: 交流
+vision:
+  slogan: つながろうやぁ！
+  text: 人と人がつながる。
+challenges:
+  items:
+    - title: あいさつを交わそう
+      text: あいさつを交わしましょう。
+departments:
+  - name: 社会教育課
+  - name: 高齢福祉課
+policies:
+  - number: 1
+    title: 生きがいづくりの推進
+    sections:
+      - number: 1
+        title: 講座開催の充実
+        measures:
+          - id: 1-1-01
+            name: 社会教育推進事業
+            departments: [社会教育課]
+            ages: [0-17, 18-64, 65+]
+            icons: [知守]
+            description: 学習活動を充実させます。
+          - id: 1-1-02
+            name: 介護支援ボランティア活動事業
+            departments: [高齢福祉課]
+            ages: [65+]
+            description: ポイントを付与します。
+"""
+
+
+def billion_laughs(levels: int = 9, width: int = 9) -> str:
+    """The classic alias bomb: width**levels copies of "lol" if it were ever expanded."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        refs = ", ".join([f"*a{level - 1}"] * width)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def assert_clean_failure(result: object, *needles: str) -> str:
+    """Exit 3, nothing on stdout, one message on stderr naming each needle, no traceback."""
+    exit_code = result.exit_code  # type: ignore[attr-defined]
+    stderr: str = result.stderr  # type: ignore[attr-defined]
+    assert exit_code == 3, stderr
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    assert stderr.startswith("kouryu: ")
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in stderr
+    return stderr
+
+
+def test_the_minimal_plan_is_valid(write: Write) -> None:
+    plan = load_plan(write("plan.yaml", MINIMAL))
+    assert [m.id for m in plan.measures] == ["1-1-01", "1-1-02"]
+
+
+# --- files that cannot be read -------------------------------------------------------------
+
+
+def test_missing_file(run: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    result = run("--data", str(missing), "measures")
+    assert result.stderr == f"kouryu: {missing}: no such file\n"
+    assert_clean_failure(result)
+
+
+def test_a_folder(run: Run, tmp_path: Path) -> None:
+    result = run("--data", str(tmp_path), "measures")
+    assert result.stderr == f"kouryu: {tmp_path}: is a folder, not a plan file\n"
+    assert_clean_failure(result)
+
+
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="root reads files whatever their mode; see the monkeypatched test below",
+)
+def test_unreadable_permissions(run: Run, write: Write) -> None:
+    path = write("plan.yaml", MINIMAL)
+    path.chmod(0)
+    try:
+        result = run("--data", str(path), "measures")
+    finally:
+        path.chmod(0o644)
+    assert_clean_failure(result, str(path), "permission denied")
+
+
+def test_unreadable_permissions_message(
+    run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write("plan.yaml", MINIMAL)
+
+    def refuse(_self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = run("--data", str(path), "measures")
+    assert result.stderr == f"kouryu: {path}: permission denied: the file cannot be read\n"
+    assert_clean_failure(result)
+
+
+def test_other_os_error_is_one_line(
+    run: Run, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write("plan.yaml", MINIMAL)
+
+    def fail(_self: Path) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(Path, "read_bytes", fail)
+    result = run("--data", str(path), "measures")
+    assert result.stderr == f"kouryu: {path}: cannot be read: Input/output error\n"
+    assert_clean_failure(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "# only a comment\n", "# one\n\n# two\n   \n", "---\n", "--- # nothing\n...\n"],
+    ids=["empty", "blank-lines", "comment", "comments", "document-marker", "marker-and-end"],
+)
+def test_empty_or_only_comments(run: Run, write: Write, text: str) -> None:
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    assert result.stderr == f"kouryu: {path}: the file is empty (or holds only comments)\n"
+    assert_clean_failure(result)
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def test_shift_jis_file_says_so_and_how_to_convert(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(MINIMAL.encode("cp932"))
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result, "not UTF-8", "Shift_JIS", "iconv -f CP932 -t UTF-8")
+    # program.city, the first Japanese text, is on line 3 after "  city: ".
+    assert stderr.startswith(f"kouryu: {path}:3:9: ")
+    assert stderr.count("\n") == 1
+
+
+def test_latin1_file_is_not_called_shift_jis(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(b"schema: 1\nprogram:\n  city: caf\xe9\x00\xff\n")
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result, "not UTF-8", "0xe9")
+    assert "Shift_JIS" not in stderr
+
+
+def test_utf8_bom_is_accepted(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    result = run("--data", str(path), "measures", "-f", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("1-1-01\t社会教育推進事業\t")
+
+
+# --- YAML syntax -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "needle"),
+    [
+        ("a: [1, 2\nb: 3\n", "2:2", "YAML syntax error"),
+        ("a: 'unclosed\n", "2:1", "YAML syntax error"),
+        ("a:\n\tb: 1\n", "2:1", "tabs cannot indent YAML: use spaces"),
+        ("a:\n  b: 1\n\tc: 2\n", "3:1", "tabs cannot indent YAML: use spaces"),
+        ("a: 1\n b: 2\n", "2:3", "YAML syntax error"),
+        ("- a\nb: 1\n", "2:1", "YAML syntax error"),
+        ("a: 1\n---\nb: 2\n", "2:1", "YAML"),
+    ],
+    ids=[
+        "unclosed-bracket",
+        "unclosed-quote",
+        "tab-indent",
+        "tab-indent-deeper",
+        "bad-indent",
+        "list-then-map",
+        "two-documents",
+    ],
+)
+def test_yaml_syntax_errors_give_line_and_column(
+    run: Run, write: Write, text: str, place: str, needle: str
+) -> None:
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result, needle)
+    assert stderr.startswith(f"kouryu: {path}:{place}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "field"),
+    [
+        ("a: 1\na: 2\n", "2:1", "a"),
+        ("a:\n  b: 1\n  b: 2\n", "3:3", "a.b"),
+        ("a:\n  - b:\n      c: 1\n      c: 1\n", "4:7", "a[0].b.c"),
+        (
+            MINIMAL.replace("    title: 生きがいづくりの推進\n", "    title: x\n    title: y\n"),
+            "21:5",
+            "policies[0].title",
+        ),
+    ],
+    ids=["top", "depth-2", "depth-4", "in-a-plan"],
+)
+def test_duplicate_keys_at_any_depth(
+    run: Run, write: Write, text: str, place: str, field: str
+) -> None:
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result, f"{field}: duplicate key")
+    assert f"{path}:{place}: {field}: duplicate key" in stderr
+
+
+def test_billion_laughs_is_refused_without_expanding(write: Write) -> None:
+    path = write("bomb.yaml", billion_laughs(levels=12, width=10))  # 10**12 "lol"s
+    tracemalloc.start()
+    try:
+        with pytest.raises(PlanError) as caught:
+            yamlfile.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Expanding even one level more than the file holds would take far more than this.
+    assert peak < 20 * 1024 * 1024
+    problems = caught.value.problems
+    assert problems[0].path == "a1[0]"
+    assert "alias" in problems[0].message
+    # One problem per alias in the file at most: the message is bounded by the file, too.
+    assert len(problems) <= 12 * 10 + 1
+
+
+def test_billion_laughs_through_the_cli(run: Run, write: Write) -> None:
+    path = write("bomb.yaml", billion_laughs())
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, f"{path}:", "a1[0]", "alias")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &b {x: 1}\nother:\n  <<: *b\n",
+        "a: &x hello\nb: *x\n",
+    ],
+    ids=["merge-key", "scalar-alias"],
+)
+def test_aliases_and_merge_keys_are_refused(run: Run, write: Write, text: str) -> None:
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, str(path))
+
+
+# --- size and depth --------------------------------------------------------------------------
+
+
+def test_file_over_the_size_limit(run: Run, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write("plan.yaml", MINIMAL)
+    size = path.stat().st_size
+    monkeypatch.setenv("KOURYU_MAX_BYTES", str(size - 1))
+    result = run("--data", str(path), "measures")
+    assert result.stderr == (
+        f"kouryu: {path}: file is {size:,} bytes, over the limit of {size - 1:,} bytes "
+        "(raise it with the environment variable KOURYU_MAX_BYTES)\n"
+    )
+    assert_clean_failure(result)
+    monkeypatch.setenv("KOURYU_MAX_BYTES", str(size))
+    assert run("--data", str(path), "measures").exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["", "0", "-5", "lots", "1e9"])
+def test_a_nonsense_size_limit_falls_back_to_the_default(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("KOURYU_MAX_BYTES", value)
+    assert yamlfile.max_bytes() == yamlfile.DEFAULT_MAX_BYTES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 10_000 + "]" * 10_000 + "\n",
+        "{a: " * 10_000 + "1" + "}" * 10_000 + "\n",
+        "".join("  " * i + "- \n" for i in range(2_000)),
+        "".join("  " * i + f"k{i}:\n" for i in range(2_000)) + "  " * 2_000 + "x\n",
+        "- " * 5_000 + "x\n",
+        "[" * 40 + "]" * 40 + "\n",
+    ],
+    ids=[
+        "10000-flow-lists",
+        "10000-flow-maps",
+        "2000-block-lists",
+        "2000-block-maps",
+        "5000-compact-lists",
+        "40-levels",
+    ],
+)
+def test_very_deep_nesting_is_a_clean_plan_error(run: Run, write: Write, text: str) -> None:
+    path = write("plan.yaml", text)
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    assert "nesting" in str(caught.value)
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, str(path), "nesting")
+
+
+def test_deep_nesting_with_the_pure_python_parser(
+    write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    # Without libyaml the parser recurses in Python; the RecursionError must not leak.
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    path = write("plan.yaml", "[" * 10_000 + "]" * 10_000 + "\n")
+    with pytest.raises(PlanError) as caught:
+        yamlfile.load(path)
+    assert "nesting is too deep" in str(caught.value)
+
+
+# --- YAML 1.1 surprises ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "on", "off", "No", "TRUE", "y", "n", "null"])
+def test_unquoted_yaml11_words_are_read_as_the_text_written(write: Write, word: str) -> None:
+    text = MINIMAL.replace("name: 社会教育推進事業", f"name: {word}")
+    text = text.replace("slogan: つながろうやぁ！", f"slogan: {word}")
+    if word == "null":
+        # null is the one word YAML reserves for "nothing": a name cannot be nothing.
+        with pytest.raises(PlanError, match="must not be empty"):
+            load_plan(write("plan.yaml", text))
+        return
+    plan = load_plan(write("plan.yaml", text))
+    assert plan.measures[0].name == word
+    assert plan.vision_slogan == word
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("010", "'010'"),
+        ("1:30", "'1:30'"),
+        ("0x10", "'0x10'"),
+        ("4.0", "'4.0'"),
+        ("yes", "'yes'"),
+        ("1_000", "'1_000'"),
+        ("+4", "'+4'"),
+    ],
+)
+def test_octal_or_base60_in_an_integer_field_is_rejected_with_the_path(
+    run: Run, write: Write, value: str, shown: str
+) -> None:
+    path = write("plan.yaml", MINIMAL.replace("number: 4", f"number: {value}"))
+    result = run("--data", str(path), "measures")
+    assert result.stderr == (
+        f"kouryu: {path}:6:11: chapter.number: expected a whole number, got {shown}\n"
+    )
+    assert_clean_failure(result)
+
+
+@pytest.mark.parametrize("value", ["2024-01-01", "2001-12-14t21:59:43.10-05:00", "1:30", "R1"])
+def test_date_or_time_looking_text_is_read_as_written(write: Write, value: str) -> None:
+    text = MINIMAL.replace("title: 講座開催の充実", f"title: {value}")
+    plan = load_plan(write("plan.yaml", text))
+    assert plan.policies[0].sections[0].title == value
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("!!python/object/apply:os.system ['touch pwned']", "expected text, got a list"),
+        ("!!python/name:os.system ''", "must not be empty"),
+    ],
+)
+def test_python_tags_are_never_constructed(
+    run: Run, write: Write, tmp_path: Path, value: str, needle: str
+) -> None:
+    path = write("plan.yaml", MINIMAL.replace("  city: 山陽小野田市", f"  city: {value}"))
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, "program.city", needle)
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("empty", ["", " ~", " null", " Null", " NULL"])
+def test_an_empty_value_means_nothing(write: Write, empty: str) -> None:
+    # libyaml marks plain scalars with style '' (the Python parser with None): both are plain.
+    text = MINIMAL.replace("icons: [知守]", f"icons:{empty}")
+    assert load_plan(write("plan.yaml", text)).measures[0].icons == ()
+
+
+@pytest.mark.parametrize("empty", ["''", '""'])
+def test_quoted_empty_text_is_text(run: Run, write: Write, empty: str) -> None:
+    path = write("plan.yaml", MINIMAL.replace("icons: [知守]", f"icons: {empty}"))
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, "policies[0].sections[0].measures[0].icons: expected a list")
+
+
+def test_quoted_text_is_read_as_written(write: Write) -> None:
+    text = MINIMAL.replace("name: 社会教育推進事業", 'name: "no"')
+    assert load_plan(write("plan.yaml", text)).measures[0].name == "no"
+
+
+# --- schema errors ---------------------------------------------------------------------------
+
+
+def test_every_schema_error_is_reported_at_once(run: Run, write: Write) -> None:
+    text = (
+        MINIMAL.replace("number: 4", "number: four")
+        .replace("    title: 講座開催の充実\n", "    title: 講座開催の充実\n        colour: red\n")
+        .replace("ages: [65+]", "ages: [70+]")
+        .replace("departments: [高齢福祉課]", "departments: [福祉課]")
+        .replace("icons: [知守]", "icons: [知守, 知守]")
+    )
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result)
+    lines = stderr.splitlines()
+    assert len(lines) == 5, stderr
+    assert lines[0] == f"kouryu: {path}:6:11: chapter.number: expected a whole number, got 'four'"
+    assert lines[1].startswith(f"{path}:24:9: policies[0].sections[0].colour: unknown key 'colour'")
+    assert lines[2].startswith(
+        f"{path}:30:25: policies[0].sections[0].measures[0].icons[1]: icon '知守' is given twice"
+    )
+    assert lines[3] == (
+        f"{path}:34:27: policies[0].sections[0].measures[1].departments[0]: "
+        "unknown department '福祉課' (not in the departments list)"
+    )
+    assert lines[4].startswith(
+        f"{path}:35:20: policies[0].sections[0].measures[1].ages[0]: unknown age group '70+'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("- just\n- a list\n", "expected a mapping"),
+        ("just text\n", "expected a mapping"),
+        ("schema: 1\n", "missing key 'program'"),
+        (MINIMAL.replace("schema: 1", "schema: 2"), "this kouryu reads schema 1"),
+        (MINIMAL.replace("departments: [社会教育課]", "departments: []"), "must not be empty"),
+        (MINIMAL.replace("id: 1-1-02", "id: 1-1-01"), "id '1-1-01' is used twice"),
+        (MINIMAL.replace("id: 1-1-02", "id: 'a b'"), "may use only letters"),
+        (MINIMAL.replace("{", "").replace("ages: [65+]", "ages: 65+"), "expected a list"),
+        (MINIMAL.replace("ages: [65+]", "ages: [{a: 1}]"), "expected an age group"),
+        (MINIMAL.replace("  city: 山陽小野田市", "  city: [a]"), "expected text"),
+        (MINIMAL.replace("  city: 山陽小野田市", "  city: ''"), "must not be empty"),
+        ("? [a, b]\n: 1\n", "a key must be plain text"),
+        (
+            MINIMAL.replace(
+                "  city: 山陽小野田市\n  title: スマイルエイジング チャレンジプログラム\n",
+                "  - null\n",
+            ),
+            "program: expected a mapping",
+        ),
+        (MINIMAL.replace("    sections:\n", "    sections: [[1], 2]\n    x:\n"), "sections[0]"),
+    ],
+    ids=[
+        "top-list",
+        "top-text",
+        "missing-keys",
+        "future-schema",
+        "empty-departments",
+        "duplicate-id",
+        "bad-id",
+        "ages-not-a-list",
+        "age-not-text",
+        "city-a-list",
+        "city-empty",
+        "complex-key",
+        "list-for-a-mapping",
+        "nested-lists-for-mappings",
+    ],
+)
+def test_schema_errors_are_one_clean_message(
+    run: Run, write: Write, text: str, needle: str
+) -> None:
+    path = write("plan.yaml", text)
+    result = run("--data", str(path), "measures")
+    stderr = assert_clean_failure(result, needle)
+    assert stderr.startswith(f"kouryu: {path}:")
+
+
+def test_validate_reports_the_same_problems_as_a_query(run: Run, write: Write) -> None:
+    path = write("plan.yaml", MINIMAL.replace("number: 4", "number: 010"))
+    validated = run("validate", str(path))
+    queried = run("--data", str(path), "measures")
+    assert validated.exit_code == queried.exit_code == 3
+    assert validated.stderr == queried.stderr
+
+
+def test_nothing_is_written_when_the_plan_is_broken(run: Run, write: Write, tmp_path: Path) -> None:
+    path = write("plan.yaml", "a: [\n")
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    result = run("--data", str(path), "measures", "-o", str(target))
+    assert_clean_failure(result)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    fresh = tmp_path / "new.csv"
+    run("--data", str(path), "measures", "-o", str(fresh))
+    assert not fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "plan.yaml"]
