@@ -364,7 +364,7 @@ def test_unwritable_cache_folder_never_stops_a_query(
     result = run("measures", "--age", "65+", "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == "条件: 65歳以上 / 40件\n"
-    assert result.stdout.startswith('[\n  {\n    "id": "1-1-01"')
+    assert result.stdout.startswith('[\n{"id": "1-1-01"')
 
 
 def test_cache_entry_that_is_a_folder_never_stops_a_query(copy: Path) -> None:

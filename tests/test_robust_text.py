@@ -216,7 +216,7 @@ def test_odd_text_survives_the_text_formats_exactly(run: Run, write: Write, fmt:
     ],
 )
 def test_tsv_cells_are_one_line_without_controls(cell: str, tsv: str) -> None:
-    listing = render.Listing(columns=("c",), rows=[(cell,)], records=[])
+    listing = render.Listing.of(columns=("c",), rows=[(cell,)], records=[])
     assert render.to_tsv(listing, header=False) == tsv + "\n"
 
 
@@ -230,5 +230,5 @@ def test_tsv_cells_are_one_line_without_controls(cell: str, tsv: str) -> None:
     ],
 )
 def test_csv_cells_keep_line_breaks_but_not_controls(cell: str, csv: str) -> None:
-    listing = render.Listing(columns=("c",), rows=[(cell,)], records=[])
+    listing = render.Listing.of(columns=("c",), rows=[(cell,)], records=[])
     assert render.to_csv(listing) == f"c\r\n{csv}\r\n"

@@ -183,8 +183,8 @@ def listing(evaluations: list[Evaluation]) -> Listing:
     """Evaluations for the text formats (csv, tsv, markdown, xlsx) and JSON."""
     return Listing(
         columns=COLUMNS,
-        rows=[row(e) for e in evaluations],
-        records=[record(e) for e in evaluations],
+        make_rows=lambda: [row(e) for e in evaluations],
+        make_records=lambda: [record(e) for e in evaluations],
         numeric=frozenset({7}),
         footer=tally_line(tally(evaluations)),
     )

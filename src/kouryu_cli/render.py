@@ -6,23 +6,31 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kouryu_cli.textnorm import strip_controls
 
-_C1 = re.compile("[\x7f-\x9f]")
+# Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
+# not reach a terminal, and U+2028/U+2029 end lines for many readers (one record per line).
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
 FORMATS = ("table", "json", "csv", "tsv", "markdown")
 JOIN = "・"
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Rows for the text formats and records for JSON: the same result, two shapes."""
+    """Rows for the text formats and records for JSON: the same result, two shapes.
+
+    Each shape is built only when a format asks for it (JSON never builds the rows):
+    on a plan of 49,000 measures that is a tenth of a second and 20 MB saved.
+    """
 
     columns: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    records: list[dict[str, Any]]
+    make_rows: Callable[[], list[tuple[str, ...]]]
+    make_records: Callable[[], list[dict[str, Any]]]
     title: str = ""
     # (row, column) → spans to highlight in that cell (search matches).
     highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
@@ -32,6 +40,27 @@ class Listing:
     # The columns a terminal table shows (all when empty); files get every column.
     table_columns: tuple[int, ...] = ()
 
+    @classmethod
+    def of(
+        cls,
+        columns: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        records: list[dict[str, Any]],
+        **options: Any,
+    ) -> Listing:
+        """A listing from rows and records already built."""
+        return cls(columns, lambda: rows, lambda: records, **options)
+
+    @cached_property
+    def rows(self) -> list[tuple[str, ...]]:
+        """One tuple of cell texts per record, in column order."""
+        return self.make_rows()
+
+    @cached_property
+    def records(self) -> list[dict[str, Any]]:
+        """One JSON object per row."""
+        return self.make_records()
+
     def narrowed(self) -> Listing:
         """The listing with only the terminal table's columns."""
         if not self.table_columns:
@@ -39,8 +68,8 @@ class Listing:
         keep = self.table_columns
         return Listing(
             columns=tuple(self.columns[i] for i in keep),
-            rows=[tuple(row[i] for i in keep) for row in self.rows],
-            records=self.records,
+            make_rows=lambda: [tuple(row[i] for i in keep) for row in self.rows],
+            make_records=lambda: self.records,
             title=self.title,
             highlights={
                 (r, keep.index(c)): v for (r, c), v in self.highlights.items() if c in keep
@@ -50,50 +79,37 @@ class Listing:
         )
 
 
-def to_json(records: Any) -> str:
-    """Indented JSON, Japanese kept readable, a newline at the end."""
-    text = _flat_records_json(records)
-    if text is None:
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    # json escapes C0 controls only; C1 ones (U+009B is a one-byte CSI) must not reach a terminal.
+def to_json(value: Any) -> str:
+    """JSON text, Japanese kept readable, a newline at the end.
+
+    A list of records (a listing) is an array with one record per line, as the table has
+    one row per line: grep and diff work on it, and the C encoder writes it about twice as
+    fast as indent=2 (0.16 s against 0.26 s for 40,000 measures). Anything else is indented.
+    """
+    if type(value) is list and value and all(type(item) is dict for item in value):
+        encode = _record_encoder()
+        text = "[\n" + ",\n".join(["".join(encode(record, 0)) for record in value]) + "\n]\n"
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _flat_records_json(records: Any) -> str | None:
-    """json.dumps(records, ensure_ascii=False, indent=2) + "\\n" for a list of flat records.
+def _record_encoder() -> Any:
+    """The C encoder that json.dumps(ensure_ascii=False) uses, made once for all records.
 
-    Flat: dicts whose values are text, whole numbers or lists of text, as most listings are.
-    The standard library indents in Python one token at a time (0.45 s for 40,000 measures);
-    this joins strings the C encoder escaped, about twice as fast. None for any other shape.
+    JSONEncoder.encode builds a new one for every call: a fifth of the time for 40,000.
     """
-    if type(records) is not list or not records:
-        return None
-    escape = json.encoder.encode_basestring  # ensure_ascii=False, in C when available
-    heads: dict[str, str] = {}
-    out = []
-    try:
-        for record in records:
-            if type(record) is not dict or not record:
-                return None
-            items = []
-            for key, value in record.items():
-                head = heads.get(key)
-                if head is None:
-                    head = heads[key] = "\n    " + escape(key) + ": "
-                kind = type(value)
-                if kind is str:
-                    items.append(head + escape(value))
-                elif kind is int:
-                    items.append(head + int.__repr__(value))
-                elif kind is list:
-                    inner = ",\n      ".join(map(escape, value))
-                    items.append(head + ("[\n      " + inner + "\n    ]" if value else "[]"))
-                else:
-                    return None
-            out.append("{" + ",".join(items) + "\n  }")
-    except TypeError:  # a key or list item that is not text
-        return None
-    return "[\n  " + ",\n  ".join(out) + "\n]\n"
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)  # not in typeshed: it is the C accelerator
+    if make is None:  # a Python without the C accelerator
+        plain = json.JSONEncoder(ensure_ascii=False)
+        return lambda record, _level: (plain.encode(record),)
+
+    def refuse(value: Any) -> Any:
+        raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+    return make(None, refuse, encoder.encode_basestring, None, ": ", ", ", False, False, True)
 
 
 def _cell(text: str) -> str:

@@ -85,8 +85,8 @@ def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Li
     places = _Places(plan)
     return Listing(
         columns=MEASURE_COLUMNS,
-        rows=[measure_row(plan, m, places) for m in measures],
-        records=[measure_record(plan, m, places) for m in measures],
+        make_rows=lambda: [measure_row(plan, m, places) for m in measures],
+        make_records=lambda: [measure_record(plan, m, places) for m in measures],
         title=title,
         table_columns=(0, 1, 2, 3, 4, 5, 6),
     )
@@ -95,7 +95,7 @@ def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Li
 def facets_listing(facets: list[Facet]) -> Listing:
     """The department facet view: measures per department and per age group."""
     columns = ("所管課", "よみ", "事業数", *(a.label for a in AGE_ORDER))
-    return Listing(
+    return Listing.of(
         columns=columns,
         rows=[
             (
@@ -124,7 +124,7 @@ def matrix_listing(rows: list[MatrixRow]) -> Listing:
     """所管課 × 対象年代 (and icons) as a plain grid."""
     icons = list(rows[0].icons) if rows else []
     columns = ("所管課", "事業数", *(a.label for a in AGE_ORDER), *(i.value for i in icons))
-    return Listing(
+    return Listing.of(
         columns=columns,
         rows=[
             (
@@ -187,7 +187,7 @@ def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
         if hit.measure is not None:
             record["measure"] = measure_record(plan, hit.measure)
         records.append(record)
-    return Listing(
+    return Listing.of(
         columns=("種類", "ID", "名称", "一致した欄", "該当箇所"),
         rows=rows,
         records=records,

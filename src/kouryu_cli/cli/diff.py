@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kouryu_cli import diff, diffview
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import EncodingOption, Output, OutputOption, emit_rich, emit_text
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, PlanError, Problem, UsageError
-from kouryu_cli.loader import load_plan
-from kouryu_cli.model import Plan
 from kouryu_cli.render import to_json
+
+if TYPE_CHECKING:
+    # The comparison modules load only when the command runs: every other command starts faster.
+    from kouryu_cli.diff import PlanDiff
+    from kouryu_cli.model import Plan
 
 FORMATS = ("table", "json", "markdown")
 # Suffixes that -o would otherwise take as a format diff does not write.
@@ -22,6 +24,8 @@ _OTHER_SUFFIXES = (".csv", ".tsv", ".xlsx", ".svg")
 
 def _load_both(old: Path, new: Path) -> tuple[Plan, Plan]:
     """Both editions, or one PlanError with the problems of either file."""
+    from kouryu_cli.loader import load_plan
+
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in (old, new):
@@ -68,6 +72,8 @@ def diff_command(
         raise UsageError(
             f"diff cannot write {output.suffix} files: use --format table, json or markdown"
         )
+    from kouryu_cli import diff, diffview
+
     before, after = _load_both(old, new)
     result = diff.compare(before, after)
     out = Output(fmt, output, encoding, True)
@@ -84,5 +90,7 @@ def diff_command(
         raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
-def _draw(result: diff.PlanDiff, console: Any) -> None:
+def _draw(result: PlanDiff, console: Any) -> None:
+    from kouryu_cli import diffview
+
     diffview.draw(result, console)

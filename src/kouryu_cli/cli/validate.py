@@ -11,7 +11,6 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import settings
-from kouryu_cli.loader import load_plan
 
 
 @app.command()
@@ -34,6 +33,8 @@ def validate(
         kouryu validate
         kouryu validate my-plan.yaml
     """
+    from kouryu_cli.loader import load_plan  # never through the cache: validate reads the file
+
     target = path or settings(ctx).data or planfile.default_path()
     plan = load_plan(target)
     ages = sum(len(m.ages) for m in plan.measures)
