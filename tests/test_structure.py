@@ -180,4 +180,3 @@ def test_other_shapes_are_indented(value: Any) -> None:
 
 def test_c1_controls_are_escaped() -> None:
     assert render.to_json([{"a": "\x9b31m"}]) == '[\n{"a": "\\u009b31m"}\n]\n'
-
