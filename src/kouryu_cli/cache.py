@@ -22,6 +22,7 @@ from typing import Any
 
 from kouryu_cli import __version__
 from kouryu_cli.model import (
+    SCHEMA_VERSION,
     AgeGroup,
     Challenge,
     Chapter,
@@ -214,8 +215,6 @@ def _debug(message: str) -> None:
 
 
 def _schema_version() -> int:
-    from kouryu_cli.loader import SCHEMA_VERSION
-
     return SCHEMA_VERSION
 
 

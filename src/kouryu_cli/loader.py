@@ -8,6 +8,7 @@ from typing import Any
 
 from kouryu_cli import era, yamlfile
 from kouryu_cli.model import (
+    SCHEMA_VERSION,
     AgeGroup,
     Challenge,
     Chapter,
@@ -26,7 +27,6 @@ from kouryu_cli.model import (
 from kouryu_cli.schema import Checker
 from kouryu_cli.schema import Path as NodePath
 
-SCHEMA_VERSION = 1
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)
 _ICONS = ", ".join(i.value for i in Icon)

@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
+# The version of the plan file's format (its `schema:` key); also part of the cache's key.
+SCHEMA_VERSION = 1
+
 
 class AgeGroup(enum.Enum):
     """対象年代: one of the three age columns of the 施策事業一覧 table."""

@@ -195,13 +195,6 @@ def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
     )
 
 
-def to_json(record: Any) -> str:
-    """JSON text of any record."""
-    from kouryu_cli.render import to_json as dump
-
-    return dump(record)
-
-
 def measure_text(plan: Plan, measure: Measure, others: list[Measure], *, markdown: bool) -> str:
     """One measure as Markdown (or plain text)."""
     section = plan.section_of(measure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -142,6 +143,19 @@ def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool =
         emit_text(render.to_markdown(listing), out, rows=listing)
     else:
         emit_text(render.to_tsv(listing, header=header_in_pipe), out, rows=listing)
+
+
+def emit_document(
+    out: Output, record: Any, draw: Callable[[Any], None], text: Callable[[bool], str]
+) -> None:
+    """One document (a measure, the outline): JSON, a Rich view, or Markdown / plain text."""
+    chosen = out.resolved_format(("table", "json", "markdown"))
+    if chosen == "json":
+        emit_text(render.to_json(record), out)
+    elif chosen == "table":
+        emit_rich(draw, out)
+    else:
+        emit_text(text(chosen == "markdown"), out)
 
 
 def _draw(listing: render.Listing, console: Any) -> None:

@@ -14,9 +14,8 @@ from kouryu_cli.cli.common import (
     NoBomOption,
     Output,
     OutputOption,
+    emit_document,
     emit_listing,
-    emit_rich,
-    emit_text,
     note,
     plan,
     settings,
@@ -283,22 +282,20 @@ def show(
     current = plan(ctx)
     found = query.find_measure(current, measure)
     others = query.neighbours(current, found)
-    out = Output(fmt, output, encoding, True)
-    chosen = out.resolved_format(("table", "json", "markdown"))
     record = views.measure_record(current, found)
     record["neighbours"] = [{"id": m.id, "name": m.name} for m in others]
-    if chosen == "json":
-        emit_text(views.to_json(record), out)
-    elif chosen == "table":
-        emit_rich(lambda console: _draw_measure(console, current, found, others), out)
-    else:
-        emit_text(views.measure_text(current, found, others, markdown=chosen == "markdown"), out)
+    emit_document(
+        Output(fmt, output, encoding, True),
+        record,
+        lambda console: _richview().draw_measure(console, current, found, others),
+        lambda markdown: views.measure_text(current, found, others, markdown=markdown),
+    )
 
 
-def _draw_measure(console: Any, current: Plan, found: Any, others: Any) -> None:
+def _richview() -> Any:
     from kouryu_cli import richview
 
-    richview.draw_measure(console, current, found, others)
+    return richview
 
 
 @app.command()
@@ -318,20 +315,12 @@ def outline(
         kouryu outline -f json
     """
     current = plan(ctx)
-    out = Output(fmt, output, encoding, True)
-    chosen = out.resolved_format(("table", "json", "markdown"))
-    if chosen == "json":
-        emit_text(views.to_json(views.outline_record(current)), out)
-    elif chosen == "table":
-        emit_rich(lambda console: _draw_outline(console, current), out)
-    else:
-        emit_text(views.outline_text(current, markdown=chosen == "markdown"), out)
-
-
-def _draw_outline(console: Any, current: Plan) -> None:
-    from kouryu_cli import richview
-
-    richview.draw_outline(console, current)
+    emit_document(
+        Output(fmt, output, encoding, True),
+        views.outline_record(current),
+        lambda console: _richview().draw_outline(console, current),
+        lambda markdown: views.outline_text(current, markdown=markdown),
+    )
 
 
 @app.command()
