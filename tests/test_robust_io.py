@@ -160,6 +160,36 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def _wait_until_loading(pid: int) -> None:
+    """Until Python catches SIGINT, then a little more: the CLI's imports are under way."""
+    status = Path(f"/proc/{pid}/status")
+    for _ in range(1000):
+        try:
+            caught = next(
+                line for line in status.read_text().splitlines() if line.startswith("SigCgt:")
+            )
+        except (OSError, StopIteration):
+            return
+        if int(caught.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+            break
+        time.sleep(0.001)
+    time.sleep(0.015)  # past site's own imports, into typer's (about 25 ms long)
+
+
+def test_ctrl_c_while_loading_exits_130_without_a_traceback() -> None:
+    # Python catches SIGINT (KeyboardInterrupt) long before kouryu's own handler is set:
+    # the console script turns an interrupt during its imports into status 130 too.
+    process = subprocess.Popen(
+        [*KOURYU, "measures"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment()
+    )
+    _wait_until_loading(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert b"Traceback" not in stderr
+    # Interrupted while loading (130), or the run was already over (0).
+    assert process.returncode in (130, 0), stderr
+
+
 # --- terminals and colour ------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """Run as ``python -m kouryu_cli``."""
 
-from kouryu_cli.cli import main
+from kouryu_cli.entry import main
 
 main()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
+_ALIASES_SHOWN = 3
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Plain = dict[str, Any] | list[Any] | str | None
@@ -170,6 +171,7 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
     import yaml
 
     seen: set[int] = set()
+    aliases: list[tuple[str | int, ...]] = []
 
     def where(node: Any) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -186,15 +188,17 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
             )
             return None
         if id(node) in seen:
-            problems.append(
-                Problem(
-                    name,
-                    *where(at or node),
-                    format_path(path),
-                    f"repeats the value of line {node.start_mark.line + 1} through a YAML "
-                    "alias; aliases (*name) are not allowed in plan files, write the value out",
+            aliases.append(path)
+            if len(aliases) <= _ALIASES_SHOWN:  # a "billion laughs" file has thousands
+                problems.append(
+                    Problem(
+                        name,
+                        *where(at or node),
+                        format_path(path),
+                        f"repeats the value of line {node.start_mark.line + 1} through a YAML "
+                        "alias; aliases (*name) are not allowed in plan files, write the value out",
+                    )
                 )
-            )
             return None
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -204,7 +208,8 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                 return None
             return value
         if isinstance(node, yaml.SequenceNode):
-            return [convert(item, (*path, index)) for index, item in enumerate(node.value)]
+            # An alias in a list is reported at the list: PyYAML keeps no position for it.
+            return [convert(item, (*path, index), node) for index, item in enumerate(node.value)]
         mapping: dict[str, Any] = {}
         firsts: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -239,7 +244,11 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
             mapping[key] = convert(value_node, (*path, key), key_node)
         return mapping
 
-    return convert(root, ())
+    data = convert(root, ())
+    if len(aliases) > _ALIASES_SHOWN:
+        more = len(aliases) - _ALIASES_SHOWN
+        problems.append(Problem(name, None, None, "", f"… and {more} more YAML aliases"))
+    return data
 
 
 def _child(node: Any, step: str | int, *, key: bool = False) -> Any:

@@ -26,14 +26,13 @@ from kouryu_cli.model import AgeGroup, Icon, Plan
 
 def _complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
     from kouryu_cli import planfile
-    from kouryu_cli.textnorm import fold
 
     try:
-        names = [d.name for d in planfile.open_plan(settings(ctx).data).departments]
+        departments = planfile.open_plan(settings(ctx).data).departments
     except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
         return []
-    folded = fold(incomplete)
-    return [n for n in names if folded in fold(n)]
+    # Typer keeps only the values that start with what was typed.
+    return [d.name for d in departments if d.name.startswith(incomplete)]
 
 
 def _complete_ages(incomplete: str) -> list[str]:
