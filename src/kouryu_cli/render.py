@@ -83,8 +83,8 @@ def to_json(value: Any) -> str:
     """JSON text, Japanese kept readable, a newline at the end.
 
     A list of records (a listing) is an array with one record per line, as the table has
-    one row per line: grep and diff work on it, and the C encoder writes it about twice as
-    fast as indent=2 (0.16 s against 0.26 s for 40,000 measures). Anything else is indented.
+    one row per line: grep and diff work on it, and the C encoder writes it in about half
+    the time of indent=2 (0.22 s against 0.46 s for 40,000 measures). Anything else is indented.
     """
     if type(value) is list and value and all(type(item) is dict for item in value):
         encode = _record_encoder()

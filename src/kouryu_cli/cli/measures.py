@@ -144,7 +144,6 @@ def measures(
         str | None,
         typer.Option(
             "--query",
-            "-q",
             metavar="TEXT",
             help="Words that must all appear (as in search).",
             show_default=False,
