@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,23 @@ def test_matrix_csv_is_a_plain_grid(run: Run) -> None:
     ]
     assert rows[-1] == ["合計（事業数）", "49", "33", "44", "40", "5", "4", "6"]
     assert ["高齢福祉課", "8", "0", "4", "8", "1", "0", "2"] in rows
+
+
+def test_xlsx_without_openpyxl_says_how_to_get_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now fails
+    target = tmp_path / "measures.xlsx"
+    result = run("measures", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "kouryu: writing .xlsx needs openpyxl: pip install 'kouryu[excel]' "
+        "(or pip install openpyxl)\n"
+    )
+    assert not target.exists()
+
+
+def test_xlsx_needs_a_file(run: Run) -> None:
+    result = run("measures", "-f", "xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("xlsx needs a file: use -o FILE.xlsx\n")

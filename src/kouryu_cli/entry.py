@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kouryu_cli.errors import EXIT_INTERRUPTED
+from kouryu_cli.exitcodes import EXIT_INTERRUPTED
 
 
 def main() -> None:

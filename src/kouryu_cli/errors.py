@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EXIT_OK = 0
-EXIT_NOTHING_FOUND = 1  # also: two editions differ
-EXIT_USAGE = 2
-EXIT_PLAN_FILE = 3
-EXIT_INTERRUPTED = 130
+from kouryu_cli.exitcodes import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_FOUND,
+    EXIT_OK,
+    EXIT_PLAN_FILE,
+    EXIT_USAGE,
+)
+
+__all__ = [
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_FOUND",
+    "EXIT_OK",
+    "EXIT_PLAN_FILE",
+    "EXIT_USAGE",
+    "KouryuError",
+    "PlanError",
+    "Problem",
+    "UsageError",
+]
 
 
 class KouryuError(Exception):

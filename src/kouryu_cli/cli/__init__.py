@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from kouryu_cli import __version__
 from kouryu_cli.cli.common import Settings
-from kouryu_cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
+from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.textnorm import strip_controls
 
 SHORT_HELP = """\
@@ -179,7 +179,7 @@ def main() -> None:
         if os.environ.get("KOURYU_DEBUG") == "1":
             raise
         _quiet_exit(
-            70,
+            EXIT_INTERNAL,
             "kouryu: internal error; please report it with the command you ran "
             "(KOURYU_DEBUG=1 shows the details)",
         )

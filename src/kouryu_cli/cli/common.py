@@ -106,7 +106,21 @@ class Output:
             chosen = "markdown"
         if chosen not in (*allowed, "plain"):
             raise UsageError(f"unknown format '{self.format}' (expected {', '.join(allowed)})")
+        if chosen == "xlsx":
+            _check_xlsx(self.path)
         return chosen
+
+
+def _check_xlsx(path: Path | None) -> None:
+    """A workbook needs a file and openpyxl: say so before any work is done."""
+    if path is None:
+        raise UsageError("xlsx needs a file: use -o FILE.xlsx")
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is None:
+        raise UsageError(
+            "writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or pip install openpyxl)"
+        )
 
 
 _SUFFIXES = {
@@ -123,9 +137,7 @@ _SUFFIXES = {
 def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool = False) -> None:
     """Write a listing in the chosen format to stdout or the output file."""
     fmt = out.resolved_format((*render.FORMATS, "xlsx"))
-    if fmt == "xlsx":
-        if out.path is None:
-            raise UsageError("xlsx needs a file: use -o FILE.xlsx")
+    if fmt == "xlsx" and out.path is not None:
         from kouryu_cli import xlsx
 
         write_bytes_atomic(out.path, xlsx.workbook_bytes(listing))
