@@ -32,6 +32,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu outline                   分野全体の構成
   kouryu matrix                    所管課 × 対象年代
   kouryu indicators                指標の評価
+  kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
 
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
