@@ -1,4 +1,4 @@
-"""Pure query functions: age words, filters, departments, search, matrix."""
+"""Pure query functions: age words, filters, departments, matrix."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from kouryu_cli.query import (
     parse_age,
     parse_icon,
     resolve_department,
-    search,
     split_terms,
 )
 
@@ -166,56 +165,6 @@ def test_matrix_total_row(plan: Plan) -> None:
     assert (total.department, total.total) == ("合計（事業数）", 49)
     assert (total.ages[CHILD], total.ages[ADULT], total.ages[SENIOR]) == (33, 44, 40)
     assert total.icons == {Icon.KNOW_PROTECT: 5, Icon.DIET: 4, Icon.EXERCISE: 6}
-
-
-def test_search_volunteer_finds_policy_measures_and_indicators(plan: Plan) -> None:
-    hits = search(plan, split_terms("ボランティア"))
-    assert [(h.kind, h.id) for h in hits] == [
-        ("policy", "1"),
-        ("measure", "1-2-01"),
-        ("measure", "1-2-08"),
-        ("measure", "1-2-09"),
-        ("indicator", "I2"),
-        ("indicator", "I3"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("query", "first"),
-    [
-        ("かるた", "2-1-08"),
-        ("カルタ", "2-1-08"),
-        ("ＰＲ", "2-1-01"),
-        ("pr", "2-1-01"),
-        ("ﾊﾛｳｨﾝ", "2-1-01"),
-        ("パラサイクリングのまちPR事業", "2-1-03"),
-        ("地域介護活動予防支援事業", "2-1-20"),
-    ],
-)
-def test_search_ignores_width_case_kana_and_spaces(plan: Plan, query: str, first: str) -> None:
-    hits = [h for h in search(plan, split_terms(query)) if h.kind == "measure"]
-    assert hits[0].id == first
-
-
-def test_search_by_reading_finds_the_departments_measures(plan: Plan) -> None:
-    hits = search(plan, split_terms("こうれいふくし"))
-    assert [h.id for h in hits if h.kind == "measure"] == [
-        "1-2-08",
-        "1-2-09",
-        "2-1-20",
-        "2-1-21",
-        "2-1-22",
-        "2-1-23",
-        "3-1-12",
-        "3-1-13",
-    ]
-    assert hits[0].where == "reading"
-
-
-def test_search_span_points_at_the_match(plan: Plan) -> None:
-    (hit,) = [h for h in search(plan, split_terms("ＳＯＳ")) if h.kind == "measure"]
-    start, end = hit.spans[0]
-    assert hit.text[start:end] == "ＳＯＳ"
 
 
 def test_find_measure_by_id_name_alias_and_part(plan: Plan) -> None:

@@ -247,7 +247,9 @@ def search(
     terms = query.split_terms(" ".join(words))
     if not terms:
         raise typer.BadParameter("give at least one word to search for", param_hint="'TEXT...'")
-    hits = query.search(current, terms)
+    from kouryu_cli import search as fulltext  # only this command searches the whole text
+
+    hits = fulltext.search(current, terms)
     if not hits:
         note(ctx, f"「{' '.join(words)}」に一致するものはありません")
         raise typer.Exit(EXIT_NOTHING_FOUND)
