@@ -1,10 +1,10 @@
-"""Every output format of a listing: table (Rich, drawn in richview), json, csv, tsv, markdown."""
+"""Every output format of a listing: table (Rich, drawn in richview), json, csv, tsv, markdown.
+
+json and csv are imported by the functions that write them: a table needs neither.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +90,8 @@ def to_json(value: Any) -> str:
         encode = _record_encoder()
         text = "[\n" + ",\n".join(["".join(encode(record, 0)) for record in value]) + "\n]\n"
     else:
+        import json
+
         text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -99,6 +101,7 @@ def _record_encoder() -> Any:
 
     JSONEncoder.encode builds a new one for every call: a fifth of the time for 40,000.
     """
+    import json
     from json import encoder
 
     make = getattr(encoder, "c_make_encoder", None)  # not in typeshed: it is the C accelerator
@@ -119,6 +122,9 @@ def _cell(text: str) -> str:
 
 def to_csv(listing: Listing) -> str:
     """CSV with a header row (the BOM is added when the text is encoded)."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(listing.columns)
