@@ -34,7 +34,10 @@ def test_validate_lists_every_problem_and_exits_3(
     assert result.exit_code == 3
     lines = result.stderr.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"kouryu: {path}:75:")
+    line = text.splitlines().index("            ages: [0-17, 18-64, 65歳以下]") + 1
+    assert lines[0].startswith(
+        f"kouryu: {path}:{line}:33: policies[0].sections[0].measures[0].ages[2]: "
+    )
     assert "unknown age group '65歳以下' (expected 0-17, 18-64, 65+)" in lines[0]
     assert "unknown department '障がい福祉課'" in lines[1]
     assert "Traceback" not in result.stderr
