@@ -260,7 +260,8 @@ def test_outline_lists_every_measure(run: Run) -> None:
     text = run("outline", "-f", "markdown").stdout
     assert text.startswith("# 4 交流\n")
     assert text.count("\n- ") >= 49 + 7
-    assert "### （２）社会参加の促進" in text
+    assert "### （２）社会参加の促進\n\n誰もが社会参加しやすい環境の整備を進める" in text
+    assert "## 3.つながり合う地域づくりの推進\n\n人と人とのつながりのきっかけとなる" in text
     outline = json.loads(run("outline", "-f", "json").stdout)
     assert sum(len(s["measures"]) for p in outline["policies"] for s in p["sections"]) == 49
 

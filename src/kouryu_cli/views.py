@@ -272,12 +272,19 @@ def outline_text(plan: Plan, *, markdown: bool) -> str:
         lines += [plan.chapter.intro, ""]
     lines += [f"{h2}目指す市民の姿: {plan.vision_slogan}", "", plan.vision_text, ""]
     lines += [f"{h2}市民のチャレンジ目標", ""]
+    if plan.challenges_lead:
+        lines += [plan.challenges_lead, ""]
     lines += [f"{'- ' if markdown else '  '}{c.title}: {c.text}" for c in plan.challenges]
     lines.append("")
+    # Each 施策 and 取組 with its own sentence, as the plan prints them: a report quotes them.
     for policy in plan.policies:
         lines += [f"{h2}{policy.label}", ""]
+        if policy.text:
+            lines += [policy.text, ""]
         for section in policy.sections:
             lines += [f"{h3}{section.label}", ""]
+            if section.lead:
+                lines += [f"{'' if markdown else '  '}{section.lead}", ""]
             lines += [f"{bullet}{m.id} {m.name}" for m in section.measures]
             lines.append("")
     if plan.indicators:
