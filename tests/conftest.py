@@ -10,8 +10,8 @@ from typer.testing import CliRunner, Result
 
 from kouryu_cli import planfile
 from kouryu_cli.cli import app
-from kouryu_cli.loader import load_plan
 from kouryu_cli.model import Plan
+from kouryu_cli.planfile.loader import load_plan
 
 SHIPPED = planfile.default_path()
 

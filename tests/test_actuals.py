@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.actuals import load_actuals
 from kouryu_cli.errors import PlanError
 from kouryu_cli.model import EraYear, Observation, Plan
+from kouryu_cli.planfile.actuals import load_actuals
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Write = Callable[[str, str], Path]

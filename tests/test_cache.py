@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import cache, loader, planfile
+from kouryu_cli import planfile
 from kouryu_cli.errors import PlanError
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.planfile import cache, loader
 from tests.conftest import SHIPPED, Run
 
 Write = Callable[[str, str], Path]

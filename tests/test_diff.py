@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli import diff, diffview
+from kouryu_cli import diff
 from kouryu_cli.diff import FieldChange, Segment
-from kouryu_cli.loader import load_plan
 from kouryu_cli.model import Plan
+from kouryu_cli.planfile.loader import load_plan
+from kouryu_cli.views import diff as diffview
 from tests.editions import Edit, edition, indicator, measure, section
 
 

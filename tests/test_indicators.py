@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from kouryu_cli import indicators
+from kouryu_cli import evaluation as indicators
 from kouryu_cli.errors import UsageError
-from kouryu_cli.indicators import Grade, evaluate
+from kouryu_cli.evaluation import Grade, evaluate
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
 
 AT_LEAST, AT_MOST, REACH = TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.REACH

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli.errors import PlanError
-from kouryu_cli.loader import load_plan
 from kouryu_cli.model import AgeGroup, Icon, TargetKind
+from kouryu_cli.planfile.loader import load_plan
 
 Write = Callable[[str, str], Path]
 

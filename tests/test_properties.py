@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kouryu_cli import yamlfile
 from kouryu_cli.cli import app
 from kouryu_cli.errors import PlanError
-from kouryu_cli.loader import plan_from_document
+from kouryu_cli.planfile import yamlfile
+from kouryu_cli.planfile.loader import plan_from_document
 from tests.test_robust_files import MINIMAL
 
 # Kept small so that the suite stays quick; KOURYU_HYPOTHESIS_EXAMPLES=2000 hunts harder.

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import yamlfile
 from kouryu_cli.errors import PlanError
-from kouryu_cli.loader import load_plan
+from kouryu_cli.planfile import yamlfile
+from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
 
 Write = Callable[[str, str], Path]

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli import cache, render
+from kouryu_cli.planfile import cache
+from kouryu_cli.views import formats as render
 from tests.conftest import SHIPPED
 
 # Runs kouryu's entry point, then writes the names of the imported modules to argv[1].
@@ -69,7 +70,7 @@ def test_warm_json_query_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
     assert "yaml" not in loaded
     assert "rich" not in loaded
     assert "pydantic" not in loaded
-    assert "kouryu_cli.cache" in warm_modules["modules"]
+    assert "kouryu_cli.planfile.cache" in warm_modules["modules"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown"])

@@ -1,17 +1,25 @@
-"""The `kouryu` console script: Ctrl-C while the program is still loading also exits 130."""
+"""The `kouryu` console script: the one place that sets process-wide policy.
+
+- Ctrl-C while the program is still loading exits 130 too.
+- The cyclic garbage collector is off for the whole run. A run imports many long-lived
+  objects, builds one result and exits: it makes almost no cyclic garbage, while each
+  collection walks every plan object and record again (on a 1,000× plan, loading grows
+  several times slower than the file). The library and the app leave the collector alone,
+  so a notebook or a test that imports them keeps its own.
+"""
 
 from __future__ import annotations
 
+import gc
 import sys
-
-from kouryu_cli.exitcodes import EXIT_INTERRUPTED
 
 
 def main() -> None:
-    """Load the CLI, then run it; main() in kouryu_cli.cli handles Ctrl-C from then on."""
+    """Load the CLI, then run it; kouryu_cli.cli.main handles Ctrl-C from then on."""
+    gc.disable()
     try:
         from kouryu_cli.cli import main as run
     except KeyboardInterrupt:
         sys.stderr.write("kouryu: interrupted\n")
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        raise SystemExit(130) from None
     run()

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kouryu_cli.exitcodes import (
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_NOTHING_FOUND,
-    EXIT_OK,
-    EXIT_PLAN_FILE,
-    EXIT_USAGE,
-)
+EXIT_OK = 0
+EXIT_NOTHING_FOUND = 1  # also: two editions differ
+EXIT_USAGE = 2
+EXIT_DATA_FILE = 3  # a plan, actuals or progress file that cannot be used
+EXIT_PLAN_FILE = EXIT_DATA_FILE
+EXIT_INTERNAL = 70  # a bug: unexpected exceptions
+EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written
+EXIT_INTERRUPTED = 130
 
 __all__ = [
+    "EXIT_DATA_FILE",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_NOTHING_FOUND",
     "EXIT_OK",
+    "EXIT_OUTPUT",
     "EXIT_PLAN_FILE",
     "EXIT_USAGE",
     "KouryuError",

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-# First of all: pauses the garbage collector while the modules below load.
-from kouryu_cli.cli import _startup
-
-# isort: split
-
 import os
 import signal
 import sys
@@ -144,8 +139,6 @@ def _root(
 # Commands register themselves on `app` when their module is imported.
 from kouryu_cli.cli import diff, indicators, measures, validate  # noqa: E402, F401
 
-_startup.resume()
-
 
 class _Interrupted(BaseException):
     """Ctrl-C, raised past Click so that it does not turn it into 'Aborted!' and status 1."""
@@ -157,7 +150,6 @@ def _on_sigint(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point: run the app, turning expected failures into messages and exit statuses."""
-    _startup.one_command()
     signal.signal(signal.SIGINT, _on_sigint)
     try:
         app(prog_name="kouryu")

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kouryu_cli import planfile, render
+from kouryu_cli import planfile
 from kouryu_cli.errors import UsageError
 from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.views import formats as render
 
 if TYPE_CHECKING:
     from kouryu_cli.model import Plan
@@ -138,7 +139,7 @@ def emit_listing(listing: render.Listing, out: Output, *, header_in_pipe: bool =
     """Write a listing in the chosen format to stdout or the output file."""
     fmt = out.resolved_format((*render.FORMATS, "xlsx"))
     if fmt == "xlsx" and out.path is not None:
-        from kouryu_cli import xlsx
+        from kouryu_cli.views import xlsx
 
         write_bytes_atomic(out.path, xlsx.workbook_bytes(listing))
         return
@@ -171,14 +172,14 @@ def emit_document(
 
 
 def _draw(listing: render.Listing, console: Any) -> None:
-    from kouryu_cli import richview
+    from kouryu_cli.views import terminal as richview
 
     richview.draw_listing(listing, console)
 
 
 def emit_rich(draw: Any, out: Output) -> None:
     """Draw with Rich on the terminal, or into the output file without colour."""
-    from kouryu_cli import richview
+    from kouryu_cli.views import terminal as richview
 
     if out.path is None:
         draw(richview.console())

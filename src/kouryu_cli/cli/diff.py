@@ -10,7 +10,7 @@ import typer
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import EncodingOption, Output, OutputOption, emit_rich, emit_text
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, PlanError, Problem, UsageError
-from kouryu_cli.render import to_json
+from kouryu_cli.views.formats import to_json
 
 if TYPE_CHECKING:
     # The comparison modules load only when the command runs: every other command starts faster.
@@ -24,7 +24,7 @@ _OTHER_SUFFIXES = (".csv", ".tsv", ".xlsx", ".svg")
 
 def _load_both(old: Path, new: Path) -> tuple[Plan, Plan]:
     """Both editions, or one PlanError with the problems of either file."""
-    from kouryu_cli.loader import load_plan
+    from kouryu_cli.planfile.loader import load_plan
 
     plans: list[Plan] = []
     problems: list[Problem] = []
@@ -72,7 +72,8 @@ def diff_command(
         raise UsageError(
             f"diff cannot write {output.suffix} files: use --format table, json or markdown"
         )
-    from kouryu_cli import diff, diffview
+    from kouryu_cli import diff
+    from kouryu_cli.views import diff as diffview
 
     before, after = _load_both(old, new)
     result = diff.compare(before, after)
@@ -91,6 +92,6 @@ def diff_command(
 
 
 def _draw(result: PlanDiff, console: Any) -> None:
-    from kouryu_cli import diffview
+    from kouryu_cli.views import diff as diffview
 
     diffview.draw(result, console)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kouryu_cli import render
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import (
     EncodingOption,
@@ -23,10 +22,11 @@ from kouryu_cli.cli.common import (
     write_bytes_atomic,
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND
+from kouryu_cli.views import formats as render
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
-    from kouryu_cli.indicators import Evaluation
+    from kouryu_cli.evaluation import Evaluation
     from kouryu_cli.model import EraYear
 
 FORMATS = (*render.FORMATS, "xlsx", "svg")
@@ -123,8 +123,9 @@ def indicators_command(
         kouryu indicators --behind-target --status B*,D -f json
         kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
     """
-    from kouryu_cli import actuals, indicatorview
-    from kouryu_cli import indicators as evaluation
+    from kouryu_cli import evaluation
+    from kouryu_cli.planfile import actuals
+    from kouryu_cli.views import indicators as indicatorview
 
     try:
         grades = evaluation.parse_grades(status or ())
@@ -163,7 +164,7 @@ def indicators_command(
 def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: Output) -> None:
     from rich.console import Console
 
-    from kouryu_cli import indicatorview
+    from kouryu_cli.views import indicators as indicatorview
 
     console: Any = Console(
         record=True,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kouryu_cli import query, render, views
+from kouryu_cli import query
 from kouryu_cli.cli import app
 from kouryu_cli.cli.common import (
     EncodingOption,
@@ -22,6 +22,8 @@ from kouryu_cli.cli.common import (
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND
 from kouryu_cli.model import AgeGroup, Icon, Plan
+from kouryu_cli.views import formats as render
+from kouryu_cli.views import measures as views
 
 
 def _complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -247,7 +249,7 @@ def search(
     terms = query.split_terms(" ".join(words))
     if not terms:
         raise typer.BadParameter("give at least one word to search for", param_hint="'TEXT...'")
-    from kouryu_cli import search as fulltext  # only this command searches the whole text
+    from kouryu_cli import fulltext
 
     hits = fulltext.search(current, terms)
     if not hits:
@@ -293,7 +295,7 @@ def show(
 
 
 def _richview() -> Any:
-    from kouryu_cli import richview
+    from kouryu_cli.views import terminal as richview
 
     return richview
 

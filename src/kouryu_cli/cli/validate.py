@@ -33,7 +33,9 @@ def validate(
         kouryu validate
         kouryu validate my-plan.yaml
     """
-    from kouryu_cli.loader import load_plan  # never through the cache: validate reads the file
+    from kouryu_cli.planfile.loader import (
+        load_plan,  # never through the cache: validate reads the file
+    )
 
     target = path or settings(ctx).data or planfile.default_path()
     plan = load_plan(target)

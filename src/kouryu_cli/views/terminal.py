@@ -6,8 +6,8 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.model import Measure, Plan
-from kouryu_cli.render import Listing
 from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.views.formats import Listing
 
 if TYPE_CHECKING:
     from rich.console import Console

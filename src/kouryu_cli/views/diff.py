@@ -20,8 +20,8 @@ from kouryu_cli.diff import (
     inline_diff,
 )
 from kouryu_cli.model import AgeGroup, Indicator, TargetKind
-from kouryu_cli.render import JOIN, format_number
 from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.views.formats import JOIN, format_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -420,7 +420,7 @@ _RICH_LEVEL = {"summary": "bold", "heading": "bold underline", "group": "bold"}
 
 def draw(result: PlanDiff, console: Console) -> None:
     """The report on the terminal: the same lines as plain text, edits in colour."""
-    from kouryu_cli import richview
+    from kouryu_cli.views import terminal as richview
 
     grouped = False
     for line in report_lines(result):

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.query import Facet, MatrixRow
-from kouryu_cli.render import JOIN, Listing
 from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.views.formats import JOIN, Listing
 
 if TYPE_CHECKING:
-    from kouryu_cli.search import Hit
+    from kouryu_cli.fulltext import Hit
 
 MARK = "○"
 MEASURE_COLUMNS = (
@@ -168,7 +168,7 @@ FIELD_LABELS = {
 
 def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
     """Search results: kind, id, title, where it matched, a snippet with the match marked."""
-    from kouryu_cli.search import KIND_LABELS, snippet
+    from kouryu_cli.fulltext import KIND_LABELS, snippet
 
     rows: list[tuple[str, ...]] = []
     highlights = {}

@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kouryu_cli import era, yamlfile
+from kouryu_cli import era
 from kouryu_cli.errors import PlanError, Problem
 from kouryu_cli.model import Indicator, Observation, Plan, Series
-from kouryu_cli.schema import Checker
-from kouryu_cli.schema import Path as NodePath
+from kouryu_cli.planfile import yamlfile
+from kouryu_cli.planfile.checker import Checker
+from kouryu_cli.planfile.checker import Path as NodePath
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
 # Column names a CSV header may use, in English or as a Japanese office would write them.

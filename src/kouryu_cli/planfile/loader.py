@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli import era, yamlfile
+from kouryu_cli import era
 from kouryu_cli.model import (
     SCHEMA_VERSION,
     AgeGroup,
@@ -24,8 +24,9 @@ from kouryu_cli.model import (
     Series,
     TargetKind,
 )
-from kouryu_cli.schema import Checker
-from kouryu_cli.schema import Path as NodePath
+from kouryu_cli.planfile import yamlfile
+from kouryu_cli.planfile.checker import Checker
+from kouryu_cli.planfile.checker import Path as NodePath
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from kouryu_cli.errors import PlanError, Problem
-from kouryu_cli.yamlfile import Document
+from kouryu_cli.planfile.yamlfile import Document
 
 T = TypeVar("T")
 Path = tuple[str | int, ...]

@@ -6,7 +6,7 @@ import io
 import unicodedata
 
 from kouryu_cli.errors import UsageError
-from kouryu_cli.render import Listing
+from kouryu_cli.views.formats import Listing
 
 
 def workbook_bytes(listing: Listing, sheet: str = "kouryu") -> bytes:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, overload
 
-from kouryu_cli.indicators import Evaluation, Grade, tally, tally_line
+from kouryu_cli.evaluation import Evaluation, Grade, tally, tally_line
 from kouryu_cli.model import EraYear, Indicator, Observation, Series
-from kouryu_cli.render import Listing, format_number
+from kouryu_cli.views.formats import Listing, format_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -239,7 +239,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
     from rich.cells import cell_len
     from rich.table import Table
 
-    from kouryu_cli.richview import fit_widths, text
+    from kouryu_cli.views.terminal import fit_widths, text
 
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -330,7 +330,7 @@ def _widest_line(cell: Text) -> int:
 
 
 def _grade_cell(evaluation: Evaluation, style: str) -> Text:
-    from kouryu_cli.richview import text
+    from kouryu_cli.views.terminal import text
 
     cell = text(evaluation.grade.short, style)
     if evaluation.overdue:

@@ -1,0 +1,48 @@
+"""Where the plan comes from: --data, KOURYU_DATA, or the copy shipped inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kouryu_cli.model import Plan
+
+_PACKAGED = Path(__file__).parents[1] / "data" / "plan.yaml"
+# Running from a source checkout (the tests of an editable install): the repository's copy.
+_CHECKOUT = Path(__file__).parents[3] / "data" / "plan.yaml"
+
+
+def default_path() -> Path:
+    """The shipped plan."""
+    return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
+
+
+def open_plan(path: Path | None, *, use_cache: bool = True) -> Plan:
+    """Load the plan at path (or the shipped one), from the cache when it holds this very file.
+
+    A cache hit imports neither YAML nor the loader; a miss parses the file and stores the
+    result. Any trouble with the cache itself is ignored.
+    """
+    target = path or default_path()
+    from kouryu_cli.planfile.yamlfile import max_bytes
+
+    if not use_cache:
+        from kouryu_cli.planfile.loader import load_plan
+
+        return load_plan(target)
+    from kouryu_cli.planfile import cache
+
+    source = cache.read_source(target, max_bytes())
+    if source is None:  # missing, unreadable, too big …: the loader says which
+        from kouryu_cli.planfile.loader import load_plan
+
+        return load_plan(target)
+    plan = cache.lookup(source)
+    if plan is None:
+        from kouryu_cli.planfile.loader import load_plan
+
+        plan = load_plan(target)
+        if cache.unchanged(source):  # not edited while it was parsed
+            cache.store(source, plan)
+    return plan
