@@ -185,7 +185,7 @@ def test_xlsx_workbook(run: Run, tmp_path: Path) -> None:
     assert sheet["C42"].value == "社会福祉課・市民窓口課"
     # Printed: A4 landscape, one page wide, the header row on every page.
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "2:2"
