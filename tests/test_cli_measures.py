@@ -188,7 +188,7 @@ def test_xlsx_workbook(run: Run, tmp_path: Path) -> None:
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
-    assert sheet.print_title_rows == "2:2"
+    assert sheet.print_title_rows == "$2:$2"
 
 
 def test_dept_without_name_is_the_facet_view(run: Run) -> None:
