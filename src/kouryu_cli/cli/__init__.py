@@ -184,8 +184,6 @@ def _root(
         raise typer.Exit(EXIT_OK)
 
 
-
-
 class _Interrupted(BaseException):
     """Ctrl-C, raised past Click so that it does not turn it into 'Aborted!' and status 1."""
 
