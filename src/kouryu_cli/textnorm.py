@@ -80,3 +80,26 @@ def strip_controls(text: str) -> str:
         else f"\\u{ord(char):04x}"
         for char in text
     )
+
+
+# What Japanese Windows calls Shift_JIS is cp932: Python's shift_jis lacks ～ (U+FF5E), ①,
+# 髙 and the other Windows characters, so 18～64歳 cannot be written in it.
+_CP932_NAMES = frozenset(
+    {
+        "shift-jis",
+        "shiftjis",
+        "sjis",
+        "s-jis",
+        "ms932",
+        "ms-kanji",
+        "cp932",
+        "windows-31j",
+        "x-sjis",
+    }
+)
+
+
+def codec_name(name: str) -> str:
+    """The codec an encoding name means: shift_jis, sjis and ms932 are Windows' cp932."""
+    folded = name.strip().casefold().replace("_", "-")
+    return "cp932" if folded in _CP932_NAMES else name

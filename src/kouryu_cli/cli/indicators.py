@@ -8,44 +8,43 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kouryu_cli.cli import app
-from kouryu_cli.cli.common import (
-    EncodingOption,
-    NoBomOption,
-    Output,
-    OutputOption,
-    emit_listing,
-    emit_rich,
-    emit_text,
-    note,
-    plan,
-    write_bytes_atomic,
-)
+from kouryu_cli.cli import options, output
 from kouryu_cli.errors import EXIT_NOTHING_FOUND
-from kouryu_cli.views import formats as render
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
     from kouryu_cli.evaluation import Evaluation
-    from kouryu_cli.model import EraYear
+    from kouryu_cli.model import EraYear, Plan
+    from kouryu_cli.planfile.actuals import ActualsFile
 
-FORMATS = (*render.FORMATS, "xlsx", "svg")
+FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
 SVG_WIDTH = 170
 
-FormatOption = Annotated[
+AsOfOption = Annotated[
     str | None,
     typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, json, csv, tsv, markdown, xlsx (with -o) or svg (the table as an image). "
-        "Default: table on a terminal, tab-separated lines in a pipe.",
+        "--as-of",
+        metavar="YEAR",
+        help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
+        "ignored (and listed). Default: the current fiscal year (年度, from April).",
+        show_default=False,
+    ),
+]
+ActualsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actuals",
+        metavar="FILE",
+        dir_okay=False,
+        help="Actual values (実績値) to add to the plan's; repeat for several files, merged in "
+        "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "
+        "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
+        "year, value, source).",
         show_default=False,
     ),
 ]
 
 
-@app.command("indicators")
 def indicators_command(
     ctx: typer.Context,
     behind_target: Annotated[
@@ -63,27 +62,15 @@ def indicators_command(
             show_default=False,
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
+    as_of: AsOfOption = None,
+    actuals_files: ActualsOption = None,
+    history: Annotated[
+        bool,
         typer.Option(
-            "--as-of",
-            metavar="YEAR",
-            help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
-            "ignored. Default: the current fiscal year (年度, from April).",
-            show_default=False,
+            "--history",
+            help="Every series with its baseline, every actual by year, and its target.",
         ),
-    ] = None,
-    actuals_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--actuals",
-            metavar="FILE",
-            dir_okay=False,
-            help="Actual values (実績値) to add to the plan's: YAML, or CSV with the columns "
-            "indicator, component, year, value[, source].",
-            show_default=False,
-        ),
-    ] = None,
+    ] = False,
     threshold: Annotated[
         float | None,
         typer.Option(
@@ -94,10 +81,11 @@ def indicators_command(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
+    fmt: options.format_option(FORMATS) = None,  # type: ignore[valid-type]
+    path: options.OutputOption = None,
+    encoding: options.EncodingOption = None,
+    no_bom: options.NoBomOption = False,
+    raw: options.RawOption = False,
 ) -> None:
     """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
 
@@ -113,18 +101,21 @@ def indicators_command(
       E   評価困難: baseline 0, or no actual later than the baseline year
       ベースラインのみ: no actual yet (up to --as-of)
 
+    An indicator with several series also gets an overall grade (総合): A=5, B/B*=4,
+    C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
+    (x.5 down, x.6 up); E when every series is E.
     Overdue (期限超過): the target year is before the as-of year and the target is not met.
 
     Example:
 
     \b
         kouryu indicators
-        kouryu indicators --actuals 実績値.csv --as-of R7
+        kouryu indicators --actuals r5.csv --actuals r6.xlsx --as-of R6
         kouryu indicators --behind-target --status B*,D -f json
+        kouryu indicators --actuals 実績値.csv --history -o 推移.xlsx
         kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
     """
     from kouryu_cli import evaluation
-    from kouryu_cli.planfile import actuals
     from kouryu_cli.views import indicators as indicatorview
 
     try:
@@ -135,11 +126,27 @@ def indicators_command(
         evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
     )
     year = evaluation.as_of_year(as_of)
-    out = Output(fmt, output, encoding, not no_bom)
-    chosen = out.resolved_format(FORMATS)
-    current = plan(ctx)
-    if actuals_file is not None:
-        current = actuals.load_actuals(actuals_file, current)
+    out = output.resolve(
+        "indicators",
+        FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[*plan_inputs(ctx), *(actuals_files or ())],
+    )
+    current, files = with_actuals(ctx, options.plan(ctx), actuals_files or [])
+    if history:
+        if out.format == "svg":
+            raise _usage("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
+        output.emit_listing(out, indicatorview.history_listing(current))
+        return
+    from kouryu_cli.planfile import actuals
+
+    later = actuals.later_than(files, year)
+    if later:
+        options.note(ctx, later)
     found = evaluation.select(
         evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
     )
@@ -149,19 +156,57 @@ def indicators_command(
     if grades:
         conditions.append("評価 " + ",".join(g.short for g in grades))
     if not found:
-        note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        options.note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
         raise typer.Exit(EXIT_NOTHING_FOUND)
-    counts = evaluation.tally_line(evaluation.tally(found))
-    note(ctx, f"{' / '.join(conditions)} / {len(found)}系列: {counts}")
-    if chosen == "table":
-        emit_rich(lambda console: indicatorview.draw(console, found, limit, year), out)
-    elif chosen == "svg":
-        _emit_svg(found, limit, year, out)
+    options.note(
+        ctx, f"{' / '.join(conditions)} / {len(found)}系列: {evaluation.count_line(found)}"
+    )
+    if out.format == "table":
+        output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
+    elif out.format == "svg":
+        output.emit_text(out, _svg(found, limit, year))
     else:
-        emit_listing(indicatorview.listing(found), Output(chosen, output, encoding, not no_bom))
+        output.emit_listing(out, indicatorview.listing(found, year))
 
 
-def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: Output) -> None:
+def with_actuals(
+    ctx: typer.Context, plan: Plan, paths: list[Path]
+) -> tuple[Plan, list[ActualsFile]]:
+    """The plan with the actuals files added; what the reader guessed goes to stderr."""
+    if not paths:
+        return plan, []
+    from kouryu_cli.planfile import actuals
+
+    files = actuals.read_all(paths, plan)
+    report(ctx, files)
+    return actuals.merge_actuals(plan, files), files
+
+
+def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
+    """Ignored columns (always, once per file) and, with --verbose, every guess the reader made."""
+    verbose = getattr(options.settings(ctx), "verbose", False)
+    for file in files:
+        if verbose:
+            for guess in file.guesses:
+                options.note(ctx, guess)
+        if file.ignored_columns:
+            shown = "、".join(f"「{c}」" for c in file.ignored_columns)
+            options.note(ctx, f"{file.name}: 知らない列 {shown} は読み飛ばしました")
+
+
+def plan_inputs(ctx: typer.Context) -> list[Path]:
+    """The plan file this run reads, for output.resolve's check that -o does not name it."""
+    data = options.settings(ctx).data
+    return [data] if data is not None else []
+
+
+def _usage(message: str) -> Exception:
+    from kouryu_cli.errors import UsageError
+
+    return UsageError(message)
+
+
+def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:
     from rich.console import Console
 
     from kouryu_cli.views import indicators as indicatorview
@@ -179,8 +224,5 @@ def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: Output)
         emoji=False,
     )
     indicatorview.draw(console, found, limit, year)
-    svg = console.export_svg(title="kouryu indicators")
-    if out.path is None:
-        emit_text(svg, out)
-    else:
-        write_bytes_atomic(out.path, svg.encode("utf-8"))
+    svg: str = console.export_svg(title="kouryu indicators")
+    return svg

@@ -54,6 +54,7 @@ class _PlanReader:
         self.check = check
         self.department_names: set[str] = set()
         self.measure_ids: dict[str, NodePath] = {}
+        self.actual_years: list[tuple[NodePath, EraYear]] = []
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
@@ -305,6 +306,11 @@ class _PlanReader:
                     series=series,
                 )
             )
+        if out:
+            last = max(i.target_year.year for i in out)
+            for where, year in self.actual_years:
+                if (why := era.beyond_plan(year, last)) is not None:
+                    c.fail(where, why)
         return tuple(out)
 
     def year_pair(self, path: NodePath, data: dict[str, Any]) -> EraYear:
@@ -343,27 +349,28 @@ class _PlanReader:
             if key in keys:
                 c.fail((*path, "id"), f"series id '{key}' is used twice in this indicator")
             keys.add(key)
+            unit = c.text((*path, "unit"), data.get("unit"), required=False)
             target = None
             if kind.has_value:
                 if data.get("target") is None:
                     c.fail(path, f"missing key 'target' (a '{kind.value}' target needs a value)")
                 else:
-                    target = c.number((*path, "target"), data["target"])
+                    target = c.number((*path, "target"), data["target"], unit)
             elif data.get("target") is not None:
                 c.fail((*path, "target"), f"a '{kind.value}' target has no value; remove it")
             out.append(
                 Series(
                     key=key,
                     label=c.text((*path, "label"), data.get("label"), required=False),
-                    unit=c.text((*path, "unit"), data.get("unit"), required=False),
-                    baseline=c.number((*path, "baseline"), data.get("baseline")),
+                    unit=unit,
+                    baseline=c.number((*path, "baseline"), data.get("baseline"), unit),
                     target=target,
-                    actuals=self.observations((*path, "actuals"), data.get("actuals")),
+                    actuals=self.observations((*path, "actuals"), data.get("actuals"), unit),
                 )
             )
         return tuple(out)
 
-    def observations(self, path: NodePath, value: Any) -> tuple[Observation, ...]:
+    def observations(self, path: NodePath, value: Any, unit: str) -> tuple[Observation, ...]:
         """Actual values of one series; each year at most once."""
         c = self.check
         out: list[Observation] = []
@@ -375,9 +382,10 @@ class _PlanReader:
                 continue
             label = c.text((*here, "year"), data.get("year"))
             year = self.year((*here, "year"), label) if label else None
-            number = c.number((*here, "value"), data.get("value"))
+            number = c.number((*here, "value"), data.get("value"), unit)
             if year is None:
                 continue
+            self.actual_years.append(((*here, "year"), year))
             if year.year in years:
                 c.fail(
                     (*here, "year"),
