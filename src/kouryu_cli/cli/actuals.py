@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kouryu_cli.cli import options, output
-from kouryu_cli.cli.indicators import AsOfOption, plan_inputs, report
+from kouryu_cli.cli.indicators import AsOfOption, report
 
 app = typer.Typer(
     help="Actuals files (実績値): a form to fill in, and a check of filled-in files.",
@@ -24,7 +24,7 @@ CHECK_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 def template_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    fmt: options.format_option(TEMPLATE_FORMATS) = None,  # type: ignore[valid-type]
+    fmt: Annotated[str | None, options.format_option(TEMPLATE_FORMATS)] = None,
     path: options.OutputOption = None,
     encoding: options.EncodingOption = None,
     no_bom: options.NoBomOption = False,
@@ -54,7 +54,7 @@ def template_command(
         path,
         encoding=encoding,
         bom=not no_bom,
-        inputs=plan_inputs(ctx),
+        inputs=[options.plan_path(ctx)],
     )
     plan = options.plan(ctx)
     if out.format == "xlsx":
@@ -81,7 +81,7 @@ def check_command(
             show_default=False,
         ),
     ],
-    fmt: options.format_option(CHECK_FORMATS) = None,  # type: ignore[valid-type]
+    fmt: Annotated[str | None, options.format_option(CHECK_FORMATS)] = None,
     path: options.OutputOption = None,
     encoding: options.EncodingOption = None,
     no_bom: options.NoBomOption = False,
@@ -111,7 +111,7 @@ def check_command(
         encoding=encoding,
         bom=not no_bom,
         raw=raw,
-        inputs=[*plan_inputs(ctx), *files],
+        inputs=[options.plan_path(ctx), *files],
     )
     read = actuals.read_all(files, options.plan(ctx))
     report(ctx, read)

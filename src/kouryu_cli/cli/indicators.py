@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kouryu_cli.cli import options, output
-from kouryu_cli.errors import EXIT_NOTHING_FOUND
+from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
@@ -45,7 +45,7 @@ ActualsOption = Annotated[
 ]
 
 
-def indicators_command(
+def indicators(
     ctx: typer.Context,
     behind_target: Annotated[
         bool,
@@ -81,7 +81,7 @@ def indicators_command(
             show_default=False,
         ),
     ] = None,
-    fmt: options.format_option(FORMATS) = None,  # type: ignore[valid-type]
+    fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
     path: options.OutputOption = None,
     encoding: options.EncodingOption = None,
     no_bom: options.NoBomOption = False,
@@ -118,14 +118,6 @@ def indicators_command(
     from kouryu_cli import evaluation
     from kouryu_cli.views import indicators as indicatorview
 
-    try:
-        grades = evaluation.parse_grades(status or ())
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--status'") from None
-    limit = evaluation.check_threshold(
-        evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
-    )
-    year = evaluation.as_of_year(as_of)
     out = output.resolve(
         "indicators",
         FORMATS,
@@ -134,12 +126,22 @@ def indicators_command(
         encoding=encoding,
         bom=not no_bom,
         raw=raw,
-        inputs=[*plan_inputs(ctx), *(actuals_files or ())],
+        inputs=[options.plan_path(ctx), *(actuals_files or ())],
     )
+    with options.option("--status"):
+        grades = evaluation.parse_grades(status or ())
+    with options.option("--threshold"):
+        limit = evaluation.check_threshold(
+            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+    with options.option("--as-of"):
+        year = evaluation.as_of_year(as_of)
     current, files = with_actuals(ctx, options.plan(ctx), actuals_files or [])
     if history:
         if out.format == "svg":
-            raise _usage("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
+            raise UsageError(
+                "--history has no svg view: use table, json, csv, tsv, markdown or xlsx"
+            )
         output.emit_listing(out, indicatorview.history_listing(current))
         return
     from kouryu_cli.planfile import actuals
@@ -157,6 +159,10 @@ def indicators_command(
         conditions.append("評価 " + ",".join(g.short for g in grades))
     if not found:
         options.note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        if out.format not in ("table", "plain", "svg"):
+            output.emit_listing(out, indicatorview.listing(found, year))
+        if out.path is not None and out.format in ("table", "plain", "svg"):
+            output.emit_text(out, "")
         raise typer.Exit(EXIT_NOTHING_FOUND)
     options.note(
         ctx, f"{' / '.join(conditions)} / {len(found)}系列: {evaluation.count_line(found)}"
@@ -184,7 +190,7 @@ def with_actuals(
 
 def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
     """Ignored columns (always, once per file) and, with --verbose, every guess the reader made."""
-    verbose = getattr(options.settings(ctx), "verbose", False)
+    verbose = options.settings(ctx).verbose
     for file in files:
         if verbose:
             for guess in file.guesses:
@@ -192,18 +198,6 @@ def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
         if file.ignored_columns:
             shown = "、".join(f"「{c}」" for c in file.ignored_columns)
             options.note(ctx, f"{file.name}: 知らない列 {shown} は読み飛ばしました")
-
-
-def plan_inputs(ctx: typer.Context) -> list[Path]:
-    """The plan file this run reads, for output.resolve's check that -o does not name it."""
-    data = options.settings(ctx).data
-    return [data] if data is not None else []
-
-
-def _usage(message: str) -> Exception:
-    from kouryu_cli.errors import UsageError
-
-    return UsageError(message)
 
 
 def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, overload
 from kouryu_cli import era
 from kouryu_cli.evaluation import Evaluation, Grade, Overall, count_line
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series
-from kouryu_cli.views.formats import Listing, format_number
+from kouryu_cli.textnorm import format_number
+from kouryu_cli.views.formats import Listing
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -269,9 +270,8 @@ def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
         make_rows=lambda: [row(e) for e in evaluations],
         make_records=lambda: [record(e) for e in evaluations],
         numeric=frozenset(i for i, c in enumerate(heads) if c in numeric),
-        footer=count_line(evaluations),
         title=title(as_of),
-        sheet="指標の評価",
+        sheet="指標",
     )
 
 
@@ -399,8 +399,8 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
         "  E  評価困難（基準値が0、または基準年度より後の実績値がない）",
         "  ベースラインのみ  実績値がまだない   期限超過: 目標年度を過ぎて目標値に未達",
         "  バー: 基準値 ━━●── 目標値（● 直近の実績、◀ 基準値より悪化、▶ 目標値を超過）",
-        "  総合: 系列が複数ある指標の評価。A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、"
-        "五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す。すべてEならE",
+        "  総合: 系列が複数ある指標全体の評価。A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、",
+        "        五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す。すべてEならE",
     ]
 
 
@@ -425,11 +425,6 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
         ("ID", False, lambda e: text(e.indicator.id)),
         # The grade comes first: it is what a reader scans for, and never cut off.
         ("評価", False, lambda e: _grade_cell(e, GRADE_STYLES[e.grade])),
-        *(
-            [("総合", False, lambda e: text(overall_text(e)))]
-            if any(e.overall is not None for e in evaluations)
-            else []
-        ),
         ("指標", False, lambda e: text(series_name(e))),
         ("基準値", False, lambda e: text(baseline_text(e.indicator, e.series))),
         ("目標値", False, lambda e: text(target_text(e.indicator, e.series))),
@@ -509,6 +504,8 @@ def _grade_cell(evaluation: Evaluation, style: str) -> Text:
     from kouryu_cli.views.terminal import text
 
     cell = text(evaluation.grade.short, style)
+    if evaluation.overall is not None:
+        cell.append_text(text(f"\n総合 {overall_text(evaluation)}"))
     if evaluation.overdue:
         cell.append_text(text(f"\n{OVERDUE}", "red"))
     return cell
