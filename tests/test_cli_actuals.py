@@ -372,3 +372,20 @@ def test_ctrl_c_while_reading_a_stream_exits_130() -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert stderr.decode() == "kouryu: interrupted\n"
+
+
+@pytest.mark.parametrize("name", ["shift_jis", "sjis", "ms932"])
+def test_what_windows_calls_shift_jis_writes_the_tools_own_header(
+    run: Run, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "matrix.csv"
+    result = run("matrix", "-f", "csv", "--encoding", name, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "18～64歳" in out.read_bytes().decode("cp932")
+
+
+def test_actuals_alone_shows_its_help(run: Run) -> None:
+    result = run("actuals")
+    assert result.exit_code == 0
+    assert "template" in result.stdout
+    assert "check" in result.stdout

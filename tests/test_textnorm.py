@@ -56,23 +56,5 @@ def test_strip_controls(raw: str, shown: str) -> None:
     assert strip_controls(raw) == shown
 
 
-@pytest.mark.parametrize(
-    ("name", "codec"),
-    [
-        ("shift_jis", "cp932"),
-        ("Shift_JIS", "cp932"),
-        ("sjis", "cp932"),
-        ("SJIS", "cp932"),
-        ("ms932", "cp932"),
-        ("windows-31j", "cp932"),
-        ("cp932", "cp932"),
-        ("utf-8", "utf-8"),
-        ("euc-jp", "euc-jp"),
-    ],
-)
-def test_codec_name(name: str, codec: str) -> None:
-    assert codec_name(name) == codec
-
-
 def test_the_tools_own_header_is_written_in_what_windows_calls_shift_jis() -> None:
     assert "18～64歳".encode(codec_name("shift_jis")) == "18～64歳".encode("cp932")

@@ -12,9 +12,23 @@ from kouryu_cli.cli.indicators import AsOfOption, report
 
 app = typer.Typer(
     help="Actuals files (実績値): a form to fill in, and a check of filled-in files.",
-    no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+@app.callback(invoke_without_command=True)
+def actuals(ctx: typer.Context) -> None:
+    """Actuals files (実績値): a form to fill in (template), and a check of filled-in files.
+
+    Example:
+
+    \b
+        kouryu actuals template -o 実績値.xlsx
+        kouryu actuals check 実績値.xlsx
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
 
 TEMPLATE_FORMATS = ("csv", "xlsx")
 CHECK_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")

@@ -336,7 +336,8 @@ def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
     ]
     if skipped_titles:
         reading.guesses.append(
-            f"{table.name}: line(s) {', '.join(map(str, skipped_titles))} before the header "
+            f"{table.name}: {'row' if table.kind == 'xlsx' else 'line'}(s) "
+            f"{', '.join(map(str, skipped_titles))} before the header "
             "taken as a title, not data"
         )
     rows: list[_Row] = []

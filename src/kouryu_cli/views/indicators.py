@@ -162,9 +162,8 @@ def series_name(evaluation: Evaluation) -> str:
     return f"{evaluation.indicator.name}（{part}）" if part else evaluation.indicator.name
 
 
-def record(evaluation: Evaluation) -> dict[str, Any]:
-    """The JSON object of one evaluated series."""
-    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
+    """What a JSON record says of a series itself: names, unit, baseline and target."""
     return {
         "id": indicator.id,
         "name": indicator.name,
@@ -186,6 +185,14 @@ def record(evaluation: Evaluation) -> dict[str, Any]:
             "kind_label": indicator.target_kind.label,
             "as_written": indicator.target_written,
         },
+    }
+
+
+def record(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON object of one evaluated series."""
+    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+    return {
+        **series_record(indicator, series),
         "latest": None
         if latest is None
         else {
@@ -318,16 +325,7 @@ def history_listing(plan: Plan) -> Listing:
     def records() -> list[dict[str, Any]]:
         return [
             {
-                "id": indicator.id,
-                "name": indicator.name,
-                "component": series.key or None,
-                "component_label": (series.label or series.key) or None,
-                "unit": series.unit,
-                "baseline": {
-                    "value": _tidy(series.baseline),
-                    "year": indicator.baseline_year.year,
-                    "label": indicator.baseline_year.label,
-                },
+                **series_record(indicator, series),
                 "actuals": [
                     {
                         "year": o.year.year,
@@ -337,13 +335,6 @@ def history_listing(plan: Plan) -> Listing:
                     }
                     for o in series.actuals
                 ],
-                "target": {
-                    "value": _tidy(series.target),
-                    "year": indicator.target_year.year,
-                    "label": indicator.target_year.label,
-                    "kind": indicator.target_kind.value,
-                    "kind_label": indicator.target_kind.label,
-                },
             }
             for indicator in plan.indicators
             for series in indicator.series

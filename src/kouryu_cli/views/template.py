@@ -115,6 +115,11 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20), 1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
     sheet.freeze_panes = "A3"
+    # Printed for a clerk to fill in by hand: landscape, every column on the page's width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "2:2"
     notes = book.create_sheet("説明")
     for number, line in enumerate(lines, 1):
         _text(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)
