@@ -352,7 +352,7 @@ def decode(data: Any) -> Plan:
                 EraYear(*base_year),
                 base_written,
                 EraYear(*target_year),
-                TargetKind(kind),
+                TargetKind.of(kind),
                 target_written,
                 tuple(
                     Series(
