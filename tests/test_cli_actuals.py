@@ -180,8 +180,8 @@ def test_history_in_every_format(run: Run, fmt: str) -> None:
         assert [(a["year"], a["value"]) for a in i4["actuals"]] == [(2023, 17000), (2024, 15000)]
         assert (i4["baseline"]["value"], i4["target"]["value"]) == (16961, 18200)
     else:
-        assert "R5（2023年度）" in result.stdout
-        assert "R8（2026年度）" in result.stdout  # every actual, also after the as-of year
+        assert "R5/2023" in result.stdout
+        assert "R8/2026" in result.stdout  # every actual, also after the as-of year
         assert ("17000" if fmt != "markdown" else "17,000") in result.stdout
 
 
@@ -330,6 +330,21 @@ def test_process_substitution(tmp_path: Path) -> None:
     result = subprocess.run(
         ["bash", "-c", script], capture_output=True, env=environment(), check=False, cwd=tmp_path
     )
+    assert result.returncode == 0, result.stderr.decode()
+    assert latest(json.loads(result.stdout), "I1") == (2024, 30)
+
+
+def test_dev_stdin(tmp_path: Path) -> None:
+    source = tmp_path / "実績値"
+    source.write_bytes("指標,年度,実績値\nI1,R6,30\n".encode("cp932"))
+    with source.open("rb") as stdin:
+        result = subprocess.run(
+            [*KOURYU, "indicators", "--as-of", "R6", "-f", "json", "--actuals", "/dev/stdin"],
+            stdin=stdin,
+            capture_output=True,
+            env=environment(),
+            check=False,
+        )
     assert result.returncode == 0, result.stderr.decode()
     assert latest(json.loads(result.stdout), "I1") == (2024, 30)
 

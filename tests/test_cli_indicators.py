@@ -319,6 +319,10 @@ def test_tsv_and_markdown(run: Run) -> None:
         "25.6% (Ｈ29/2017)",
     ]
     markdown = run("indicators", "--as-of", "R8", "-f", "markdown")
+    # The evaluation year in every format: a column here, the header following --as-of.
+    assert "| R8（2026年度） | I1 |" in markdown.stdout
+    assert "見込み（R8=2026年度）" in markdown.stdout
+    assert "今年度" not in markdown.stdout
     assert markdown.stdout.splitlines()[1].startswith("| --- | --- |")
     assert len(markdown.stdout.splitlines()) == 10
 

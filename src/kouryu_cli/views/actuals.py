@@ -8,7 +8,7 @@ from kouryu_cli.planfile.actuals import ActualsFile
 from kouryu_cli.views.formats import Listing
 
 COLUMNS = ("場所", "ID", "指標", "内訳", "年度", "西暦", "実績値", "単位", "出典")
-_NUMERIC = frozenset({COLUMNS.index("西暦"), COLUMNS.index("実績値")})
+_NUMERIC = frozenset({COLUMNS.index("実績値")})
 
 
 def listing(files: list[ActualsFile]) -> Listing:
@@ -23,7 +23,7 @@ def listing(files: list[ActualsFile]) -> Listing:
                 a.indicator.name,
                 a.series.label or a.series.key,
                 a.observation.year.label,
-                a.observation.year.year,
+                str(a.observation.year.year),
                 _number(a.observation.value),
                 a.series.unit,
                 a.observation.source,

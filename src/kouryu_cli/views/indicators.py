@@ -72,11 +72,8 @@ def columns(as_of: EraYear) -> tuple[str, ...]:
 
 _NUMERIC = (
     "基準値(数値)",
-    "基準年度",
     "目標値(数値)",
-    "目標年度",
     "直近の実績(数値)",
-    "直近の実績の年度",
     "基準値からの変化(数値)",
     "目標までの差(数値)",
     "進捗率(%)",
@@ -103,9 +100,12 @@ def quantity(value: float, unit: str) -> str:
 
 def year_text(year: EraYear) -> str:
     """(Ｈ29/2017): the label as written, then the Western year unless the label has it."""
-    if era.shows_western(year):
-        return f"({year.label})"
-    return f"({year.label}/{year.year})"
+    return f"({year_label(year)})"
+
+
+def year_label(year: EraYear) -> str:
+    """Ｈ29/2017, or 2024 for a label that is the Western year already."""
+    return year.label if era.shows_western(year) else f"{year.label}/{year.year}"
 
 
 def baseline_text(indicator: Indicator, series: Series) -> str:
@@ -248,13 +248,13 @@ def row(evaluation: Evaluation) -> tuple[Cell, ...]:
         series.unit,
         baseline_text(indicator, series),
         _tidy(series.baseline),
-        indicator.baseline_year.year,
+        str(indicator.baseline_year.year),
         target_text(indicator, series),
         _tidy(series.target),
-        indicator.target_year.year,
+        str(indicator.target_year.year),
         latest_text(latest, series.unit),
         None if latest is None else _tidy(latest.value),
-        None if latest is None else latest.year.year,
+        "" if latest is None else str(latest.year.year),
         _tidy(evaluation.change),
         difference_text(evaluation.gap, series.unit),
         _tidy(evaluation.gap),
@@ -295,7 +295,7 @@ def history_listing(plan: Plan) -> Listing:
         "単位",
         "基準年度",
         "基準値",
-        *(f"{era.short_label(y)}（{y}年度）" for y in years),
+        *(f"{era.short_label(y)}/{y}" for y in years),
         "目標年度",
         "目標値",
         "目標の種類",
@@ -312,10 +312,10 @@ def history_listing(plan: Plan) -> Listing:
                         indicator.name,
                         series.label or series.key,
                         series.unit,
-                        f"{indicator.baseline_year.label}（{indicator.baseline_year.year}）",
+                        year_label(indicator.baseline_year),
                         _tidy(series.baseline),
                         *(by_year.get(y) for y in years),
-                        f"{indicator.target_year.label}（{indicator.target_year.year}）",
+                        year_label(indicator.target_year),
                         _tidy(series.target),
                         indicator.target_kind.label,
                     )
