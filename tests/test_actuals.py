@@ -118,6 +118,10 @@ def test_csv_header_problems(plan: Plan, write: Write) -> None:
     assert problems(path, plan) == ["n.csv:1: missing column indicator (指標ID or 指標名)"]
 
 
+def test_an_empty_file(plan: Plan, write: Write) -> None:
+    assert problems(write("e.csv", "\n \n"), plan) == ["e.csv: the file is empty"]
+
+
 def test_csv_without_a_header(plan: Plan, write: Write) -> None:
     assert problems(write("e.csv", "# nothing\n\n"), plan) == [
         "e.csv: no header row (expected columns such as 指標ID or 指標名, 年度, 実績値; "
@@ -409,7 +413,14 @@ def test_every_problem_of_every_file_at_once(plan: Plan, write: Write) -> None:
 def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -> None:
     path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,1\n")
     files = read_all([path], plan)
-    assert later_than(files, EraYear("R6", 2024)) == (
+    assert later_than(plan, files, EraYear("R6", 2024)) == (
         f"評価年度 R6（2024年度）より後の実績値 2件を使っていません: {path}:3 I6 R8, {path}:4 I7 R9"
     )
-    assert later_than(files, EraYear("R9", 2027)) is None
+    assert later_than(plan, files, EraYear("R9", 2027)) is None
+    # Those in the plan itself are named too.
+    in_plan = merge_actuals(
+        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,1\n")], plan)
+    )
+    assert later_than(in_plan, [], EraYear("R6", 2024)) == (
+        "評価年度 R6（2024年度）より後の実績値 1件を使っていません: 計画ファイル I3 人数 R8"
+    )

@@ -136,7 +136,8 @@ def indicators(
         )
     with options.option("--as-of"):
         year = evaluation.as_of_year(as_of)
-    current, files = with_actuals(ctx, options.plan(ctx), actuals_files or [])
+    original = options.plan(ctx)
+    current, files = with_actuals(ctx, original, actuals_files or [])
     if history:
         if out.format == "svg":
             raise UsageError(
@@ -146,7 +147,7 @@ def indicators(
         return
     from kouryu_cli.planfile import actuals
 
-    later = actuals.later_than(files, year)
+    later = actuals.later_than(original, files, year)
     if later:
         options.note(ctx, later)
     found = evaluation.select(

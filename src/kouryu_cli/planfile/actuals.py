@@ -144,6 +144,8 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     """
     name = label or ("<stdin>" if str(path) == "-" else str(path))
     raw = yamlfile.read_bytes(path, name)
+    if not raw.strip():
+        raise PlanError.single(name, "the file is empty")
     reading = _Reading(name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
@@ -242,16 +244,27 @@ class _Merger:
         return out
 
 
-def later_than(files: Iterable[ActualsFile], year: EraYear) -> str | None:
-    """A note naming the actuals after the evaluation year, which an evaluation leaves out."""
-    later = [a for f in files for a in f.actuals if a.observation.year.year > year.year]
+def later_than(plan: Plan, files: Iterable[ActualsFile], year: EraYear) -> str | None:
+    """A note naming the actuals after the evaluation year (in the plan or the files given)."""
+    later = [
+        f"計画ファイル {indicator.id}{f' {s.label or s.key}' if s.key else ''} {o.year.label}"
+        for indicator in plan.indicators
+        for s in indicator.series
+        for o in s.actuals
+        if o.year.year > year.year
+    ]
+    later += [
+        f"{a.place} {a.what} {a.observation.year.label}"
+        for f in files
+        for a in f.actuals
+        if a.observation.year.year > year.year
+    ]
     if not later:
         return None
-    shown = ", ".join(f"{a.place} {a.what} {a.observation.year.label}" for a in later[:5])
     more = " …" if len(later) > 5 else ""
     return (
         f"評価年度 {year.label}（{year.year}年度）より後の実績値 {len(later)}件を"
-        f"使っていません: {shown}{more}"
+        f"使っていません: {', '.join(later[:5])}{more}"
     )
 
 
