@@ -148,7 +148,7 @@ def test_csv_carries_numbers_and_the_evaluation_year(run: Run) -> None:
         "2024",
         "63.6",
     )
-    assert i2["見込み（R8=2026年度）(数値)"] == "48.31"  # 44.5 + 5.5 × 9/13
+    assert i2["見込み(数値)"] == "48.31"  # 44.5 + 5.5 × 9/13
     assert "今年度の見込み" not in result.stdout
     assert rows[2]["総合評価"] == "C（3.5点）"
 

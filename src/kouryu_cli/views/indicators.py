@@ -57,12 +57,12 @@ def columns(as_of: EraYear) -> tuple[str, ...]:
         "直近の実績",
         "直近の実績(数値)",
         "直近の実績の年度",
-        "基準値からの変化(数値)",
+        "変化(数値)",
         "目標までの差",
         "目標までの差(数値)",
         "進捗率(%)",
         expected,
-        f"{expected}(数値)",
+        "見込み(数値)",
         "評価",
         "総合評価",
         "評価の意味",
@@ -74,9 +74,10 @@ _NUMERIC = (
     "基準値(数値)",
     "目標値(数値)",
     "直近の実績(数値)",
-    "基準値からの変化(数値)",
+    "変化(数値)",
     "目標までの差(数値)",
     "進捗率(%)",
+    "見込み(数値)",
 )
 GRADE_STYLES = {
     Grade.A: "bold green",
@@ -271,12 +272,11 @@ def row(evaluation: Evaluation) -> tuple[Cell, ...]:
 def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
     """Evaluations for the file formats (csv, tsv, markdown, xlsx) and JSON."""
     heads = columns(as_of)
-    numeric = {*_NUMERIC, f"{expected_heading(as_of)}(数値)"}
     return Listing(
         columns=heads,
         make_rows=lambda: [row(e) for e in evaluations],
         make_records=lambda: [record(e) for e in evaluations],
-        numeric=frozenset(i for i, c in enumerate(heads) if c in numeric),
+        numeric=frozenset(i for i, c in enumerate(heads) if c in _NUMERIC),
         title=title(as_of),
         sheet="指標",
     )
