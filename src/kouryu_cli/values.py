@@ -28,7 +28,7 @@ _UNIT_SPELLINGS = {
 }
 # Units a clerk may type; a number followed by one of these that is not the series' unit
 # contradicts it (rather than being "not a number").
-KNOWN_UNITS = ("%", "人", "団体", "か所", "件", "回", "人/年", "円", "世帯", "施設", "箇所", "歳")
+KNOWN_UNITS = ("%", "人", "団体", "か所", "件", "回", "人/年", "円", "世帯", "施設", "歳")
 
 
 class NumberError(ValueError):

@@ -62,7 +62,6 @@ _COLUMNS = {
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
-COLUMN_NAMES = ("indicator", "component", "year", "value", "source")
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
 
 

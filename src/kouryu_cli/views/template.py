@@ -13,11 +13,11 @@ from typing import Any
 
 from kouryu_cli import era
 from kouryu_cli.model import EraYear, Indicator, Plan, Series
+from kouryu_cli.planfile.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.views.indicators import baseline_text, target_text
 
 COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値", "出典", "備考")
 VALUE_COLUMN = COLUMNS.index("実績値")
-SHEET = "実績値"  # the sheet name the reader looks for first
 
 
 @dataclass(frozen=True)
