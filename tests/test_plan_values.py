@@ -9,6 +9,7 @@ import pytest
 
 from kouryu_cli.errors import PlanError
 from kouryu_cli.planfile.loader import load_plan
+from tests.conftest import Run
 from tests.test_loader import MINIMAL
 
 Write = Callable[[str, str], Path]
@@ -79,3 +80,21 @@ def test_contradictions_are_errors(write: Write, old: str, new: str, message: st
     with pytest.raises(PlanError) as caught:
         load_plan(write("plan.yaml", edited((old, new))))
     assert message in str(caught.value)
+
+
+def test_verbose_says_a_plan_year_is_projected(run: Run, write: Write) -> None:
+    path = write(
+        "plan.yaml",
+        edited(
+            (
+                "target: {year: Ｒ5, western_year: 2023, kind: reach}",
+                "target: {year: 平成32年度, western_year: 2020, kind: reach}",
+            ),
+            ("{year: 令和4年度, value: 95}", "{year: R1, value: 95}"),
+        ),
+    )
+    result = run("--data", str(path), "-v", "indicators", "--as-of", "R2", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{path}: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2"
+    )

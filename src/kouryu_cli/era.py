@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from kouryu_cli.model import EraYear
 
@@ -103,3 +104,14 @@ def beyond_plan(year: EraYear, last_target: int) -> str | None:
         f"year '{year.label}' is {year.year}, more than {YEARS_AFTER_TARGET} years after "
         f"the plan's last target year {last_target} (a typo?)"
     )
+
+
+def projection_notes(years: Iterable[EraYear]) -> list[str]:
+    """What parse_year notes of each label once: the projected era years among them."""
+    notes: list[str] = []
+    for label in dict.fromkeys(y.label for y in years):
+        try:
+            parse_year(label, notes)
+        except EraError:  # a label the loader already accepted; nothing to note
+            continue
+    return notes

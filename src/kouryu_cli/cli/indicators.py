@@ -180,6 +180,20 @@ def with_actuals(
     ctx: typer.Context, plan: Plan, paths: list[Path]
 ) -> tuple[Plan, list[ActualsFile]]:
     """The plan with the actuals files added; what the reader guessed goes to stderr."""
+    if options.settings(ctx).verbose:
+        from kouryu_cli import era
+
+        years = [
+            y
+            for i in plan.indicators
+            for y in (
+                i.baseline_year,
+                i.target_year,
+                *(o.year for s in i.series for o in s.actuals),
+            )
+        ]
+        for note in era.projection_notes(years):
+            options.note(ctx, f"{options.plan_path(ctx)}: {note}")
     if not paths:
         return plan, []
     from kouryu_cli.planfile import actuals
