@@ -11,8 +11,10 @@ from kouryu_cli.cli import options, output
 from kouryu_cli.cli.indicators import AsOfOption, report
 
 app = typer.Typer(
-    help="Actuals files (実績値): a form to fill in, and a check of filled-in files.",
     rich_markup_mode=None,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
