@@ -76,6 +76,7 @@ _ORDER = (
     "indicators",
     "diff",
     "validate",
+    "progress",
 )
 
 app = typer.Typer(
@@ -138,6 +139,9 @@ def _root(
 
 # Commands register themselves on `app` when their module is imported.
 from kouryu_cli.cli import diff, indicators, measures, validate  # noqa: E402, F401
+from kouryu_cli.cli import progress as _progress  # noqa: E402
+
+app.add_typer(_progress.app, name="progress")
 
 
 class _Interrupted(BaseException):
