@@ -194,6 +194,11 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     return form
 
 
+def _clean(text: str) -> str:
+    """A cell's text with Windows line breaks made plain and the formula guard removed."""
+    return _unquote(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def _unquote(text: str) -> str:
     """The text without the ' that keeps Excel from reading = + - @ as a formula."""
     return (
@@ -236,7 +241,7 @@ def _from_grid(
     rows = []
     for number, row in enumerate(grid[header:], header + 1):
         cells = {
-            key: Cell(_unquote(row[col - 1]).strip() if col <= len(row) else "", place(number, col))
+            key: Cell(_clean(row[col - 1]) if col <= len(row) else "", place(number, col))
             for key, col in columns.items()
         }
         if any(c.value for c in cells.values()):

@@ -175,7 +175,9 @@ def workbook_bytes(spec: FormSpec, plan: Plan) -> bytes:
 
 def _put(cell: Any, value: str) -> None:
     """Text into a cell: always a string, never a formula, no characters XML forbids."""
-    cell.value = strip_controls(value) if value else None
+    # Line breaks stay (wrapped cells); other control characters are shown escaped.
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cell.value = "\n".join(strip_controls(part) for part in lines) if value else None
     if value:
         cell.data_type = "s"
 
