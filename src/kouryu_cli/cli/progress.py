@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
 from kouryu_cli import era, progress
-from kouryu_cli.cli.common import (
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
     EncodingOption,
-    FormatOption,
     NoBomOption,
-    Output,
     OutputOption,
-    emit_listing,
+    RawOption,
+    format_option,
     note,
+    option,
     plan,
-    write_bytes_atomic,
+    plan_path,
 )
 from kouryu_cli.errors import PlanError, Problem, UsageError
 from kouryu_cli.model import EraYear, Plan, Vocabulary
-from kouryu_cli.views import formats as render
+
+STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
 app = typer.Typer(
     name="progress",
@@ -49,21 +50,16 @@ DeptOption = Annotated[
 ]
 
 
-def _year(label: str, option: str = "--year") -> EraYear:
-    try:
+def _year(label: str) -> EraYear:
+    with option("--year"):
         return era.parse_year(label)
-    except era.EraError as error:
-        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+    raise AssertionError  # unreachable: option() re-raises
 
 
 def _departments(current: Plan, names: list[str] | None) -> tuple[str, ...]:
     from kouryu_cli import query
 
     return tuple(dict.fromkeys(query.resolve_department(current, n).name for n in names or ()))
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    write_bytes_atomic(path, data)
 
 
 # ------------------------------------------------------------------ form
@@ -78,7 +74,7 @@ def form(
             "--year", "-y", metavar="YEAR", help="Fiscal year of the round: R6, 令和6年度, 2024."
         ),
     ],
-    output: Annotated[
+    folder: Annotated[
         Path,
         typer.Option(
             "--output",
@@ -143,9 +139,9 @@ def form(
     specs = forms.form_specs(current, round_year, wanted, book)
     if not specs:
         raise UsageError("no department with measures was chosen")
-    if output.exists() and not output.is_dir():
-        raise UsageError(f"{output} is not a folder")
-    targets = [(spec, output / spec.file_name(f".{kind}")) for spec in specs]
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    targets = [(spec, folder / spec.file_name(f".{kind}")) for spec in specs]
     existing = [str(path) for _spec, path in targets if path.exists() or path.is_symlink()]
     if existing and not force:
         listed = "\n".join(f"  {p}" for p in existing)
@@ -154,21 +150,21 @@ def form(
             f"(--force replaces them, or choose another folder):\n{listed}"
         )
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"cannot make the folder {output}: {error.strerror or error}") from None
+        raise UsageError(f"cannot make the folder {folder}: {error.strerror or error}") from None
     lines = []
     for spec, path in targets:
         if kind == "xlsx":
             data = forms.workbook_bytes(spec, current)
         else:
             data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
-        _write_file(path, data)
+        output.write_file(path, data)
         filled = f", {len(spec.prefill)} pre-filled" if spec.prefill else ""
         lines.append(f"{path}\t{spec.department}\t{len(spec.measures)} measures{filled}\n")
     # Listed once every form is written: a reader that stops early cannot stop the writing.
-    sys.stdout.write("".join(lines))
-    note(ctx, f"{len(targets)} form(s) for {round_year.label} written to {output}")
+    output.write_stdout("".join(lines).encode())
+    note(ctx, f"{len(targets)} form(s) for {round_year.label} written to {folder}")
 
 
 # ------------------------------------------------------------------ collect
@@ -263,7 +259,7 @@ def collect(
         note(ctx, f"--dry-run: {into} was not written")
         return
     if merged.added or merged.changed or kept is None:
-        save_progress(into, merged.book, current, _write_file)
+        save_progress(into, merged.book, current, output.write_file)
         note(ctx, f"{into}: {len(merged.book.answers)} answers for {round_year.label}")
     else:
         note(ctx, f"{into}: nothing new; not written")
@@ -293,7 +289,7 @@ def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None
             f"{sum(i in added for i in ids)} added, {sum(i in changed for i in ids)} changed, "
             f"{sum(i not in added and i not in changed for i in ids)} unchanged"
         )
-        sys.stdout.write(f"{department}\t{counts}\n")
+        output.write_stdout(f"{department}\t{counts}\n".encode())
 
 
 # ------------------------------------------------------------------ status and check
@@ -336,10 +332,11 @@ def status(
     missing: Annotated[
         bool, typer.Option("--missing", help="The departments and measures without an answer.")
     ] = False,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: Annotated[str | None, format_option(STATUS_FORMATS)] = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Each measure's answer, counts per department or 施策, or the measures not answered.
 
@@ -356,8 +353,16 @@ def status(
     from kouryu_cli.planfile.progress import load_progress
     from kouryu_cli.views import progress as views
 
-    out = Output(fmt, output, encoding, not no_bom)
-    out.resolved_format((*render.FORMATS, "xlsx"))
+    out = output.resolve(
+        "progress status",
+        STATUS_FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx), *files],
+    )
     if by is not None and by not in ("dept", "policy"):
         raise typer.BadParameter(f"'{by}' (expected dept or policy)", param_hint="'--by'")
     if by is not None and missing:
@@ -380,23 +385,20 @@ def status(
         group: Literal["dept", "policy"] = "dept" if by == "dept" else "policy"
         listing = views.counts_listing(current, book, group)
     else:
-        listing = views.answers_listing(
-            current, book, progress.select(current, book, wanted), wanted
-        )
-    emit_listing(listing, out)
+        listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
+    output.emit_listing(out, listing)
     if not listing.records:
         if not missing:
             note(ctx, "no answer matches")
         raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
-def _terms(vocabulary: Vocabulary, text: str | None, option: str) -> tuple[str, ...]:
+def _terms(vocabulary: Vocabulary, text: str | None, name: str) -> tuple[str, ...]:
     if text is None:
         return ()
-    try:
+    with option(name):
         return progress.read_terms(vocabulary, text)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint=f"'{option}'") from None
+    raise AssertionError  # unreachable: option() re-raises
 
 
 @app.command()
@@ -413,7 +415,7 @@ def check(ctx: typer.Context, files: FilesArgument) -> None:
     current = plan(ctx)
     book = load_progress(files, current)
     shown = ", ".join(str(p) for p in files)
-    sys.stdout.write(
+    output.write_stdout(
         f"{shown}: ok: {book.year.label} ({book.year.year}年度), {len(book.answers)} answers, "
-        f"{len(progress.missing(current, book))} departments with unanswered measures\n"
+        f"{len(progress.missing(current, book))} departments with unanswered measures\n".encode()
     )

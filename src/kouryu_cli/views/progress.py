@@ -17,7 +17,8 @@ from typing import Any, Literal
 from kouryu_cli import progress
 from kouryu_cli.model import Measure, Plan
 from kouryu_cli.progress import LABELS, Answer, AnswerFilter, CountRow, ProgressBook
-from kouryu_cli.views.formats import JOIN, Listing
+from kouryu_cli.textnorm import JOIN
+from kouryu_cli.views.formats import Cell, Listing
 
 _ANSWER_COLUMNS = (
     ("id", "ID"),
@@ -38,7 +39,7 @@ _BY_LABEL = {"dept": "所管課", "policy": "施策"}
 
 
 def answers_listing(
-    plan: Plan, book: ProgressBook, chosen: list[tuple[Measure, Answer]], wanted: AnswerFilter
+    book: ProgressBook, chosen: list[tuple[Measure, Answer]], wanted: AnswerFilter
 ) -> Listing:
     """One row per answered measure: the three scales first, then the texts."""
 
@@ -59,7 +60,7 @@ def answers_listing(
             "answered_on": answer.shown("answered_on"),
         }
 
-    def rows() -> list[tuple[str, ...]]:
+    def rows() -> list[tuple[Cell, ...]]:
         return [tuple(cells(m, a)[key] for key, _label in _ANSWER_COLUMNS) for m, a in chosen]
 
     def records() -> list[dict[str, Any]]:
@@ -72,7 +73,7 @@ def answers_listing(
         make_records=records,
         title=f"{book.year.label}（{book.year.year}年度）取組状況"
         + (f"（{'、'.join(conditions)}）" if conditions else ""),
-        footer=f"{len(chosen)} 件 / 回答 {len(book.answers)} 件 / 事業 {len(plan.measures)} 件",
+        sheet="取組状況",
         table_columns=(0, 1, 2, 3, 4, 5, 6),
     )
 
@@ -106,15 +107,15 @@ def counts_listing(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]
     groups: list[tuple[str, CountRow]] = [(by, row) for row in progress.counts(plan, book, by)]
     groups.append(("total", progress.total_count(plan, book)))
 
-    def rows() -> list[tuple[str, ...]]:
+    def rows() -> list[tuple[Cell, ...]]:
         return [
             (
                 row.key,
-                str(row.total),
-                str(row.answered),
-                str(row.unanswered),
-                *(str(row.statuses[s]) for s in statuses),
-                *(str(row.ratings[r]) for r in ratings),
+                row.total,
+                row.answered,
+                row.unanswered,
+                *(row.statuses[s] for s in statuses),
+                *(row.ratings[r] for r in ratings),
             )
             for _by, row in groups
         ]
@@ -134,6 +135,7 @@ def counts_listing(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]
         columns=columns,
         make_rows=rows,
         make_records=records,
+        sheet=f"{_BY_LABEL[by]}別",
         title=f"{book.year.label}（{book.year.year}年度）取組状況 {_BY_LABEL[by]}別",
         numeric=frozenset(range(1, len(columns))),
     )
@@ -156,11 +158,10 @@ def missing_listing(plan: Plan, book: ProgressBook) -> Listing:
     """未回答: one row per department and measure without an answer."""
     names = {m.id: m.name for m in plan.measures}
     pairs = [(dept, i) for dept, ids in progress.missing(plan, book) for i in ids]
-    departments = len({dept for dept, _id in pairs})
     return Listing.of(
         ("所管課", "ID", "事業名"),
         [(dept, i, names[i]) for dept, i in pairs],
         [{"department": dept, "id": i, "name": names[i]} for dept, i in pairs],
+        sheet="未回答",
         title=f"{book.year.label}（{book.year.year}年度）未回答の事業",
-        footer=f"{len(pairs)} 件（{departments} 課）",
     )
