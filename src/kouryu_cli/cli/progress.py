@@ -118,9 +118,7 @@ def form(
 
     kind = fmt.lower()
     if kind not in ("xlsx", "csv"):
-        raise typer.BadParameter(
-            f"unknown format '{fmt}' (expected xlsx or csv)", param_hint="'--format'"
-        )
+        raise UsageError(f"--format: progress form writes xlsx or csv, not '{fmt}'")
     if kind == "xlsx":
         import importlib.util
 
@@ -364,9 +362,9 @@ def status(
         inputs=[plan_path(ctx), *files],
     )
     if by is not None and by not in ("dept", "policy"):
-        raise typer.BadParameter(f"'{by}' (expected dept or policy)", param_hint="'--by'")
+        raise UsageError(f"--by: '{by}' (expected dept or policy)")
     if by is not None and missing:
-        raise typer.BadParameter("give --by or --missing, not both", param_hint="'--missing'")
+        raise UsageError("--missing: give --by or --missing, not both")
     current = plan(ctx)
     vocabs = progress.vocabularies(current)
     wanted = progress.AnswerFilter(
@@ -375,8 +373,8 @@ def status(
         ratings=_terms(vocabs["rating"], rating, "--rating"),
     )
     if (by is not None or missing) and wanted != progress.AnswerFilter():
-        raise typer.BadParameter(
-            "--dept, --status and --rating filter the answers; not with --by or --missing"
+        raise UsageError(
+            "--dept, --status and --rating filter answers; they do not go with --by or --missing"
         )
     book = load_progress(files, current)
     if missing:
