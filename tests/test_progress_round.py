@@ -579,3 +579,74 @@ def test_libreoffice_opens_every_form(run: Run, tmp_path: Path) -> None:
     )
     assert "2-1-21" in text
     assert "認知症カフェ事業" in text
+
+
+_OWN_SCALE = """
+vocabularies:
+  rating:
+    - value: S
+      definition: 計画を上回った
+    - value: A
+      definition: 計画どおり
+"""
+
+
+def test_forms_follow_the_plans_own_scale_and_edition(run: Run, tmp_path: Path, write: Any) -> None:
+    from kouryu_cli.planfile import default_path
+
+    shipped = default_path().read_text(encoding="utf-8")
+    own = write("own.yaml", shipped + _OWN_SCALE)
+    args = ("--data", str(own), "progress")
+    assert (
+        run(*args, "form", "-y", "R6", "-d", "健康増進課", "-o", str(tmp_path / "f")).exit_code == 0
+    )
+    form = tmp_path / "f" / "R6_取組状況_健康増進課.xlsx"
+    book = openpyxl.load_workbook(form)
+    assert [book["kouryu"][f"E{r}"].value for r in (1, 2, 3)] == ["S", "A", None]
+    ratings = [v for v in book["取組状況"].data_validations.dataValidation if "G" in str(v.sqref)]
+    assert ratings[0].formula1 == "kouryu!$E$1:$E$2"
+    fill(form, {"3-1-07": {**GOOD, "rating": "Ｓ"}, "3-1-11": {**GOOD, "rating": "B"}})
+    into = tmp_path / "R6.yaml"
+    result = run(*args, "collect", str(form), "--into", str(into))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == (
+        f"kouryu: {form}:取組状況!G6: unknown 評価 'B' (expected S / A)"
+    )
+    fill(form, {"3-1-11": GOOD})
+    # Collected against a later edition of the plan: the form is still read, with warnings.
+    renamed = write(
+        "renamed.yaml",
+        shipped.replace("name: 健康増進計画推進事業", "name: 健康づくり計画推進事業") + _OWN_SCALE,
+    )
+    result = run("--data", str(renamed), "progress", "collect", str(form), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"kouryu: {form}:取組状況: warning: written from another edition of the plan: its "
+        "measures are checked against the current plan",
+        f"kouryu: {form}:取組状況!D6: warning: 事業名 was changed to '健康増進計画推進事業'; "
+        "the plan's '健康づくり計画推進事業' is kept",
+    ]
+    assert "rating: S" in into.read_text(encoding="utf-8")
+
+
+def test_person_and_date_cells(run: Run, round_dir: Path) -> None:
+    form = round_dir / "forms" / "R6_取組状況_健康増進課.xlsx"
+    fill(form, {"3-1-07": GOOD}, date="5月12日")
+    into = round_dir / "R6.yaml"
+    result = run("progress", "collect", str(form), "--into", str(into))
+    assert (result.exit_code, result.stderr) == (
+        3,
+        f"kouryu: {form}:取組状況!E2: not a date: '5月12日' (write 2025-05-12 or 2025/5/12)\n",
+    )
+    import datetime
+
+    fill(form, {"3-1-07": GOOD}, date=datetime.datetime(2025, 5, 12))  # a real Excel date
+    assert run("progress", "collect", str(form), "--into", str(into)).exit_code == 0
+    text = into.read_text(encoding="utf-8")
+    assert "answered_on: '2025-05-12'" in text
+    assert "answered_by: 担当 一郎" in text
+    result = run("progress", "collect", str(form), "--into", str(round_dir / "no" / "R6.yaml"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kouryu: --into: the folder {round_dir / 'no'} does not exist\n",
+    )

@@ -225,6 +225,8 @@ def collect(
         if path.resolve() in resolved:
             raise UsageError(f"{path} is given twice")
         resolved.add(path.resolve())
+    if not into.parent.is_dir():
+        raise UsageError(f"--into: the folder {into.parent} does not exist")
     kept = load_progress([into], current) if into.exists() else None
     round_year = _collect_year(year, kept, into)
     problems: list[Problem] = []

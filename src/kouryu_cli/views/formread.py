@@ -71,22 +71,10 @@ class ReturnedForm:
 
 def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     """Read a returned form (.xlsx, or CSV / tab-separated text); PlanError when unreadable."""
-    from kouryu_cli.planfile.yamlfile import max_bytes
+    from kouryu_cli.planfile.yamlfile import read_bytes
 
     name = label or str(path)
-    try:
-        if path.is_dir():
-            raise PlanError.single(name, "is a folder, not a form")
-        size = path.stat().st_size
-        if size > max_bytes():
-            raise PlanError.single(name, f"file is {size:,} bytes, too large for a form")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanError.single(name, "no such file") from None
-    except PermissionError:
-        raise PlanError.single(name, "permission denied: the file cannot be read") from None
-    except OSError as error:
-        raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
+    raw = read_bytes(path, name, "a form")
     if raw.startswith(_XLSX_MAGIC):
         return _read_workbook(raw, name)
     if raw.startswith(_OLE_MAGIC):
