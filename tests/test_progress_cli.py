@@ -239,3 +239,11 @@ def test_subcommands_have_help_with_examples_and_are_in_the_readme(run: Run, com
     assert command in {c.name for c in progress_cli.app.registered_commands} | {
         c.callback.__name__ for c in progress_cli.app.registered_commands if c.callback
     }
+
+
+def test_progress_alone_prints_its_help(run: Run) -> None:
+    result = run("progress")
+    assert result.exit_code == 0
+    assert "Usage: kouryu progress" in result.stdout
+    for command in ("form", "collect", "status", "check"):
+        assert f"  {command} " in result.stdout

@@ -363,12 +363,12 @@ def test_round_fixed_collects_and_shows(run: Run, round_dir: Path) -> None:
     result = run("progress", "collect", *map(str, files), "--into", str(into))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "高齢福祉課\t6 added, 0 changed, 0 unchanged",
-        "健康増進課\t2 added, 0 changed, 0 unchanged",
-        "社会福祉課\t1 added, 0 changed, 0 unchanged",
-        "市民窓口課\t1 added, 0 changed, 0 unchanged",
-        "学校教育課\t1 added, 0 changed, 0 unchanged",
-        "文化スポーツ推進課\t2 added, 0 changed, 0 unchanged",
+        "高齢福祉課\t6 added (1-2-08 1-2-09 2-1-20 2-1-22 3-1-12 3-1-13), 0 changed, 0 unchanged",
+        "健康増進課\t2 added (3-1-07 3-1-11), 0 changed, 0 unchanged",
+        "社会福祉課\t1 added (3-1-14), 0 changed, 0 unchanged",
+        "市民窓口課\t1 added (3-1-14), 0 changed, 0 unchanged",
+        "学校教育課\t1 added (1-2-06), 0 changed, 0 unchanged",
+        "文化スポーツ推進課\t2 added (2-1-02 2-1-03), 0 changed, 0 unchanged",
     ]
     assert "warning: 事業名 was changed" in result.stderr
     assert run("progress", "check", str(into)).exit_code == 0
@@ -415,13 +415,15 @@ def test_round_fixed_collects_and_shows(run: Run, round_dir: Path) -> None:
     conflict = run("progress", "collect", str(files[0]), "--into", str(into))
     assert conflict.exit_code == 3
     assert conflict.stderr.splitlines()[-2:] == [
-        f"{into}: 3-1-13: 評価: kept 'A', form says 'C'",
-        f"{into}: 3-1-13: 課題: kept '', form says '人手不足'",
+        f"kouryu: {files[0]}:取組状況!G12: 3-1-13: 評価 is 'C' here but 'A' in {into} "
+        "(--replace takes the form's answer)",
+        f"{files[0]}:取組状況!J12: 3-1-13: 課題 is '人手不足' here but '' in {into} "
+        "(--replace takes the form's answer)",
     ]
     assert into.read_bytes() == before
     replaced = run("progress", "collect", str(files[0]), "--into", str(into), "--replace")
     assert replaced.exit_code == 0, replaced.stderr
-    assert "高齢福祉課\t0 added, 1 changed, 5 unchanged" in replaced.stdout
+    assert "高齢福祉課\t0 added, 1 changed (3-1-13), 5 unchanged" in replaced.stdout
     assert "rating: C" in into.read_text(encoding="utf-8")
 
     # The next year's forms start from these answers.

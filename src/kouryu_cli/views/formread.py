@@ -278,6 +278,8 @@ class Collected:
     warnings: list[Problem] = field(default_factory=list)
     # department → the ids it answered, in the order read
     by_department: dict[str, list[str]] = field(default_factory=dict)
+    # measure id → field → the cell its answer was first read from (file:sheet!G7)
+    places: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def raise_if_any(self) -> None:
         """One PlanError with every problem, form by form, cell by cell."""
@@ -493,6 +495,7 @@ class _FormChecker:
         if earlier is None:
             self.seen[answer.measure_id] = (answer, place)
             self.result.answers[answer.measure_id] = answer
+            self.result.places[answer.measure_id] = {k: c.place for k, c in row.cells.items()}
         else:
             first, first_place = earlier
             if first.content() != answer.content():
