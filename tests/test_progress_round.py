@@ -78,6 +78,22 @@ def fill_csv(
     return path
 
 
+def returned(out: Path, back: Path, department: str, answers: dict[str, dict[str, str]]) -> Path:
+    """A department's R6 form, filled and saved under the department's name."""
+    return fill(
+        out / f"R6_取組状況_{department}.xlsx", answers, save_as=back / f"{department}.xlsx"
+    )
+
+
+def culture_csv_form(run: Run, folder: Path) -> Path:
+    """文化スポーツ推進課's R6 form as CSV, fresh."""
+    result = run(
+        "progress", "form", "-y", "R6", "-d", "文化スポーツ", "-f", "csv", "-o", str(folder)
+    )
+    assert result.exit_code == 0, result.stderr
+    return folder / "R6_取組状況_文化スポーツ推進課.csv"
+
+
 @pytest.fixture
 def round_dir(run: Run, tmp_path: Path) -> Path:
     result = run("progress", "form", "--year", "R6", "-o", str(tmp_path / "forms"))
@@ -221,41 +237,22 @@ def _mistakes(run: Run, root: Path) -> list[Path]:
         save_as=back / "健康増進課.xlsx",
     )
     # The shared measure answered by both departments, differently.
-    welfare = fill(
-        out / "R6_取組状況_社会福祉課.xlsx", {"3-1-14": GOOD}, save_as=back / "社会福祉課.xlsx"
-    )
+    welfare = returned(out, back, "社会福祉課", {"3-1-14": GOOD})
     counter = fill(
         out / "R6_取組状況_市民窓口課.xlsx",
         {"3-1-14": {**GOOD, "rating": "B"}},
         save_as=back / "市民窓口課.xlsx",
     )
     # 子育て支援課 fills in 学校教育課's form, which 学校教育課 returns as well.
-    school = fill(
-        out / "R6_取組状況_学校教育課.xlsx", {"1-2-06": GOOD}, save_as=back / "学校教育課.xlsx"
-    )
+    school = returned(out, back, "学校教育課", {"1-2-06": GOOD})
     wrong = fill(
         out / "R6_取組状況_学校教育課.xlsx",
         {"1-2-06": {**GOOD, "status": "一部実施", "rating": "C"}},
         save_as=back / "子育て支援課.xlsx",
     )
     # 文化スポーツ推進課 returns the CSV form saved by Excel in cp932, an id turned into a date.
-    assert (
-        run(
-            "progress",
-            "form",
-            "-y",
-            "R6",
-            "-d",
-            "文化スポーツ",
-            "-f",
-            "csv",
-            "-o",
-            str(root / "csv"),
-        ).exit_code
-        == 0
-    )
     culture = fill_csv(
-        root / "csv" / "R6_取組状況_文化スポーツ推進課.csv",
+        culture_csv_form(run, root / "csv"),
         {"2-1-02": {**GOOD, "rating": "Ｂ"}, "2-1-03": {**GOOD, "status": "休止", "rating": "Z"}},
         "cp932",
         {"2-1-02": "2002/1/2"},
@@ -321,32 +318,11 @@ def _fixed(run: Run, root: Path) -> list[Path]:
         {"3-1-07": GOOD, "3-1-11": GOOD},
         save_as=back / "健康増進課.xlsx",
     )
-    welfare = fill(
-        out / "R6_取組状況_社会福祉課.xlsx", {"3-1-14": GOOD}, save_as=back / "社会福祉課.xlsx"
-    )
-    counter = fill(
-        out / "R6_取組状況_市民窓口課.xlsx", {"3-1-14": GOOD}, save_as=back / "市民窓口課.xlsx"
-    )
-    school = fill(
-        out / "R6_取組状況_学校教育課.xlsx", {"1-2-06": GOOD}, save_as=back / "学校教育課.xlsx"
-    )
-    assert (
-        run(
-            "progress",
-            "form",
-            "-y",
-            "R6",
-            "-d",
-            "文化スポーツ",
-            "-f",
-            "csv",
-            "-o",
-            str(root / "csv2"),
-        ).exit_code
-        == 0
-    )
+    welfare = returned(out, back, "社会福祉課", {"3-1-14": GOOD})
+    counter = returned(out, back, "市民窓口課", {"3-1-14": GOOD})
+    school = returned(out, back, "学校教育課", {"1-2-06": GOOD})
     culture = fill_csv(
-        root / "csv2" / "R6_取組状況_文化スポーツ推進課.csv",
+        culture_csv_form(run, root / "csv2"),
         {
             "2-1-02": {**GOOD, "rating": "Ｂ"},
             "2-1-03": {**GOOD, "status": "休止", "rating": "D", "activities": ""},
