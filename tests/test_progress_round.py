@@ -628,3 +628,13 @@ def test_person_and_date_cells(run: Run, round_dir: Path) -> None:
         2,
         f"kouryu: --into: the folder {round_dir / 'no'} does not exist\n",
     )
+
+
+def test_dry_run_checks_and_writes_nothing(run: Run, round_dir: Path) -> None:
+    form = returned(round_dir / "forms", round_dir, "健康増進課", {"3-1-07": GOOD})
+    into = round_dir / "R6.yaml"
+    result = run("progress", "collect", str(form), "--into", str(into), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "健康増進課\t1 added (3-1-07), 0 changed, 0 unchanged\n"
+    assert f"--dry-run: {into} was not written" in result.stderr
+    assert not into.exists()
