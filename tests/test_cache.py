@@ -124,14 +124,16 @@ def test_the_cache_key_names_every_model_field() -> None:
     # The codec is derived from these fields; a changed field must change the key.
     assert cache._model_signature() == (
         "Plan:city,program,chapter,vision_slogan,vision_text,challenges_lead,challenges,"
-        "departments,policies,indicators;Chapter:number,title,intro;Challenge:title,text;"
+        "departments,policies,indicators,vocabularies;Chapter:number,title,intro;"
+        "Challenge:title,text;"
         "Department:name,reading;Policy:number,title,text,sections;"
         "Section:policy,number,title,lead,measures;"
         "Measure:id,name,description,policy,section,order,departments,ages,icons,reading,"
         "aliases,notes;"
         "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
         "target_written,series;EraYear:label,year;"
-        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source"
+        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source;"
+        "Vocabulary:key,terms;Term:value,definition,needs_activities"
     )
 
 

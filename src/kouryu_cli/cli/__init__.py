@@ -31,6 +31,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu actuals template -o F.xlsx 実績値の記入用紙
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
+  kouryu progress --help           進行管理（調査票の作成・回収・集計）
 
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
 """
@@ -49,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "actuals": ("kouryu_cli.cli.actuals", "app"),
     "diff": ("kouryu_cli.cli.diff", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
+    "progress": ("kouryu_cli.cli.progress", "app"),
 }
 _SETTINGS: dict[str, Any] = {
     "rich_markup_mode": None,

@@ -72,7 +72,7 @@ def max_bytes() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
-def read_bytes(path: Path, label: str | None = None) -> bytes:
+def read_bytes(path: Path, label: str | None = None, kind: str = "a plan file") -> bytes:
     """The file's bytes, up to max_bytes() actually read; `-` is standard input.
 
     Read in chunks, whatever the file is (a regular file, /dev/stdin, a pipe, a process
@@ -85,7 +85,7 @@ def read_bytes(path: Path, label: str | None = None) -> bytes:
         if str(path) == "-":
             return _read_limited(sys.stdin.buffer, name, limit, None)
         if path.is_dir():
-            raise PlanError.single(name, "is a folder, not a plan file")
+            raise PlanError.single(name, f"is a folder, not {kind}")
         with path.open("rb") as stream:
             info = os.fstat(stream.fileno())
             size = info.st_size if stat.S_ISREG(info.st_mode) else None
