@@ -57,7 +57,7 @@ def test_different_editions_exit_1_with_the_summary_first(run: Run, pair: tuple[
         "\n"
         "事務事業\n"
         "  1.生きがいづくりの推進 › （１）講座開催の充実\n"
-        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業\n"
+        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業（対応: 説明が一致）\n"
         "  1.生きがいづくりの推進 › （２）社会参加の促進\n"
         "    - 1-2-01 観光ボランティアガイド活動支援事業\n"
         "  3.つながり合う地域づくりの推進 › （１）地域の支え合い支援\n"
@@ -107,7 +107,8 @@ def test_json_follows_the_documented_contract(run: Run, pair: tuple[str, str]) -
         "policy": 1,
         "section": 1,
         "place": "1.生きがいづくりの推進 › （１）講座開催の充実",
-        "matched_by": "id",
+        "matched_by": "description",
+        "score": None,
         "changes": [{"field": "name", "old": "社会教育推進事業", "new": "生涯学習推進事業"}],
     }
     assert data["departments"] == {
@@ -130,6 +131,8 @@ def test_json_follows_the_documented_contract(run: Run, pair: tuple[str, str]) -
             "old_id": "I1",
             "name": "地域とのつながりが強いと思う市民の割合",
             "old_name": "地域とのつながりが強いと思う市民の割合",
+            "matched_by": "name",
+            "score": None,
             "changes": [{"field": "series.target", "old": 30.0, "new": 35.0}],
         }
     ]

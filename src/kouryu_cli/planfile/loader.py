@@ -27,6 +27,7 @@ from kouryu_cli.model import (
 from kouryu_cli.planfile import yamlfile
 from kouryu_cli.planfile.checker import Checker
 from kouryu_cli.planfile.checker import Path as NodePath
+from kouryu_cli.textnorm import fold
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)
@@ -54,6 +55,8 @@ class _PlanReader:
         self.check = check
         self.department_names: set[str] = set()
         self.measure_ids: dict[str, NodePath] = {}
+        # Folded name or alias → (what it is of which measure, where it is written).
+        self.measure_names: dict[str, tuple[str, str, NodePath]] = {}
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
@@ -214,9 +217,12 @@ class _PlanReader:
             departments.append(name)
         ages = self.enum_list((*path, "ages"), data.get("ages"), AgeGroup, "age group", _AGES)
         icons = self.enum_list((*path, "icons"), data.get("icons"), Icon, "icon", _ICONS)
+        name = c.text((*path, "name"), data.get("name"))
+        aliases = self.texts((*path, "aliases"), data.get("aliases"))
+        self.claim_names(path, measure_id, name, aliases)
         return Measure(
             id=measure_id,
-            name=c.text((*path, "name"), data.get("name")),
+            name=name,
             description=c.text((*path, "description"), data.get("description"), required=False),
             policy=policy,
             section=section,
@@ -225,9 +231,35 @@ class _PlanReader:
             ages=tuple(a for a in AgeGroup if a in ages),
             icons=tuple(i for i in Icon if i in icons),
             reading=c.text((*path, "reading"), data.get("reading"), required=False),
-            aliases=self.texts((*path, "aliases"), data.get("aliases")),
+            aliases=aliases,
             notes=self.texts((*path, "notes"), data.get("notes")),
         )
+
+    def claim_names(
+        self, path: NodePath, measure_id: str, name: str, aliases: tuple[str, ...]
+    ) -> None:
+        """A name or alias names one measure only: `show NAME` and diff rely on it.
+
+        Names are compared folded (ＰＲ = PR, spaces ignored), as search and diff see them.
+        """
+        written: list[tuple[str, str, NodePath]] = [("name", name, (*path, "name"))]
+        written += [("alias", a, (*path, "aliases", i)) for i, a in enumerate(aliases)]
+        mine: set[str] = set()
+        for kind, text, here in written:
+            key = fold(text)
+            if not key or key in mine:
+                continue
+            mine.add(key)
+            if key in self.measure_names:
+                other_kind, other_id, there = self.measure_names[key]
+                what = "the name" if other_kind == "name" else "an alias"
+                self.check.fail(
+                    here,
+                    f"{kind} '{text}' is already {what} of measure {other_id} at "
+                    f"{self.check.where(there)}: a name must name one measure",
+                )
+            else:
+                self.measure_names[key] = (kind, measure_id, here)
 
     def enum_list(
         self, path: NodePath, value: Any, enum: Any, what: str, expected: str
