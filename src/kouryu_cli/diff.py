@@ -19,8 +19,7 @@ from typing import Literal
 from kouryu_cli import pairing
 from kouryu_cli.model import Department, Indicator, Measure, Plan, Series
 from kouryu_cli.pairing import Reason
-from kouryu_cli.textnorm import fold
-from kouryu_cli.views.formats import format_number
+from kouryu_cli.textnorm import fold, format_number
 
 # An unchanged run this short between two changes is folded into them: 「[-社会教育-]{+生涯学習+}」
 # reads better than 「[-社-]{+生+}会[-教-]{+涯学+}…」 in a language without spaces.
