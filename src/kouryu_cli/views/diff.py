@@ -222,7 +222,7 @@ def report_lines(result: PlanDiff) -> list[Line]:
             lines.append(
                 _item("changed", f"{head} {c.new.name}", matched_by(c.matched_by, c.score))
             )
-            lines += [_detail(_indicator_label(f.field), f) for f in c.changes]
+            lines += [_detail(indicator_label(f.field), f) for f in c.changes]
     return lines
 
 
@@ -289,7 +289,8 @@ def _owners(departments: tuple[str, ...]) -> str:
     return f"（{JOIN.join(departments)}）" if departments else ""
 
 
-def _indicator_label(name: str) -> str:
+def indicator_label(name: str) -> str:
+    """The Japanese label of an indicator field: 目標値, 系列 people 基準値 …"""
     if name in INDICATOR_FIELDS:
         return INDICATOR_FIELDS[name]
     series, _, part = name.partition(".")
@@ -306,9 +307,9 @@ def _detail(label: str, change: FieldChange) -> Line:
     if change.field in _PROSE and isinstance(change.old, str) and isinstance(change.new, str):
         return Line("detail", (*parts, *_prose(change.old, change.new)))
     parts += [
-        ("deleted", _shown(change.field, change.old)),
+        ("deleted", shown(change.field, change.old)),
         ("label", " → "),
-        ("inserted", _shown(change.field, change.new)),
+        ("inserted", shown(change.field, change.new)),
     ]
     if change.field == "departments" and isinstance(change.old, tuple):
         assert isinstance(change.new, tuple)
@@ -320,7 +321,8 @@ def _detail(label: str, change: FieldChange) -> Line:
     return Line("detail", tuple(parts))
 
 
-def _shown(field: str, value: Value) -> str:
+def shown(field: str, value: Value) -> str:
+    """A field's value as the report prints it: （なし）, labels joined with ・, 5,480."""
     if value is None or value in ("", ()):
         shown = "（なし）"
     elif isinstance(value, Place):
