@@ -12,8 +12,10 @@ Evidence, strongest first:
    one-to-one assignment by total score is found exactly (assignment.assign); a pair scoring
    below THRESHOLD is no pair, and its items are removed or added.
 
-Large leftovers are split into blocks of at most BLOCK items a side (first by section, then
-in plan order) so that a thousand-fold plan is never one enormous matrix.
+Large leftovers are split into blocks of at most BLOCK items a side (grouped by section, then
+by the start of the description, then of the name, then all together, each group cut in plan
+order) so that a thousand-fold plan is never one enormous matrix. Up to BLOCK a side, which
+covers any edition of the shipped plan, the assignment is over all leftovers at once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 from kouryu_cli.assignment import assign
 
@@ -42,9 +44,12 @@ THRESHOLD = 500
 BLOCK = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Traits:
-    """What the matcher compares of one item; names folded (textnorm.fold) by the caller."""
+class Traits(NamedTuple):
+    """What the matcher compares of one item; names folded (textnorm.fold) by the caller.
+
+    A NamedTuple rather than a frozen dataclass: one is made for every measure of both
+    editions, and a tuple is built several times faster.
+    """
 
     id: str
     name: str
@@ -256,19 +261,28 @@ def _similar(left: list[_Item], right: list[_Item]) -> list[tuple[int, int, int,
     if len(left) <= BLOCK and len(right) <= BLOCK:
         return _solve(left, right)
     out: list[tuple[int, int, int, int]] = []
-    sections = {x.traits.place for x in left} & {x.traits.place for x in right}
-    for place in sorted(sections, key=lambda p: (p is None, p)):
-        out += _in_blocks(
-            [x for x in left if x.traits.place == place],
-            [x for x in right if x.traits.place == place],
-        )
-    paired_old = {f[0] for f in out}
-    paired_new = {f[1] for f in out}
-    out += _in_blocks(
-        [x for x in left if x.index not in paired_old],
-        [x for x in right if x.index not in paired_new],
-    )
+    for key in _GROUPS:
+        paired_old = {f[0] for f in out}
+        paired_new = {f[1] for f in out}
+        groups: dict[object, tuple[list[_Item], list[_Item]]] = {}
+        for side, items, paired in ((0, left, paired_old), (1, right, paired_new)):
+            for x in items:
+                if x.index not in paired:
+                    groups.setdefault(key(x.traits), ([], []))[side].append(x)
+        for olds, news in groups.values():
+            out += _in_blocks(olds, news)
     return out
+
+
+# How large leftovers are grouped before they are cut into blocks, one round each over what
+# the rounds before left: the same section; the same start of the description (a measure
+# moved to another section, lightly edited); the same start of the name; then everything.
+_GROUPS: tuple[Callable[[Traits], object], ...] = (
+    lambda t: t.place,
+    lambda t: t.description[:8],
+    lambda t: t.name[:3],
+    lambda _: None,
+)
 
 
 def _in_blocks(left: list[_Item], right: list[_Item]) -> list[tuple[int, int, int, int]]:
