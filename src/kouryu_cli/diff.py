@@ -156,9 +156,12 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
     """Every difference between the old and the new edition."""
     measures = match_measures(old.measures, new.measures)
     reordered = _reordered(measures.pairs)
+    before, after = places(old), places(new)
     changed = []
     for found in measures.pairs:
-        change = _measure_change(old, new, found, found.new.id in reordered)
+        if found.old == found.new and found.new.id not in reordered:
+            continue  # the same measure, field for field, in the same place
+        change = _measure_change(before, after, found, found.new.id in reordered)
         if change is not None:
             changed.append(change)
     dept_added, dept_removed, dept_changed = _departments(old.departments, new.departments)
@@ -169,8 +172,10 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
         if (changes := indicator_changes(p.old, p.new))
     )
     return PlanDiff(
-        measures_added=tuple(MeasureEntry(m, place_of(new, m)) for m in measures.added),
-        measures_removed=tuple(MeasureEntry(m, place_of(old, m)) for m in measures.removed),
+        measures_added=tuple(MeasureEntry(m, after[m.policy, m.section]) for m in measures.added),
+        measures_removed=tuple(
+            MeasureEntry(m, before[m.policy, m.section]) for m in measures.removed
+        ),
         measures_changed=tuple(changed),
         departments_added=dept_added,
         departments_removed=dept_removed,
@@ -184,11 +189,16 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
 
 def place_of(plan: Plan, measure: Measure) -> Place:
     """The measure's 施策 and section, labelled 「1.生きがいづくりの推進 › （１）講座…」."""
-    section = plan.section_of(measure)
-    policy = plan.policy(measure.policy).label
-    return Place(
-        measure.policy, measure.section, f"{policy} › {section.label}", policy, section.label
-    )
+    return places(plan)[measure.policy, measure.section]
+
+
+def places(plan: Plan) -> dict[tuple[int, int], Place]:
+    """Every section's Place, by (policy, section): labels made once, not once a measure."""
+    return {
+        (s.policy, s.number): Place(s.policy, s.number, f"{p.label} › {s.label}", p.label, s.label)
+        for p in plan.policies
+        for s in p.sections
+    }
 
 
 # --- matching ---------------------------------------------------------------------------------
@@ -196,14 +206,15 @@ def place_of(plan: Plan, measure: Measure) -> Place:
 
 def measure_traits(measure: Measure) -> pairing.Traits:
     """What pairing compares of a measure."""
+    aliases = measure.aliases
     return pairing.Traits(
-        id=measure.id,
-        name=fold(measure.name),
-        aliases=tuple(fold(a) for a in measure.aliases),
-        description=measure.description,
-        place=(measure.policy, measure.section),
-        order=measure.order,
-        departments=frozenset(measure.departments),
+        measure.id,
+        fold(measure.name),
+        tuple(map(fold, aliases)) if aliases else (),
+        measure.description,
+        (measure.policy, measure.section),
+        measure.order,
+        measure.departments,
     )
 
 
@@ -250,11 +261,14 @@ def _reordered(pairs: tuple[pairing.Pair[Measure], ...]) -> set[str]:
 
 
 def _measure_change(
-    old_plan: Plan, new_plan: Plan, found: pairing.Pair[Measure], reordered: bool
+    before: dict[tuple[int, int], Place],
+    after: dict[tuple[int, int], Place],
+    found: pairing.Pair[Measure],
+    reordered: bool,
 ) -> MeasureChange | None:
     a, b = found.old, found.new
-    old_place = place_of(old_plan, a)
-    place = place_of(new_plan, b)
+    old_place = before[a.policy, a.section]
+    place = after[b.policy, b.section]
     candidates: list[FieldChange] = [
         FieldChange("id", a.id, b.id),
         FieldChange("name", a.name, b.name),

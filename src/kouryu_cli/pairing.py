@@ -58,7 +58,7 @@ class Traits(NamedTuple):
     # (policy, section) for a measure; None for items without a place.
     place: tuple[int, int] | None = None
     order: int = 0
-    departments: frozenset[str] = frozenset()
+    departments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,7 @@ class _Item:
     index: int
     traits: Traits
     grams: frozenset[str] = frozenset()
+    departments: frozenset[str] = frozenset()
     # For each name and alias: its length and its characters' bit masks (see common_length).
     masks: tuple[tuple[int, dict[str, int]], ...] = ()
 
@@ -177,6 +178,7 @@ def _grams(text: str) -> frozenset[str]:
 def _prepare(item: _Item) -> None:
     t = item.traits
     item.grams = _grams(t.description)
+    item.departments = frozenset(t.departments)
     item.masks = tuple((len(n), _masks(n)) for n in (t.name, *t.aliases))
 
 
@@ -245,8 +247,8 @@ def _score(a: _Item, b: _Item) -> tuple[int, int]:
         # Without a description on both sides the name is all the text there is.
         text = (NAME + DESCRIPTION) * name
     context = 0.0
-    if s.departments or t.departments:
-        shared = len(s.departments & t.departments) / len(s.departments | t.departments)
+    if a.departments or b.departments:
+        shared = len(a.departments & b.departments) / len(a.departments | b.departments)
         context += DEPARTMENTS * shared
     if s.place is not None and s.place == t.place:
         context += SECTION
