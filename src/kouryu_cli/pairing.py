@@ -5,12 +5,12 @@ Evidence, strongest first:
    refuses two measures of one name), paired at once;
 2. the same description word for word, when no other item of either edition has it;
 3. everything left is scored pair by pair: similar names (characters in common, in order:
-   twice the longest common subsequence over both lengths) and
-   similar descriptions (shared two-character pieces, which unrelated Japanese sentences
-   share few of, unlike single characters such as を and ます), the same departments, the same
-   section, and last the same id (weak: inserting a measure shifts the ids after it). The best
-   one-to-one assignment by total score is found exactly (assignment.assign); a pair scoring
-   below THRESHOLD is no pair, and its items are removed or added.
+   twice the longest common subsequence over both lengths), similar descriptions (shared
+   two-character pieces, which unrelated Japanese sentences share few of, unlike single
+   characters such as を and ます), the same departments, the same section, and last the same
+   id (weak: inserting a measure shifts the ids after it). The best one-to-one assignment by
+   total score is found exactly (assignment.assign); a pair scoring below THRESHOLD is no
+   pair, and its items are removed or added.
 
 Large leftovers are split into blocks of at most BLOCK items a side (grouped by section, then
 by the start of the description, then of the name, then all together, each group cut in plan
@@ -37,8 +37,8 @@ DEPARTMENTS = 100
 SECTION = 50
 ID = 50
 # Below this total a pair of leftovers is not the same item. No two distinct measures of the
-# shipped plan reach it (tests/test_pairing.py checks); a rename that keeps half the name and a
-# description rewritten by half does.
+# shipped plan reach it (tests/test_pairing.py checks); a rename that keeps half the name, with
+# half the description rewritten, in the same section under the same departments does.
 THRESHOLD = 500
 # The most items a side in one assignment problem.
 BLOCK = 60
