@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import signal
 import sys
@@ -12,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from kouryu_cli import __version__
-from kouryu_cli.cli import diff, indicators, measures, validate
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.textnorm import strip_controls
@@ -34,12 +35,53 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
 """
 
 
+# The commands, in the order --help lists them, as (module, attribute): a function is one
+# command, a typer.Typer a group of them. A run imports and builds only the one it runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "measures": ("kouryu_cli.cli.measures", "measures"),
+    "dept": ("kouryu_cli.cli.measures", "dept"),
+    "search": ("kouryu_cli.cli.measures", "search"),
+    "show": ("kouryu_cli.cli.measures", "show"),
+    "outline": ("kouryu_cli.cli.measures", "outline"),
+    "matrix": ("kouryu_cli.cli.measures", "matrix"),
+    "indicators": ("kouryu_cli.cli.indicators", "indicators"),
+    "diff": ("kouryu_cli.cli.diff", "diff"),
+    "validate": ("kouryu_cli.cli.validate", "validate"),
+}
+_SETTINGS: dict[str, Any] = {
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "pretty_exceptions_show_locals": False,
+}
+
+
+@functools.cache
+def command(name: str) -> Any:
+    """The Click command of one entry of COMMANDS, built the first time it is asked for."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        built = typer.main.get_command(target)
+        built.name = name
+        return built
+    single = typer.Typer(**_SETTINGS)
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
 class _Group(TyperGroup):
-    """Turns every expected failure into one message on stderr and its exit status.
+    """The command group: lazy commands, and one place for every expected failure.
 
     The library's errors, the broken pipe of `| head`, and Click's own usage errors (a bad
-    option value, an unknown option or command) are all handled here, in one place.
+    option value, an unknown option or command) become one message on stderr and their
+    exit status here.
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return command(cmd_name) if cmd_name in COMMANDS else None
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -140,22 +182,6 @@ def _root(
     if ctx.invoked_subcommand is None:
         sys.stdout.write(SHORT_HELP)
         raise typer.Exit(EXIT_OK)
-
-
-# The commands, in the order --help lists them: the order people need them in.
-COMMANDS = (
-    ("measures", measures.measures),
-    ("dept", measures.dept),
-    ("search", measures.search),
-    ("show", measures.show),
-    ("outline", measures.outline),
-    ("matrix", measures.matrix),
-    ("indicators", indicators.indicators),
-    ("diff", diff.diff),
-    ("validate", validate.validate),
-)
-for _name, _function in COMMANDS:
-    app.command(_name)(_function)
 
 
 class _Interrupted(BaseException):
