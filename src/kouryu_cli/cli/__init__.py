@@ -80,6 +80,11 @@ class _Group(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        self.arguments = list(args)  # as typed: to show where a misplaced option goes
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return command(cmd_name) if cmd_name in COMMANDS else None
 
@@ -105,10 +110,46 @@ class _Group(TyperGroup):
             _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
         except typer.TyperException as error:
-            _usage_exit(error)
+            _usage_exit(error, getattr(self, "arguments", []))
 
 
-def _usage_exit(error: Exception) -> NoReturn:
+# The options of kouryu itself, and whether each takes a value.
+GLOBAL_OPTIONS = {"--data": True, "--no-cache": False, "--quiet": False, "-q": False}
+
+
+def _misplaced(error: Exception, arguments: list[str]) -> str | None:
+    """For a global option typed after the command, the command line it belongs in."""
+    name = getattr(error, "option_name", None)
+    if type(error).__name__ != "NoSuchOption" or name not in GLOBAL_OPTIONS:
+        return None
+    moved: list[str] = []
+    rest: list[str] = []
+    taking = False
+    for argument in arguments:
+        if taking:
+            moved.append(argument)
+            taking = False
+        elif argument == name:
+            moved.append(argument)
+            taking = GLOBAL_OPTIONS[name]
+        elif argument.startswith(f"{name}="):
+            moved.append(argument)
+        else:
+            rest.append(argument)
+    corrected = " ".join(_shell_word(a) for a in ["kouryu", *moved, *rest])
+    return f"{name} is an option of kouryu itself and goes before the command: {corrected}"
+
+
+def _shell_word(argument: str) -> str:
+    """An argument as typed in a shell: quoted only when it must be (高齢 stays as it is)."""
+    if argument and not any(c in argument for c in " \t\n'\"\\$`!*?;&|<>(){}[]#~"):
+        return argument
+    import shlex
+
+    return shlex.quote(argument)
+
+
+def _usage_exit(error: Exception, arguments: list[str] | None = None) -> NoReturn:
     """Click's usage error as one line, `kouryu: --policy: 'x' is not a valid int.`, exit 2.
 
     Click echoes the bad value back ("no such command '…'"); say() keeps escapes out.
@@ -118,7 +159,10 @@ def _usage_exit(error: Exception) -> NoReturn:
         raise error
     param = getattr(error, "param", None)
     detail = getattr(error, "message", "")
-    if isinstance(error, typer.BadParameter) and param is not None and detail:
+    misplaced = _misplaced(error, arguments or [])
+    if misplaced is not None:
+        say(f"kouryu: {misplaced}")
+    elif isinstance(error, typer.BadParameter) and param is not None and detail:
         name = max(getattr(param, "opts", None) or [param.human_readable_name], key=len)
         say(f"kouryu: {name}: {detail}")
     else:
