@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kouryu_cli import planfile
+from kouryu_cli import i18n, planfile
 from kouryu_cli.cli import app
 from kouryu_cli.model import Plan
 from kouryu_cli.planfile.loader import load_plan
@@ -25,6 +25,11 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    # Messages in English whatever the machine's locale; tests of Japanese ask for it.
+    # LANGUAGE is set by a run of the CLI (Typer's words follow it): restored after each test.
+    monkeypatch.setenv("KOURYU_LANG", "en")
+    monkeypatch.setenv("LANGUAGE", "en")
+    i18n.use("en")
 
 
 @pytest.fixture(scope="session")

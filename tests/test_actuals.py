@@ -414,7 +414,8 @@ def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -
     path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,1\n")
     files = read_all([path], plan)
     assert later_than(plan, files, EraYear("R6", 2024)) == (
-        f"評価年度 R6（2024年度）より後の実績値 2件を使っていません: {path}:3 I6 R8, {path}:4 I7 R9"
+        "2 actuals after the evaluation year R6 (2024) are not used: "
+        f"{path}:3 I6 R8, {path}:4 I7 R9"
     )
     assert later_than(plan, files, EraYear("R9", 2027)) is None
     # Those in the plan itself are named too.
@@ -422,5 +423,5 @@ def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -
         plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,1\n")], plan)
     )
     assert later_than(in_plan, [], EraYear("R6", 2024)) == (
-        "評価年度 R6（2024年度）より後の実績値 1件を使っていません: 計画ファイル I3 人数 R8"
+        "1 actual after the evaluation year R6 (2024) is not used: the plan file I3 人数 R8"
     )

@@ -365,7 +365,7 @@ def test_unwritable_cache_folder_never_stops_a_query(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     result = run("measures", "--age", "65+", "--format", "json")
     assert result.exit_code == 0
-    assert result.stderr == "条件: 65歳以上 / 40件\n"
+    assert result.stderr == "conditions: 65歳以上 / 40 measures\n"
     assert result.stdout.startswith('[\n{"id": "1-1-01"')
 
 

@@ -74,7 +74,7 @@ def test_unknown_columns_are_named_once_on_stderr(run: Run, write: Write) -> Non
     path = write("t.csv", "指標,年度,実績値,担当者\nI1,R6,30,山田\nI2,R6,48,佐藤\n")
     result = run("indicators", "--actuals", str(path), "--as-of", "R6", "-f", "json")
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[0] == f"{path}: 知らない列 「担当者」 は読み飛ばしました"
+    assert result.stderr.splitlines()[0] == f"{path}: unknown columns 「担当者」 skipped"
     assert result.stderr.count("担当者") == 1
 
 
@@ -83,7 +83,7 @@ def test_actuals_after_as_of_are_listed_not_dropped_silently(run: Run, write: Wr
     result = run("indicators", "--actuals", str(path), "--as-of", "R6", "-f", "json")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
-        f"評価年度 R6（2024年度）より後の実績値 1件を使っていません: {path}:3 I6 R8"
+        f"1 actual after the evaluation year R6 (2024) is not used: {path}:3 I6 R8"
     )
 
 
@@ -222,7 +222,7 @@ def test_template_csv_lists_every_series_and_year(run: Run) -> None:
         ("団体数", "R3"),
         ("団体数", "R4"),
     ]
-    assert result.stderr == f"8系列・{len(rows)}行 （R7=2025年度まで）\n"
+    assert result.stderr == f"8 series, {len(rows)} rows (up to R7=2025)\n"
 
 
 def fill_csv_as_excel_would(template: str, values: dict[tuple[str, str, str], str]) -> bytes:
@@ -303,7 +303,7 @@ def test_check_lists_what_files_hold(run: Run, write: Write) -> None:
         ("I3", "groups", 2024, 65, 2),
         ("I1", None, 2023, 27.1, 3),
     ]
-    assert result.stderr == f"{path}: ok, CSV, 2件（I1, I3）\n"
+    assert result.stderr == f"{path}: ok, CSV, 2 actuals（I1, I3）\n"
 
 
 def test_check_reports_every_problem_of_every_file(run: Run, write: Write) -> None:

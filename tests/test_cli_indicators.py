@@ -186,8 +186,8 @@ def test_table_shows_bars_legend_and_the_aggregate_line(run: Run, tmp_path: Path
     assert lines[i5].split()[1] == "E"
     assert lines[i5 + 1].split()[0] == "期限超過"  # under its grade
     assert result.stderr == (
-        f"評価年度 R7（2025年度）より後の実績値 1件を使っていません: {EXAMPLE_CSV}:12 I7 R8\n"
-        "R7=2025年度時点 / 8系列: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1"
+        f"1 actual after the evaluation year R7 (2025) is not used: {EXAMPLE_CSV}:12 I7 R8\n"
+        "as of R7=2025 / 8 series: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1"
         " / 総合評価 I3 C（3.5点）\n"
     )
 
@@ -222,7 +222,7 @@ def test_nothing_found_exits_1_with_a_message(run: Run) -> None:
     result = run("indicators", "--as-of", "R8", "--status", "A")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "該当する指標はありません（R8=2026年度時点 / 評価 A）\n"
+    assert result.stderr == "no indicator matches (as of R8=2026 / grades A)\n"
 
 
 @pytest.mark.parametrize(

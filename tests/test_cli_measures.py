@@ -36,7 +36,7 @@ def test_age_65_plus_lists_the_40_measures_for_seniors(run: Run) -> None:
     records = json.loads(result.stdout)
     assert len(records) == 40
     assert all("65+" in r["ages"] for r in records)
-    assert result.stderr == "条件: 65歳以上 / 40件\n"
+    assert result.stderr == "conditions: 65歳以上 / 40 measures\n"
 
 
 def test_measure_json_contract(run: Run) -> None:
@@ -75,13 +75,15 @@ def test_piped_output_is_one_plain_line_per_measure(run: Run) -> None:
         ["2-1-23", "生きがいと健康づくり推進事業", "高齢福祉課", "", "", "○", ""],
         ["3-1-13", "高齢者等緊急時見守り事業", "高齢福祉課", "", "", "○", ""],
     ]
-    assert result.stderr == "条件: 65歳以上のみ / 4件\n"
+    assert result.stderr == "conditions: 65歳以上のみ / 4 measures\n"
 
 
 def test_filters_combine_and_echo_back(run: Run) -> None:
     result = run("measures", "--age", "u18", "--dept", "子育て", "--tag", "食事", "-p", "2")
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["2-1-15", "2-1-17"]
-    assert result.stderr == ("条件: 18歳未満 / 所管課「子育て」 / 施策2 / アイコン 食事 / 2件\n")
+    assert result.stderr == (
+        "conditions: 18歳未満 / 所管課「子育て」 / 施策2 / アイコン 食事 / 2 measures\n"
+    )
 
 
 def test_empty_result_says_so_and_exits_1(run: Run) -> None:
@@ -89,7 +91,7 @@ def test_empty_result_says_so_and_exits_1(run: Run) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert (
-        result.stderr == "該当する事務事業はありません（条件: 18歳未満 / 所管課「高齢」 / 0件）\n"
+        result.stderr == "no measure matches (conditions: 18歳未満 / 所管課「高齢」 / 0 measures)\n"
     )
 
 
@@ -210,7 +212,7 @@ def test_dept_by_name_lists_its_measures(run: Run) -> None:
         "3-1-12",
         "3-1-13",
     ]
-    assert result.stderr == "所管課: 高齢福祉課 / 8件\n"
+    assert result.stderr == "所管課: 高齢福祉課 / 8 measures\n"
 
 
 def test_search_volunteer(run: Run) -> None:
@@ -224,7 +226,7 @@ def test_search_volunteer(run: Run) -> None:
         ["指標", "I2"],
         ["指標", "I3"],
     ]
-    assert result.stderr == "「ボランティア」: 6件\n"
+    assert result.stderr == "「ボランティア」: 6 hits\n"
 
 
 def test_search_json_has_kinds_and_match_spans(run: Run) -> None:
@@ -239,7 +241,7 @@ def test_search_nothing_found_exits_1(run: Run) -> None:
     result = run("search", "存在しない語")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "「存在しない語」に一致するものはありません\n"
+    assert result.stderr == "nothing matches 「存在しない語」\n"
 
 
 def test_show_json_has_neighbours(run: Run) -> None:

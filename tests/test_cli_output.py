@@ -282,7 +282,7 @@ def test_nothing_found_still_replaces_the_file(
     result = run("measures", "--query", "存在しない語句", "-o", str(target))
     assert result.exit_code == 1
     assert target.read_bytes().decode("utf-8") == expected
-    assert f"{target}: 該当なしの結果（見出しのみ）を書きました" in result.stderr
+    assert f"{target}: nothing matched; wrote the headers only" in result.stderr
 
 
 def test_nothing_found_in_json_on_stdout_is_an_empty_array(run: Run) -> None:
@@ -386,7 +386,10 @@ def test_full_stdout_is_exit_74(tmp_path: Path) -> None:
     with full.open("wb") as sink:
         result = kouryu("measures", stdout=sink)
     assert result.returncode == 74
-    assert result.stderr.decode() == "49件\nkouryu: cannot write output: No space left on device\n"
+    assert (
+        result.stderr.decode()
+        == "49 measures\nkouryu: cannot write output: No space left on device\n"
+    )
 
 
 def test_read_only_stdout_is_exit_74(tmp_path: Path) -> None:

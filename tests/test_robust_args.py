@@ -137,7 +137,7 @@ def test_empty_or_blank_query_filters_nothing(run: Run, query_text: str) -> None
     result = run("measures", "--query", query_text, "-f", "tsv")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 50
-    assert result.stderr == "49件\n"
+    assert result.stderr == "49 measures\n"
 
 
 @pytest.mark.parametrize(

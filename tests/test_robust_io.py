@@ -121,7 +121,7 @@ def test_head_one_on_a_large_listing(tmp_path: Path) -> None:
     assert result.stdout.decode().startswith("ID\t事業名\t")
     assert result.stdout.count(b"\n") == 1
     stderr = result.stderr.decode()
-    assert stderr == "3000件\n"
+    assert stderr == "3000 measures\n"
 
 
 # --- Ctrl-C ----------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def test_cp932_terminal_gets_cp932(fmt: str) -> None:
     )
     assert result.returncode == 0, result.stderr.decode("cp932", "replace")
     assert "社会教育推進事業" in result.stdout.decode("cp932")
-    assert result.stderr.decode("cp932") == "条件: 65歳以上 / 40件\n"
+    assert result.stderr.decode("cp932") == "conditions: 65歳以上 / 40 measures\n"
 
 
 @pytest.mark.parametrize("fmt", ["table", "tsv", "json", "csv"])
@@ -350,7 +350,7 @@ def test_csv_in_cp932_reports_the_record_and_field(run: Run, write: Write, tmp_p
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        "2件\n"
+        "2 measures\n"
         "kouryu: character '𠮷' (U+20BB7) in record 2 (1-1-02), field 説明 cannot be written "
         "in cp932; use UTF-8 (the default) or remove the character\n"
     )

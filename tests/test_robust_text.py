@@ -114,10 +114,10 @@ def test_markup_in_a_query_is_literal(run: Run, write: Write) -> None:
     path = hostile_plan(write)
     result = run("--data", str(path), "search", "[/]", "-f", "tsv")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "「[/]」: 1件\n"
+    assert result.stderr == "「[/]」: 1 hit\n"
     missing = run("--data", str(path), "search", "[bold]nothing[/bold]")
     assert missing.exit_code == 1
-    assert missing.stderr == "「[bold]nothing[/bold]」に一致するものはありません\n"
+    assert missing.stderr == "nothing matches 「[bold]nothing[/bold]」\n"
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ def test_warm_json_query_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
     warm, warm_modules = kouryu(tmp_path, *QUERY)
     assert warm.returncode == 0
     assert warm.stdout == cold.stdout
-    assert warm.stderr.decode() == "条件: 65歳以上 / 40件\n"
+    assert warm.stderr.decode() == "conditions: 65歳以上 / 40 measures\n"
     loaded = families(warm_modules["modules"])
     assert "yaml" not in loaded
     assert "rich" not in loaded
@@ -134,7 +134,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, junk: bytes) -> No
     again, modules = kouryu(tmp_path, *QUERY)
     assert again.returncode == 0
     assert again.stdout == good.stdout
-    assert again.stderr.decode() == "条件: 65歳以上 / 40件\n"
+    assert again.stderr.decode() == "conditions: 65歳以上 / 40 measures\n"
     assert "yaml" in families(modules["modules"])
     assert entries[0].read_bytes().startswith(b"kouryu plan cache\n")
     assert len(entries[0].read_bytes()) > 1000
@@ -146,7 +146,7 @@ def test_unwritable_cache_folder_never_stops_a_query(tmp_path: Path) -> None:
     result, _ = kouryu(tmp_path, *QUERY, env={"XDG_CACHE_HOME": str(blocker)})
     assert result.returncode == 0
     assert len(json.loads(result.stdout)) == 40
-    assert result.stderr.decode() == "条件: 65歳以上 / 40件\n"
+    assert result.stderr.decode() == "conditions: 65歳以上 / 40 measures\n"
 
 
 def test_cache_folder_is_where_xdg_says() -> None:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear
 
 # Offset to add to an era's year number, and the last year number the era reached.
@@ -49,8 +50,10 @@ def parse_year(label: str, notes: list[str] | None = None) -> EraYear:
     match = _PATTERN.fullmatch(folded)
     if match is None:
         raise EraError(
-            f"not a year: {label!r} (expected an era year such as R5, H29, 令和5年度, "
-            "R6/2024, or 2023)"
+            _(
+                "not a year: {label!r} (expected an era year such as R5, H29,"
+                " 令和5年度, R6/2024, or 2023)"
+            ).format(label=label)
         )
     if match["western"] is not None:
         return EraYear(label, _western(int(match["western"])))
@@ -58,7 +61,11 @@ def parse_year(label: str, notes: list[str] | None = None) -> EraYear:
     number = 1 if match["num"] == "元" else int(match["num"])
     offset, last = _ERAS[era]
     if number < 1:
-        raise EraError(f"{label!r}: the era {era} has no year {number}")
+        raise EraError(
+            _("{label!r}: the era {era} has no year {number}").format(
+                label=label, era=era, number=number
+            )
+        )
     year = offset + number
     if match["also"] is not None and int(match["also"]) != year:
         raise EraError(
@@ -74,7 +81,7 @@ def parse_year(label: str, notes: list[str] | None = None) -> EraYear:
 
 def _western(year: int) -> int:
     if not EARLIEST <= year <= LATEST:
-        raise EraError(f"year {year} is out of range")
+        raise EraError(_("year {year} is out of range").format(year=year))
     return year
 
 
@@ -100,9 +107,15 @@ def beyond_plan(year: EraYear, last_target: int) -> str | None:
     """Why year cannot be an actual of a plan whose last target year is last_target, or None."""
     if year.year <= last_target + YEARS_AFTER_TARGET:
         return None
-    return (
-        f"year '{year.label}' is {year.year}, more than {YEARS_AFTER_TARGET} years after "
-        f"the plan's last target year {last_target} (a typo?)"
+    return _(
+        "year '{label}' is {year}, more than {YEARS_AFTER_TARGET} "
+        "years after the plan's last target year {last_target} (a "
+        "typo?)"
+    ).format(
+        label=year.label,
+        year=year.year,
+        YEARS_AFTER_TARGET=YEARS_AFTER_TARGET,
+        last_target=last_target,
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kouryu_cli import i18n
+from kouryu_cli.i18n import _
+
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1  # also: two editions differ
 EXIT_USAGE = 2
@@ -27,6 +30,7 @@ __all__ = [
     "PlanError",
     "Problem",
     "UsageError",
+    "os_reason",
 ]
 
 
@@ -76,6 +80,29 @@ class PlanError(KouryuError):
         return cls([Problem(file, line, column, "", message)])
 
 
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in the user's language (strerror is always English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.ENOSPC: _("no space left on the device"),
+        errno.EROFS: _("read-only file system"),
+        errno.EISDIR: _("is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EEXIST: _("already exists"),
+        errno.EBUSY: _("the file is in use"),
+        errno.EIO: _("input/output error"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+    }
+    reason = reasons.get(error.errno or 0)
+    if reason is None or i18n.current() == "en":  # English: the system's own words
+        return str(error.strerror or error)
+    return reason
+
+
 class OutputError(KouryuError):
     """The result could not be written: a full disk, a closed stream, a locked file."""
 
@@ -83,6 +110,8 @@ class OutputError(KouryuError):
 
     def __init__(self, where: object | None, reason: object) -> None:
         if isinstance(reason, OSError):
-            reason = reason.strerror or reason
+            reason = os_reason(reason)
         place = f"{where}: " if where is not None else ""
-        super().__init__(f"cannot write output: {place}{reason}")
+        super().__init__(
+            _("cannot write output: {place}{reason}").format(place=place, reason=reason)
+        )

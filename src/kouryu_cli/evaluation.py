@@ -29,6 +29,7 @@ from datetime import date
 
 from kouryu_cli import era
 from kouryu_cli.errors import UsageError
+from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Indicator, LabelledEnum, Observation, Plan, Series, TargetKind
 
 DEFAULT_THRESHOLD = 5.0
@@ -134,7 +135,9 @@ def as_of_year(label: str | None = None) -> EraYear:
 def check_threshold(threshold: float) -> float:
     """The threshold in %, which must be above 0 and at most 100."""
     if not math.isfinite(threshold) or not 0 < threshold <= 100:
-        raise UsageError(f"must be above 0 and at most 100 (%), got {threshold:g}")
+        raise UsageError(
+            _("must be above 0 and at most 100 (%), got {threshold:g}").format(threshold=threshold)
+        )
     return threshold
 
 
@@ -301,7 +304,11 @@ def parse_grades(values: Iterable[str]) -> tuple[Grade, ...]:
             found = _GRADE_WORDS.get(word.upper()) or _GRADE_WORDS.get(word)
             if found is None:
                 expected = ", ".join(g.value for g in GRADE_ORDER)
-                raise ValueError(f"unknown status '{word}' (expected {expected})")
+                raise ValueError(
+                    _("unknown status '{word}' (expected {expected})").format(
+                        word=word, expected=expected
+                    )
+                )
             if found not in out:
                 out.append(found)
     return tuple(out)

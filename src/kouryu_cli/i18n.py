@@ -14,6 +14,7 @@ user's UI language.
 from __future__ import annotations
 
 import gettext as _gettext
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -51,27 +52,58 @@ def _windows_language() -> str:  # pragma: no cover - Windows only
 
 
 _translation: _gettext.NullTranslations | None = None
+_chosen = "en"
 
 
 def translation() -> _gettext.NullTranslations:
     """The catalog of this run's language (loaded once; English is the messages as written)."""
-    global _translation  # noqa: PLW0603 - one catalog per process, loaded on first use
     if _translation is None:
-        _translation = _gettext.translation(
-            DOMAIN, LOCALE_DIR, languages=[language()], fallback=True
-        )
+        use(language())
+    assert _translation is not None  # use() sets it
     return _translation
 
 
 def use(lang: str) -> None:
-    """Switch the language of this process (the CLI sets it once; tests switch it)."""
-    global _translation  # noqa: PLW0603
-    _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    """Switch the language of this process (the CLI sets it once per run; tests switch it)."""
+    global _translation, _chosen  # noqa: PLW0603 - one catalog per process
+    _chosen = lang if lang in LANGUAGES else "en"
+    _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_chosen], fallback=True)
+
+
+def current() -> str:
+    """The language this process speaks now: 'ja' or 'en'."""
+    translation()
+    return _chosen
 
 
 def _(message: str) -> str:
     """message in this run's language."""
     return translation().gettext(message)
+
+
+# Texts marked with N_ that have fields: the text as shown in English → (message, fields).
+_DEFERRED: dict[str, tuple[str, dict[str, object]]] = {}
+
+
+def N_(message: str, **fields: object) -> str:  # noqa: N802 - the gettext convention
+    """Mark message for translation when it is shown, not now (help text built at import).
+
+    Returns the English text with fields filled in; localized() translates it later, in the
+    language of the run that shows it.
+    """
+    if not fields:
+        return message
+    text = message.format(**fields)
+    _DEFERRED[text] = (message, fields)
+    return text
+
+
+def localized(text: str) -> str:
+    """A text marked with N_ (or a command's docstring) in this run's language."""
+    deferred = _DEFERRED.get(text)
+    if deferred is not None:
+        return _(deferred[0]).format(**deferred[1])
+    return _(inspect.cleandoc(text))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Measure, Plan, Term, Vocabulary
 from kouryu_cli.textnorm import fold
 
@@ -155,8 +156,10 @@ def parse_figures(text: str) -> tuple[Figure, ...]:
         match = _FIGURE.fullmatch(piece)
         if match is None:
             raise ValueError(
-                f"'{piece}' is not a figure: write a name, a number and a unit, "
-                "one a line (開催回数 12回)"
+                _(
+                    "'{piece}' is not a figure: write a name, a number and a "
+                    "unit, one a line (開催回数 12回)"
+                ).format(piece=piece)
             )
         out.append(Figure(match["name"], parse_number(match["value"]), match["unit"]))
     return tuple(out)
@@ -180,7 +183,7 @@ def parse_date(text: str) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(f"no such date: '{text}'") from None
+        raise ValueError(_("no such date: '{text}'").format(text=text)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,16 +246,32 @@ def answer_problems(answer: Answer, vocabs: dict[str, Vocabulary]) -> list[tuple
     """
     out: list[tuple[str, str]] = []
     if not answer.status:
-        out.append((STATUS, f"{LABELS[STATUS]} is required ({expected(vocabs[STATUS])})"))
+        out.append(
+            (
+                STATUS,
+                _("{value} is required ({value2})").format(
+                    value=LABELS[STATUS], value2=expected(vocabs[STATUS])
+                ),
+            )
+        )
     for key in (RATING, DIRECTION):
         if not getattr(answer, key):
-            out.append((key, f"{LABELS[key]} is required ({expected(vocabs[key])})"))
+            out.append(
+                (
+                    key,
+                    _("{value} is required ({value2})").format(
+                        value=LABELS[key], value2=expected(vocabs[key])
+                    ),
+                )
+            )
     term = next((t for t in vocabs[STATUS].terms if t.value == answer.status), None)
     if term is not None and term.needs_activities and not answer.activities.strip():
         out.append(
             (
                 "activities",
-                f"{LABELS['activities']} is required when {LABELS[STATUS]} is {term.value}",
+                _("{value} is required when {value2} is {value3}").format(
+                    value=LABELS["activities"], value2=LABELS[STATUS], value3=term.value
+                ),
             )
         )
     return out
@@ -367,7 +386,7 @@ def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> lis
     elif by == "policy":
         groups = [(p.label, [m for s in p.sections for m in s.measures]) for p in plan.policies]
     else:
-        raise ValueError(f"counts by 'dept' or 'policy', not {by!r}")
+        raise ValueError(_("counts by 'dept' or 'policy', not {by!r}").format(by=by))
     return [_count(plan, key, measures, book) for key, measures in groups if measures]
 
 
@@ -435,7 +454,11 @@ def read_terms(vocabulary: Vocabulary, text: str) -> tuple[str, ...]:
             continue
         term = read_term(vocabulary, piece)
         if term is None:
-            raise ValueError(f"unknown value '{piece.strip()}' (expected {expected(vocabulary)})")
+            raise ValueError(
+                _("unknown value '{value}' (expected {value2})").format(
+                    value=piece.strip(), value2=expected(vocabulary)
+                )
+            )
         if term.value not in out:
             out.append(term.value)
     return tuple(out)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kouryu_cli.errors import UsageError
+from kouryu_cli.i18n import _
 from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
 from kouryu_cli.textnorm import fold
 
@@ -64,7 +65,11 @@ def parse_age(text: str) -> AgeGroup:
     """An age group from what people type: 65+, 65歳以上, 18～64, 18〜64, u18, senior …"""
     group = _AGE_LOOKUP.get(fold(text))
     if group is None:
-        raise ValueError(f"unknown age group '{text}' (expected {AGE_HELP})")
+        raise ValueError(
+            _("unknown age group '{text}' (expected {AGE_HELP})").format(
+                text=text, AGE_HELP=AGE_HELP
+            )
+        )
     return group
 
 
@@ -72,7 +77,9 @@ def parse_icon(text: str) -> Icon:
     """An icon (知守 / 食事 / 運動) from its name or an English word."""
     icon = _ICON_LOOKUP.get(fold(text))
     if icon is None:
-        raise ValueError(f"unknown icon '{text}' (expected {ICON_HELP})")
+        raise ValueError(
+            _("unknown icon '{text}' (expected {ICON_HELP})").format(text=text, ICON_HELP=ICON_HELP)
+        )
     return icon
 
 
@@ -181,7 +188,7 @@ def resolve_department(plan: Plan, text: str) -> Department:
     """
     wanted = fold(text)
     if not wanted:
-        raise UsageError("empty department name")
+        raise UsageError(_("empty department name"))
     exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
     if exact:
         return exact[0]
@@ -192,7 +199,9 @@ def resolve_department(plan: Plan, text: str) -> Department:
         names = "、".join(d.name for d in partial)
         raise UsageError(f"'{text}' matches {len(partial)} departments: {names}")
     raise UsageError(
-        f"no department '{text}'.{did_you_mean(text, [d.name for d in plan.departments])}"
+        _("no department '{text}'.{value}").format(
+            text=text, value=did_you_mean(text, [d.name for d in plan.departments])
+        )
     )
 
 
@@ -209,10 +218,14 @@ def departments_matching(plan: Plan, text: str) -> list[Department]:
 def check_department_filter(plan: Plan, text: str) -> None:
     """Raise UsageError when a department filter can match no department at all."""
     if not fold(text):
-        raise UsageError("empty department name")
+        raise UsageError(_("empty department name"))
     if not departments_matching(plan, text):
         names = [d.name for d in plan.departments]
-        raise UsageError(f"no department matches '{text}'.{did_you_mean(text, names)}")
+        raise UsageError(
+            _("no department matches '{text}'.{value}").format(
+                text=text, value=did_you_mean(text, names)
+            )
+        )
 
 
 def did_you_mean(text: str, names: Iterable[str]) -> str:
@@ -223,8 +236,8 @@ def did_you_mean(text: str, names: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.4)
     if not close:
-        return f" Known: {'、'.join(names)}" if len(names) <= 15 else ""
-    return " Did you mean " + " or ".join(folded[c] for c in close) + "?"
+        return " " + _("Known: {names}").format(names="、".join(names)) if len(names) <= 15 else ""
+    return " " + _("Did you mean {names}?").format(names=_(" or ").join(folded[c] for c in close))
 
 
 def id_key(text: str) -> tuple[str, ...]:
@@ -256,12 +269,24 @@ def find_measure(plan: Plan, text: str) -> Measure:
         return partial[0]
     if partial:
         listed = "\n".join(f"  {m.id}  {m.name}" for m in partial)
-        raise UsageError(f"'{text}' matches {len(partial)} measures; give one id:\n{listed}")
+        raise UsageError(
+            _("'{text}' matches {count} measures; give one id:\n{listed}").format(
+                text=text, count=len(partial), listed=listed
+            )
+        )
     if _looks_like_id(text):
         ids = [m.id for m in plan.measures]
-        raise UsageError(f"no measure '{text}'.{did_you_mean('-'.join(key), ids)}")
+        raise UsageError(
+            _("no measure '{text}'.{value}").format(
+                text=text, value=did_you_mean("-".join(key), ids)
+            )
+        )
     names = [m.name for m in plan.measures]
-    raise UsageError(f"no measure '{text}'.{did_you_mean(text, names) if len(names) > 15 else ''}")
+    raise UsageError(
+        _("no measure '{text}'.{value}").format(
+            text=text, value=did_you_mean(text, names) if len(names) > 15 else ""
+        )
+    )
 
 
 def _looks_like_id(text: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kouryu_cli.i18n import _
+
 # After NFKC: full-width digits, ％ and ， are ASCII; these minus signs are not.
 _MINUS = "△▲−－-‐‑–—"
 _NUMBER = re.compile(
@@ -69,8 +71,16 @@ def _check_unit(written: str, rest: str, unit: str) -> None:
         return
     if given in {canonical_unit(u) for u in KNOWN_UNITS}:
         if expected:
-            raise NumberError(f"'{written}' is in {rest}, but this series is counted in {unit}")
-        raise NumberError(f"'{written}' has the unit {rest}, but this series has no unit")
+            raise NumberError(
+                _("'{written}' is in {rest}, but this series is counted in {unit}").format(
+                    written=written, rest=rest, unit=unit
+                )
+            )
+        raise NumberError(
+            _("'{written}' has the unit {rest}, but this series has no unit").format(
+                written=written, rest=rest
+            )
+        )
     raise NumberError(f"expected a number, got '{written}'")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gettext
 import importlib
 import os
 import signal
@@ -13,30 +14,30 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from kouryu_cli import __version__
+from kouryu_cli import __version__, i18n
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.cli.usage import usage_message
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
-from kouryu_cli.i18n import _
+from kouryu_cli.i18n import N_, _
 from kouryu_cli.textnorm import strip_controls
 
-SHORT_HELP = """\
-kouryu — 山陽小野田市 スマイルエイジング チャレンジプログラム「交流」分野を調べる
+SHORT_HELP = N_("""\
+kouryu — query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム
 
-  kouryu measures --age 65+        65歳以上を対象にする事務事業
-  kouryu dept 高齢福祉課           所管課の事業（名前の一部でも可）
-  kouryu search ボランティア       全文検索
-  kouryu show 2-1-07               1件の詳細
-  kouryu outline                   分野全体の構成
-  kouryu matrix                    所管課 × 対象年代
-  kouryu indicators                指標の評価
-  kouryu actuals template -o F.xlsx 実績値の記入用紙
-  kouryu diff OLD.yaml NEW.yaml    2つの版の比較
-  kouryu validate [FILE]           計画ファイルの検査
-  kouryu progress --help           進行管理（調査票の作成・回収・集計）
+  kouryu measures --age 65+          measures for people aged 65 and over
+  kouryu dept 高齢福祉課             a department's measures (part of its name will do)
+  kouryu search ボランティア         full-text search
+  kouryu show 2-1-07                 one measure in full
+  kouryu outline                     the whole field as a tree
+  kouryu matrix                      所管課 × 対象年代
+  kouryu indicators                  the evaluation of the indicators
+  kouryu actuals template -o F.xlsx  a form for the actual values
+  kouryu diff OLD.yaml NEW.yaml      compare two editions
+  kouryu validate [FILE]             check a plan file
+  kouryu progress --help             progress management (forms: make, collect, sum up)
 
-すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
-"""
+All commands: kouryu --help    What a command does: kouryu COMMAND --help
+""")
 
 
 # The commands, in the order --help lists them, as (module, attribute): a function is one
@@ -63,9 +64,23 @@ _SETTINGS: dict[str, Any] = {
 
 
 class _Localized:
-    """Help in the user's language: the usage line and the help option (Click words them)."""
+    """Help in the user's language: the texts of the command, its options, the usage line.
+
+    The texts are written in English in the code (docstrings, help=) and translated when
+    the Click command is built, in the language of the run.
+    """
 
     __slots__ = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for attribute in ("help", "short_help", "epilog"):
+            text = getattr(self, attribute, None)
+            if text:
+                setattr(self, attribute, i18n.localized(text))
+        for param in getattr(self, "params", ()):
+            if getattr(param, "help", None):
+                param.help = i18n.localized(param.help)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
@@ -90,9 +105,14 @@ class _SubGroup(_Localized, TyperGroup):
     __slots__ = ()
 
 
-@functools.cache
 def command(name: str) -> Any:
     """The Click command of one entry of COMMANDS, built the first time it is asked for."""
+    return _build(name, i18n.current())
+
+
+@functools.cache
+def _build(name: str, language: str) -> Any:
+    """The command in one language (a process speaks one; tests switch)."""
     module, attribute = COMMANDS[name]
     target = getattr(importlib.import_module(module), attribute)
     if isinstance(target, typer.Typer):
@@ -122,6 +142,10 @@ class _Group(_Localized, TyperGroup):
     option value, an unknown option or command) become one message on stderr and their
     exit status here.
     """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _speak(i18n.language())
+        return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -183,15 +207,28 @@ def _usage_exit(error: Exception, arguments: list[str] | None = None) -> NoRetur
     raise typer.Exit(getattr(error, "exit_code", EXIT_USAGE))
 
 
+def _speak(language: str) -> None:
+    """Speak language in this process: kouryu's messages and Typer's own words.
+
+    Typer words its help (Options, default: …) with the standard gettext function of the
+    domain `messages`; that catalog ships beside kouryu's, and gettext follows LANGUAGE.
+    Setting them is process-wide policy: the entry point's business, not the library's.
+    """
+    i18n.use(language)
+    os.environ["LANGUAGE"] = language
+    gettext.bindtextdomain("messages", str(i18n.LOCALE_DIR))
+
+
 app = typer.Typer(
     name="kouryu",
     cls=_Group,
-    help="Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.",
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    epilog="Exit status: 0 ok, 1 nothing found (or the editions differ), 2 usage error, "
-    "3 data file error, 74 output failed, 130 interrupted. Run `kouryu` alone for examples.",
+    epilog=N_(
+        "Exit status: 0 ok, 1 nothing found (or the editions differ), 2 usage error, "
+        "3 data file error, 74 output failed, 130 interrupted. Run `kouryu` alone for examples."
+    ),
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -213,39 +250,35 @@ def _root(
             envvar="KOURYU_DATA",
             metavar="PATH",
             dir_okay=True,
-            help="Plan file to read instead of the shipped one (also KOURYU_DATA).",
+            help=N_("Plan file to read instead of the shipped one (also KOURYU_DATA)."),
             show_default=False,
         ),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write the cache of parsed plans.")
+        bool, typer.Option("--no-cache", help=N_("Do not read or write the cache of parsed plans."))
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No messages on stderr (conditions, counts).")
+        bool, typer.Option("--quiet", "-q", help=N_("No messages on stderr (conditions, counts)."))
     ] = False,
     verbose: Annotated[
         bool,
         typer.Option(
             "--verbose",
             "-v",
-            help="Say on stderr how input files were read: encoding, format, and every guess.",
+            help=N_("Say on stderr how input files were read: encoding, format, and every guess."),
         ),
     ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version", callback=_version, is_eager=True, help=N_("Print the version and exit.")
         ),
     ] = False,
 ) -> None:
-    """Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.
-
-    Exit status: 0 ok, 1 nothing found (or editions differ), 2 usage error,
-    3 data file error, 74 output failed, 130 interrupted.
-    """
+    """Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム."""
     ctx.obj = Settings(data=data, use_cache=not no_cache, quiet=quiet, verbose=verbose)
     if ctx.invoked_subcommand is None:
-        sys.stdout.write(SHORT_HELP)
+        sys.stdout.write(_(SHORT_HELP))
         raise typer.Exit(EXIT_OK)
 
 
@@ -264,7 +297,7 @@ def main() -> None:
     try:
         app(prog_name="kouryu")
     except _Interrupted:
-        _quiet_exit(EXIT_INTERRUPTED, "kouryu: interrupted")
+        _quiet_exit(EXIT_INTERRUPTED, "kouryu: " + _("interrupted"))
     except KouryuError as error:
         _quiet_exit(error.exit_code, _message(error))
     except BrokenPipeError:
@@ -274,17 +307,22 @@ def main() -> None:
         _quiet_exit(
             EXIT_USAGE,
             # The character itself cannot be shown in that encoding: name it by code point.
-            f"kouryu: the terminal's encoding {encoding} cannot show "
-            f"U+{ord(error.object[error.start]):04X}; set PYTHONIOENCODING=utf-8 or use "
-            "-o FILE",
+            "kouryu: "
+            + _(
+                "the terminal's encoding {encoding} cannot show {code}; "
+                "set PYTHONIOENCODING=utf-8 or use -o FILE"
+            ).format(encoding=encoding, code=f"U+{ord(error.object[error.start]):04X}"),
         )
     except Exception:
         if os.environ.get("KOURYU_DEBUG") == "1":
             raise
         _quiet_exit(
             EXIT_INTERNAL,
-            "kouryu: internal error; please report it with the command you ran "
-            "(KOURYU_DEBUG=1 shows the details)",
+            "kouryu: "
+            + _(
+                "internal error; please report it with the command you ran "
+                "(KOURYU_DEBUG=1 shows the details)"
+            ),
         )
 
 

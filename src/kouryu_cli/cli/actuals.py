@@ -9,6 +9,7 @@ import typer
 
 from kouryu_cli.cli import options, output
 from kouryu_cli.cli.indicators import AsOfOption, report
+from kouryu_cli.i18n import N_, _
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -80,8 +81,12 @@ def template_command(
     rows = template.template_rows(plan, year)
     options.note(
         ctx,
-        f"{len({(r.indicator.id, r.series.key) for r in rows})}系列・{len(rows)}行 "
-        f"（{year.label}={year.year}年度まで）",
+        _("{series} series, {rows} rows (up to {label}={year})").format(
+            series=len({(r.indicator.id, r.series.key) for r in rows}),
+            rows=len(rows),
+            label=year.label,
+            year=year.year,
+        ),
     )
 
 
@@ -93,7 +98,7 @@ def check_command(
         typer.Argument(
             metavar="FILE...",
             dir_okay=False,
-            help="Actuals files (CSV, TSV, YAML or .xlsx; - for standard input).",
+            help=N_("Actuals files (CSV, TSV, YAML or .xlsx; - for standard input)."),
             show_default=False,
         ),
     ],

@@ -18,6 +18,7 @@ from kouryu_cli.cli.options import (
     settings,
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, PlanError, Problem
+from kouryu_cli.i18n import N_
 
 if TYPE_CHECKING:
     # The comparison modules load only when the command runs: every other command starts faster.
@@ -44,8 +45,10 @@ def _load_both(old: Path, new: Path, *, use_cache: bool) -> tuple[Plan, Plan]:
 
 def diff(
     ctx: typer.Context,
-    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier edition's plan file.")],
-    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later edition's plan file.")],
+    old: Annotated[
+        Path, typer.Argument(metavar="OLD", help=N_("The earlier edition's plan file."))
+    ],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help=N_("The later edition's plan file."))],
     fmt: Annotated[str | None, format_option(FORMATS)] = None,
     path: OutputOption = None,
     encoding: EncodingOption = None,

@@ -10,6 +10,7 @@ import typer
 
 from kouryu_cli.cli import options, output
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
+from kouryu_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
@@ -25,8 +26,10 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of",
         metavar="YEAR",
-        help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
-        "ignored (and listed). Default: the current fiscal year (年度, from April).",
+        help=N_(
+            "Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
+            "ignored (and listed). Default: the current fiscal year (年度, from April)."
+        ),
         show_default=False,
     ),
 ]
@@ -36,10 +39,12 @@ ActualsOption = Annotated[
         "--actuals",
         metavar="FILE",
         dir_okay=False,
-        help="Actual values (実績値) to add to the plan's; repeat for several files, merged in "
-        "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "
-        "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
-        "year, value, source).",
+        help=N_(
+            "Actual values (実績値) to add to the plan's; repeat for several files, merged in "
+            "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "
+            "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
+            "year, value, source)."
+        ),
         show_default=False,
     ),
 ]
@@ -49,7 +54,9 @@ def indicators(
     ctx: typer.Context,
     behind_target: Annotated[
         bool,
-        typer.Option("--behind-target", help="Only the series that have not reached their target."),
+        typer.Option(
+            "--behind-target", help=N_("Only the series that have not reached their target.")
+        ),
     ] = False,
     status: Annotated[
         list[str] | None,
@@ -57,8 +64,10 @@ def indicators(
             "--status",
             "-s",
             metavar="GRADES",
-            help="Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
-            "baseline-only (ベースラインのみ).",
+            help=N_(
+                "Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
+                "baseline-only (ベースラインのみ)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -68,7 +77,7 @@ def indicators(
         bool,
         typer.Option(
             "--history",
-            help="Every series with its baseline, every actual by year, and its target.",
+            help=N_("Every series with its baseline, every actual by year, and its target."),
         ),
     ] = False,
     threshold: Annotated[
@@ -76,8 +85,10 @@ def indicators(
         typer.Option(
             "--threshold",
             metavar="PERCENT",
-            help="Relative change from the baseline that counts as improving (B) or "
-            "worsening (D), in %. Default: 5.",
+            help=N_(
+                "Relative change from the baseline that counts as improving (B) or "
+                "worsening (D), in %. Default: 5."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -141,7 +152,7 @@ def indicators(
     if history:
         if out.format == "svg":
             raise UsageError(
-                "--history has no svg view: use table, json, csv, tsv, markdown or xlsx"
+                _("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
             )
         output.emit_listing(out, indicatorview.history_listing(current))
         return
@@ -153,20 +164,27 @@ def indicators(
     found = evaluation.select(
         evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
     )
-    conditions = [f"{year.label}={year.year}年度時点"]
+    conditions = [_("as of {label}={year}").format(label=year.label, year=year.year)]
     if behind_target:
-        conditions.append("目標未達成")
+        conditions.append(_("behind target"))
     if grades:
-        conditions.append("評価 " + ",".join(g.short for g in grades))
+        conditions.append(_("grades {grades}").format(grades=",".join(g.short for g in grades)))
     if not found:
-        options.note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        options.note(
+            ctx, _("no indicator matches ({conditions})").format(conditions=" / ".join(conditions))
+        )
         if out.format not in ("table", "plain", "svg"):
             output.emit_listing(out, indicatorview.listing(found, year))
         if out.path is not None and out.format in ("table", "plain", "svg"):
             output.emit_text(out, "")
         raise typer.Exit(EXIT_NOTHING_FOUND)
     options.note(
-        ctx, f"{' / '.join(conditions)} / {len(found)}系列: {evaluation.count_line(found)}"
+        ctx,
+        _("{conditions} / {count} series: {grades}").format(
+            conditions=" / ".join(conditions),
+            count=len(found),
+            grades=evaluation.count_line(found),
+        ),
     )
     if out.format == "table":
         output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
@@ -212,7 +230,12 @@ def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
                 options.note(ctx, guess)
         if file.ignored_columns:
             shown = "、".join(f"「{c}」" for c in file.ignored_columns)
-            options.note(ctx, f"{file.name}: 知らない列 {shown} は読み飛ばしました")
+            options.note(
+                ctx,
+                _("{file}: unknown columns {columns} skipped").format(
+                    file=file.name, columns=shown
+                ),
+            )
 
 
 def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:

@@ -22,6 +22,7 @@ from kouryu_cli.cli.options import (
     settings,
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
+from kouryu_cli.i18n import N_, _, ngettext
 from kouryu_cli.model import AgeGroup, Icon, Plan
 from kouryu_cli.views import measures as views
 from kouryu_cli.views.formats import Listing
@@ -66,7 +67,7 @@ def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty:
     note(ctx, empty)
     output.emit_listing(out, listing)
     if out.path is not None:
-        note(ctx, f"{out.path}: 該当なしの結果（見出しのみ）を書きました")
+        note(ctx, _("{path}: nothing matched; wrote the headers only").format(path=out.path))
     raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
@@ -96,8 +97,10 @@ AgeOption = Annotated[
         "-a",
         metavar="AGE",
         autocompletion=_complete_ages,
-        help="Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
-        "also 65歳以上, 18〜64, u18, senior …",
+        help=N_(
+            "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
+            "also 65歳以上, 18〜64, u18, senior …"
+        ),
         show_default=False,
     ),
 ]
@@ -108,14 +111,14 @@ DeptOption = Annotated[
         "-d",
         metavar="NAME",
         autocompletion=_complete_departments,
-        help="所管課, repeatable; part of the name is enough.",
+        help=N_("所管課, repeatable; part of the name is enough."),
         show_default=False,
     ),
 ]
 PolicyOption = Annotated[
     list[int] | None,
     typer.Option(
-        "--policy", "-p", metavar="N", help="施策 number (1-3), repeatable.", show_default=False
+        "--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable."), show_default=False
     ),
 ]
 TagOption = Annotated[
@@ -125,7 +128,7 @@ TagOption = Annotated[
         "-t",
         metavar="ICON",
         autocompletion=_complete_icons,
-        help="Icon, repeatable: 知守, 食事, 運動.",
+        help=N_("Icon, repeatable: 知守, 食事, 運動."),
         show_default=False,
     ),
 ]
@@ -148,13 +151,15 @@ def _filter(
     for number in policies or ():
         if number not in known:
             raise UsageError(
-                f"--policy: no policy {number} (expected {', '.join(map(str, known))})"
+                _("--policy: no policy {number} (expected {known})").format(
+                    number=number, known=", ".join(map(str, known))
+                )
             )
     with option("--dept"):
         for name in depts or ():
             query.check_department_filter(current, name)
     if only_age and not age_groups:
-        raise UsageError("--only-age: needs at least one --age")
+        raise UsageError(_("--only-age: needs at least one --age"))
     return query.MeasureFilter(
         ages=age_groups,
         only_ages=only_age,
@@ -170,7 +175,9 @@ def measures(
     age: AgeOption = None,
     only_age: Annotated[
         bool,
-        typer.Option("--only-age", help="Only measures that target exactly the given age groups."),
+        typer.Option(
+            "--only-age", help=N_("Only measures that target exactly the given age groups.")
+        ),
     ] = False,
     dept: DeptOption = None,
     policy: PolicyOption = None,
@@ -180,7 +187,7 @@ def measures(
         typer.Option(
             "--query",
             metavar="TEXT",
-            help="Words that must all appear (as in search).",
+            help=N_("Words that must all appear (as in search)."),
             show_default=False,
         ),
     ] = None,
@@ -204,13 +211,18 @@ def measures(
     wanted = _filter(current, age, only_age, dept, policy, tag, text)
     found = query.filter_measures(current, wanted)
     conditions = " / ".join(wanted.describe())
-    summary = f"条件: {conditions} / {len(found)}件" if conditions else f"{len(found)}件"
+    count = ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found))
+    summary = (
+        _("conditions: {conditions} / {count}").format(conditions=conditions, count=count)
+        if conditions
+        else count
+    )
     listing = views.measures_listing(
         current, found, _title(current, "事務事業一覧", conditions or "すべて")
     )
     if found:
         note(ctx, summary)
-    _emit_found(ctx, out, listing, f"該当する事務事業はありません（{summary}）")
+    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=summary))
 
 
 def dept(
@@ -220,7 +232,7 @@ def dept(
         typer.Argument(
             metavar="[NAME]",
             autocompletion=_complete_departments,
-            help="所管課 (part of the name or its reading is enough).",
+            help=N_("所管課 (part of the name or its reading is enough)."),
             show_default=False,
         ),
     ] = None,
@@ -243,17 +255,26 @@ def dept(
     current = plan(ctx)
     if name is None:
         tallies = query.department_tallies(current)
-        note(ctx, f"{len(tallies)}課")
+        note(
+            ctx,
+            ngettext("{count} department", "{count} departments", len(tallies)).format(
+                count=len(tallies)
+            ),
+        )
         title = _title(current, "所管課別の事業数", f"{len(tallies)}課")
         output.emit_listing(out, views.departments_listing(tallies, title))
         return
     department = query.resolve_department(current, name)
     found = query.department_measures(current, department)
     summary = f"所管課: {department.name} / {len(found)}件"
+    shown = _("所管課: {department} / {count}").format(
+        department=department.name,
+        count=ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found)),
+    )
     if found:
-        note(ctx, summary)
+        note(ctx, shown)
     listing = views.measures_listing(current, found, _title(current, "事務事業一覧", summary))
-    _emit_found(ctx, out, listing, f"該当する事務事業はありません（{summary}）")
+    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=shown))
 
 
 def search(
@@ -262,8 +283,10 @@ def search(
         list[str],
         typer.Argument(
             metavar="TEXT...",
-            help="Words that must all match (width, case, kana and tildes "
-            "ignored; readings such as こうれいふくし work).",
+            help=N_(
+                "Words that must all match (width, case, kana and tildes "
+                "ignored; readings such as こうれいふくし work)."
+            ),
         ),
     ],
     fmt: ListingFormat = None,
@@ -284,16 +307,21 @@ def search(
     out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
     terms = query.split_terms(" ".join(words))
     if not terms:
-        raise UsageError("give at least one word to search for")
+        raise UsageError(_("give at least one word to search for"))
     current = plan(ctx)
     from kouryu_cli import fulltext  # only this command searches the whole text
 
     hits = fulltext.search(current, terms)
     asked = " ".join(words)
     if hits:
-        note(ctx, f"「{asked}」: {len(hits)}件")
+        note(
+            ctx,
+            ngettext("「{words}」: {count} hit", "「{words}」: {count} hits", len(hits)).format(
+                words=asked, count=len(hits)
+            ),
+        )
     listing = views.hits_listing(current, hits, _title(current, "検索結果", f"「{asked}」"))
-    _emit_found(ctx, out, listing, f"「{asked}」に一致するものはありません")
+    _emit_found(ctx, out, listing, _("nothing matches 「{words}」").format(words=asked))
 
 
 def show(
@@ -301,7 +329,7 @@ def show(
     measure: Annotated[
         str,
         typer.Argument(
-            metavar="ID|NAME", help="Measure id (2-1-07) or name (part of it is enough)."
+            metavar="ID|NAME", help=N_("Measure id (2-1-07) or name (part of it is enough).")
         ),
     ],
     fmt: DocumentFormat = None,

@@ -13,6 +13,7 @@ import typer
 
 from kouryu_cli import planfile
 from kouryu_cli.errors import UsageError
+from kouryu_cli.i18n import N_
 from kouryu_cli.textnorm import strip_controls
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ FORMAT_HELP = {
     "csv": "csv",
     "tsv": "tsv",
     "markdown": "markdown",
-    "xlsx": "xlsx (with -o)",
+    "xlsx": "xlsx (-o)",
     "svg": "svg",
     "html": "html",
 }
@@ -98,8 +99,11 @@ def format_option(formats: tuple[str, ...]) -> Any:
         "--format",
         "-f",
         metavar="FORMAT",
-        help=f"{names}. Default: from the suffix of -o; else table on a terminal, "
-        "plain lines in a pipe.",
+        help=N_(
+            "{formats}. Default: from the suffix of -o; else table on a terminal, "
+            "plain lines in a pipe.",
+            formats=names,
+        ),
         show_default=False,
     )
 
@@ -110,8 +114,10 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (replaced atomically; a link is followed, a pipe written into; "
-        "- is stdout). The suffix picks the format.",
+        help=N_(
+            "Write to FILE (replaced atomically; a link is followed, a pipe written into; "
+            "- is stdout). The suffix picks the format."
+        ),
         show_default=False,
     ),
 ]
@@ -120,19 +126,23 @@ EncodingOption = Annotated[
     typer.Option(
         "--encoding",
         metavar="ENC",
-        help="Text encoding of the output, e.g. cp932 (also shift_jis, sjis). "
-        "CSV defaults to UTF-8 with a BOM.",
+        help=N_(
+            "Text encoding of the output, e.g. cp932 (also shift_jis, sjis). "
+            "CSV defaults to UTF-8 with a BOM."
+        ),
         show_default=False,
     ),
 ]
 NoBomOption = Annotated[
-    bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM that Excel needs.")
+    bool, typer.Option("--no-bom", help=N_("CSV without the UTF-8 BOM that Excel needs."))
 ]
 RawOption = Annotated[
     bool,
     typer.Option(
         "--raw",
-        help="CSV/TSV: leave fields that start with = + - @ as they are (by default a ' "
-        "keeps a spreadsheet from running them as formulas).",
+        help=N_(
+            "CSV/TSV: leave fields that start with = + - @ as they are (by default a ' "
+            "keeps a spreadsheet from running them as formulas)."
+        ),
     ),
 ]

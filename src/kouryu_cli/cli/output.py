@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.errors import OutputError, UsageError
+from kouryu_cli.i18n import _
 from kouryu_cli.textnorm import codec_name
 
 if TYPE_CHECKING:
@@ -74,18 +75,28 @@ def resolve(
     if fmt is not None:
         chosen = _FORMAT_NAMES.get(fmt.strip().lower(), fmt.strip().lower())
         if chosen not in formats:
-            raise UsageError(f"{command} cannot write {fmt}; it writes {possible}")
+            raise UsageError(
+                _("{command} cannot write {fmt}; it writes {possible}").format(
+                    command=command, fmt=fmt, possible=possible
+                )
+            )
     if path is not None:
         suffix = path.suffix.lower()
         implied = SUFFIXES.get(suffix)
         if chosen is None:
             if implied is None:
                 raise UsageError(
-                    f"cannot tell the format of {path} from its suffix; add --format "
-                    f"({command} writes {', '.join(formats)})"
+                    _(
+                        "cannot tell the format of {path} from its suffix; add "
+                        "--format ({command} writes {formats})"
+                    ).format(path=path, command=command, formats=", ".join(formats))
                 )
             if implied not in formats:
-                raise UsageError(f"{command} cannot write {suffix}; it writes {possible}")
+                raise UsageError(
+                    _("{command} cannot write {suffix}; it writes {possible}").format(
+                        command=command, suffix=suffix, possible=possible
+                    )
+                )
             chosen = implied
         elif implied is not None and implied != chosen:
             raise UsageError(f"--format {chosen} contradicts {path}: {suffix} is {implied}")
@@ -126,7 +137,11 @@ def _check_target(path: Path, inputs: Iterable[Path | None]) -> None:
         if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino) and stat.S_ISREG(
             info.st_mode
         ):
-            raise UsageError(f"-o {path} is the input file {source}; choose another output file")
+            raise UsageError(
+                _("-o {path} is the input file {source}; choose another output file").format(
+                    path=path, source=source
+                )
+            )
 
 
 def _check_openpyxl() -> None:
@@ -143,7 +158,7 @@ def _check_encoding(name: str) -> str:
     try:
         codecs.lookup(codec)
     except LookupError:
-        raise UsageError(f"--encoding: unknown encoding '{name}'") from None
+        raise UsageError(_("--encoding: unknown encoding '{name}'").format(name=name)) from None
     return codec
 
 
@@ -258,12 +273,15 @@ def _unencodable(error: UnicodeEncodeError, encoding: str, listing: Listing | No
                 (c for c, cell in zip(listing.columns, row, strict=True) if char in cell), None
             )
             if column is not None:
-                where = f" in record {index} ({row[0]}), field {column}"
+                where = _(" in record {index} ({first}), field {column}").format(
+                    index=index, first=row[0], column=column
+                )
                 break
-    return (
-        f"character '{char}' (U+{ord(char):04X}){where} cannot be written in {encoding}; "
-        "use UTF-8 (the default) or remove the character"
-    )
+    return _(
+        "character '{char}' (U+{code:04X}){where} cannot be written "
+        "in {encoding}; use UTF-8 (the default) or remove the "
+        "character"
+    ).format(char=char, code=ord(char), where=where, encoding=encoding)
 
 
 # Writing -----------------------------------------------------------------------------------
@@ -271,7 +289,7 @@ def _unencodable(error: UnicodeEncodeError, encoding: str, listing: Listing | No
 
 def _require_stdout() -> None:
     if sys.stdout is None:
-        raise OutputError(None, "standard output is closed")
+        raise OutputError(None, _("standard output is closed"))
 
 
 def write_stdout(data: bytes) -> None:
@@ -312,7 +330,7 @@ def write_file(path: Path, data: bytes) -> None:
 def _is_descriptor(path: Path) -> bool:
     """Whether path reaches an open descriptor (/dev/stdout → /proc/self/fd/1): never replace."""
     current = Path.cwd() / path
-    for _ in range(40):
+    for _step in range(40):
         if str(current).startswith(("/proc/", "/dev/fd/")):
             return True
         if not current.is_symlink():

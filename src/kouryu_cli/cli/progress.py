@@ -20,7 +20,8 @@ from kouryu_cli.cli.options import (
     plan,
     plan_path,
 )
-from kouryu_cli.errors import PlanError, Problem, UsageError
+from kouryu_cli.errors import PlanError, Problem, UsageError, os_reason
+from kouryu_cli.i18n import N_, _
 from kouryu_cli.model import EraYear, Plan, Vocabulary
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
@@ -46,7 +47,9 @@ def _progress(ctx: typer.Context) -> None:
 FilesArgument = Annotated[
     list[Path],
     typer.Argument(
-        metavar="FILE...", help="Progress files of one year (progress/R6.yaml).", show_default=False
+        metavar="FILE...",
+        help=N_("Progress files of one year (progress/R6.yaml)."),
+        show_default=False,
     ),
 ]
 DeptOption = Annotated[
@@ -55,7 +58,7 @@ DeptOption = Annotated[
         "--dept",
         "-d",
         metavar="NAME",
-        help="所管課, repeatable; part of the name is enough.",
+        help=N_("所管課, repeatable; part of the name is enough."),
         show_default=False,
     ),
 ]
@@ -82,7 +85,10 @@ def form(
     year: Annotated[
         str,
         typer.Option(
-            "--year", "-y", metavar="YEAR", help="Fiscal year of the round: R6, 令和6年度, 2024."
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help=N_("Fiscal year of the round: R6, 令和6年度, 2024."),
         ),
     ],
     folder: Annotated[
@@ -92,7 +98,7 @@ def form(
             "-o",
             metavar="DIR",
             file_okay=False,
-            help="Folder to write the forms into (made when missing).",
+            help=N_("Folder to write the forms into (made when missing)."),
         ),
     ],
     dept: DeptOption = None,
@@ -101,15 +107,15 @@ def form(
         typer.Option(
             "--from",
             metavar="FILE",
-            help="Last year's progress file: its answers pre-fill the forms.",
+            help=N_("Last year's progress file: its answers pre-fill the forms."),
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx (default) or csv.")
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=N_("xlsx (default) or csv."))
     ] = "xlsx",
     force: Annotated[
-        bool, typer.Option("--force", help="Replace forms already in the folder.")
+        bool, typer.Option("--force", help=N_("Replace forms already in the folder."))
     ] = False,
 ) -> None:
     """Write one form per department (R6_取組状況_高齢福祉課.xlsx) into a folder.
@@ -129,13 +135,15 @@ def form(
 
     kind = fmt.lower()
     if kind not in ("xlsx", "csv"):
-        raise UsageError(f"--format: progress form writes xlsx or csv, not '{fmt}'")
+        raise UsageError(
+            _("--format: progress form writes xlsx or csv, not '{fmt}'").format(fmt=fmt)
+        )
     if kind == "xlsx":
         import importlib.util
 
         if importlib.util.find_spec("openpyxl") is None:
             raise UsageError(
-                "writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)"
+                _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)")
             )
     current = plan(ctx)
     round_year = _year(year)
@@ -147,21 +155,27 @@ def form(
         book = load_progress([previous], current)
     specs = forms.form_specs(current, round_year, wanted, book)
     if not specs:
-        raise UsageError("no department with measures was chosen")
+        raise UsageError(_("no department with measures was chosen"))
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
+        raise UsageError(_("{folder} is not a folder").format(folder=folder))
     targets = [(spec, folder / spec.file_name(f".{kind}")) for spec in specs]
     existing = [str(path) for _spec, path in targets if path.exists() or path.is_symlink()]
     if existing and not force:
         listed = "\n".join(f"  {p}" for p in existing)
         raise UsageError(
-            f"{len(existing)} form(s) already exist; nothing was written "
-            f"(--force replaces them, or choose another folder):\n{listed}"
+            _(
+                "{count} form(s) already exist; nothing was written (--force "
+                "replaces them, or choose another folder):\n{listed}"
+            ).format(count=len(existing), listed=listed)
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"cannot make the folder {folder}: {error.strerror or error}") from None
+        raise UsageError(
+            _("cannot make the folder {folder}: {reason}").format(
+                folder=folder, reason=os_reason(error)
+            )
+        ) from None
     lines = []
     for spec, path in targets:
         if kind == "xlsx":
@@ -173,7 +187,12 @@ def form(
         lines.append(f"{path}\t{spec.department}\t{len(spec.measures)} measures{filled}\n")
     # Listed once every form is written: a reader that stops early cannot stop the writing.
     output.write_stdout("".join(lines).encode())
-    note(ctx, f"{len(targets)} form(s) for {round_year.label} written to {folder}")
+    note(
+        ctx,
+        _("{count} form(s) for {label} written to {folder}").format(
+            count=len(targets), label=round_year.label, folder=folder
+        ),
+    )
 
 
 # ------------------------------------------------------------------ collect
@@ -186,14 +205,14 @@ def collect(
         list[Path],
         typer.Argument(
             metavar="FORM...",
-            help="Returned forms: .xlsx or CSV, any name, any order.",
+            help=N_("Returned forms: .xlsx or CSV, any name, any order."),
             show_default=False,
         ),
     ],
     into: Annotated[
         Path,
         typer.Option(
-            "--into", metavar="FILE", help="The year's progress file (made when missing)."
+            "--into", metavar="FILE", help=N_("The year's progress file (made when missing).")
         ),
     ],
     year: Annotated[
@@ -202,15 +221,15 @@ def collect(
             "--year",
             "-y",
             metavar="YEAR",
-            help="The round's year (default: the progress file's year, or its name: R6.yaml).",
+            help=N_("The round's year (default: the progress file's year, or its name: R6.yaml)."),
             show_default=False,
         ),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace answers already in the file that differ.")
+        bool, typer.Option("--replace", help=N_("Replace answers already in the file that differ."))
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Check and report; write nothing.")
+        bool, typer.Option("--dry-run", "-n", help=N_("Check and report; write nothing."))
     ] = False,
 ) -> None:
     """Check returned forms and merge their answers into the year's progress file.
@@ -232,12 +251,12 @@ def collect(
     resolved = set()
     for path in files:
         if path.resolve() == into.resolve():
-            raise UsageError(f"{path} is the progress file itself, not a form")
+            raise UsageError(_("{path} is the progress file itself, not a form").format(path=path))
         if path.resolve() in resolved:
-            raise UsageError(f"{path} is given twice")
+            raise UsageError(_("{path} is given twice").format(path=path))
         resolved.add(path.resolve())
     if not into.parent.is_dir():
-        raise UsageError(f"--into: the folder {into.parent} does not exist")
+        raise UsageError(_("--into: the folder {parent} does not exist").format(parent=into.parent))
     kept = load_progress([into], current) if into.exists() else None
     round_year = _collect_year(year, kept, into)
     problems: list[Problem] = []
@@ -262,8 +281,16 @@ def collect(
                     None,
                     None,
                     "",
-                    f"{c.measure_id}: {progress.LABELS[key]} is '{new}' here but '{old}' in "
-                    f"{into} (--replace takes the form's answer)",
+                    _(
+                        "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
+                        "(--replace takes the form's answer)"
+                    ).format(
+                        measure_id=c.measure_id,
+                        label=progress.LABELS[key],
+                        new=new,
+                        old=old,
+                        into=into,
+                    ),
                 )
                 for c in merged.conflicts
                 for key, old, new in c.changes
@@ -271,13 +298,18 @@ def collect(
         )
     _report(merged, result.by_department)
     if dry_run:
-        note(ctx, f"--dry-run: {into} was not written")
+        note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
     if merged.added or merged.changed or kept is None:
         save_progress(into, merged.book, current, output.write_file)
-        note(ctx, f"{into}: {len(merged.book.answers)} answers for {round_year.label}")
+        note(
+            ctx,
+            _("{into}: {count} answers for {label}").format(
+                into=into, count=len(merged.book.answers), label=round_year.label
+            ),
+        )
     else:
-        note(ctx, f"{into}: nothing new; not written")
+        note(ctx, _("{into}: nothing new; not written").format(into=into))
 
 
 def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:
@@ -292,7 +324,9 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
         return era.parse_year(into.stem)
     except era.EraError:
         raise UsageError(
-            f"which year? {into} does not exist yet and its name is not a year: give --year"
+            _(
+                "which year? {into} does not exist yet and its name is not a year: give --year"
+            ).format(into=into)
         ) from None
 
 
@@ -327,7 +361,7 @@ def status(
             "--status",
             "-s",
             metavar="VALUE",
-            help="実施状況, comma-separated: 未実施,休止.",
+            help=N_("実施状況, comma-separated: 未実施,休止."),
             show_default=False,
         ),
     ] = None,
@@ -337,7 +371,7 @@ def status(
             "--rating",
             "-r",
             metavar="VALUE",
-            help="評価, comma-separated: C,D.",
+            help=N_("評価, comma-separated: C,D."),
             show_default=False,
         ),
     ] = None,
@@ -346,12 +380,12 @@ def status(
         typer.Option(
             "--by",
             metavar="dept|policy",
-            help="Counts per department or per 施策.",
+            help=N_("Counts per department or per 施策."),
             show_default=False,
         ),
     ] = None,
     missing: Annotated[
-        bool, typer.Option("--missing", help="The departments and measures without an answer.")
+        bool, typer.Option("--missing", help=N_("The departments and measures without an answer."))
     ] = False,
     fmt: Annotated[str | None, format_option(STATUS_FORMATS)] = None,
     path: OutputOption = None,
@@ -385,9 +419,9 @@ def status(
         inputs=[plan_path(ctx), *files],
     )
     if by is not None and by not in ("dept", "policy"):
-        raise UsageError(f"--by: '{by}' (expected dept or policy)")
+        raise UsageError(_("--by: '{by}' (expected dept or policy)").format(by=by))
     if by is not None and missing:
-        raise UsageError("--missing: give --by or --missing, not both")
+        raise UsageError(_("--missing: give --by or --missing, not both"))
     current = plan(ctx)
     vocabs = progress.vocabularies(current)
     wanted = progress.AnswerFilter(
@@ -397,7 +431,7 @@ def status(
     )
     if (by is not None or missing) and wanted != progress.AnswerFilter():
         raise UsageError(
-            "--dept, --status and --rating filter answers; they do not go with --by or --missing"
+            _("--dept, --status and --rating filter answers; they do not go with --by or --missing")
         )
     book = load_progress(files, current)
     if missing:
@@ -409,7 +443,7 @@ def status(
         listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
     output.emit_listing(out, listing)
     if not listing.records:
-        note(ctx, "every measure has an answer" if missing else "no answer matches")
+        note(ctx, _("every measure has an answer") if missing else _("no answer matches"))
         raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
@@ -436,6 +470,16 @@ def check(ctx: typer.Context, files: FilesArgument) -> None:
     book = load_progress(files, current)
     shown = ", ".join(str(p) for p in files)
     output.write_stdout(
-        f"{shown}: ok: {book.year.label} ({book.year.year}年度), {len(book.answers)} answers, "
-        f"{len(progress.missing(current, book))} departments with unanswered measures\n".encode()
+        _(
+            "{shown}: ok: {label} ({year}年度), {answers} answers, {departments} "
+            "departments with unanswered measures\n"
+        )
+        .format(
+            shown=shown,
+            label=book.year.label,
+            year=book.year.year,
+            answers=len(book.answers),
+            departments=len(progress.missing(current, book)),
+        )
+        .encode()
     )

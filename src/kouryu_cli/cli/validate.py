@@ -10,6 +10,7 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import settings
+from kouryu_cli.i18n import N_, _
 
 
 def validate(
@@ -18,7 +19,7 @@ def validate(
         Path | None,
         typer.Argument(
             metavar="[PATH]",
-            help="Plan file to check (default: --data, or the shipped plan).",
+            help=N_("Plan file to check (default: --data, or the shipped plan)."),
             show_default=False,
         ),
     ] = None,
@@ -40,8 +41,20 @@ def validate(
     ages = sum(len(m.ages) for m in plan.measures)
     series = sum(len(i.series) for i in plan.indicators)
     output.write_stdout(
-        f"{target}: ok: {len(plan.policies)} policies, "
-        f"{sum(len(p.sections) for p in plan.policies)} sections, {len(plan.measures)} measures, "
-        f"{len(plan.departments)} departments, {len(plan.indicators)} indicators "
-        f"({series} series), {ages} age marks\n".encode()
+        _(
+            "{target}: ok: {policies} policies, {sections} sections, {measures} "
+            "measures, {departments} departments, {indicators} indicators "
+            "({series} series), {ages} age marks\n"
+        )
+        .format(
+            target=target,
+            policies=len(plan.policies),
+            sections=sum(len(p.sections) for p in plan.policies),
+            measures=len(plan.measures),
+            departments=len(plan.departments),
+            indicators=len(plan.indicators),
+            series=series,
+            ages=ages,
+        )
+        .encode()
     )

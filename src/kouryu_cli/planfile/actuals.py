@@ -29,6 +29,7 @@ from typing import Any
 
 from kouryu_cli import era, values
 from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.i18n import _, ngettext
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series
 from kouryu_cli.planfile import tables, yamlfile
 from kouryu_cli.planfile.checker import Checker
@@ -144,7 +145,7 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     name = label or ("<stdin>" if str(path) == "-" else str(path))
     raw = yamlfile.read_bytes(path, name)
     if not raw.strip():
-        raise PlanError.single(name, "the file is empty")
+        raise PlanError.single(name, _("the file is empty"))
     reading = _Reading(name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
@@ -154,7 +155,11 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     else:
         text, encoding = tables.decode(raw, name)
         kind = tables.kind_of(text)
-        reading.guesses.append(f"{name}: read as {kind}, encoding {encoding}")
+        reading.guesses.append(
+            _("{name}: read as {kind}, encoding {encoding}").format(
+                name=name, kind=kind, encoding=encoding
+            )
+        )
         if kind == "YAML":
             rows = _yaml_rows(yamlfile.parse(text, name), reading)
         else:
@@ -218,7 +223,7 @@ class _Merger:
             for series in indicator.series:
                 for observation in series.actuals:
                     key = (indicator.id, series.key, observation.year.year)
-                    where = f"the plan file ('{observation.year.label}')"
+                    where = _("the plan file ('{label}')").format(label=observation.year.label)
                     self.seen[key] = (observation.value, where)
 
     def new(self, actuals: Iterable[Actual]) -> list[Actual]:
@@ -235,9 +240,17 @@ class _Merger:
             if value != observation.value:
                 self.problems.append(
                     actual.place.problem(
-                        f"{actual.what} {observation.year.year} ('{observation.year.label}') "
-                        f"is given twice with different values: {_number(observation.value)} "
-                        f"here, {_number(value)} in {where}"
+                        _(
+                            "{what} {year} ('{label}') is given twice with different "
+                            "values: {value} here, {value2} in {where}"
+                        ).format(
+                            what=actual.what,
+                            year=observation.year.year,
+                            label=observation.year.label,
+                            value=_number(observation.value),
+                            value2=_number(value),
+                            where=where,
+                        )
                     )
                 )
         return out
@@ -246,7 +259,11 @@ class _Merger:
 def later_than(plan: Plan, files: Iterable[ActualsFile], year: EraYear) -> str | None:
     """A note naming the actuals after the evaluation year (in the plan or the files given)."""
     later = [
-        f"計画ファイル {indicator.id}{f' {s.label or s.key}' if s.key else ''} {o.year.label}"
+        _("the plan file {indicator}{series} {year}").format(
+            indicator=indicator.id,
+            series=f" {s.label or s.key}" if s.key else "",
+            year=o.year.label,
+        )
         for indicator in plan.indicators
         for s in indicator.series
         for o in s.actuals
@@ -261,10 +278,11 @@ def later_than(plan: Plan, files: Iterable[ActualsFile], year: EraYear) -> str |
     if not later:
         return None
     more = " …" if len(later) > 5 else ""
-    return (
-        f"評価年度 {year.label}（{year.year}年度）より後の実績値 {len(later)}件を"
-        f"使っていません: {', '.join(later[:5])}{more}"
-    )
+    return ngettext(
+        "{count} actual after the evaluation year {label} ({year}) is not used: {which}",
+        "{count} actuals after the evaluation year {label} ({year}) are not used: {which}",
+        len(later),
+    ).format(count=len(later), label=year.label, year=year.year, which=", ".join(later[:5]) + more)
 
 
 def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observation]]) -> Indicator:
@@ -334,8 +352,10 @@ def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
                 None,
                 None,
                 "",
-                "no header row (expected columns such as 指標ID or 指標名, 年度, 実績値; "
-                "or indicator, year, value)",
+                _(
+                    "no header row (expected columns such as 指標ID or 指標名, 年度, "
+                    "実績値; or indicator, year, value)"
+                ),
             )
         )
         return []
@@ -348,9 +368,11 @@ def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
     ]
     if skipped_titles:
         reading.guesses.append(
-            f"{table.name}: {'row' if table.kind == 'xlsx' else 'line'}(s) "
-            f"{', '.join(map(str, skipped_titles))} before the header "
-            "taken as a title, not data"
+            (
+                _("{name}: row(s) {numbers} before the header taken as a title, not data")
+                if table.kind == "xlsx"
+                else _("{name}: line(s) {numbers} before the header taken as a title, not data")
+            ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
         )
     rows: list[_Row] = []
     blank = 0
@@ -364,7 +386,9 @@ def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
                     line,
                     None,
                     "",
-                    f"{len(header) + len(extra)} fields, but the header has {len(header)}",
+                    _("{value} fields, but the header has {count}").format(
+                        value=len(header) + len(extra), count=len(header)
+                    ),
                 )
             )
         fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
@@ -377,14 +401,16 @@ def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
         rows.append(row)
     if blank:
         reading.guesses.append(
-            f"{table.name}: {blank} row(s) without a value skipped (not yet filled in)"
+            _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
+                name=table.name, blank=blank
+            )
         )
     return rows
 
 
 def _header_index(table: tables.Table) -> int | None:
     """The first row that names at least two known columns, one of them a value."""
-    for index, (_, cells) in enumerate(table.rows):
+    for index, (_line, cells) in enumerate(table.rows):
         if _comment(cells):
             continue
         keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
@@ -409,7 +435,14 @@ def _columns(
             continue
         if key in columns:
             reading.problems.append(
-                table.problem(line, index + 1, "", f"column '{key}' is given twice ('{written}')")
+                table.problem(
+                    line,
+                    index + 1,
+                    "",
+                    _("column '{key}' is given twice ('{written}')").format(
+                        key=key, written=written
+                    ),
+                )
             )
             ok = False
         columns[key] = index
@@ -418,7 +451,9 @@ def _columns(
         missing.insert(0, "indicator (指標ID or 指標名)")
     if missing:
         reading.problems.append(
-            table.problem(line, None, "", f"missing column {', '.join(missing)}")
+            table.problem(
+                line, None, "", _("missing column {value}").format(value=", ".join(missing))
+            )
         )
         ok = False
     return columns if ok else None
@@ -485,7 +520,7 @@ class _Resolver:
     def year(self, row: _Row) -> EraYear | None:
         written = row.text("year")
         if not written:
-            row.fail("year", "must not be empty")
+            row.fail("year", _("must not be empty"))
             return None
         notes: list[str] = []
         try:
@@ -502,7 +537,12 @@ class _Resolver:
     def value(self, row: _Row, series: Series) -> float | None:
         unit = row.text("unit")
         if unit and values.canonical_unit(unit) != values.canonical_unit(series.unit):
-            row.fail("unit", f"unit '{unit}' contradicts the series' unit '{series.unit}'")
+            row.fail(
+                "unit",
+                _("unit '{unit}' contradicts the series' unit '{unit2}'").format(
+                    unit=unit, unit2=series.unit
+                ),
+            )
             return None
         written = row.cells.get("value")
         try:
@@ -516,14 +556,16 @@ class _Resolver:
     def indicator(self, row: _Row) -> Indicator | None:
         by_id, by_name = row.text("indicator"), row.text("name")
         if not by_id and not by_name:
-            row.fail("indicator" if "indicator" in row.cells else "name", "must not be empty")
+            row.fail("indicator" if "indicator" in row.cells else "name", _("must not be empty"))
             return None
         first = self.match(row, "indicator", by_id) if by_id else None
         second = self.match(row, "name", by_name) if by_name else None
         if by_id and by_name and first is not None and second is not None and first != second:
             row.fail(
                 "name",
-                f"'{by_id}' is {first.id} but '{by_name}' is {second.id}: which one is meant?",
+                _("'{by_id}' is {id} but '{by_name}' is {id2}: which one is meant?").format(
+                    by_id=by_id, id=first.id, by_name=by_name, id2=second.id
+                ),
             )
             return None
         return first or second
@@ -538,15 +580,27 @@ class _Resolver:
         if len(partial) == 1:
             found = partial[0]
             self.reading.guesses.append(
-                f"{row.place(key)}: '{written}' read as {found.id} {found.name}"
+                _("{value}: '{written}' read as {id} {name}").format(
+                    value=row.place(key), written=written, id=found.id, name=found.name
+                )
             )
             return found
         if partial:
             names = ", ".join(f"{i.id} {i.name}" for i in partial)
-            row.fail(key, f"'{written}' could be any of: {names}; give the id or the whole name")
+            row.fail(
+                key,
+                _("'{written}' could be any of: {names}; give the id or the whole name").format(
+                    written=written, names=names
+                ),
+            )
         else:
             known = ", ".join(i.id for i in indicators)
-            row.fail(key, f"unknown indicator '{written}' (expected an id {known}, or a name)")
+            row.fail(
+                key,
+                _("unknown indicator '{written}' (expected an id {known}, or a name)").format(
+                    written=written, known=known
+                ),
+            )
         return None
 
     def series(self, row: _Row, indicator: Indicator) -> Series | None:
@@ -557,7 +611,9 @@ class _Resolver:
                 return indicator.series[0]
             row.fail(
                 "component",
-                f"{indicator.id} has components: give one of {_components(indicator)}",
+                _("{id} has components: give one of {value}").format(
+                    id=indicator.id, value=_components(indicator)
+                ),
             )
             return None
         wanted = fold(written)
@@ -567,13 +623,16 @@ class _Resolver:
         if not compound:
             row.fail(
                 "component",
-                f"{indicator.id} has no components: leave component empty (got '{written}')",
+                _("{id} has no components: leave component empty (got '{written}')").format(
+                    id=indicator.id, written=written
+                ),
             )
         else:
             row.fail(
                 "component",
-                f"unknown component '{written}' of {indicator.id} "
-                f"(expected {_components(indicator)})",
+                _("unknown component '{written}' of {id} (expected {value})").format(
+                    written=written, id=indicator.id, value=_components(indicator)
+                ),
             )
         return None
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli import __version__
+from kouryu_cli.i18n import _
 from kouryu_cli.model import SCHEMA_VERSION, Plan
 
 # Bump when the layout of an entry changes.
@@ -123,16 +124,22 @@ def lookup(source: Source) -> Plan | None:
         if not blob.startswith(_MAGIC) or (
             _digest(body) != blob[len(_MAGIC) : len(_MAGIC) + _DIGEST]
         ):
-            _debug(f"{entry}: corrupt or foreign entry, ignored")
+            _debug(_("{entry}: corrupt or foreign entry, ignored").format(entry=entry))
             return None
         # Our own file: owner-checked, 0600, its SHA-256 verified above; plain data only.
         key, data = marshal.loads(body)  # noqa: S302
         if key != source.key:
-            _debug(f"{entry}: stale entry (the file or kouryu changed), ignored")
+            _debug(
+                _("{entry}: stale entry (the file or kouryu changed), ignored").format(entry=entry)
+            )
             return None
         return decode(data)
     except Exception as error:  # noqa: BLE001 - a cache never stops a query
-        _debug(f"{entry}: unusable entry ({type(error).__name__}: {error}), ignored")
+        _debug(
+            _("{entry}: unusable entry ({kind}: {error}), ignored").format(
+                entry=entry, kind=type(error).__name__, error=error
+            )
+        )
         return None
 
 
@@ -155,7 +162,11 @@ def store(source: Source, plan: Plan) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except Exception as error:  # noqa: BLE001 - a cache never stops a query
-        _debug(f"{entry}: cannot write the cache ({type(error).__name__}: {error})")
+        _debug(
+            _("{entry}: cannot write the cache ({kind}: {error})").format(
+                entry=entry, kind=type(error).__name__, error=error
+            )
+        )
 
 
 def _digest(data: bytes | memoryview) -> bytes:
@@ -171,10 +182,10 @@ def _read_entry(entry: Path) -> bytes | None:
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            _debug(f"{entry}: not a regular file, ignored")
+            _debug(_("{entry}: not a regular file, ignored").format(entry=entry))
             return None
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            _debug(f"{entry}: owned by another user, ignored")
+            _debug(_("{entry}: owned by another user, ignored").format(entry=entry))
             return None
         return stream.read()
 

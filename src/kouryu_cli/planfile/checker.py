@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.i18n import _
 from kouryu_cli.planfile.yamlfile import Document
 
 T = TypeVar("T")
@@ -61,7 +62,12 @@ class Checker:
         if first == path:
             return True
         line = self.document.problem(first, "").line
-        self.fail(path, f"{message} (first at line {line})" if line else message)
+        self.fail(
+            path,
+            _("{message} (first at line {line})").format(message=message, line=line)
+            if line
+            else message,
+        )
         return False
 
     def mapping(
@@ -76,11 +82,14 @@ class Checker:
         for key in value:
             if key not in allowed:
                 self.fail_at_key(
-                    (*path, key), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})"
+                    (*path, key),
+                    _("unknown key '{key}' (allowed: {value})").format(
+                        key=key, value=", ".join(sorted(allowed))
+                    ),
                 )
         for key in required:
             if key not in value:
-                self.fail(path, f"missing key '{key}'")
+                self.fail(path, _("missing key '{key}'").format(key=key))
                 self.missing.add((*path, key))
         return value
 
@@ -92,27 +101,27 @@ class Checker:
             self.fail(path, f"expected a list, got {_kind(value)}")
             return []
         if not value and not allow_empty:
-            self.fail(path, "must not be empty")
+            self.fail(path, _("must not be empty"))
         return value
 
     def text(self, path: Path, value: Any, *, required: bool = True) -> str:
         """A non-empty string ('' when optional and absent)."""
         if value is None:
             if required and path not in self.missing:
-                self.fail(path, "must not be empty")
+                self.fail(path, _("must not be empty"))
             return ""
         if not isinstance(value, str):
-            self.fail(path, f"expected text, got {_kind(value)}")
+            self.fail(path, _("expected text, got {value}").format(value=_kind(value)))
             return ""
         if required and not value.strip():
-            self.fail(path, "must not be empty")
+            self.fail(path, _("must not be empty"))
         return value
 
     def integer(self, path: Path, value: Any) -> int:
         """A whole number written in decimal without leading zeros."""
         if isinstance(value, str) and _INT.fullmatch(value):
             return int(value)
-        self.fail(path, f"expected a whole number, got {_show(value)}")
+        self.fail(path, _("expected a whole number, got {value}").format(value=_show(value)))
         return 0
 
     def number(self, path: Path, value: Any, unit: str = "") -> float:
@@ -134,7 +143,7 @@ class Checker:
             return False
         if value == "true":
             return True
-        self.fail(path, f"expected true or false, got {_show(value)}")
+        self.fail(path, _("expected true or false, got {value}").format(value=_show(value)))
         return False
 
     def choice(
@@ -146,7 +155,12 @@ class Checker:
                 return convert(value)
             except ValueError:
                 pass
-        self.fail(path, f"unknown value {_show(value)} (expected {expected})")
+        self.fail(
+            path,
+            _("unknown value {value} (expected {expected})").format(
+                value=_show(value), expected=expected
+            ),
+        )
         return None
 
 

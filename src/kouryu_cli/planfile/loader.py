@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli import era
+from kouryu_cli.i18n import _
 from kouryu_cli.model import (
     SCHEMA_VERSION,
     AgeGroup,
@@ -77,8 +78,9 @@ class _PlanReader:
             c.problems[:] = [
                 c.document.problem(
                     top.at("schema"),
-                    f"this file is schema {top.get('schema')}; this kouryu reads schema "
-                    f"{SCHEMA_VERSION}",
+                    _(
+                        "this file is schema {value}; this kouryu reads schema {SCHEMA_VERSION}"
+                    ).format(value=top.get("schema"), SCHEMA_VERSION=SCHEMA_VERSION),
                 )
             ]
             return None
@@ -115,7 +117,10 @@ class _PlanReader:
         for item in top.nodes("departments", ("name",), ("reading",), allow_empty=False):
             name = item.text("name")
             self.check.unique(
-                self.department_names, name, item.at("name"), f"department '{name}' is listed twice"
+                self.department_names,
+                name,
+                item.at("name"),
+                _("department '{name}' is listed twice").format(name=name),
             )
             out.append(Department(name, item.text("reading", required=False)))
         return tuple(out)
@@ -128,7 +133,10 @@ class _PlanReader:
         ):
             number = item.integer("number")
             self.check.unique(
-                numbers, number, item.at("number"), f"policy number {number} is used twice"
+                numbers,
+                number,
+                item.at("number"),
+                _("policy number {number} is used twice").format(number=number),
             )
             sections = self.sections(item, number)
             out.append(
@@ -145,7 +153,7 @@ class _PlanReader:
                 numbers,
                 number,
                 item.at("number"),
-                f"section number {number} is used twice in this policy",
+                _("section number {number} is used twice in this policy").format(number=number),
             )
             measures = tuple(
                 m
@@ -177,20 +185,54 @@ class _PlanReader:
             return None
         measure_id = node.text("id")
         if measure_id and not _ID.fullmatch(measure_id):
-            c.fail(node.at("id"), f"id '{measure_id}' may use only letters, digits, '-', '_', '.'")
+            c.fail(
+                node.at("id"),
+                _("id '{measure_id}' may use only letters, digits, '-', '_', '.'").format(
+                    measure_id=measure_id
+                ),
+            )
         else:
             c.unique(
-                self.measure_ids, measure_id, node.at("id"), f"id '{measure_id}' is used twice"
+                self.measure_ids,
+                measure_id,
+                node.at("id"),
+                _("id '{measure_id}' is used twice").format(measure_id=measure_id),
             )
         departments: dict[str, NodePath] = {}
         for where, raw in node.items("departments", allow_empty=False):
             name = c.text(where, raw)
             if name and name not in self.department_names:
-                c.fail(where, f"unknown department '{name}' (not in the departments list)")
+                c.fail(
+                    where,
+                    _("unknown department '{name}' (not in the departments list)").format(
+                        name=name
+                    ),
+                )
             else:
-                c.unique(departments, name, where, f"department '{name}' is given twice")
-        ages = self.enum_list(node, "ages", AgeGroup, "age group", _AGES)
-        icons = self.enum_list(node, "icons", Icon, "icon", _ICONS)
+                c.unique(
+                    departments,
+                    name,
+                    where,
+                    _("department '{name}' is given twice").format(name=name),
+                )
+        ages = self.enum_list(
+            node,
+            "ages",
+            AgeGroup,
+            _("expected an age group, got {raw!r}"),
+            _("unknown age group '{raw}' (expected {expected})").format(
+                raw="{raw}", expected=_AGES
+            ),
+            _("age group '{raw}' is given twice"),
+        )
+        icons = self.enum_list(
+            node,
+            "icons",
+            Icon,
+            _("expected an icon, got {raw!r}"),
+            _("unknown icon '{raw}' (expected {expected})").format(raw="{raw}", expected=_ICONS),
+            _("icon '{raw}' is given twice"),
+        )
         name = node.text("name")
         aliases = node.texts("aliases")
         self.claim_names(node, measure_id, name, aliases)
@@ -225,28 +267,39 @@ class _PlanReader:
             mine.add(key)
             if key in self.measure_names:
                 other_kind, other_id, there = self.measure_names[key]
-                what = "the name" if other_kind == "name" else "an alias"
+                what = _("the name") if other_kind == "name" else _("an alias")
                 self.check.fail(
                     here,
-                    f"{kind} '{text}' is already {what} of measure {other_id} at "
-                    f"{self.check.where(there)}: a name must name one measure",
+                    _(
+                        "{kind} '{text}' is already {what} of measure {other_id} at "
+                        "{value}: a name must name one measure"
+                    ).format(
+                        kind=kind,
+                        text=text,
+                        what=what,
+                        other_id=other_id,
+                        value=self.check.where(there),
+                    ),
                 )
             else:
                 self.measure_names[key] = (kind, measure_id, here)
 
-    def enum_list(self, node: Node, key: str, enum: Any, what: str, expected: str) -> list[Any]:
+    def enum_list(
+        self, node: Node, key: str, enum: Any, not_text: str, unknown: str, twice: str
+    ) -> list[Any]:
+        """The members of enum a list names; the messages say what is wrong with {raw}."""
         c = self.check
         out: dict[Any, NodePath] = {}
         for path, raw in node.items(key):
             if not isinstance(raw, str):
-                c.fail(path, f"expected an {what}, got {raw!r}")
+                c.fail(path, not_text.format(raw=raw))
                 continue
             try:
                 member = enum(raw)
             except ValueError:
-                c.fail(path, f"unknown {what} '{raw}' (expected {expected})")
+                c.fail(path, unknown.format(raw=raw))
                 continue
-            c.unique(out, member, path, f"{what} '{raw}' is given twice")
+            c.unique(out, member, path, twice.format(raw=raw))
         return list(out)
 
     def indicators(self, top: Node) -> tuple[Indicator, ...]:
@@ -257,7 +310,10 @@ class _PlanReader:
         ):
             indicator_id = item.text("id")
             self.check.unique(
-                ids, indicator_id, item.at("id"), f"indicator id '{indicator_id}' is used twice"
+                ids,
+                indicator_id,
+                item.at("id"),
+                _("indicator id '{indicator_id}' is used twice").format(indicator_id=indicator_id),
             )
             baseline = item.child("baseline", ("year", "western_year"), ("as_written",))
             target = item.child("target", ("year", "western_year", "kind"), ("as_written",))
@@ -290,7 +346,9 @@ class _PlanReader:
         if parsed and western is not None and parsed.year != western:
             self.check.fail(
                 node.at("western_year"),
-                f"western_year {western} does not match '{label}' (which is {parsed.year})",
+                _("western_year {western} does not match '{label}' (which is {year})").format(
+                    western=western, label=label, year=parsed.year
+                ),
             )
         return parsed or EraYear(label, western or 0)
 
@@ -311,18 +369,29 @@ class _PlanReader:
         keys: dict[str, NodePath] = {}
         for item in items:
             key = item.text("id", required=several)
-            c.unique(keys, key, item.at("id"), f"series id '{key}' is used twice in this indicator")
+            c.unique(
+                keys,
+                key,
+                item.at("id"),
+                _("series id '{key}' is used twice in this indicator").format(key=key),
+            )
             unit = item.text("unit", required=False)
             target = None
             if kind.has_value:
                 if not item.has("target"):
                     c.fail(
-                        item.path, f"missing key 'target' (a '{kind.value}' target needs a value)"
+                        item.path,
+                        _("missing key 'target' (a '{value}' target needs a value)").format(
+                            value=kind.value
+                        ),
                     )
                 else:
                     target = item.number("target", unit)
             elif item.has("target"):
-                c.fail(item.at("target"), f"a '{kind.value}' target has no value; remove it")
+                c.fail(
+                    item.at("target"),
+                    _("a '{value}' target has no value; remove it").format(value=kind.value),
+                )
             out.append(
                 Series(
                     key=key,
@@ -346,7 +415,10 @@ class _PlanReader:
             if year is not None:
                 self.actual_years.append((item.at("year"), year))
             if year is None or not self.check.unique(
-                years, year.year, item.at("year"), f"year '{label}' ({year.year}) is given twice"
+                years,
+                year.year,
+                item.at("year"),
+                _("year '{label}' ({year}) is given twice").format(label=label, year=year.year),
             ):
                 continue
             out.append(Observation(year, number, item.text("source", required=False)))
@@ -372,7 +444,7 @@ class _PlanReader:
                     continue
                 text = c.text((*path, "value"), term.get("value"))
                 if fold(text) in seen:
-                    c.fail((*path, "value"), f"value '{text}' is given twice")
+                    c.fail((*path, "value"), _("value '{text}' is given twice").format(text=text))
                 seen.add(fold(text))
                 needs = c.boolean((*path, "needs_activities"), term.get("needs_activities"))
                 definition = c.text((*path, "definition"), term.get("definition"), required=False)

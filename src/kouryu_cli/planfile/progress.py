@@ -14,6 +14,7 @@ from typing import Any
 
 from kouryu_cli import era, progress
 from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Plan, Vocabulary
 from kouryu_cli.planfile import yamlfile
 from kouryu_cli.planfile.checker import Checker
@@ -34,7 +35,7 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     answered differently in two files.
     """
     if not paths:
-        raise ValueError("load_progress needs at least one file")
+        raise ValueError(_("load_progress needs at least one file"))
     problems: list[Problem] = []
     books: list[tuple[ProgressBook, yamlfile.Document]] = []
     for path in paths:
@@ -82,8 +83,9 @@ def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Prob
             out.append(
                 document.problem(
                     ("year",),
-                    f"year {book.year.label} differs from {first.year.label} "
-                    f"in {first_doc.file}; give the files of one year",
+                    _(
+                        "year {label} differs from {label2} in {file}; give the files of one year"
+                    ).format(label=book.year.label, label2=first.year.label, file=first_doc.file),
                 )
             )
             continue  # its answers are another year's: comparing them says nothing
@@ -95,8 +97,9 @@ def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Prob
                     out.append(
                         document.problem(
                             ("answers", index),
-                            f"measure {measure_id} is answered differently in "
-                            f"{other_doc.file}:{where.line}",
+                            _(
+                                "measure {measure_id} is answered differently in {file}:{line}"
+                            ).format(measure_id=measure_id, file=other_doc.file, line=where.line),
                         )
                     )
             else:
@@ -117,7 +120,12 @@ class _Reader:
         if top is None:
             return None
         if "schema" in top and c.integer(("schema",), top["schema"]) != SCHEMA_VERSION:
-            c.fail(("schema",), f"this kouryu reads progress schema {SCHEMA_VERSION}")
+            c.fail(
+                ("schema",),
+                _("this kouryu reads progress schema {SCHEMA_VERSION}").format(
+                    SCHEMA_VERSION=SCHEMA_VERSION
+                ),
+            )
         year = self.year(top.get("year"))
         answers: dict[str, Answer] = {}
         # Answers are kept in file order: _agreement and messages index them as in the file.
@@ -128,7 +136,9 @@ class _Reader:
             if answer.measure_id in answers:
                 c.fail(
                     ("answers", index, "measure"),
-                    f"measure {answer.measure_id} is answered twice in this file",
+                    _("measure {measure_id} is answered twice in this file").format(
+                        measure_id=answer.measure_id
+                    ),
                 )
                 continue
             answers[answer.measure_id] = answer
@@ -152,7 +162,10 @@ class _Reader:
         measure_id = c.text((*path, "measure"), data.get("measure"))
         measure = self.measures.get(measure_id)
         if measure_id and measure is None:
-            c.fail((*path, "measure"), f"no measure '{measure_id}' in the plan")
+            c.fail(
+                (*path, "measure"),
+                _("no measure '{measure_id}' in the plan").format(measure_id=measure_id),
+            )
         departments: list[str] = []
         for index, raw in enumerate(
             c.items((*path, "departments"), data.get("departments"), allow_empty=False)
@@ -161,11 +174,15 @@ class _Reader:
             if measure is not None and name and name not in measure.departments:
                 c.fail(
                     (*path, "departments", index),
-                    f"'{name}' is not a department of {measure_id} "
-                    f"({'・'.join(measure.departments)})",
+                    _("'{name}' is not a department of {measure_id} ({value})").format(
+                        name=name, measure_id=measure_id, value="・".join(measure.departments)
+                    ),
                 )
             elif name in departments:
-                c.fail((*path, "departments", index), f"department '{name}' is given twice")
+                c.fail(
+                    (*path, "departments", index),
+                    _("department '{name}' is given twice").format(name=name),
+                )
             departments.append(name)
         answer = Answer(
             measure_id=measure_id,
@@ -261,6 +278,7 @@ def progress_yaml(book: ProgressBook, plan: Plan) -> str:
         "year": book.year.label,
         "answers": [_plain(a) for a in answers],
     }
+    # The file's own header: part of the document (Japanese), not a message.
     head = (
         f"# 進行管理 {book.year.label}（{book.year.year}年度）: 所管課の取組状況の回答。\n"
         "# kouryu progress collect が書き、kouryu progress check が検査する。"

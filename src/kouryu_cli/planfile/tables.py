@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from kouryu_cli.errors import PlanError, Problem, UsageError
+from kouryu_cli.i18n import _
 from kouryu_cli.planfile.yamlfile import Encoding, guess_encoding
 
 Cell = str | float | None
@@ -89,7 +90,9 @@ def _strict(raw: bytes, codec: str, name: str) -> str:
     except UnicodeDecodeError as error:
         raise PlanError.single(
             name,
-            f"the file starts with a {codec.upper()} BOM but byte {error.start} is not {codec}",
+            _("the file starts with a {value} BOM but byte {start} is not {codec}").format(
+                value=codec.upper(), start=error.start, codec=codec
+            ),
         ) from None
 
 
@@ -97,14 +100,19 @@ def _not_readable(name: str, guess: Encoding | None) -> PlanError:
     if guess is not None:
         return PlanError.single(
             name,
-            f"the file looks like {guess.name}, which kouryu does not read; save it as "
-            f"UTF-8 or convert it with {guess.command(name)}",
+            _(
+                "the file looks like {name}, which kouryu does not read; save"
+                " it as UTF-8 or convert it with {value}"
+            ).format(name=guess.name, value=guess.command(name)),
         )
     fallback = Encoding("", "ENCODING")
     return PlanError.single(
         name,
-        "the file is neither UTF-8, UTF-16 nor Shift_JIS (cp932); convert it with "
-        f"{fallback.command(name)}, ENCODING being the encoding it was saved in",
+        _(
+            "the file is neither UTF-8, UTF-16 nor Shift_JIS (cp932); "
+            "convert it with {value}, ENCODING being the encoding it was "
+            "saved in"
+        ).format(value=fallback.command(name)),
     )
 
 
@@ -132,7 +140,9 @@ def read_delimited(text: str, name: str, kind: str) -> Table:
             rows.append((line, list(cells)))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise PlanError.single(name, f"CSV syntax error: {error}", reader.line_num) from None
+        raise PlanError.single(
+            name, _("CSV syntax error: {error}").format(error=error), reader.line_num
+        ) from None
     return Table(name, kind, rows)
 
 
@@ -142,8 +152,10 @@ def read_workbook(raw: bytes, name: str) -> Table:
         from openpyxl import load_workbook
     except ImportError:
         raise UsageError(
-            f"{name} is an .xlsx workbook: reading it needs openpyxl "
-            "(pip install 'kouryu[excel]' or pip install openpyxl)"
+            _(
+                "{name} is an .xlsx workbook: reading it needs openpyxl (pip "
+                "install 'kouryu[excel]' or pip install openpyxl)"
+            ).format(name=name)
         ) from None
     import io
     import zipfile
@@ -151,13 +163,19 @@ def read_workbook(raw: bytes, name: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise PlanError.single(name, f"not a readable .xlsx workbook ({error})") from None
+        raise PlanError.single(
+            name, _("not a readable .xlsx workbook ({error})").format(error=error)
+        ) from None
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         rows: list[tuple[int, list[Cell]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
             rows.append((number, [_cell(v) for v in values]))
-        guesses = [f"{name}: an .xlsx workbook; read its sheet '{sheet.title}'"]
+        guesses = [
+            _("{name}: an .xlsx workbook; read its sheet '{title}'").format(
+                name=name, title=sheet.title
+            )
+        ]
         return Table(name, "xlsx", rows, sheet=sheet.title, guesses=guesses)
     finally:
         book.close()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.errors import PlanError, Problem, os_reason
+from kouryu_cli.i18n import _
 
 if TYPE_CHECKING:
     import yaml
@@ -72,7 +73,7 @@ def max_bytes() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
-def read_bytes(path: Path, label: str | None = None, kind: str = "a plan file") -> bytes:
+def read_bytes(path: Path, label: str | None = None, kind: str = _("a plan file")) -> bytes:
     """The file's bytes, up to max_bytes() actually read; `-` is standard input.
 
     Read in chunks, whatever the file is (a regular file, /dev/stdin, a pipe, a process
@@ -93,11 +94,13 @@ def read_bytes(path: Path, label: str | None = None, kind: str = "a plan file") 
                 raise _too_big(name, limit, size)
             return _read_limited(stream, name, limit, size)
     except FileNotFoundError:
-        raise PlanError.single(name, "no such file") from None
+        raise PlanError.single(name, _("no such file")) from None
     except PermissionError:
-        raise PlanError.single(name, "permission denied: the file cannot be read") from None
+        raise PlanError.single(name, _("permission denied: the file cannot be read")) from None
     except OSError as error:
-        raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
+        raise PlanError.single(
+            name, _("cannot be read: {reason}").format(reason=os_reason(error))
+        ) from None
 
 
 def _read_limited(stream: BinaryIO, name: str, limit: int, size: int | None) -> bytes:
@@ -112,11 +115,17 @@ def _read_limited(stream: BinaryIO, name: str, limit: int, size: int | None) -> 
 
 
 def _too_big(name: str, limit: int, size: int | None) -> PlanError:
-    what = f"file is {size:,} bytes" if size is not None else f"more than {limit:,} bytes were read"
+    what = (
+        _("file is {size:,} bytes").format(size=size)
+        if size is not None
+        else _("more than {limit:,} bytes were read").format(limit=limit)
+    )
     return PlanError.single(
         name,
-        f"{what}, over the limit of {limit:,} bytes "
-        "(raise it with the environment variable KOURYU_MAX_BYTES)",
+        _(
+            "{what}, over the limit of {limit:,} bytes (raise it with the"
+            " environment variable KOURYU_MAX_BYTES)"
+        ).format(what=what, limit=limit),
     )
 
 
@@ -138,13 +147,14 @@ def decode(raw: bytes, name: str) -> str:
         hint = ""
         guess = guess_encoding(raw)
         if guess is not None:
-            hint = (
-                f" It looks like {guess.name}; save it as UTF-8, or convert it with "
-                f"{guess.command(name)}."
+            hint = _(" It looks like {name}; save it as UTF-8, or convert it with {value}.").format(
+                name=guess.name, value=guess.command(name)
             )
         raise PlanError.single(
             name,
-            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}).{hint}",
+            _("the file is not UTF-8 text (byte 0x{value:02x}).{hint}").format(
+                value=raw[error.start], hint=hint
+            ),
             line,
             column,
         ) from None
@@ -160,7 +170,9 @@ class Encoding:
     def command(self, file: str) -> str:
         """A shell command that writes a UTF-8 copy of file beside it (same suffix)."""
         if file in ("-", "<stdin>", "/dev/stdin"):
-            return f"`iconv -f {self.iconv} -t UTF-8` before the pipe into kouryu"
+            return _("`iconv -f {iconv} -t UTF-8` before the pipe into kouryu").format(
+                iconv=self.iconv
+            )
         source = Path(file)
         suffix = source.suffix or ".txt"
         target = source.with_name(f"{source.stem}-utf8{suffix}")
@@ -210,13 +222,14 @@ def parse(text: str, name: str) -> Document:
         raise PlanError.single(name, f"YAML error: {error}") from None
     except RecursionError:
         raise PlanError.single(
-            name, f"nesting is too deep (more than {MAX_DEPTH} levels)"
+            name,
+            _("nesting is too deep (more than {MAX_DEPTH} levels)").format(MAX_DEPTH=MAX_DEPTH),
         ) from None
     # A bare "---" (or "~") composes to a null scalar: as empty as no document at all.
     if root is None or (
         isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
     ):
-        raise PlanError.single(name, "the file is empty (or holds only comments)")
+        raise PlanError.single(name, _("the file is empty (or holds only comments)"))
     problems: list[Problem] = []
     data = _to_plain(root, name, problems)
     if problems:
@@ -231,14 +244,16 @@ def load(path: Path, label: str | None = None) -> Document:
 
 
 def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
-    problem = error.problem or "syntax error"
+    problem = error.problem or _("syntax error")
     if mark is not None:
         lines = text.splitlines()
         line = lines[mark.line] if mark.line < len(lines) else ""
         if "\t" in line[: len(line) - len(line.lstrip())] or "'\\t'" in problem:
-            return f"YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)"
+            return _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)").format(
+                problem=problem
+            )
     context = f" ({error.context})" if error.context else ""
-    return f"YAML syntax error: {problem}{context}"
+    return _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
 
 
 def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
@@ -257,7 +272,9 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                     name,
                     *where(node),
                     format_path(path[:MAX_DEPTH]),
-                    f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                    _("nesting is too deep (more than {MAX_DEPTH} levels)").format(
+                        MAX_DEPTH=MAX_DEPTH
+                    ),
                 )
             )
             return None
@@ -269,8 +286,11 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                         name,
                         *where(at or node),
                         format_path(path),
-                        f"repeats the value of line {node.start_mark.line + 1} through a YAML "
-                        "alias; aliases (*name) are not allowed in plan files, write the value out",
+                        _(
+                            "repeats the value of line {value} through a YAML alias; "
+                            "aliases (*name) are not allowed in plan files, write the "
+                            "value out"
+                        ).format(value=node.start_mark.line + 1),
                     )
                 )
             return None
@@ -289,7 +309,9 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(
-                    Problem(name, *where(key_node), format_path(path), "a key must be plain text")
+                    Problem(
+                        name, *where(key_node), format_path(path), _("a key must be plain text")
+                    )
                 )
                 continue
             key = key_node.value
@@ -299,7 +321,7 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                         name,
                         *where(key_node),
                         format_path(path),
-                        "YAML merge keys (<<) are not allowed in plan files",
+                        _("YAML merge keys (<<) are not allowed in plan files"),
                     )
                 )
                 continue
@@ -310,7 +332,9 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                         name,
                         *where(key_node),
                         format_path((*path, key)),
-                        f"duplicate key '{key}' (first given on line {first})",
+                        _("duplicate key '{key}' (first given on line {first})").format(
+                            key=key, first=first
+                        ),
                     )
                 )
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kouryu_cli.i18n import _, ngettext
 from kouryu_cli.planfile.actuals import ActualsFile
 from kouryu_cli.views.formats import Listing
 
@@ -64,8 +65,11 @@ def summary(files: list[ActualsFile]) -> str:
     parts = []
     for file in files:
         ids = sorted({a.indicator.id for a in file.actuals})
+        counted = ngettext("{count} actual", "{count} actuals", len(file.actuals)).format(
+            count=len(file.actuals)
+        )
         parts.append(
-            f"{file.name}: ok, {file.kind}, {len(file.actuals)}件"
+            _("{name}: ok, {kind}, {count}").format(name=file.name, kind=file.kind, count=counted)
             + (f"（{', '.join(ids)}）" if ids else "")
         )
     return " / ".join(parts)

@@ -19,6 +19,7 @@ from typing import Any
 
 from kouryu_cli import progress
 from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Measure, Plan
 from kouryu_cli.progress import Answer
 from kouryu_cli.textnorm import fold
@@ -80,8 +81,10 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     if raw.startswith(_OLE_MAGIC):
         raise PlanError.single(
             name,
-            "an old .xls workbook or a password-protected one: save it as .xlsx "
-            "(Excel ブック) without a password",
+            _(
+                "an old .xls workbook or a password-protected one: save it as"
+                " .xlsx (Excel ブック) without a password"
+            ),
         )
     return _read_csv(raw, name, path.stem)
 
@@ -94,12 +97,14 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         from openpyxl import load_workbook
     except ImportError:
         raise PlanError.single(
-            name, "reading .xlsx needs openpyxl: pip install 'kouryu[excel]'"
+            name, _("reading .xlsx needs openpyxl: pip install 'kouryu[excel]'")
         ) from None
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise PlanError.single(name, f"not a readable .xlsx workbook ({error})") from None
+        raise PlanError.single(
+            name, _("not a readable .xlsx workbook ({error})").format(error=error)
+        ) from None
     record: dict[str, str] = {}
     if forms.META_SHEET in book.sheetnames:
         meta = book[forms.META_SHEET]
@@ -115,7 +120,10 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         if form is not None:
             return form
     raise PlanError.single(
-        name, f"no sheet with the form's headings ({', '.join(c.label for c in forms.COLUMNS)})"
+        name,
+        _("no sheet with the form's headings ({value})").format(
+            value=", ".join(c.label for c in forms.COLUMNS)
+        ),
     )
 
 
@@ -152,7 +160,7 @@ def decode_text(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise PlanError.single(
-        name, "text in an unknown encoding: save it as CSV UTF-8, CSV (cp932) or .xlsx"
+        name, _("text in an unknown encoding: save it as CSV UTF-8, CSV (cp932) or .xlsx")
     )
 
 
@@ -160,13 +168,15 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     try:
         text = decode_text(raw, name)
     except UnicodeDecodeError:
-        raise PlanError.single(name, "not UTF-8 text despite its byte order mark") from None
+        raise PlanError.single(name, _("not UTF-8 text despite its byte order mark")) from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
         grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise PlanError.single(name, f"not readable as CSV: {error}") from None
+        raise PlanError.single(
+            name, _("not readable as CSV: {error}").format(error=error)
+        ) from None
     # Excel names a CSV's only sheet after the file: the place names it that way too.
     sheet = stem[:31]
     record: dict[str, str] = {}
@@ -177,7 +187,10 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     form = _from_grid(grid, name, sheet, record, f"{name}:{sheet}!A1")
     if form is None:
         raise PlanError.single(
-            name, f"no row with the form's headings ({', '.join(c.label for c in forms.COLUMNS)})"
+            name,
+            _("no row with the form's headings ({value})").format(
+                value=", ".join(c.label for c in forms.COLUMNS)
+            ),
         )
     return form
 
@@ -223,7 +236,10 @@ def _from_grid(
         else:
             problems.append(
                 _problem(
-                    place(header, 1), f"the column '{column.label}' is missing from the headings"
+                    place(header, 1),
+                    _("the column '{label}' is missing from the headings").format(
+                        label=column.label
+                    ),
                 )
             )
     rows = []
@@ -320,8 +336,11 @@ class _FormChecker:
         if record.get("form") != forms.MARKER or not record.get("department"):
             self.fail(
                 form.place(),
-                "not a progress form written by kouryu: its record of the year and "
-                "department is missing (was the sheet copied into another workbook?)",
+                _(
+                    "not a progress form written by kouryu: its record of the "
+                    "year and department is missing (was the sheet copied into "
+                    "another workbook?)"
+                ),
             )
             return
         year = self.result.year
@@ -329,25 +348,41 @@ class _FormChecker:
         if record.get("western_year") != str(year.year):
             self.fail(
                 form.place("A1"),
-                f"this form is for {label} ({record.get('western_year', '?')}年度), "
-                f"but {year.label} ({year.year}年度) is being collected",
+                _(
+                    "this form is for {label} ({value}年度), but {label2} "
+                    "({year}年度) is being collected"
+                ).format(
+                    label=label,
+                    value=record.get("western_year", "?"),
+                    label2=year.label,
+                    year=year.year,
+                ),
             )
             return
         department = record["department"]
         if department not in self.departments:
-            self.fail(form.record_place, f"the form's department '{department}' is not in the plan")
+            self.fail(
+                form.record_place,
+                _("the form's department '{department}' is not in the plan").format(
+                    department=department
+                ),
+            )
             return
         if department in self.forms_of:
             self.warn(
                 form.place(),
-                f"a second form of {department} (the first is {self.forms_of[department]})",
+                _("a second form of {department} (the first is {value})").format(
+                    department=department, value=self.forms_of[department]
+                ),
             )
         self.forms_of.setdefault(department, form.file)
         if record.get("plan_digest") != self.digest:
             self.warn(
                 form.place(),
-                "written from another edition of the plan: its measures are checked "
-                "against the current plan",
+                _(
+                    "written from another edition of the plan: its measures are "
+                    "checked against the current plan"
+                ),
             )
         listed = record.get("measures", "").split()
         person = form.person.value
@@ -365,8 +400,10 @@ class _FormChecker:
             if measure_id not in found and measure_id in self.measures:
                 self.fail(
                     form.header_place,
-                    f"the row of {measure_id} ({self.measures[measure_id].name}) was deleted; "
-                    "rows cannot be deleted (leave the input cells empty instead)",
+                    _(
+                        "the row of {measure_id} ({name}) was deleted; rows cannot be"
+                        " deleted (leave the input cells empty instead)"
+                    ).format(measure_id=measure_id, name=self.measures[measure_id].name),
                 )
 
     def date(self, cell: Cell) -> datetime.date | None:
@@ -398,31 +435,45 @@ class _FormChecker:
                 measure = by_name[0]
                 self.warn(
                     id_cell.place,
-                    f"ID '{id_cell.value}' read as {measure.id} by its 事業名 (Excel may have "
-                    "turned the id into a date)",
+                    _(
+                        "ID '{value}' read as {id} by its 事業名 (Excel may have turned "
+                        "the id into a date)"
+                    ).format(value=id_cell.value, id=measure.id),
                 )
             else:
                 what = (
-                    f"'{id_cell.value}' is not a measure of the plan"
+                    _("'{value}' is not a measure of the plan").format(value=id_cell.value)
                     if id_cell.value
-                    else "a row without ID"
+                    else _("a row without ID")
                 )
-                self.fail(id_cell.place, f"{what}: rows cannot be added to a form")
+                self.fail(
+                    id_cell.place, _("{what}: rows cannot be added to a form").format(what=what)
+                )
                 return None
         if department not in measure.departments:
             self.fail(
                 id_cell.place,
-                f"{measure.id} ({measure.name}) belongs to {'・'.join(measure.departments)}, "
-                f"not to {department}",
+                _("{id} ({name}) belongs to {value}, not to {department}").format(
+                    id=measure.id,
+                    name=measure.name,
+                    value="・".join(measure.departments),
+                    department=department,
+                ),
             )
             return None
         if measure.id in found:
             self.fail(
-                id_cell.place, f"{measure.id} is listed twice (also on row {found[measure.id]})"
+                id_cell.place,
+                _("{id} is listed twice (also on row {value})").format(
+                    id=measure.id, value=found[measure.id]
+                ),
             )
             return None
         if listed and measure.id not in listed:
-            self.fail(id_cell.place, f"{measure.id} was not on this form: rows cannot be added")
+            self.fail(
+                id_cell.place,
+                _("{id} was not on this form: rows cannot be added").format(id=measure.id),
+            )
             return None
         found[measure.id] = row.number
         return measure
@@ -436,8 +487,11 @@ class _FormChecker:
             if fold(cell.value) != fold(expected[column.key]):
                 self.warn(
                     cell.place,
-                    f"{column.label} was changed to '{_short(cell.value)}'; the plan's "
-                    f"'{_short(expected[column.key])}' is kept",
+                    _("{label} was changed to '{value}'; the plan's '{value2}' is kept").format(
+                        label=column.label,
+                        value=_short(cell.value),
+                        value2=_short(expected[column.key]),
+                    ),
                 )
 
     def answer(
@@ -505,7 +559,9 @@ class _FormChecker:
                 )
                 self.fail(
                     place,
-                    f"{answer.measure_id} is answered differently at {first_place}: {changes}",
+                    _("{measure_id} is answered differently at {first_place}: {changes}").format(
+                        measure_id=answer.measure_id, first_place=first_place, changes=changes
+                    ),
                 )
                 return
             merged = tuple(dict.fromkeys((*first.departments, *answer.departments)))
