@@ -66,8 +66,8 @@ def parse_age(text: str) -> AgeGroup:
     group = _AGE_LOOKUP.get(fold(text))
     if group is None:
         raise ValueError(
-            _("unknown age group '{text}' (expected {AGE_HELP})").format(
-                text=text, AGE_HELP=AGE_HELP
+            _("unknown age group '{text}' (expected {expected})").format(
+                text=text, expected=AGE_HELP
             )
         )
     return group
@@ -78,7 +78,7 @@ def parse_icon(text: str) -> Icon:
     icon = _ICON_LOOKUP.get(fold(text))
     if icon is None:
         raise ValueError(
-            _("unknown icon '{text}' (expected {ICON_HELP})").format(text=text, ICON_HELP=ICON_HELP)
+            _("unknown icon '{text}' (expected {expected})").format(text=text, expected=ICON_HELP)
         )
     return icon
 

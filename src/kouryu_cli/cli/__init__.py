@@ -127,9 +127,11 @@ def _build(name: str, language: str) -> Any:
 
 def _localize(sub_app: typer.Typer) -> None:
     """Build a sub-app's group and its commands with the localized help."""
-    sub_app.info.cls = sub_app.info.cls or _SubGroup
+    if not sub_app.info.cls or sub_app.info.cls is TyperGroup:
+        sub_app.info.cls = _SubGroup
     for info in sub_app.registered_commands:
-        info.cls = info.cls or _Command
+        if not info.cls or info.cls is TyperCommand:  # @app.command() names TyperCommand
+            info.cls = _Command
     for group in sub_app.registered_groups:
         if group.typer_instance is not None:
             _localize(group.typer_instance)

@@ -147,10 +147,10 @@ def _check_target(path: Path, inputs: Iterable[Path | None]) -> None:
 def _check_openpyxl() -> None:
     import importlib.util
 
-    from kouryu_cli.views.xlsx import NEED_OPENPYXL
+    from kouryu_cli.views.xlsx import need_openpyxl
 
     if importlib.util.find_spec("openpyxl") is None:
-        raise UsageError(NEED_OPENPYXL)
+        raise UsageError(need_openpyxl())
 
 
 def _check_encoding(name: str) -> str:

@@ -12,15 +12,19 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.errors import UsageError
+from kouryu_cli.i18n import _
 from kouryu_cli.textnorm import strip_controls
 from kouryu_cli.views.formats import Cell, Listing
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-NEED_OPENPYXL = (
-    "writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or pip install openpyxl)"
-)
+
+def need_openpyxl() -> str:
+    """The message for a missing openpyxl, in the user's language."""
+    return _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or pip install openpyxl)")
+
+
 # Excel refuses sheet names over 31 characters and with any of these.
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
@@ -30,7 +34,7 @@ def workbook_bytes(listing: Listing) -> bytes:
     try:
         from openpyxl import Workbook
     except ImportError:
-        raise UsageError(NEED_OPENPYXL) from None
+        raise UsageError(need_openpyxl()) from None
     book = Workbook()
     fill_sheet(book.active, listing)
     buffer = io.BytesIO()
