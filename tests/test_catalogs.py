@@ -53,12 +53,18 @@ def _catalog(path: Path) -> Catalog:
 
 
 def fields(text: str) -> list[tuple[str, str, str]]:
-    """The placeholders of a str.format text: (name, conversion, spec), sorted."""
-    return sorted(
-        (name, conversion or "", spec or "")
-        for _literal, name, spec, conversion in string.Formatter().parse(text)
-        if name is not None
-    )
+    """The placeholders of a str.format text: (name, conversion, spec), sorted.
+
+    A text that is not a format (a lone '}', used without .format) keeps its braces.
+    """
+    try:
+        return sorted(
+            (name, conversion or "", spec or "")
+            for _literal, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        )
+    except ValueError:
+        return [("{", str(text.count("{")), str(text.count("}")))]
 
 
 def _problems(catalog: Catalog, wanted: dict[Any, str]) -> list[str]:

@@ -70,17 +70,23 @@ class _Localized:
     the Click command is built, in the language of the run.
     """
 
-    __slots__ = ()
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for attribute in ("help", "short_help", "epilog"):
-            text = getattr(self, attribute, None)
+        self.sources = {
+            attribute: getattr(self, attribute, None)
+            for attribute in ("help", "short_help", "epilog")
+        }
+        self.param_sources = [(p, getattr(p, "help", None)) for p in getattr(self, "params", ())]
+        self.localize()
+
+    def localize(self) -> None:
+        """Translate the texts as written in the code into the language of this run."""
+        for attribute, text in self.sources.items():
             if text:
                 setattr(self, attribute, i18n.localized(text))
-        for param in getattr(self, "params", ()):
-            if getattr(param, "help", None):
-                param.help = i18n.localized(param.help)
+        for param, text in self.param_sources:
+            if text:
+                param.help = i18n.localized(text)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
@@ -146,7 +152,9 @@ class _Group(_Localized, TyperGroup):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        # The group was built before the run chose its language (typer builds it first).
         _speak(i18n.language())
+        self.localize()
         return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:

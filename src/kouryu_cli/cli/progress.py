@@ -26,7 +26,7 @@ from kouryu_cli.model import EraYear, Plan, Vocabulary
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
-app = typer.Typer(name="progress", rich_markup_mode=None)
+app = typer.Typer(name="progress", rich_markup_mode=None, add_completion=False)
 
 
 @app.callback(invoke_without_command=True)

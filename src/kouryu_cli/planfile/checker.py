@@ -75,7 +75,9 @@ class Checker:
     ) -> dict[str, Any] | None:
         """A mapping with exactly these keys allowed; None (and problems) when it is not one."""
         if not isinstance(value, dict):
-            self.fail(path, f"expected a mapping (key: value), got {_kind(value)}")
+            self.fail(
+                path, _("expected a mapping (key: value), got {value}").format(value=_kind(value))
+            )
             return None
         required = tuple(required)
         allowed = set(required) | set(optional)
@@ -98,7 +100,7 @@ class Checker:
         if value is None and allow_empty:
             return []
         if not isinstance(value, list):
-            self.fail(path, f"expected a list, got {_kind(value)}")
+            self.fail(path, _("expected a list, got {value}").format(value=_kind(value)))
             return []
         if not value and not allow_empty:
             self.fail(path, _("must not be empty"))
@@ -134,7 +136,7 @@ class Checker:
             except values.NumberError as error:
                 self.fail(path, str(error))
                 return 0.0
-        self.fail(path, f"expected a number, got {_show(value)}")
+        self.fail(path, _("expected a number, got {value}").format(value=_show(value)))
         return 0.0
 
     def boolean(self, path: Path, value: Any) -> bool:
@@ -227,11 +229,11 @@ class Node:
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return f"'{value}'"
 
 

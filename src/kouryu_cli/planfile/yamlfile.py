@@ -243,8 +243,40 @@ def load(path: Path, label: str | None = None) -> Document:
     return parse(read_text(path, name), name)
 
 
+def _yaml_words() -> dict[str, str]:
+    """PyYAML's usual problems and contexts, in the user's language (others stay as PyYAML says)."""
+    return {
+        "did not find expected ',' or ']'": _("did not find the expected ',' or ']'"),
+        "did not find expected ',' or '}'": _("did not find the expected ',' or '}'"),
+        "did not find expected key": _("did not find the expected key"),
+        "did not find expected '-' indicator": _("did not find the expected '-'"),
+        "did not find expected <document start>": _(
+            "did not find the expected start of a document"
+        ),
+        "could not find expected ':'": _("did not find the expected ':'"),
+        "mapping values are not allowed here": _("a 'key: value' is not allowed here"),
+        "found unexpected end of stream": _("the file ends too early"),
+        "found unexpected ':'": _("found an unexpected ':'"),
+        "found character '\\t' that cannot start any token": _("found a tab where none may be"),
+        "found character '@' that cannot start any token": _("a value cannot start with '@'"),
+        "found character '`' that cannot start any token": _("a value cannot start with '`'"),
+        "found undefined alias": _("found an undefined alias"),
+        "while parsing a flow sequence": _("while reading a list in [ ]"),
+        "while parsing a flow mapping": _("while reading a mapping in { }"),
+        "while parsing a block mapping": _("while reading a mapping"),
+        "while parsing a block collection": _("while reading a list"),
+        "while scanning a simple key": _("while reading a key"),
+        "while scanning a quoted scalar": _("while reading a quoted text"),
+        "while parsing a block node": _("while reading a value"),
+        "while parsing a flow node": _("while reading a value"),
+        "while scanning an alias": _("while reading an alias"),
+        "while scanning for the next token": _("while reading the next value"),
+    }
+
+
 def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
-    problem = error.problem or _("syntax error")
+    words = _yaml_words()
+    problem = words.get(error.problem or "", error.problem) or _("syntax error")
     if mark is not None:
         lines = text.splitlines()
         line = lines[mark.line] if mark.line < len(lines) else ""
@@ -252,7 +284,7 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None
             return _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)").format(
                 problem=problem
             )
-    context = f" ({error.context})" if error.context else ""
+    context = f" ({words.get(error.context, error.context)})" if error.context else ""
     return _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
 
 
