@@ -83,6 +83,7 @@ VIEWS: dict[str, tuple[tuple[str, ...], Keys, bool]] = {
     "actuals-check": (("actuals", "check", ACTUALS), ids, True),
     "progress-by-dept": (("progress", "status", PROGRESS, "--by", "dept"), count_keys, True),
     "progress": (("progress", "status", PROGRESS), ids, True),
+    "progress-missing": (("progress", "status", PROGRESS, "--missing"), ids, True),
 }
 
 
@@ -204,7 +205,8 @@ def test_tables_stack_below_the_width_where_they_stop_being_readable(
     draw: Callable[..., str], view: str
 ) -> None:
     stacked = [is_stacked(draw(view, width).splitlines()) for width in WIDTHS]
-    assert stacked[0], "a table at 40 columns"
+    # 所管課, ID and 事業名 alone make a readable table even at 40 columns.
+    assert stacked[0] == (view != "progress-missing"), "a table at 40 columns"
     assert not stacked[-1], "stacked at 300 columns"
     # Once wide enough for the table, every wider screen shows the table.
     assert stacked == sorted(stacked, reverse=True)

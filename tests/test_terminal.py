@@ -7,7 +7,7 @@ import io
 import pytest
 
 from kouryu_cli.views import terminal
-from kouryu_cli.views.terminal import GAP, Column, Kind, minimum_width, narrowest, text, wrap
+from kouryu_cli.views.terminal import GAP, Column, Grid, Kind, minimum_width, narrowest, text, wrap
 
 ATOM, WORDS, PROSE = Kind.ATOM, Kind.WORDS, Kind.PROSE
 
@@ -133,7 +133,7 @@ def test_minimum_width(column: Column, cells: list[str], expected: int) -> None:
 def draw_at(width: int, columns: list[Column], rows: list[list[str]]) -> list[str]:
     buffer = io.StringIO()
     target = terminal.console(into=buffer, width=width)
-    terminal.draw_table(target, columns, [[text(cell) for cell in row] for row in rows])
+    terminal.draw_table(target, Grid(columns, [[text(cell) for cell in row] for row in rows]))
     return buffer.getvalue().splitlines()
 
 

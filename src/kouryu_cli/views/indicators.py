@@ -400,7 +400,7 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
 
 def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
     """The evaluations as a table with a bar per row, the legend and the aggregate line."""
-    from kouryu_cli.views.terminal import Column, Kind, draw_table, paragraph, text
+    from kouryu_cli.views.terminal import Column, Grid, Kind, draw_table, paragraph, text
 
     # (column, cell): the grade comes second, as what a reader scans for; the columns after
     # 直近の実績 are shown while the terminal has room for them.
@@ -433,13 +433,8 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
         ),
     ]
     paragraph(target, text(title(as_of)), keep=KEEP_WHOLE)
-    draw_table(
-        target,
-        [column for column, _ in cells],
-        [[cell(e) for _, cell in cells] for e in evaluations],
-        names=(0, 2),
-        keep=KEEP_WHOLE,
-    )
+    rows = [[cell(e) for _, cell in cells] for e in evaluations]
+    draw_table(target, Grid([column for column, _ in cells], rows, (0, 2), KEEP_WHOLE))
     for line in legend(threshold, as_of):
         paragraph(target, text(line, "dim"), keep=KEEP_WHOLE)
     paragraph(target, text(f"集計: {count_line(evaluations)}", "bold"), keep=KEEP_WHOLE)

@@ -344,19 +344,21 @@ def minimum_width(column: Column, cells: Sequence[str], keep: tuple[str, ...] = 
     return max(heading, widest)
 
 
-def draw_table(
-    target: Console,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Text]],
-    *,
-    names: tuple[int, ...] = (0,),
-    keep: tuple[str, ...] = (),
-) -> None:
-    """Rows as a table that fits the screen, or stacked when the table would not be readable.
+@dataclass(frozen=True)
+class Grid:
+    """What a table shows: its columns and a row of cells a record."""
 
-    names: the columns that name a record, the first line of its block when stacked.
-    keep: words that never break (grades such as ベースラインのみ).
-    """
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Text]]
+    # The columns that name a record: the first line of its block when stacked.
+    names: tuple[int, ...] = (0,)
+    # Words that never break, even in prose (grades such as ベースラインのみ).
+    keep: tuple[str, ...] = ()
+
+
+def draw_table(target: Console, grid: Grid) -> None:
+    """A grid as a table that fits the screen, or stacked when a table would not be readable."""
+    columns, rows, keep = grid.columns, grid.rows, grid.keep
     width = target.width
     cells = [[row[i].plain for row in rows] for i in range(len(columns))]
     minimums = [minimum_width(c, cells[i], keep) for i, c in enumerate(columns)]
@@ -364,7 +366,7 @@ def draw_table(
     shown = [i for i, c in enumerate(columns) if not c.optional]
     used = sum(minimums[i] for i in shown) + GAP * (len(shown) - 1)
     if used > width:
-        draw_stacked(target, columns, rows, names=names, keep=keep)
+        draw_stacked(target, grid)
         return
 
     # The others at ease: values on one line, names ten characters a line, headings wrapped.
@@ -384,9 +386,12 @@ def draw_table(
             roomy += GAP + minimums[i]
     shown.sort()
     available = width - GAP * (len(shown) - 1)
-    atoms = tuple(p for p, i in enumerate(shown) if columns[i].kind is Kind.ATOM)
-    # Headings wrap first, then names down to ten characters, then values at their space.
-    widths = fit_widths([widest[i] for i in shown], [at_ease(i) for i in shown], available, atoms)
+    # The headings of ids and numbers wrap first (the widest first), then names down to ten
+    # characters a line, then values at their space, then names further.
+    widths = [widest[i] for i in shown]
+    headings = [at_ease(i) if columns[i].kind is Kind.ATOM else widest[i] for i in shown]
+    widths = fit_widths(widths, headings, available)
+    widths = fit_widths(widths, [at_ease(i) for i in shown], available)
     words = tuple(p for p, i in enumerate(shown) if columns[i].kind is Kind.WORDS)
     widths = fit_widths(widths, [minimums[i] for i in shown], available, words)
     _table(
@@ -409,9 +414,13 @@ def _table(
         return Text("\n").join(wrap(value, width, kind, keep))
 
     def heading(value: Text, width: int) -> Text:
-        # As narrow as gives no more lines: 65歳 / 以上, not 65歳以 / 上.
+        # Narrowed while that gives no more lines and no longer last line than first line:
+        # 65歳 / 以上, not 65歳以 / 上; 評価 / A, not 評 / 価A.
         count = len(wrap(value, width))
-        while width > 1 and len(wrap(value, width - 1)) == count:
+        while width > 1:
+            narrower = [line.cell_len for line in wrap(value, width - 1)]
+            if len(narrower) != count or narrower[-1] > narrower[0]:
+                break
             width -= 1
         return lines(value, width, Kind.PROSE)
 
@@ -434,19 +443,13 @@ def _table(
     target.print(table)
 
 
-def draw_stacked(
-    target: Console,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Text]],
-    *,
-    names: tuple[int, ...] = (0,),
-    keep: tuple[str, ...] = (),
-) -> None:
+def draw_stacked(target: Console, grid: Grid) -> None:
     """One block a record: its name in bold, then one line a field (empty fields left out)."""
     from rich.text import Text
 
+    columns, names, keep = grid.columns, grid.names, grid.keep
     fields = [i for i in range(len(columns)) if i not in names]
-    for number, row in enumerate(rows):
+    for number, row in enumerate(grid.rows):
         if number:
             target.print()
         name = Text(" ").join(row[i] for i in names if row[i].plain.strip())
@@ -519,7 +522,7 @@ def draw_listing(listing: Listing, target: Console) -> None:
         listing_column(heading, [row[i] for row in listing.text_rows], i in listing.numeric)
         for i, heading in enumerate(listing.columns)
     ]
-    draw_table(target, columns, rows, names=listing.names)
+    draw_table(target, Grid(columns, rows, listing.names))
 
 
 def draw_document(document: Document, target: Console) -> None:
