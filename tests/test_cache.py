@@ -124,7 +124,7 @@ def test_model_fields_are_the_ones_the_codec_knows() -> None:
     # A tripwire: a new model field must be added to cache.encode/decode (then update this).
     assert cache._model_signature() == (
         "Plan:city,program,chapter,vision_slogan,vision_text,challenges_lead,challenges,"
-        "departments,policies,indicators;Chapter:number,title,intro;Challenge:title,text;"
+        "departments,policies,indicators,vocabularies;Chapter:number,title,intro;Challenge:title,text;"
         "Department:name,reading;Policy:number,title,text,sections;"
         "Section:policy,number,title,lead,measures;"
         "Measure:id,name,description,policy,section,order,departments,ages,icons,reading,"
@@ -132,7 +132,7 @@ def test_model_fields_are_the_ones_the_codec_knows() -> None:
         "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
         "target_written,series;"
         "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source;"
-        "EraYear:label,year"
+        "EraYear:label,year;Vocabulary:key,terms;Term:value,definition,needs_activities"
     )
 
 

@@ -199,6 +199,24 @@ class Chapter:
     intro: str
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
+
+    value: str
+    definition: str = ""
+    # 実施状況 only: an answer with this status must say what was done (取組内容・実績).
+    needs_activities: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
+
+    key: str
+    terms: tuple[Term, ...]
+
+
 @dataclass(frozen=True)
 class Plan:
     """A whole plan file: the chapter, its vision, policies, measures and indicators."""
@@ -213,6 +231,8 @@ class Plan:
     departments: tuple[Department, ...]
     policies: tuple[Policy, ...]
     indicators: tuple[Indicator, ...] = field(default=())
+    # Only the scales the plan file defines itself; progress.vocabularies() adds the defaults.
+    vocabularies: tuple[Vocabulary, ...] = field(default=())
 
     @cached_property
     def measures(self) -> tuple[Measure, ...]:

@@ -37,6 +37,8 @@ from kouryu_cli.model import (
     Section,
     Series,
     TargetKind,
+    Term,
+    Vocabulary,
 )
 
 # Bump when the layout of an entry changes.
@@ -58,6 +60,8 @@ _MODELS = (
     Series,
     Observation,
     EraYear,
+    Vocabulary,
+    Term,
 )
 
 
@@ -263,6 +267,10 @@ def encode(plan: Plan) -> tuple[Any, ...]:
             for p in plan.policies
         ),
         tuple(_indicator(i) for i in plan.indicators),
+        tuple(
+            (v.key, tuple((t.value, t.definition, t.needs_activities) for t in v.terms))
+            for v in plan.vocabularies
+        ),
     )
 
 
@@ -309,7 +317,9 @@ def _indicator(i: Indicator) -> tuple[Any, ...]:
 
 def decode(data: Any) -> Plan:
     """The Plan that encode() turned into plain data."""
-    (city, program, chapter, slogan, vision, lead, challenges, departments, policies, ind) = data
+    (city, program, chapter, slogan, vision, lead, challenges, departments, policies, ind, voc) = (
+        data
+    )
     ages = _EnumTuples(AgeGroup)
     icons = _EnumTuples(Icon)
     return Plan(
@@ -376,6 +386,7 @@ def decode(data: Any) -> Plan:
                 series,
             ) in ind
         ),
+        vocabularies=tuple(Vocabulary(key, tuple(Term(*t) for t in terms)) for key, terms in voc),
     )
 
 

@@ -97,6 +97,15 @@ class Checker:
         self.fail(path, f"expected a number, got {_show(value)}")
         return 0.0
 
+    def boolean(self, path: Path, value: Any) -> bool:
+        """true or false (absent is false); YAML 1.1's yes/no/on/off are not booleans here."""
+        if value is None or value == "false":
+            return False
+        if value == "true":
+            return True
+        self.fail(path, f"expected true or false, got {_show(value)}")
+        return False
+
     def choice(
         self, path: Path, value: Any, convert: Callable[[str], T], expected: str
     ) -> T | None:

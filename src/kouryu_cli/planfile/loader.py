@@ -23,6 +23,8 @@ from kouryu_cli.model import (
     Section,
     Series,
     TargetKind,
+    Term,
+    Vocabulary,
 )
 from kouryu_cli.planfile import yamlfile
 from kouryu_cli.planfile.checker import Checker
@@ -61,7 +63,7 @@ class _PlanReader:
             (),
             data,
             ("schema", "program", "chapter", "vision", "challenges", "departments", "policies"),
-            ("indicators",),
+            ("indicators", "vocabularies"),
         )
         if top is None:
             return None
@@ -85,6 +87,7 @@ class _PlanReader:
             departments=departments,
             policies=policies,
             indicators=indicators,
+            vocabularies=self.vocabularies(top.get("vocabularies")),
         )
 
     def chapter(self, value: Any) -> Chapter:
@@ -391,3 +394,32 @@ class _PlanReader:
                 )
             )
         return tuple(sorted(out, key=lambda o: o.year.year))
+
+    def vocabularies(self, value: Any) -> tuple[Vocabulary, ...]:
+        """The plan's own progress scales (実施状況, 評価, 今後の方向性), where it defines them."""
+        from kouryu_cli.textnorm import fold
+
+        c = self.check
+        if value is None:
+            return ()
+        data = c.mapping(("vocabularies",), value, (), ("status", "rating", "direction")) or {}
+        out = []
+        for key, items in data.items():
+            terms: list[Term] = []
+            seen: set[str] = set()
+            for index, item in enumerate(c.items(("vocabularies", key), items, allow_empty=False)):
+                path: NodePath = ("vocabularies", key, index)
+                extra = ("definition", "needs_activities") if key == "status" else ("definition",)
+                term = c.mapping(path, item, ("value",), extra)
+                if term is None:
+                    continue
+                text = c.text((*path, "value"), term.get("value"))
+                if fold(text) in seen:
+                    c.fail((*path, "value"), f"value '{text}' is given twice")
+                seen.add(fold(text))
+                needs = c.boolean((*path, "needs_activities"), term.get("needs_activities"))
+                definition = c.text((*path, "definition"), term.get("definition"), required=False)
+                terms.append(Term(text, definition, needs))
+            if terms:
+                out.append(Vocabulary(key, tuple(terms)))
+        return tuple(out)
