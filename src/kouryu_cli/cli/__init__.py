@@ -27,6 +27,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu outline                   分野全体の構成
   kouryu matrix                    所管課 × 対象年代
   kouryu indicators                指標の評価
+  kouryu report -o 評価報告.html    評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
 
@@ -74,6 +75,7 @@ _ORDER = (
     "outline",
     "matrix",
     "indicators",
+    "report",
     "diff",
     "validate",
 )
@@ -138,6 +140,9 @@ def _root(
 
 # Commands register themselves on `app` when their module is imported.
 from kouryu_cli.cli import diff, indicators, measures, validate  # noqa: E402, F401
+from kouryu_cli.cli import report as _report  # noqa: E402
+
+app.command("report")(_report.report_command)
 
 
 class _Interrupted(BaseException):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     from kouryu_cli.model import EraYear
 
 FORMATS = (*render.FORMATS, "xlsx", "svg")
-SVG_WIDTH = 170
 
 FormatOption = Annotated[
     str | None,
@@ -38,7 +36,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, json, csv, tsv, markdown, xlsx (with -o) or svg (the table as an image). "
+        help="table, json, csv, tsv, markdown, xlsx (with -o) or svg (a chart of every series). "
         "Default: table on a terminal, tab-separated lines in a pipe.",
         show_default=False,
     ),
@@ -162,24 +160,13 @@ def indicators_command(
 
 
 def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: Output) -> None:
-    from rich.console import Console
+    """A chart of every series (views/charts.py): Japanese text at its real width."""
+    from kouryu_cli import evaluation
+    from kouryu_cli.views import charts
 
-    from kouryu_cli.views import indicators as indicatorview
-
-    console: Any = Console(
-        record=True,
-        file=io.StringIO(),
-        width=SVG_WIDTH,
-        color_system="truecolor",
-        force_terminal=True,
-        # An image is read later, away from the terminal: the grade colours carry meaning.
-        no_color=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-    indicatorview.draw(console, found, limit, year)
-    svg = console.export_svg(title="kouryu indicators")
+    title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
+    counts = evaluation.tally_line(evaluation.tally(found))
+    svg = charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))
     if out.path is None:
         emit_text(svg, out)
     else:

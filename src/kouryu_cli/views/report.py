@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli import evaluation as ev
 from kouryu_cli.model import AGE_ORDER, EraYear, Plan
@@ -26,12 +26,14 @@ from kouryu_cli.views.indicators import (
     percent_text,
     quantity,
     series_name,
+    target_text,
 )
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from kouryu_cli.evaluation import Evaluation
+    from kouryu_cli.progress import ProgressBook
 
 FORMATS = ("html", "markdown")
 SOURCE_OF_GRADES = "厚生労働省「健康日本21（第二次）最終評価報告書」（令和4年10月）"
@@ -246,14 +248,17 @@ def build(
     files: Sequence[DataFile],
     *,
     threshold: float = ev.DEFAULT_THRESHOLD,
-    progress: ProgressPart | None = None,
-    answers: dict[str, tuple[str, str, str]] | None = None,
+    book: ProgressBook | None = None,
 ) -> Report:
-    """The report of the plan evaluated at as_of.
-
-    answers maps a measure id to its (実施状況, 評価, 今後の方向性) when progress is given.
-    """
+    """The report of the plan evaluated at as_of, with the departments' answers when given."""
     from kouryu_cli import __version__
+
+    progress = None if book is None else progress_part(plan, book)
+    answers = (
+        None
+        if book is None
+        else {i: (a.status, a.rating, a.direction) for i, a in book.answers.items()}
+    )
 
     evaluations = ev.evaluate_plan(plan, as_of, threshold)
     previous_year = EraYear(f"{as_of.year - 1}", as_of.year - 1)
@@ -280,7 +285,7 @@ def build(
         past_target=tuple(
             PastTarget(
                 name=f"{e.indicator.id} {series_name(e)}",
-                target=with_year(e.indicator.target_written, e.indicator.target_year),
+                target=target_text(e.indicator, e.series),
                 latest=latest_text(e.latest, e.series.unit),
                 grade=e.grade.short,
                 met=e.met,
@@ -433,6 +438,46 @@ def _policies(
             ),
         )
         for p in plan.policies
+    )
+
+
+def progress_part(plan: Plan, book: ProgressBook) -> ProgressPart:
+    """The answers counted per department and per 施策, and the departments yet to answer."""
+    from kouryu_cli import progress
+
+    vocabs = progress.vocabularies(plan)
+    statuses = [t.value for t in vocabs[progress.STATUS].terms]
+    ratings = [t.value for t in vocabs[progress.RATING].terms]
+    columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
+
+    def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
+        return tuple(
+            CountRow(
+                key=row.key,
+                total=row.total,
+                answered=row.answered,
+                cells=(
+                    *(row.statuses.get(s, 0) for s in statuses),
+                    *(row.ratings.get(r, 0) for r in ratings),
+                ),
+            )
+            for row in progress.counts(plan, book, by)
+        )
+
+    names = {m.id: m.name for m in plan.measures}
+    total = progress.total_count(plan, book)
+    return ProgressPart(
+        year=fiscal_year_text(book.year.year),
+        sources=tuple(str(p) for p in book.sources),
+        count_columns=columns,
+        by_department=rows("dept"),
+        by_policy=rows("policy"),
+        missing=tuple(
+            (dept, tuple(f"{i} {names[i]}" for i in ids))
+            for dept, ids in progress.missing(plan, book)
+        ),
+        answered=total.answered,
+        total=total.total,
     )
 
 
