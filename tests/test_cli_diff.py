@@ -228,15 +228,15 @@ def test_a_missing_file_is_a_plan_error(run: Run, tmp_path: Path) -> None:
 
 
 def test_an_unknown_format_is_a_usage_error(run: Run) -> None:
-    result = run("diff", str(SHIPPED), str(SHIPPED), "-f", "csv")
+    result = run("diff", str(SHIPPED), str(SHIPPED), "-f", "pdf")
     assert result.exit_code == 2
-    assert "unknown format 'csv'" in result.stderr
+    assert "diff cannot write pdf; it writes table, json, markdown" in result.stderr
 
 
 def test_an_output_suffix_diff_cannot_write_is_a_usage_error(run: Run, tmp_path: Path) -> None:
-    result = run("diff", str(SHIPPED), str(SHIPPED), "-o", str(tmp_path / "x.xlsx"))
+    result = run("diff", str(SHIPPED), str(SHIPPED), "-o", str(tmp_path / "x.svg"))
     assert result.exit_code == 2
     assert result.stderr == (
-        "kouryu: diff cannot write .xlsx files: use --format table, json or markdown\n"
+        "kouryu: diff cannot write .svg; it writes table, json, markdown, .txt, .json, .md\n"
     )
-    assert not (tmp_path / "x.xlsx").exists()
+    assert not (tmp_path / "x.svg").exists()

@@ -217,8 +217,8 @@ def test_nothing_found_exits_1_with_a_message(run: Run) -> None:
     [
         (["--status", "F"], "unknown status 'F'"),
         (["--as-of", "R"], "kouryu: --as-of: not a year: 'R'"),
-        (["--threshold", "0"], "kouryu: --threshold must be above 0 and at most 100 (%), got 0"),
-        (["--format", "pdf"], "kouryu: unknown format 'pdf'"),
+        (["--threshold", "0"], "kouryu: --threshold: must be above 0 and at most 100 (%), got 0"),
+        (["--format", "pdf"], "kouryu: indicators cannot write pdf; it writes table, json"),
     ],
 )
 def test_usage_errors_exit_2(run: Run, args: list[str], message: str) -> None:
@@ -263,7 +263,7 @@ def test_csv_format(run: Run) -> None:
         "61 団体 (R2/2020)",
         "80 団体 (Ｒ7/2025)",
         "ベースラインのみ",
-        "+19 団体",
+        "'+19 団体",  # a spreadsheet would run +19 as a formula: guarded
         "",
         "80 団体",
         "ベースラインのみ",
@@ -292,9 +292,11 @@ def test_xlsx(run: Run, tmp_path: Path) -> None:
     result = run("indicators", "--actuals", EXAMPLE_CSV, "--as-of", "R7", "-o", str(out))
     assert result.exit_code == 0
     sheet = openpyxl.load_workbook(out).active
-    assert sheet["A2"].value == "I1"
-    assert sheet["H3"].value == 63.6  # I2's progress, a number in Excel
-    assert sheet["J4"].value == "B*"
+    assert sheet.title == "指標"
+    assert sheet["A1"].value == "関連計画における参考となる指標の評価（R7=2025年度時点）"
+    assert sheet["A3"].value == "I1"
+    assert sheet["H4"].value == 63.6  # I2's progress, a number in Excel
+    assert sheet["J5"].value == "B*"
 
 
 def test_svg(run: Run, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kouryu_cli.cli import output
 from tests.conftest import Run
 
 MEASURE_KEYS = {
@@ -99,8 +100,8 @@ def test_empty_result_says_so_and_exits_1(run: Run) -> None:
         (["measures", "--tag", "散歩"], "unknown icon '散歩' (expected 知守, 食事, 運動)"),
         (["measures", "--policy", "4"], "no policy 4 (expected 1, 2, 3)"),
         (["measures", "--dept", "教育委員会"], "no department matches '教育委員会'"),
-        (["measures", "--only-age"], "--only-age needs at least one --age"),
-        (["measures", "-f", "yaml"], "unknown format 'yaml'"),
+        (["measures", "--only-age"], "--only-age: needs at least one --age"),
+        (["measures", "-o", "x.yaml"], "cannot tell the format of x.yaml from its suffix"),
         (["dept", "福祉"], "'福祉' matches 3 departments: 高齢福祉課、障害福祉課、社会福祉課"),
         (["dept", "高齢副祉課"], "Did you mean 高齢福祉課"),
         (["show", "9-9-99"], "no measure '9-9-99'"),
@@ -176,10 +177,12 @@ def test_xlsx_workbook(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "measures.xlsx"
     assert run("measures", "--age", "65+", "-o", str(target)).exit_code == 0
     sheet = openpyxl.load_workbook(target).active
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]][:3] == ["ID", "事業名", "所管課"]
-    assert sheet.max_row == 41
-    assert sheet["C41"].value == "社会福祉課・市民窓口課"
+    assert sheet.title == "事務事業"
+    assert sheet["A1"].value.endswith("事務事業一覧（65歳以上）")
+    assert sheet.freeze_panes == "A3"
+    assert [c.value for c in sheet[2]][:3] == ["ID", "事業名", "所管課"]
+    assert sheet.max_row == 42
+    assert sheet["C42"].value == "社会福祉課・市民窓口課"
 
 
 def test_dept_without_name_is_the_facet_view(run: Run) -> None:
@@ -297,7 +300,14 @@ def test_xlsx_without_openpyxl_says_how_to_get_it(
     assert not target.exists()
 
 
-def test_xlsx_needs_a_file(run: Run) -> None:
+def test_xlsx_goes_to_a_pipe_but_not_to_a_terminal(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openpyxl")
+    result = run("measures", "-f", "xlsx")  # CliRunner's stdout is not a terminal
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"PK")  # a zip: the workbook itself
+    monkeypatch.setattr(output, "_stdout_is_terminal", lambda: True)
     result = run("measures", "-f", "xlsx")
     assert result.exit_code == 2
-    assert result.stderr.endswith("xlsx needs a file: use -o FILE.xlsx\n")
+    assert result.stderr == "kouryu: xlsx needs a file: use -o FILE.xlsx\n"

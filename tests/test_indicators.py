@@ -83,13 +83,13 @@ def test_as_of_reads_era_and_western_years(label: str, year: int) -> None:
 
 
 def test_as_of_rejects_what_is_not_a_year() -> None:
-    with pytest.raises(UsageError, match=r"^--as-of: not a year: 'R'"):
+    with pytest.raises(UsageError, match=r"^not a year: 'R'"):
         indicators.as_of_year("R")
 
 
 @pytest.mark.parametrize("threshold", [0, -1, 100.5, float("nan"), float("inf")])
 def test_threshold_must_be_a_sensible_percentage(threshold: float) -> None:
-    with pytest.raises(UsageError, match="--threshold must be above 0 and at most 100"):
+    with pytest.raises(UsageError, match="must be above 0 and at most 100"):
         indicators.check_threshold(threshold)
 
 

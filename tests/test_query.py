@@ -8,7 +8,7 @@ from kouryu_cli.errors import UsageError
 from kouryu_cli.model import AgeGroup, Icon, Plan
 from kouryu_cli.query import (
     MeasureFilter,
-    department_facets,
+    department_tallies,
     filter_measures,
     find_measure,
     matrix,
@@ -142,8 +142,8 @@ def test_unknown_department_suggests_the_closest(plan: Plan) -> None:
         resolve_department(plan, "高齢副祉課")
 
 
-def test_department_facets(plan: Plan) -> None:
-    facets = {f.department.name: f for f in department_facets(plan)}
+def test_department_tallies(plan: Plan) -> None:
+    facets = {f.name: f for f in department_tallies(plan)}
     elderly = facets["高齢福祉課"]
     assert (elderly.measures, elderly.ages[CHILD], elderly.ages[ADULT], elderly.ages[SENIOR]) == (
         8,
@@ -162,7 +162,7 @@ def test_department_facets(plan: Plan) -> None:
 
 def test_matrix_total_row(plan: Plan) -> None:
     total = matrix(plan)[-1]
-    assert (total.department, total.total) == ("合計（事業数）", 49)
+    assert (total.name, total.measures) == ("合計（事業数）", 49)
     assert (total.ages[CHILD], total.ages[ADULT], total.ages[SENIOR]) == (33, 44, 40)
     assert total.icons == {Icon.KNOW_PROTECT: 5, Icon.DIET: 4, Icon.EXERCISE: 6}
 

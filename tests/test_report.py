@@ -367,10 +367,11 @@ def test_the_date_written_follows_source_date_epoch(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-o", "x.pdf"), "cannot tell the format from 'x.pdf'"),
-        (("-f", "pdf"), "unknown format 'pdf' (expected html, markdown)"),
+        (("-o", "x.pdf"), "cannot tell the format of x.pdf from its suffix"),
+        (("-f", "pdf"), "report cannot write pdf; it writes html, markdown, .html, .md"),
+        (("-o", "x.csv"), "report cannot write .csv"),
         (("--as-of", "X9"), "--as-of"),
-        (("--threshold", "0"), "--threshold must be above 0"),
+        (("--threshold", "0"), "--threshold: must be above 0"),
     ],
 )
 def test_report_command_usage_errors(run: Run, args: tuple[str, ...], message: str) -> None:
@@ -380,12 +381,13 @@ def test_report_command_usage_errors(run: Run, args: tuple[str, ...], message: s
 
 
 def test_output_may_not_overwrite_an_input(run: Run, tmp_path: Path) -> None:
-    actuals = tmp_path / "actuals.csv"
-    actuals.write_bytes(ACTUALS.read_bytes())
+    # A YAML actuals file that happens to end in .md, the suffix of a Markdown report.
+    actuals = tmp_path / "実績値.md"
+    actuals.write_bytes((FIXTURES / "actuals-example.yaml").read_bytes())
     before = actuals.read_bytes()
-    result = run("report", "--actuals", str(actuals), "-f", "html", "-o", str(actuals))
+    result = run("report", "--actuals", str(actuals), "-o", str(actuals))
     assert result.exit_code == 2
-    assert "is one of the input files" in result.stderr
+    assert f"-o {actuals} is the input file" in result.stderr
     assert actuals.read_bytes() == before
 
 

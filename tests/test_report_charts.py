@@ -125,6 +125,30 @@ def test_point_and_year_labels_never_overlap(graded: list[evaluation.Evaluation]
             assert a.overlap(b) == 0, f"{item.indicator.id}: '{first}' overlaps '{second}'"
 
 
+def test_point_labels_keep_off_the_lines(graded: list[evaluation.Evaluation]) -> None:
+    for number, item in enumerate(graded, 1):
+        root = parse(charts.series_chart(item, f"c{number}"))
+        labels = text_boxes(root, charts.LABEL_SIZE)
+        # The straight line, the actuals' segments and the target year's dotted line.
+        lines = [
+            line
+            for line in root.iter(f"{SVG}line")
+            if line.get("stroke") in (charts.LINE, charts.ACTUAL)
+            or line.get("stroke-dasharray") == "2 3"
+        ]
+        lines = [line for line in lines if float(line.get("y1", 0)) < charts.SERIES_HEIGHT - 60]
+        assert lines
+        for line in lines:
+            x1, y1, x2, y2 = (float(line.get(k, "0")) for k in ("x1", "y1", "x2", "y2"))
+            for step in range(101):
+                x, y = x1 + (x2 - x1) * step / 100, y1 + (y2 - y1) * step / 100
+                for content, box in labels:
+                    inside = box.x + 1 < x < box.x + box.width - 1 and box.y + 1 < y < (
+                        box.y + box.height - 1
+                    )
+                    assert not inside, f"{item.indicator.id}: a line crosses '{content}'"
+
+
 def test_each_actual_up_to_the_evaluation_year_is_a_labelled_point(
     graded: list[evaluation.Evaluation],
 ) -> None:
@@ -138,7 +162,8 @@ def test_each_actual_up_to_the_evaluation_year_is_a_labelled_point(
     i7 = next(e for e in graded if e.indicator.id == "I7")
     later = parse(charts.series_chart(i7, "i7"))
     # The R8 actual is after the evaluation year R7: not drawn.
-    assert "160,000 人/年" not in [t.text for t in later.iter(f"{SVG}text")]
+    assert "160,000 人/年" not in [t for t, _ in text_boxes(later, charts.LABEL_SIZE)]
+    assert "154,170 人/年" in [t for t, _ in text_boxes(later, charts.LABEL_SIZE)]
 
 
 def test_text_from_the_data_is_escaped(graded: list[evaluation.Evaluation]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.cli import common
+from kouryu_cli.cli import output
 from tests.conftest import Run
 from tests.test_robust_files import MINIMAL
 
@@ -367,7 +367,7 @@ def test_csv_in_cp932_without_such_characters_is_written(run: Run, tmp_path: Pat
 def test_unknown_encoding_is_a_usage_error(run: Run) -> None:
     result = run("measures", "-f", "csv", "--encoding", "klingon")
     assert result.exit_code == 2
-    assert result.stderr.endswith("kouryu: unknown encoding 'klingon'\n")
+    assert result.stderr.endswith("kouryu: --encoding: unknown encoding 'klingon'\n")
 
 
 # --- atomic -o FILE --------------------------------------------------------------------------
@@ -384,7 +384,7 @@ def test_a_failure_half_way_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     if failing == "fsync":
-        monkeypatch.setattr(common.os, "fsync", disk_full)
+        monkeypatch.setattr(output.os, "fsync", disk_full)
     elif failing == "replace":
         monkeypatch.setattr(Path, "replace", disk_full)
     else:
@@ -404,10 +404,12 @@ def test_a_failure_half_way_leaves_the_old_file(
                 self.stream.write(data[: len(data) // 2])
                 raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(common.os, "fdopen", Half)
+        monkeypatch.setattr(output.os, "fdopen", Half)
     result = run("measures", "-f", "csv", "-o", str(target))
-    assert result.exit_code == 2
-    assert result.stderr.endswith(f"kouryu: cannot write {target}: No space left on device\n")
+    assert result.exit_code == 74
+    assert result.stderr.endswith(
+        f"kouryu: cannot write output: {target}: No space left on device\n"
+    )
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
@@ -415,10 +417,13 @@ def test_a_failure_half_way_leaves_the_old_file(
 def test_output_into_a_missing_folder_or_onto_a_folder(run: Run, tmp_path: Path) -> None:
     missing = tmp_path / "no" / "out.csv"
     result = run("measures", "-o", str(missing))
-    assert result.exit_code == 2
-    assert result.stderr.endswith(f"kouryu: cannot write {missing}: No such file or directory\n")
+    assert result.exit_code == 74
+    assert result.stderr.endswith(
+        f"kouryu: cannot write output: {missing}: No such file or directory\n"
+    )
     result = run("measures", "-f", "csv", "-o", str(tmp_path))
     assert result.exit_code == 2
+    assert result.stderr == f"kouryu: {tmp_path} is a folder; -o needs a file\n"
     assert "Traceback" not in result.stderr
 
 

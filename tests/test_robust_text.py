@@ -217,7 +217,8 @@ def test_odd_text_survives_the_text_formats_exactly(run: Run, write: Write, fmt:
 )
 def test_tsv_cells_are_one_line_without_controls(cell: str, tsv: str) -> None:
     listing = render.Listing.of(columns=("c",), rows=[(cell,)], records=[])
-    assert render.to_tsv(listing, header=False) == tsv + "\n"
+    assert render.to_plain(listing) == tsv + "\n"
+    assert render.to_tsv(listing) == "c\n" + tsv + "\n"
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from kouryu_cli.model import Department, Indicator, Measure, Plan, Series
-from kouryu_cli.textnorm import fold
-from kouryu_cli.views.formats import format_number
+from kouryu_cli.textnorm import fold, format_number
 
 # Below this similarity (difflib ratio, 0..1) of both name and description, a measure that
 # keeps its id but changes its name is taken to be a different measure.

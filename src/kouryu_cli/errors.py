@@ -23,6 +23,7 @@ __all__ = [
     "EXIT_PLAN_FILE",
     "EXIT_USAGE",
     "KouryuError",
+    "OutputError",
     "PlanError",
     "Problem",
     "UsageError",
@@ -73,3 +74,15 @@ class PlanError(KouryuError):
     ) -> PlanError:
         """A file-level problem (missing, unreadable, not UTF-8 …)."""
         return cls([Problem(file, line, column, "", message)])
+
+
+class OutputError(KouryuError):
+    """The result could not be written: a full disk, a closed stream, a locked file."""
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, where: object | None, reason: object) -> None:
+        if isinstance(reason, OSError):
+            reason = reason.strerror or reason
+        place = f"{where}: " if where is not None else ""
+        super().__init__(f"cannot write output: {place}{reason}")

@@ -105,13 +105,13 @@ def as_of_year(label: str | None = None) -> EraYear:
     try:
         return era.parse_year(label)
     except era.EraError as error:
-        raise UsageError(f"--as-of: {error}") from None
+        raise UsageError(str(error)) from None
 
 
 def check_threshold(threshold: float) -> float:
     """The threshold in %, which must be above 0 and at most 100."""
     if not math.isfinite(threshold) or not 0 < threshold <= 100:
-        raise UsageError(f"--threshold must be above 0 and at most 100 (%), got {threshold:g}")
+        raise UsageError(f"must be above 0 and at most 100 (%), got {threshold:g}")
     return threshold
 
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kouryu_cli.model import Measure, Plan
-from kouryu_cli.textnorm import find_spans, fold
-from kouryu_cli.views.formats import JOIN
+from kouryu_cli.textnorm import JOIN, find_spans, fold
 
 
 @dataclass(frozen=True)

@@ -251,29 +251,30 @@ def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
 
 
 @dataclass(frozen=True)
-class Facet:
-    """One department's share of the plan: how many measures, and whom they reach."""
+class Tally:
+    """A group of measures (a department's, or the whole plan's) counted by age group and icon."""
 
-    department: Department
+    name: str
+    reading: str
     measures: int
     ages: dict[AgeGroup, int]
     icons: dict[Icon, int]
 
-
-def department_facets(plan: Plan) -> list[Facet]:
-    """Every department with its number of measures per age group and icon."""
-    out = []
-    for department in plan.departments:
-        own = [m for m in plan.measures if department.name in m.departments]
-        out.append(
-            Facet(
-                department,
-                len(own),
-                {a: sum(a in m.ages for m in own) for a in AGE_ORDER},
-                {i: sum(i in m.icons for m in own) for i in Icon},
-            )
+    @classmethod
+    def of(cls, name: str, reading: str, measures: list[Measure]) -> Tally:
+        """Count measures."""
+        return cls(
+            name,
+            reading,
+            len(measures),
+            {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
+            {i: sum(i in m.icons for m in measures) for i in Icon},
         )
-    return out
+
+
+def department_tallies(plan: Plan) -> list[Tally]:
+    """Every department with its number of measures per age group and icon."""
+    return [Tally.of(d.name, d.reading, department_measures(plan, d)) for d in plan.departments]
 
 
 def department_measures(plan: Plan, department: Department) -> list[Measure]:
@@ -281,28 +282,9 @@ def department_measures(plan: Plan, department: Department) -> list[Measure]:
     return [m for m in plan.measures if department.name in m.departments]
 
 
-@dataclass(frozen=True)
-class MatrixRow:
-    """One department's row of the 所管課 × 対象年代 matrix."""
-
-    department: str
-    total: int
-    ages: dict[AgeGroup, int]
-    icons: dict[Icon, int]
+TOTAL = "合計（事業数）"
 
 
-def matrix(plan: Plan) -> list[MatrixRow]:
+def matrix(plan: Plan) -> list[Tally]:
     """所管課 × 対象年代 (and icons) counts, with a 合計 row last."""
-    rows = [
-        MatrixRow(f.department.name, f.measures, f.ages, f.icons) for f in department_facets(plan)
-    ]
-    measures = plan.measures
-    rows.append(
-        MatrixRow(
-            "合計（事業数）",
-            len(measures),
-            {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
-            {i: sum(i in m.icons for m in measures) for i in Icon},
-        )
-    )
-    return rows
+    return [*department_tallies(plan), Tally.of(TOTAL, "", list(plan.measures))]

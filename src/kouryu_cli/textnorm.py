@@ -80,3 +80,37 @@ def strip_controls(text: str) -> str:
         else f"\\u{ord(char):04x}"
         for char in text
     )
+
+
+def format_number(value: float | None) -> str:
+    """5480 → 5,480; 25.6 → 25.6; None → ''."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.10g}" if abs(value) < 1e15 else f"{value:g}"
+
+
+# How a list (departments, icons) is joined in one cell or line.
+JOIN = "・"
+
+
+# What Japanese Windows and its users call Shift_JIS is Microsoft's cp932: it has the
+# characters (～, ①, 髙) that strict Shift_JIS lacks, and the tool's own header 18～64歳.
+_CP932_NAMES = {
+    "shift_jis",
+    "shift-jis",
+    "shiftjis",
+    "sjis",
+    "s_jis",
+    "ms932",
+    "ms_kanji",
+    "windows-31j",
+    "cp932",
+}
+
+
+def codec_name(name: str) -> str:
+    """The Python codec for an encoding name as people give it: shift_jis, sjis → cp932."""
+    cleaned = name.strip()
+    return "cp932" if cleaned.lower() in _CP932_NAMES else cleaned

@@ -6,14 +6,14 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
-from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from kouryu_cli import __version__
-from kouryu_cli.cli.common import Settings
+from kouryu_cli.cli import diff, indicators, measures, report, validate
+from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.textnorm import strip_controls
 
@@ -36,12 +36,11 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
 
 
 class _Group(TyperGroup):
-    """Turns the library's expected failures into one message and their exit status."""
+    """Turns every expected failure into one message on stderr and its exit status.
 
-    def list_commands(self, ctx: Any) -> list[str]:
-        # The order people need them in, not the order the modules happen to load.
-        names = super().list_commands(ctx)
-        return sorted(names, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER))
+    The library's errors, the broken pipe of `| head`, and Click's own usage errors (a bad
+    option value, an unknown option or command) are all handled here, in one place.
+    """
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -49,36 +48,42 @@ class _Group(TyperGroup):
         except BrokenPipeError:  # `kouryu --help | head -1`
             _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
+        except typer.TyperException as error:
+            _usage_exit(error)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except KouryuError as error:
-            sys.stderr.write(_message(error) + "\n")
+            _flush_stdout()
+            say(_message(error))
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # The reader went away (`kouryu measures | head -1`). Click would exit 1, which
             # means "nothing found" here; and unflushed output would print "Exception ignored".
             _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
-        except ClickException as error:
-            # Click echoes the bad value back ("no such command '…'"): keep escapes out.
-            error.message = strip_controls(error.message)
-            raise
+        except typer.TyperException as error:
+            _usage_exit(error)
 
 
-_ORDER = (
-    "measures",
-    "dept",
-    "search",
-    "show",
-    "outline",
-    "matrix",
-    "indicators",
-    "report",
-    "diff",
-    "validate",
-)
+def _usage_exit(error: Exception) -> NoReturn:
+    """Click's usage error as one line, `kouryu: --policy: 'x' is not a valid int.`, exit 2.
+
+    Click echoes the bad value back ("no such command '…'"); say() keeps escapes out.
+    """
+    format_message = getattr(error, "format_message", None)
+    if format_message is None:  # not a usage error: Click handles it (it has no others)
+        raise error
+    param = getattr(error, "param", None)
+    detail = getattr(error, "message", "")
+    if isinstance(error, typer.BadParameter) and param is not None and detail:
+        name = max(getattr(param, "opts", None) or [param.human_readable_name], key=len)
+        say(f"kouryu: {name}: {detail}")
+    else:
+        say(f"kouryu: {format_message()}")
+    raise typer.Exit(getattr(error, "exit_code", EXIT_USAGE))
+
 
 app = typer.Typer(
     name="kouryu",
@@ -88,7 +93,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     epilog="Exit status: 0 ok, 1 nothing found (or the editions differ), 2 usage error, "
-    "3 plan file error, 130 interrupted. Run `kouryu` alone for examples.",
+    "3 data file error, 74 output failed, 130 interrupted. Run `kouryu` alone for examples.",
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -130,7 +135,7 @@ def _root(
     """Query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム.
 
     Exit status: 0 ok, 1 nothing found (or editions differ), 2 usage error,
-    3 plan file error, 130 interrupted.
+    3 data file error, 74 output failed, 130 interrupted.
     """
     ctx.obj = Settings(data=data, use_cache=not no_cache, quiet=quiet)
     if ctx.invoked_subcommand is None:
@@ -138,11 +143,21 @@ def _root(
         raise typer.Exit(EXIT_OK)
 
 
-# Commands register themselves on `app` when their module is imported.
-from kouryu_cli.cli import diff, indicators, measures, validate  # noqa: E402, F401
-from kouryu_cli.cli import report as _report  # noqa: E402
-
-app.command("report")(_report.report_command)
+# The commands, in the order --help lists them: the order people need them in.
+COMMANDS = (
+    ("measures", measures.measures),
+    ("dept", measures.dept),
+    ("search", measures.search),
+    ("show", measures.show),
+    ("outline", measures.outline),
+    ("matrix", measures.matrix),
+    ("indicators", indicators.indicators),
+    ("report", report.report),
+    ("diff", diff.diff),
+    ("validate", validate.validate),
+)
+for _name, _function in COMMANDS:
+    app.command(_name)(_function)
 
 
 class _Interrupted(BaseException):
@@ -155,6 +170,7 @@ def _on_sigint(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point: run the app, turning expected failures into messages and exit statuses."""
+    _hold_standard_descriptors()
     signal.signal(signal.SIGINT, _on_sigint)
     try:
         app(prog_name="kouryu")
@@ -191,6 +207,35 @@ def _message(error: KouryuError) -> str:
     )
 
 
+def _hold_standard_descriptors() -> None:
+    """Point a closed stdin, stdout or stderr (`>&-`) at /dev/null.
+
+    Python has already set sys.stdout (or sys.stderr) to None for a closed one, so output
+    still fails cleanly (exit 74) and messages are dropped; but the next file opened can no
+    longer take descriptor 1 or 2, where a stray write would land in the user's file.
+    """
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if opened != descriptor:
+                os.dup2(opened, descriptor)
+                os.close(opened)
+
+
+def _flush_stdout() -> None:
+    """Flush stdout; if it cannot take the output, point it at /dev/null so exit is quiet."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so that flushing it at exit cannot fail on a closed pipe."""
     try:
@@ -202,14 +247,7 @@ def _silence_stdout() -> None:
 
 def _quiet_exit(code: int, message: str) -> None:
     """Exit with code; stdout may be a closed pipe, so it is pointed at /dev/null first."""
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError, OSError):
-        _silence_stdout()
+    _flush_stdout()
     if message:
-        try:
-            sys.stderr.write(message + "\n")
-            sys.stderr.flush()
-        except (BrokenPipeError, OSError, UnicodeEncodeError):
-            pass
+        say(message)
     sys.exit(code)

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kouryu_cli.cli import app
-from kouryu_cli.cli.common import EncodingOption, Output, OutputOption, emit_rich, emit_text
-from kouryu_cli.errors import EXIT_NOTHING_FOUND, PlanError, Problem, UsageError
-from kouryu_cli.views.formats import to_json
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import EncodingOption, OutputOption, format_option
+from kouryu_cli.errors import EXIT_NOTHING_FOUND, PlanError, Problem
 
 if TYPE_CHECKING:
     # The comparison modules load only when the command runs: every other command starts faster.
-    from kouryu_cli.diff import PlanDiff
     from kouryu_cli.model import Plan
 
 FORMATS = ("table", "json", "markdown")
-# Suffixes that -o would otherwise take as a format diff does not write.
-_OTHER_SUFFIXES = (".csv", ".tsv", ".xlsx", ".svg")
 
 
 def _load_both(old: Path, new: Path) -> tuple[Plan, Plan]:
@@ -38,21 +34,11 @@ def _load_both(old: Path, new: Path) -> tuple[Plan, Plan]:
     return plans[0], plans[1]
 
 
-@app.command("diff")
-def diff_command(
+def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier edition's plan file.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later edition's plan file.")],
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, json or markdown. Default: table on a terminal, plain lines in a pipe.",
-            show_default=False,
-        ),
-    ] = None,
-    output: OutputOption = None,
+    fmt: Annotated[str | None, format_option(FORMATS)] = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
 ) -> None:
     """Compare two editions of the plan: measures, departments, texts, indicators.
@@ -68,30 +54,19 @@ def diff_command(
         kouryu diff r5.yaml r6.yaml -f markdown -o 変更点.md
         kouryu diff r5.yaml r6.yaml -f json
     """
-    if fmt is None and output is not None and output.suffix.lower() in _OTHER_SUFFIXES:
-        raise UsageError(
-            f"diff cannot write {output.suffix} files: use --format table, json or markdown"
-        )
-    from kouryu_cli import diff
+    out = output.resolve("diff", FORMATS, fmt, path, encoding=encoding, inputs=[old, new])
+    from kouryu_cli import diff as comparison
     from kouryu_cli.views import diff as diffview
 
     before, after = _load_both(old, new)
-    result = diff.compare(before, after)
-    out = Output(fmt, output, encoding, True)
-    chosen = out.resolved_format(FORMATS)
-    if chosen == "json":
-        emit_text(to_json(diffview.to_record(result)), out)
-    elif chosen == "table":
-        emit_rich(lambda console: _draw(result, console), out)
-    elif chosen == "markdown":
-        emit_text(diffview.to_markdown(result), out)
+    result = comparison.compare(before, after)
+    if out.format == "json":
+        output.emit_json(out, diffview.to_record(result))
+    elif out.format == "table":
+        output.emit_rich(out, lambda console: diffview.draw(result, console))
+    elif out.format == "markdown":
+        output.emit_text(out, diffview.to_markdown(result))
     else:
-        emit_text(diffview.to_text(result), out)
+        output.emit_text(out, diffview.to_text(result))
     if not result.same:
         raise typer.Exit(EXIT_NOTHING_FOUND)
-
-
-def _draw(result: PlanDiff, console: Any) -> None:
-    from kouryu_cli.views import diff as diffview
-
-    diffview.draw(result, console)

@@ -7,44 +7,29 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kouryu_cli.cli import app
-from kouryu_cli.cli.common import (
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
     EncodingOption,
     NoBomOption,
-    Output,
     OutputOption,
-    emit_listing,
-    emit_rich,
-    emit_text,
+    RawOption,
+    format_option,
     note,
+    option,
     plan,
-    write_bytes_atomic,
+    plan_path,
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND
-from kouryu_cli.views import formats as render
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
     from kouryu_cli.evaluation import Evaluation
     from kouryu_cli.model import EraYear
 
-FORMATS = (*render.FORMATS, "xlsx", "svg")
-
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, json, csv, tsv, markdown, xlsx (with -o) or svg (a chart of every series). "
-        "Default: table on a terminal, tab-separated lines in a pipe.",
-        show_default=False,
-    ),
-]
+FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
 
 
-@app.command("indicators")
-def indicators_command(
+def indicators(
     ctx: typer.Context,
     behind_target: Annotated[
         bool,
@@ -92,10 +77,11 @@ def indicators_command(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: Annotated[str | None, format_option(FORMATS)] = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
 
@@ -125,16 +111,24 @@ def indicators_command(
     from kouryu_cli.planfile import actuals
     from kouryu_cli.views import indicators as indicatorview
 
-    try:
-        grades = evaluation.parse_grades(status or ())
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--status'") from None
-    limit = evaluation.check_threshold(
-        evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+    out = output.resolve(
+        "indicators",
+        FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx), actuals_file],
     )
-    year = evaluation.as_of_year(as_of)
-    out = Output(fmt, output, encoding, not no_bom)
-    chosen = out.resolved_format(FORMATS)
+    with option("--status"):
+        grades = evaluation.parse_grades(status or ())
+    with option("--threshold"):
+        limit = evaluation.check_threshold(
+            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+    with option("--as-of"):
+        year = evaluation.as_of_year(as_of)
     current = plan(ctx)
     if actuals_file is not None:
         current = actuals.load_actuals(actuals_file, current)
@@ -148,26 +142,28 @@ def indicators_command(
         conditions.append("評価 " + ",".join(g.short for g in grades))
     if not found:
         note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        if out.format not in ("table", "plain", "svg"):
+            output.emit_listing(out, indicatorview.listing(found, year))
+        if out.path is not None and out.format in ("table", "plain", "svg"):
+            output.emit_text(out, "")
         raise typer.Exit(EXIT_NOTHING_FOUND)
     counts = evaluation.tally_line(evaluation.tally(found))
     note(ctx, f"{' / '.join(conditions)} / {len(found)}系列: {counts}")
-    if chosen == "table":
-        emit_rich(lambda console: indicatorview.draw(console, found, limit, year), out)
-    elif chosen == "svg":
+    if out.format == "table":
+        output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
+    elif out.format == "svg":
         _emit_svg(found, limit, year, out)
     else:
-        emit_listing(indicatorview.listing(found), Output(chosen, output, encoding, not no_bom))
+        output.emit_listing(out, indicatorview.listing(found, year))
 
 
-def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: Output) -> None:
+def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: output.Output) -> None:
     """A chart of every series (views/charts.py): Japanese text at its real width."""
     from kouryu_cli import evaluation
     from kouryu_cli.views import charts
 
     title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
     counts = evaluation.tally_line(evaluation.tally(found))
-    svg = charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))
-    if out.path is None:
-        emit_text(svg, out)
-    else:
-        write_bytes_atomic(out.path, svg.encode("utf-8"))
+    output.emit_text(
+        out, charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))
+    )

@@ -2,28 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from kouryu_cli import query
-from kouryu_cli.cli import app
-from kouryu_cli.cli.common import (
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
     EncodingOption,
-    FormatOption,
     NoBomOption,
-    Output,
     OutputOption,
-    emit_document,
-    emit_listing,
+    RawOption,
+    format_option,
     note,
+    option,
     plan,
+    plan_path,
     settings,
 )
-from kouryu_cli.errors import EXIT_NOTHING_FOUND
+from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
 from kouryu_cli.model import AgeGroup, Icon, Plan
-from kouryu_cli.views import formats as render
 from kouryu_cli.views import measures as views
+from kouryu_cli.views.formats import Listing
+
+LISTING_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
+DOCUMENT_FORMATS = ("table", "json", "markdown")
+ListingFormat = Annotated[str | None, format_option(LISTING_FORMATS)]
+DocumentFormat = Annotated[str | None, format_option(DOCUMENT_FORMATS)]
+
+
+def _resolve(
+    ctx: typer.Context,
+    formats: tuple[str, ...],
+    fmt: str | None,
+    path: Path | None,
+    encoding: str | None,
+    no_bom: bool = False,
+    raw: bool = False,
+) -> output.Output:
+    """This command's output, settled before any work (an impossible request fails first)."""
+    return output.resolve(
+        ctx.info_name or "kouryu",
+        formats,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx)],
+    )
+
+
+def _title(current: Plan, what: str, conditions: str) -> str:
+    return f"{current.program}「{current.chapter.title}」 {what}（{conditions}）"
+
+
+def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty: str) -> None:
+    """Write the listing; when it is empty, still write it (no stale file) and exit 1."""
+    if listing.rows:
+        output.emit_listing(out, listing)
+        return
+    note(ctx, empty)
+    output.emit_listing(out, listing)
+    if out.path is not None:
+        note(ctx, f"{out.path}: 該当なしの結果（見出しのみ）を書きました")
+    raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
 def _complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -87,12 +131,6 @@ TagOption = Annotated[
 ]
 
 
-def _output(fmt: str | None, path: Any, encoding: str | None, no_bom: bool) -> Output:
-    out = Output(fmt, path, encoding, not no_bom)
-    out.resolved_format((*render.FORMATS, "xlsx"))  # an unknown format fails before any note
-    return out
-
-
 def _filter(
     current: Plan,
     ages: list[str] | None,
@@ -102,25 +140,21 @@ def _filter(
     tags: list[str] | None,
     text: str | None,
 ) -> query.MeasureFilter:
-    try:
+    with option("--age"):
         age_groups = tuple(dict.fromkeys(query.parse_age(a) for a in ages or ()))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--age'") from None
-    try:
+    with option("--tag"):
         icons = tuple(dict.fromkeys(query.parse_icon(t) for t in tags or ()))
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="'--tag'") from None
     known = [p.number for p in current.policies]
     for number in policies or ():
         if number not in known:
-            raise typer.BadParameter(
-                f"no policy {number} (expected {', '.join(map(str, known))})",
-                param_hint="'--policy'",
+            raise UsageError(
+                f"--policy: no policy {number} (expected {', '.join(map(str, known))})"
             )
-    for name in depts or ():
-        query.check_department_filter(current, name)
+    with option("--dept"):
+        for name in depts or ():
+            query.check_department_filter(current, name)
     if only_age and not age_groups:
-        raise typer.BadParameter("--only-age needs at least one --age", param_hint="'--only-age'")
+        raise UsageError("--only-age: needs at least one --age")
     return query.MeasureFilter(
         ages=age_groups,
         only_ages=only_age,
@@ -131,7 +165,6 @@ def _filter(
     )
 
 
-@app.command()
 def measures(
     ctx: typer.Context,
     age: AgeOption = None,
@@ -151,10 +184,11 @@ def measures(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """List measures (事務事業) in plan order, filtered by age, department, policy, icon, words.
 
@@ -165,22 +199,20 @@ def measures(
         kouryu measures --age 18-64 --age 65+ --only-age --dept 高齢
         kouryu measures --tag 運動 -f csv -o 運動.csv
     """
-    out = _output(fmt, output, encoding, no_bom)
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
     current = plan(ctx)
     wanted = _filter(current, age, only_age, dept, policy, tag, text)
     found = query.filter_measures(current, wanted)
-    conditions = wanted.describe()
-    summary = (
-        f"条件: {' / '.join(conditions)} / {len(found)}件" if conditions else f"{len(found)}件"
+    conditions = " / ".join(wanted.describe())
+    summary = f"条件: {conditions} / {len(found)}件" if conditions else f"{len(found)}件"
+    listing = views.measures_listing(
+        current, found, _title(current, "事務事業一覧", conditions or "すべて")
     )
-    if not found:
-        note(ctx, f"該当する事務事業はありません（{summary}）")
-        raise typer.Exit(EXIT_NOTHING_FOUND)
-    note(ctx, summary)
-    emit_listing(views.measures_listing(current, found), out)
+    if found:
+        note(ctx, summary)
+    _emit_found(ctx, out, listing, f"該当する事務事業はありません（{summary}）")
 
 
-@app.command()
 def dept(
     ctx: typer.Context,
     name: Annotated[
@@ -192,10 +224,11 @@ def dept(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Departments (所管課): all with their counts, or one department's measures.
 
@@ -206,20 +239,23 @@ def dept(
         kouryu dept 高齢福祉課
         kouryu dept こそだて -f json
     """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
     current = plan(ctx)
-    out = _output(fmt, output, encoding, no_bom)
     if name is None:
-        facets = query.department_facets(current)
-        note(ctx, f"{len(facets)}課")
-        emit_listing(views.facets_listing(facets), out)
+        tallies = query.department_tallies(current)
+        note(ctx, f"{len(tallies)}課")
+        title = _title(current, "所管課別の事業数", f"{len(tallies)}課")
+        output.emit_listing(out, views.departments_listing(tallies, title))
         return
     department = query.resolve_department(current, name)
     found = query.department_measures(current, department)
-    note(ctx, f"所管課: {department.name} / {len(found)}件")
-    emit_listing(views.measures_listing(current, found), out)
+    summary = f"所管課: {department.name} / {len(found)}件"
+    if found:
+        note(ctx, summary)
+    listing = views.measures_listing(current, found, _title(current, "事務事業一覧", summary))
+    _emit_found(ctx, out, listing, f"該当する事務事業はありません（{summary}）")
 
 
-@app.command()
 def search(
     ctx: typer.Context,
     words: Annotated[
@@ -230,10 +266,11 @@ def search(
             "ignored; readings such as こうれいふくし work).",
         ),
     ],
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Full-text search over measures, sections, policies, vision, departments, indicators.
 
@@ -244,22 +281,21 @@ def search(
         kouryu search 子育て 交流
         kouryu search こうれいふくし -f json
     """
-    out = _output(fmt, output, encoding, no_bom)
-    current = plan(ctx)
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
     terms = query.split_terms(" ".join(words))
     if not terms:
-        raise typer.BadParameter("give at least one word to search for", param_hint="'TEXT...'")
-    from kouryu_cli import fulltext
+        raise UsageError("give at least one word to search for")
+    current = plan(ctx)
+    from kouryu_cli import fulltext  # only this command searches the whole text
 
     hits = fulltext.search(current, terms)
-    if not hits:
-        note(ctx, f"「{' '.join(words)}」に一致するものはありません")
-        raise typer.Exit(EXIT_NOTHING_FOUND)
-    note(ctx, f"「{' '.join(words)}」: {len(hits)}件")
-    emit_listing(views.hits_listing(current, hits), out)
+    asked = " ".join(words)
+    if hits:
+        note(ctx, f"「{asked}」: {len(hits)}件")
+    listing = views.hits_listing(current, hits, _title(current, "検索結果", f"「{asked}」"))
+    _emit_found(ctx, out, listing, f"「{asked}」に一致するものはありません")
 
 
-@app.command()
 def show(
     ctx: typer.Context,
     measure: Annotated[
@@ -268,8 +304,8 @@ def show(
             metavar="ID|NAME", help="Measure id (2-1-07) or name (part of it is enough)."
         ),
     ],
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: DocumentFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
 ) -> None:
     """One measure in full: place in the plan, description, departments, ages, icons, neighbours.
@@ -281,30 +317,19 @@ def show(
         kouryu show 認知症カフェ
         kouryu show 3-1-14 -f json
     """
+    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
     current = plan(ctx)
     found = query.find_measure(current, measure)
     others = query.neighbours(current, found)
     record = views.measure_record(current, found)
     record["neighbours"] = [{"id": m.id, "name": m.name} for m in others]
-    emit_document(
-        Output(fmt, output, encoding, True),
-        record,
-        lambda console: _richview().draw_measure(console, current, found, others),
-        lambda markdown: views.measure_text(current, found, others, markdown=markdown),
-    )
+    output.emit_document(out, record, views.measure_document(current, found, others))
 
 
-def _richview() -> Any:
-    from kouryu_cli.views import terminal as richview
-
-    return richview
-
-
-@app.command()
 def outline(
     ctx: typer.Context,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: DocumentFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
 ) -> None:
     """The chapter as a tree: vision, challenges, 施策 › sections › measures (with ids).
@@ -316,22 +341,18 @@ def outline(
         kouryu outline -f markdown -o 交流.md
         kouryu outline -f json
     """
+    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
     current = plan(ctx)
-    emit_document(
-        Output(fmt, output, encoding, True),
-        views.outline_record(current),
-        lambda console: _richview().draw_outline(console, current),
-        lambda markdown: views.outline_text(current, markdown=markdown),
-    )
+    output.emit_document(out, views.outline_record(current), views.outline_document(current))
 
 
-@app.command()
 def matrix(
     ctx: typer.Context,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
     encoding: EncodingOption = None,
     no_bom: NoBomOption = False,
+    raw: RawOption = False,
 ) -> None:
     """所管課 × 対象年代 (and icons): how many measures each department has for each age group.
 
@@ -342,9 +363,13 @@ def matrix(
         kouryu matrix -f csv -o matrix.csv
         kouryu matrix -o matrix.xlsx
     """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
     current = plan(ctx)
-    emit_listing(
-        views.matrix_listing(query.matrix(current)),
-        _output(fmt, output, encoding, no_bom),
-        header_in_pipe=True,
-    )
+    title = _title(current, "所管課 × 対象年代", f"{len(current.measures)}事業")
+    listing = views.matrix_listing(query.matrix(current), title)
+    if out.format == "plain":  # a grid, not records: its columns need their names
+        from kouryu_cli.views.formats import to_plain
+
+        output.emit_text(out, to_plain(listing, header=True))
+        return
+    output.emit_listing(out, listing)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kouryu_cli.cli.common import Output, OutputOption, emit_text, note, plan, settings
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
+    OutputOption,
+    format_option,
+    note,
+    option,
+    plan,
+    plan_path,
+    settings,
+)
 from kouryu_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,22 +26,9 @@ if TYPE_CHECKING:
     from kouryu_cli.views.report import DataFile
 
 FORMATS = ("html", "markdown")
-_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
-
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="html or markdown. Default: from the -o file's suffix (.html, .md), else html.",
-        show_default=False,
-    ),
-]
-FilesOption = Annotated[list[Path] | None, typer.Option(metavar="FILE", dir_okay=False)]
 
 
-def report_command(
+def report(
     ctx: typer.Context,
     as_of: Annotated[
         str | None,
@@ -75,8 +70,8 @@ def report_command(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
+    fmt: Annotated[str | None, format_option(FORMATS)] = None,
+    destination: OutputOption = None,
 ) -> None:
     """Write the year's evaluation report (評価報告書): one self-contained page to print.
 
@@ -95,16 +90,24 @@ def report_command(
         kouryu report --as-of R6 -o 評価報告_R6.md
     """
     from kouryu_cli import evaluation
-    from kouryu_cli.planfile import actuals, default_path
-    from kouryu_cli.views import report
+    from kouryu_cli.planfile import actuals
+    from kouryu_cli.views import report as reportview
 
-    chosen = _format(fmt, output)
-    inputs = [settings(ctx).data or default_path(), *(actuals_files or ()), *(progress_files or ())]
-    _check_output(output, inputs)
-    limit = evaluation.check_threshold(
-        evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+    out = output.resolve(
+        "report",
+        FORMATS,
+        fmt,
+        destination,
+        inputs=[plan_path(ctx), *(actuals_files or ()), *(progress_files or ())],
     )
-    year = evaluation.as_of_year(as_of)
+    if out.format == "table":
+        raise UsageError("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
+    with option("--threshold"):
+        limit = evaluation.check_threshold(
+            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+    with option("--as-of"):
+        year = evaluation.as_of_year(as_of)
     current = plan(ctx)
     for path in actuals_files or ():
         current = actuals.load_actuals(path, current)
@@ -120,46 +123,18 @@ def report_command(
                 f"評価年度は {year.label}（{year.year}年度）です",
             )
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
-    built = report.build(current, year, _today(), files, threshold=limit, book=book)
-    text = report.to_html(built) if chosen == "html" else report.to_markdown(built)
-    emit_text(text, Output(chosen, output, "utf-8", bom=False))
-    counts = evaluation.tally_line(evaluation.tally(evaluation.evaluate_plan(current, year, limit)))
-    where = f" → {output}" if output is not None and str(output) != "-" else ""
+    built = reportview.build(current, year, _today(), files, threshold=limit, book=book)
+    # A pipe with no --format gets the page itself; the page says it is UTF-8, so it is.
+    text = reportview.to_markdown(built) if out.format == "markdown" else reportview.to_html(built)
+    output.emit_bytes(out, text.encode("utf-8"))
+    counts = "・".join(f"{grade} {count}" for grade, _, count in built.counts)
+    where = "" if out.path is None else f" → {out.path}"
     parts = f"{year.label}={year.year}年度 / {built.total_series}系列: {counts}"
     if book is None:
         parts += " / 進行管理なし"
     else:
         parts += f" / 進行管理 {len(book.answers)}/{len(current.measures)}事業"
     note(ctx, f"評価報告書 {parts}{where}")
-
-
-def _format(fmt: str | None, output: Path | None) -> str:
-    """html or markdown, from --format, then the output file's suffix; html by default."""
-    if fmt is not None:
-        chosen = {"md": "markdown", "htm": "html"}.get(fmt.lower(), fmt.lower())
-        if chosen not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}' (expected {', '.join(FORMATS)})")
-        return chosen
-    if output is not None and str(output) != "-":
-        suffix = output.suffix.lower()
-        if suffix in _SUFFIXES:
-            return _SUFFIXES[suffix]
-        raise UsageError(
-            f"cannot tell the format from '{output.name}': name it .html or .md, or give -f"
-        )
-    if sys.stdout.isatty():
-        raise UsageError("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
-    return "html"
-
-
-def _check_output(output: Path | None, inputs: list[Path]) -> None:
-    """-o must not name a file the report is made from."""
-    if output is None or str(output) == "-":
-        return
-    target = output.resolve()
-    for path in inputs:
-        if path.resolve() == target:
-            raise UsageError(f"-o {output} is one of the input files; choose another name")
 
 
 def _data_files(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kouryu_cli import planfile
-from kouryu_cli.cli import app
-from kouryu_cli.cli.common import settings
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import settings
 
 
-@app.command()
 def validate(
     ctx: typer.Context,
     path: Annotated[
@@ -41,9 +39,9 @@ def validate(
     plan = load_plan(target)
     ages = sum(len(m.ages) for m in plan.measures)
     series = sum(len(i.series) for i in plan.indicators)
-    sys.stdout.write(
+    output.write_stdout(
         f"{target}: ok: {len(plan.policies)} policies, "
         f"{sum(len(p.sections) for p in plan.policies)} sections, {len(plan.measures)} measures, "
         f"{len(plan.departments)} departments, {len(plan.indicators)} indicators "
-        f"({series} series), {ages} age marks\n"
+        f"({series} series), {ages} age marks\n".encode()
     )

@@ -21,7 +21,7 @@ from html import escape
 from kouryu_cli import era
 from kouryu_cli.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.model import Observation, TargetKind
-from kouryu_cli.views.formats import format_number
+from kouryu_cli.textnorm import format_number
 from kouryu_cli.views.indicators import quantity, series_name
 
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"
@@ -306,6 +306,10 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         *_year_marks(evaluation, frame),
     ]
     points = _points(evaluation, frame)
+    # The target year's dotted line and the evaluation year's band: labels keep off them too.
+    for year, half in ((evaluation.indicator.target_year.year, 2), (evaluation.as_of.year, 9)):
+        x = frame.x(year)
+        placer.reserve(Box(x - half, frame.top, 2 * half, frame.height))
     for point in points:
         placer.reserve(Box(point.x - 7, point.y - 7, 14, 14))
     for start, end, style in _lines(evaluation, frame):
@@ -314,7 +318,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
             f"{style}/>"
         )
         # Labels keep off the lines too: reserve small boxes along each.
-        steps = max(int(math.dist(start, end) / 8), 1)
+        steps = max(int(math.dist(start, end) / 3), 1)
         for step in range(steps + 1):
             x = start[0] + (end[0] - start[0]) * step / steps
             y = start[1] + (end[1] - start[1]) * step / steps
@@ -346,7 +350,10 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     for extra in (series.target, _threshold_level(evaluation)):
         if extra is not None:
             values.append(extra)
-    ticks = nice_ticks(min(values), max(values))
+    # Room above and below the values, so that labels fit beside the highest and lowest point.
+    low, high = min(values), max(values)
+    margin = (high - low or abs(high) * 0.1 or 1) * 0.25
+    ticks = nice_ticks(low - margin if low - margin >= 0 or low < 0 else 0, high + margin)
     years = [o.year.year for o in shown]
     first = min([indicator.baseline_year.year, *years])
     last = max([indicator.target_year.year, evaluation.as_of.year, *years])
@@ -457,7 +464,7 @@ def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]
 def _around(content: str, x: float, y: float, size: float) -> list[Box]:
     """Candidate places for a point's label: above, below, right, left, then further out."""
     candidates = []
-    for distance in (10, 24, 38):
+    for distance in (9, 16, 24, 34, 46):
         candidates += [
             label_box(content, size, x, y - distance, "middle"),
             label_box(content, size, x, y + distance + size * 0.8, "middle"),

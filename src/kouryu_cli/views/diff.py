@@ -20,8 +20,7 @@ from kouryu_cli.diff import (
     inline_diff,
 )
 from kouryu_cli.model import AgeGroup, Indicator, TargetKind
-from kouryu_cli.textnorm import strip_controls
-from kouryu_cli.views.formats import JOIN, format_number
+from kouryu_cli.textnorm import JOIN, format_number, strip_controls
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.textnorm import format_number, strip_controls
 
 # Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
 # not reach a terminal, and U+2028/U+2029 end lines for many readers (one record per line).
 _C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
-FORMATS = ("table", "json", "csv", "tsv", "markdown")
-JOIN = "・"
+
+
+Cell = str | int | float | None
 
 
 @dataclass(frozen=True)
@@ -25,18 +26,20 @@ class Listing:
     """Rows for the text formats and records for JSON: the same result, two shapes.
 
     Each shape is built only when a format asks for it (JSON never builds the rows):
-    on a plan of 49,000 measures that is a tenth of a second and 20 MB saved.
+    on a plan of 49,000 measures that is a tenth of a second and 20 MB saved. A cell is
+    text, or a number that stays a number in CSV, TSV and .xlsx (None is an empty cell).
     """
 
     columns: tuple[str, ...]
-    make_rows: Callable[[], list[tuple[str, ...]]]
+    make_rows: Callable[[], list[tuple[Cell, ...]]]
     make_records: Callable[[], list[dict[str, Any]]]
+    # The .xlsx sheet's name (what it holds: 事務事業, 指標 …) and its title row (what was asked).
+    sheet: str = "一覧"
     title: str = ""
     # (row, column) → spans to highlight in that cell (search matches).
     highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     # Columns that are numbers: right-aligned in tables, numbers in Excel.
     numeric: frozenset[int] = frozenset()
-    footer: str = ""
     # The columns a terminal table shows (all when empty); files get every column.
     table_columns: tuple[int, ...] = ()
 
@@ -44,7 +47,7 @@ class Listing:
     def of(
         cls,
         columns: tuple[str, ...],
-        rows: list[tuple[str, ...]],
+        rows: list[tuple[Cell, ...]],
         records: list[dict[str, Any]],
         **options: Any,
     ) -> Listing:
@@ -52,8 +55,8 @@ class Listing:
         return cls(columns, lambda: rows, lambda: records, **options)
 
     @cached_property
-    def rows(self) -> list[tuple[str, ...]]:
-        """One tuple of cell texts per record, in column order."""
+    def rows(self) -> list[tuple[Cell, ...]]:
+        """One tuple of cells per record, in column order."""
         return self.make_rows()
 
     @cached_property
@@ -61,22 +64,35 @@ class Listing:
         """One JSON object per row."""
         return self.make_records()
 
+    @cached_property
+    def text_rows(self) -> list[tuple[str, ...]]:
+        """The rows with every cell as the text a table shows (numbers with separators)."""
+        return [tuple(cell_text(cell) for cell in row) for row in self.rows]
+
     def narrowed(self) -> Listing:
         """The listing with only the terminal table's columns."""
         if not self.table_columns:
             return self
         keep = self.table_columns
-        return Listing(
+        return replace(
+            self,
             columns=tuple(self.columns[i] for i in keep),
             make_rows=lambda: [tuple(row[i] for i in keep) for row in self.rows],
-            make_records=lambda: self.records,
-            title=self.title,
             highlights={
                 (r, keep.index(c)): v for (r, c), v in self.highlights.items() if c in keep
             },
             numeric=frozenset(keep.index(i) for i in self.numeric if i in keep),
-            footer=self.footer,
+            table_columns=(),
         )
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as a table shows it: 5,480 for a number, '' for None."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    return format_number(cell)
 
 
 def to_json(value: Any) -> str:
@@ -120,7 +136,29 @@ def _cell(text: str) -> str:
     return strip_controls(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
-def to_csv(listing: Listing) -> str:
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…)):
+# the usual guard is a leading apostrophe, which Excel and LibreOffice show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def guard_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, made inert with a leading '."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _spreadsheet_cell(cell: Cell, raw: bool) -> str:
+    """A CSV or TSV field: numbers as plain digits (Excel computes with them), text guarded."""
+    if cell is None:
+        return ""
+    if not isinstance(cell, str):
+        return str(int(cell)) if float(cell).is_integer() else repr(float(cell))
+    return cell if raw else guard_formula(cell)
+
+
+def to_csv(listing: Listing, *, raw: bool = False) -> str:
     """CSV with a header row (the BOM is added when the text is encoded)."""
     import csv
     import io
@@ -130,16 +168,26 @@ def to_csv(listing: Listing) -> str:
     writer.writerow(listing.columns)
     # Line breaks are kept (quoted) but escape sequences never reach a terminal or Excel raw.
     writer.writerows(
-        ["\n".join(strip_controls(part) for part in cell.split("\n")) for cell in row]
+        [
+            "\n".join(strip_controls(part) for part in _spreadsheet_cell(cell, raw).split("\n"))
+            for cell in row
+        ]
         for row in listing.rows
     )
     return buffer.getvalue()
 
 
-def to_tsv(listing: Listing, *, header: bool = True) -> str:
-    """Tab-separated lines; without a header, one line per record for grep, cut and wc -l."""
+def to_tsv(listing: Listing, *, raw: bool = False) -> str:
+    """Tab-separated lines with a header, for a spreadsheet (formulas guarded unless raw)."""
+    lines = ["\t".join(_cell(c) for c in listing.columns)]
+    lines += ["\t".join(_cell(_spreadsheet_cell(c, raw)) for c in row) for row in listing.rows]
+    return "".join(line + "\n" for line in lines)
+
+
+def to_plain(listing: Listing, *, header: bool = False) -> str:
+    """One tab-separated line per record, as in a pipe: for grep, cut and wc -l."""
     lines = ["\t".join(_cell(c) for c in listing.columns)] if header else []
-    lines += ["\t".join(_cell(c) for c in row) for row in listing.rows]
+    lines += ["\t".join(_cell(c) for c in row) for row in listing.text_rows]
     return "".join(line + "\n" for line in lines)
 
 
@@ -154,14 +202,49 @@ def to_markdown(listing: Listing) -> str:
 
     align = tuple("---:" if i in listing.numeric else "---" for i in range(len(listing.columns)))
     out = [line(listing.columns), "| " + " | ".join(align) + " |"]
-    out += [line(row) for row in listing.rows]
+    out += [line(row) for row in listing.text_rows]
     return "\n".join(out) + "\n"
 
 
-def format_number(value: float | None) -> str:
-    """5480 → 5,480; 25.6 → 25.6; None → ''."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.10g}" if abs(value) < 1e15 else f"{value:g}"
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a document (show, outline): the layout every format draws.
+
+    kind is heading (level 1-3), fact (a labelled value), text (a paragraph), caption (a
+    paragraph that introduces the items after it) or item (one entry of a list).
+    """
+
+    kind: str
+    text: str
+    level: int = 1
+    label: str = ""
+
+
+Document = list[Line]
+
+
+def document_text(document: Document, *, markdown: bool) -> str:
+    """A document as Markdown, or as plain indented text; control characters shown escaped."""
+    out: list[str] = []
+    previous = ""
+    for line in document:
+        together = (line.kind == "fact" and previous == "fact") or (
+            line.kind == "item" and previous in ("item", "caption")
+        )
+        if out and not together:
+            out.append("")
+        out.append(_document_line(line, markdown))
+        previous = line.kind
+    text = "\n".join(strip_controls(part) for line in out for part in line.split("\n"))
+    return text + "\n"
+
+
+def _document_line(line: Line, markdown: bool) -> str:
+    if markdown:
+        prefix = {"heading": "#" * line.level + " ", "fact": "- ", "item": "- "}.get(line.kind, "")
+    elif line.kind == "item":
+        prefix = "  " * max(1, line.level - 1)
+    else:
+        prefix = "  " * max(0, line.level - 2)
+    body = f"{line.label}: {line.text}" if line.kind == "fact" else line.text
+    return prefix + body

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 from kouryu_cli.evaluation import Evaluation, Grade, tally, tally_line
 from kouryu_cli.model import EraYear, Indicator, Observation, Series
-from kouryu_cli.views.formats import Listing, format_number
+from kouryu_cli.textnorm import format_number
+from kouryu_cli.views.formats import Listing
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,14 +180,15 @@ def row(evaluation: Evaluation) -> tuple[str, ...]:
     )
 
 
-def listing(evaluations: list[Evaluation]) -> Listing:
+def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
     """Evaluations for the text formats (csv, tsv, markdown, xlsx) and JSON."""
     return Listing(
         columns=COLUMNS,
         make_rows=lambda: [row(e) for e in evaluations],
         make_records=lambda: [record(e) for e in evaluations],
+        sheet="指標",
+        title=f"関連計画における参考となる指標の評価（{as_of.label}={as_of.year}年度時点）",
         numeric=frozenset({7}),
-        footer=tally_line(tally(evaluations)),
     )
 
 

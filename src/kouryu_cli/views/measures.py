@@ -1,27 +1,47 @@
-"""Query results shaped as listings and records: the JSON keys here are a documented contract."""
+"""Query results shaped as listings, records and documents.
+
+The JSON keys made here are a documented contract. Each field label (所管課, 対象年代 …) is
+defined once, in LABELS, and every format (table, text, Markdown, CSV, xlsx) takes it there.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.model import AGE_ORDER, Measure, Plan
-from kouryu_cli.query import Facet, MatrixRow
-from kouryu_cli.textnorm import strip_controls
-from kouryu_cli.views.formats import JOIN, Listing
+from kouryu_cli.query import Tally
+from kouryu_cli.textnorm import JOIN
+from kouryu_cli.views.formats import Cell, Document, Line, Listing
 
 if TYPE_CHECKING:
     from kouryu_cli.fulltext import Hit
 
 MARK = "○"
+# Each label once: the table headings, the facts of `show`, the search's field names.
+LABELS = {
+    "id": "ID",
+    "name": "事業名",
+    "departments": "所管課",
+    "ages": "対象年代",
+    "icons": "アイコン",
+    "policy": "施策",
+    "section": "取組",
+    "description": "説明",
+    "place": "位置",
+    "aliases": "別表記",
+    "notes": "注記",
+    "reading": "よみ",
+    "measures": "事業数",
+}
 MEASURE_COLUMNS = (
-    "ID",
-    "事業名",
-    "所管課",
+    LABELS["id"],
+    LABELS["name"],
+    LABELS["departments"],
     *(a.label for a in AGE_ORDER),
-    "アイコン",
-    "施策",
-    "取組",
-    "説明",
+    LABELS["icons"],
+    LABELS["policy"],
+    LABELS["section"],
+    LABELS["description"],
 )
 
 
@@ -66,7 +86,7 @@ def measure_record(plan: Plan, measure: Measure, places: _Places | None = None) 
     }
 
 
-def measure_row(plan: Plan, measure: Measure, places: _Places | None = None) -> tuple[str, ...]:
+def measure_row(plan: Plan, measure: Measure, places: _Places | None = None) -> tuple[Cell, ...]:
     """One measure as a row of MEASURE_COLUMNS."""
     policy_label, section_label, *_ = (_Places(plan) if places is None else places)[
         (measure.policy, measure.section)
@@ -90,67 +110,64 @@ def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Li
         columns=MEASURE_COLUMNS,
         make_rows=lambda: [measure_row(plan, m, places) for m in measures],
         make_records=lambda: [measure_record(plan, m, places) for m in measures],
+        sheet="事務事業",
         title=title,
         table_columns=(0, 1, 2, 3, 4, 5, 6),
     )
 
 
-def facets_listing(facets: list[Facet]) -> Listing:
-    """The department facet view: measures per department and per age group."""
-    columns = ("所管課", "よみ", "事業数", *(a.label for a in AGE_ORDER))
-    return Listing.of(
-        columns=columns,
-        rows=[
-            (
-                f.department.name,
-                f.department.reading,
-                str(f.measures),
-                *(str(f.ages[a]) for a in AGE_ORDER),
-            )
-            for f in facets
-        ],
-        records=[
-            {
-                "department": f.department.name,
-                "reading": f.department.reading,
-                "measures": f.measures,
-                "ages": {a.value: f.ages[a] for a in AGE_ORDER},
-                "tags": {i.value: n for i, n in f.icons.items()},
-            }
-            for f in facets
-        ],
-        numeric=frozenset({2, 3, 4, 5}),
+def _tally_counts(tally: Tally, icons: bool) -> tuple[int, ...]:
+    return (
+        tally.measures,
+        *(tally.ages[a] for a in AGE_ORDER),
+        *(tally.icons.values() if icons else ()),
     )
 
 
-def matrix_listing(rows: list[MatrixRow]) -> Listing:
-    """所管課 × 対象年代 (and icons) as a plain grid."""
-    icons = list(rows[0].icons) if rows else []
-    columns = ("所管課", "事業数", *(a.label for a in AGE_ORDER), *(i.value for i in icons))
+def _counts_record(tally: Tally) -> dict[str, Any]:
+    return {
+        "measures": tally.measures,
+        "ages": {a.value: tally.ages[a] for a in AGE_ORDER},
+        "tags": {i.value: n for i, n in tally.icons.items()},
+    }
+
+
+def departments_listing(tallies: list[Tally], title: str = "") -> Listing:
+    """The department view: measures per department and per age group."""
+    columns = (
+        LABELS["departments"],
+        LABELS["reading"],
+        LABELS["measures"],
+        *(a.label for a in AGE_ORDER),
+    )
     return Listing.of(
         columns=columns,
-        rows=[
-            (
-                r.department,
-                str(r.total),
-                *(str(r.ages[a]) for a in AGE_ORDER),
-                *(str(r.icons[i]) for i in icons),
-            )
-            for r in rows
-        ],
+        rows=[(t.name, t.reading, *_tally_counts(t, icons=False)) for t in tallies],
         records=[
-            {
-                "department": r.department,
-                "measures": r.total,
-                "ages": {a.value: r.ages[a] for a in AGE_ORDER},
-                "tags": {i.value: r.icons[i] for i in icons},
-            }
-            for r in rows
+            {"department": t.name, "reading": t.reading, **_counts_record(t)} for t in tallies
         ],
+        sheet="所管課別",
+        title=title,
+        numeric=frozenset(range(2, len(columns))),
+    )
+
+
+def matrix_listing(tallies: list[Tally], title: str = "") -> Listing:
+    """所管課 × 対象年代 (and icons) as a plain grid."""
+    icons = list(tallies[0].icons) if tallies else []
+    columns = (LABELS["departments"], LABELS["measures"], *(a.label for a in AGE_ORDER))
+    columns += tuple(i.value for i in icons)
+    return Listing.of(
+        columns=columns,
+        rows=[(t.name, *_tally_counts(t, icons=True)) for t in tallies],
+        records=[{"department": t.name, **_counts_record(t)} for t in tallies],
+        sheet="所管課×対象年代",
+        title=title,
         numeric=frozenset(range(1, len(columns))),
     )
 
 
+# The search's field names: the measure's own labels, and those of the chapter's texts.
 FIELD_LABELS = {
     "intro": "前文",
     "slogan": "スローガン",
@@ -158,19 +175,19 @@ FIELD_LABELS = {
     "title": "名称",
     "lead": "リード文",
     "name": "名称",
-    "description": "説明",
-    "alias": "別表記",
-    "departments": "所管課",
-    "reading": "よみ",
+    "description": LABELS["description"],
+    "alias": LABELS["aliases"],
+    "departments": LABELS["departments"],
+    "reading": LABELS["reading"],
     "plan": "計画名",
 }
 
 
-def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
+def hits_listing(plan: Plan, hits: list[Hit], title: str = "") -> Listing:
     """Search results: kind, id, title, where it matched, a snippet with the match marked."""
     from kouryu_cli.fulltext import KIND_LABELS, snippet
 
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[Cell, ...]] = []
     highlights = {}
     records = []
     for index, hit in enumerate(hits):
@@ -194,38 +211,33 @@ def hits_listing(plan: Plan, hits: list[Hit]) -> Listing:
         columns=("種類", "ID", "名称", "一致した欄", "該当箇所"),
         rows=rows,
         records=records,
+        sheet="検索結果",
+        title=title,
         highlights=highlights,
     )
 
 
-def measure_text(plan: Plan, measure: Measure, others: list[Measure], *, markdown: bool) -> str:
-    """One measure as Markdown (or plain text)."""
+def measure_document(plan: Plan, measure: Measure, others: list[Measure]) -> Document:
+    """One measure: its place, departments, ages, icons, description, neighbours."""
     section = plan.section_of(measure)
     policy = plan.policy(measure.policy)
-    ages = JOIN.join(a.label for a in measure.ages)
-    head = "## " if markdown else ""
-    item = "- " if markdown else ""
     lines = [
-        f"{head}{measure.id} {measure.name}",
-        "",
-        f"{item}位置: {policy.label} › {section.label}",
-        f"{item}所管課: {JOIN.join(measure.departments)}",
-        f"{item}対象年代: {ages}",
-        f"{item}アイコン: {JOIN.join(i.value for i in measure.icons) or 'なし'}",
-        "",
-        measure.description,
+        Line("heading", f"{measure.id} {measure.name}", 2),
+        Line("fact", f"{policy.label} › {section.label}", label=LABELS["place"]),
+        Line("fact", JOIN.join(measure.departments), label=LABELS["departments"]),
+        Line("fact", JOIN.join(a.label for a in measure.ages), label=LABELS["ages"]),
+        Line("fact", JOIN.join(i.value for i in measure.icons) or "なし", label=LABELS["icons"]),
     ]
     if measure.aliases:
-        lines += ["", f"{item}別表記: {JOIN.join(measure.aliases)}"]
+        lines.append(Line("fact", JOIN.join(measure.aliases), label=LABELS["aliases"]))
+    lines.append(Line("text", measure.description))
     if measure.notes:
-        lines += ["", "注記:", *(f"{item or '  '}{n}" for n in measure.notes)]
+        lines.append(Line("caption", f"{LABELS['notes']}:"))
+        lines += [Line("item", n) for n in measure.notes]
     if others:
-        lines += [
-            "",
-            f"同じ所管課の事業 ({len(others)}):",
-            *(f"{item or '  '}{m.id} {m.name}" for m in others),
-        ]
-    return _visible(lines) + "\n"
+        lines.append(Line("caption", f"同じ所管課の事業 ({len(others)}):"))
+        lines += [Line("item", f"{m.id} {m.name}") for m in others]
+    return lines
 
 
 def outline_record(plan: Plan) -> dict[str, Any]:
@@ -264,35 +276,30 @@ def outline_record(plan: Plan) -> dict[str, Any]:
     }
 
 
-def outline_text(plan: Plan, *, markdown: bool) -> str:
-    """The chapter as an indented list (Markdown headings when asked)."""
-    h1, h2, h3, bullet = ("# ", "## ", "### ", "- ") if markdown else ("", "", "  ", "    ")
-    lines = [f"{h1}{plan.chapter.number} {plan.chapter.title}", ""]
+def outline_document(plan: Plan) -> Document:
+    """The chapter: vision, challenges, each 施策 and 取組 with its own sentence and measures."""
+    lines = [Line("heading", f"{plan.chapter.number} {plan.chapter.title}", 1)]
     if plan.chapter.intro:
-        lines += [plan.chapter.intro, ""]
-    lines += [f"{h2}目指す市民の姿: {plan.vision_slogan}", "", plan.vision_text, ""]
-    lines += [f"{h2}市民のチャレンジ目標", ""]
+        lines.append(Line("text", plan.chapter.intro))
+    lines += [
+        Line("heading", f"目指す市民の姿: {plan.vision_slogan}", 2),
+        Line("text", plan.vision_text),
+        Line("heading", "市民のチャレンジ目標", 2),
+    ]
     if plan.challenges_lead:
-        lines += [plan.challenges_lead, ""]
-    lines += [f"{'- ' if markdown else '  '}{c.title}: {c.text}" for c in plan.challenges]
-    lines.append("")
+        lines.append(Line("text", plan.challenges_lead))
+    lines += [Line("item", f"{c.title}: {c.text}") for c in plan.challenges]
     # Each 施策 and 取組 with its own sentence, as the plan prints them: a report quotes them.
     for policy in plan.policies:
-        lines += [f"{h2}{policy.label}", ""]
+        lines.append(Line("heading", policy.label, 2))
         if policy.text:
-            lines += [policy.text, ""]
+            lines.append(Line("text", policy.text))
         for section in policy.sections:
-            lines += [f"{h3}{section.label}", ""]
+            lines.append(Line("heading", section.label, 3))
             if section.lead:
-                lines += [f"{'' if markdown else '  '}{section.lead}", ""]
-            lines += [f"{bullet}{m.id} {m.name}" for m in section.measures]
-            lines.append("")
+                lines.append(Line("text", section.lead, 3))
+            lines += [Line("item", f"{m.id} {m.name}", 3) for m in section.measures]
     if plan.indicators:
-        lines += [f"{h2}関連計画における参考となる指標", ""]
-        lines += [f"{'- ' if markdown else '  '}{i.id} {i.name}" for i in plan.indicators]
-    return _visible(lines).rstrip("\n") + "\n"
-
-
-def _visible(lines: list[str]) -> str:
-    """Lines joined, control characters from the data shown escaped (line breaks kept)."""
-    return "\n".join(strip_controls(part) for line in lines for part in line.split("\n"))
+        lines.append(Line("heading", "関連計画における参考となる指標", 2))
+        lines += [Line("item", f"{i.id} {i.name}") for i in plan.indicators]
+    return lines

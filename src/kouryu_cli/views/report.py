@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli import evaluation as ev
 from kouryu_cli.model import AGE_ORDER, EraYear, Plan
+from kouryu_cli.textnorm import format_number
 from kouryu_cli.views import charts
-from kouryu_cli.views.formats import format_number
 from kouryu_cli.views.indicators import (
     difference_text,
     latest_text,

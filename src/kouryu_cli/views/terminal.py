@@ -3,40 +3,43 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from kouryu_cli.model import Measure, Plan
 from kouryu_cli.textnorm import strip_controls
-from kouryu_cli.views.formats import Listing
+from kouryu_cli.views.formats import Document, Listing
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
 
-def console(*, stderr: bool = False, width: int | None = None) -> Console:
-    """A Console that honours NO_COLOR, TERM=dumb, FORCE_COLOR and the pipe it writes to."""
+def console(*, into: IO[str] | None = None, width: int | None = None) -> Console:
+    """The one Console factory: every table, tree and panel is drawn on one of these.
+
+    On the terminal (into=None) it honours NO_COLOR, TERM=dumb, FORCE_COLOR and
+    CLICOLOR_FORCE; into a file it draws plain text, `width` columns wide.
+    """
     from rich.console import Console
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
-            # Rich would exit with status 1 ("nothing found"); the CLI group exits quietly.
+            # Rich would exit with status 1 ("nothing found"); the CLI exits quietly.
             self.quiet = True
             raise BrokenPipeError
 
+    common: dict[str, Any] = {"highlight": False, "emoji": False, "markup": False}
+    if into is not None:
+        return _Console(file=into, width=width, color_system=None, force_terminal=False, **common)
     environ = os.environ
     # Rich drops colours for NO_COLOR but keeps bold and dim; NO_COLOR means no escapes at all.
     plain = environ.get("NO_COLOR", "") != ""
     forced = environ.get("CLICOLOR_FORCE", "0") not in ("", "0") and not plain
     return _Console(
-        stderr=stderr,
         width=width,
-        highlight=False,
-        emoji=False,
-        markup=False,
         soft_wrap=False,
         color_system=None if plain else "auto",
         force_terminal=True if forced else None,
+        **common,
     )
 
 
@@ -99,14 +102,12 @@ def draw_listing(listing: Listing, target: Console) -> None:
 
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=text(listing.title) if listing.title else None,
-        title_justify="left",
         show_edge=False,
         pad_edge=False,
     )
     naturals, minimums, justify, marks_columns = [], [], [], set()
     for index, column in enumerate(listing.columns):
-        cells = [row[index] for row in listing.rows]
+        cells = [row[index] for row in listing.text_rows]
         # A column of marks (○) is centred and its heading may wrap (18歳 / 未満).
         marks = bool(cells) and all(len(cell) <= 1 for cell in cells)
         natural = (
@@ -123,7 +124,7 @@ def draw_listing(listing: Listing, target: Console) -> None:
     )
     for column, width, align in zip(listing.columns, widths, justify, strict=True):
         table.add_column(text(column, "bold"), justify=align, overflow="fold", width=width)  # type: ignore[arg-type]
-    for row_index, row in enumerate(listing.rows):
+    for row_index, row in enumerate(listing.text_rows):
         table.add_row(
             *(
                 text(cell, spans=listing.highlights.get((row_index, col)))
@@ -131,55 +132,38 @@ def draw_listing(listing: Listing, target: Console) -> None:
             )
         )
     target.print(table)
-    if listing.footer:
-        target.print(text(listing.footer, "dim"))
 
 
-def draw_measure(target: Console, plan: Plan, measure: Measure, others: list[Measure]) -> None:
-    """One measure as a panel, with its neighbours in the same department."""
-    from rich.console import Group
-    from rich.panel import Panel
+def draw_document(document: Document, target: Console) -> None:
+    """A document (show, outline): headings in bold, facts as a grid, items indented."""
+    from rich.padding import Padding
     from rich.table import Table
 
-    section = plan.section_of(measure)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
-    facts.add_row("位置", text(f"{plan.policy(measure.policy).label} › {section.label}"))
-    facts.add_row("所管課", text("・".join(measure.departments)))
-    facts.add_row("対象年代", text("・".join(a.label for a in measure.ages)))
-    facts.add_row("アイコン", text("・".join(i.value for i in measure.icons) or "なし"))
-    if measure.aliases:
-        facts.add_row("別表記", text("・".join(measure.aliases)))
-    parts: list[Any] = [facts, text(""), text(measure.description)]
-    if measure.notes:
-        parts += [text(""), *(text(f"注記: {n}", "dim") for n in measure.notes)]
-    target.print(
-        Panel(Group(*parts), title=text(f"{measure.id} {measure.name}", "bold"), title_align="left")
-    )
-    if others:
-        target.print(text(f"同じ所管課の事業 ({len(others)})", "bold"))
-        for other in others:
-            target.print(text(f"  {other.id}  {other.name}"))
+    facts: list[tuple[str, str]] = []
 
+    def flush() -> None:
+        if facts:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column()
+            for label, value in facts:
+                grid.add_row(text(label), text(value))
+            target.print(grid)
+            facts.clear()
 
-def draw_outline(target: Console, plan: Plan) -> None:
-    """The chapter as a tree."""
-    from rich.tree import Tree
-
-    root = Tree(text(f"{plan.chapter.number} {plan.chapter.title}", "bold"))
-    root.add(text(f"目指す市民の姿: {plan.vision_slogan}"))
-    goals = root.add(text("市民のチャレンジ目標"))
-    for challenge in plan.challenges:
-        goals.add(text(challenge.title))
-    for policy in plan.policies:
-        branch = root.add(text(policy.label, "bold"))
-        for section in policy.sections:
-            leaf = branch.add(text(section.label))
-            for measure in section.measures:
-                leaf.add(text(f"{measure.id}  {measure.name}"))
-    if plan.indicators:
-        indicators = root.add(text("関連計画における参考となる指標"))
-        for indicator in plan.indicators:
-            indicators.add(text(f"{indicator.id}  {indicator.name}"))
-    target.print(root)
+    for line in document:
+        if line.kind == "fact":
+            facts.append((line.label, line.text))
+            continue
+        flush()
+        indent = 2 * max(0, line.level - 2)
+        if line.kind == "heading":
+            target.print()
+            style = "bold underline" if line.level == 1 else "bold"
+            target.print(Padding(text(line.text, style), (0, 0, 0, indent)))
+        elif line.kind == "item":
+            target.print(Padding(text(line.text), (0, 0, 0, 2 * max(1, line.level - 1))))
+        else:
+            style = "dim" if line.kind == "caption" else ""
+            target.print(Padding(text(line.text, style), (0, 0, 0, indent)))
+    flush()

@@ -1,0 +1,137 @@
+"""What every command shares: the global settings, the plan it reads, the output options."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kouryu_cli import planfile
+from kouryu_cli.errors import UsageError
+from kouryu_cli.textnorm import strip_controls
+
+if TYPE_CHECKING:
+    from kouryu_cli.model import Plan
+
+
+@dataclass
+class Settings:
+    """Global options, kept on the Click context."""
+
+    data: Path | None = None
+    use_cache: bool = True
+    quiet: bool = False
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The global options of this run."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def plan_path(ctx: typer.Context) -> Path:
+    """The plan file this run reads."""
+    return settings(ctx).data or planfile.default_path()
+
+
+def plan(ctx: typer.Context) -> Plan:
+    """The plan this run reads."""
+    current = settings(ctx)
+    return planfile.open_plan(current.data, use_cache=current.use_cache)
+
+
+def say(message: str) -> None:
+    """A line for the person on stderr; a closed or broken stderr never changes the outcome."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        # Messages quote the query: an escape sequence in an argument must not reach a terminal.
+        stream.write("".join(strip_controls(line) + "\n" for line in message.split("\n")))
+        stream.flush()
+    except (OSError, ValueError, UnicodeEncodeError):
+        pass
+
+
+def note(ctx: typer.Context, message: str) -> None:
+    """A message for the person (stderr), unless --quiet."""
+    if not settings(ctx).quiet:
+        say(message)
+
+
+@contextmanager
+def option(name: str) -> Iterator[None]:
+    """Report a bad value the library refused as a usage error of option name."""
+    try:
+        yield
+    except (ValueError, UsageError) as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+FORMAT_HELP = {
+    "table": "table",
+    "json": "json",
+    "csv": "csv",
+    "tsv": "tsv",
+    "markdown": "markdown",
+    "xlsx": "xlsx (with -o)",
+    "svg": "svg",
+    "html": "html",
+}
+
+
+def format_option(formats: tuple[str, ...]) -> Any:
+    """The -f/--format option of a command that writes these formats (its help names them).
+
+    Use: `fmt: Annotated[str | None, format_option(FORMATS)] = None`.
+    """
+    names = ", ".join(FORMAT_HELP[f] for f in formats)
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help=f"{names}. Default: from the suffix of -o; else table on a terminal, "
+        "plain lines in a pipe.",
+        show_default=False,
+    )
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (replaced atomically; a link is followed, a pipe written into; "
+        "- is stdout). The suffix picks the format.",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="ENC",
+        help="Text encoding of the output, e.g. cp932 (also shift_jis, sjis). "
+        "CSV defaults to UTF-8 with a BOM.",
+        show_default=False,
+    ),
+]
+NoBomOption = Annotated[
+    bool, typer.Option("--no-bom", help="CSV without the UTF-8 BOM that Excel needs.")
+]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV/TSV: leave fields that start with = + - @ as they are (by default a ' "
+        "keeps a spreadsheet from running them as formulas).",
+    ),
+]
