@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from kouryu_cli import __version__
-from kouryu_cli.cli import diff, indicators, measures, report, validate
+from kouryu_cli.cli import diff, indicators, measures, progress, report, validate
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.textnorm import strip_controls
@@ -30,6 +30,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu report -o 評価報告.html    評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
+  kouryu progress --help           進行管理（調査票の作成・回収・集計）
 
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
 """
@@ -158,6 +159,8 @@ COMMANDS = (
 )
 for _name, _function in COMMANDS:
     app.command(_name)(_function)
+# Command groups, after the commands.
+app.add_typer(progress.app, name="progress")
 
 
 class _Interrupted(BaseException):

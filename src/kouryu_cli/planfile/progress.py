@@ -86,6 +86,7 @@ def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Prob
                     f"in {first_doc.file}; give the files of one year",
                 )
             )
+            continue  # its answers are another year's: comparing them says nothing
         for index, (measure_id, answer) in enumerate(book.answers.items()):
             if measure_id in seen:
                 other, other_doc, other_index = seen[measure_id]

@@ -1,0 +1,421 @@
+"""`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from kouryu_cli import era, progress
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
+    EncodingOption,
+    NoBomOption,
+    OutputOption,
+    RawOption,
+    format_option,
+    note,
+    option,
+    plan,
+    plan_path,
+)
+from kouryu_cli.errors import PlanError, Problem, UsageError
+from kouryu_cli.model import EraYear, Plan, Vocabulary
+
+STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
+
+app = typer.Typer(
+    name="progress",
+    help="進行管理: write each department's form, collect the returned forms, list the answers.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="FILE...", help="Progress files of one year (progress/R6.yaml).", show_default=False
+    ),
+]
+DeptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dept",
+        "-d",
+        metavar="NAME",
+        help="所管課, repeatable; part of the name is enough.",
+        show_default=False,
+    ),
+]
+
+
+def _year(label: str) -> EraYear:
+    with option("--year"):
+        return era.parse_year(label)
+    raise AssertionError  # unreachable: option() re-raises
+
+
+def _departments(current: Plan, names: list[str] | None) -> tuple[str, ...]:
+    from kouryu_cli import query
+
+    return tuple(dict.fromkeys(query.resolve_department(current, n).name for n in names or ()))
+
+
+# ------------------------------------------------------------------ form
+
+
+@app.command()
+def form(
+    ctx: typer.Context,
+    year: Annotated[
+        str,
+        typer.Option(
+            "--year", "-y", metavar="YEAR", help="Fiscal year of the round: R6, 令和6年度, 2024."
+        ),
+    ],
+    folder: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            file_okay=False,
+            help="Folder to write the forms into (made when missing).",
+        ),
+    ],
+    dept: DeptOption = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Last year's progress file: its answers pre-fill the forms.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx (default) or csv.")
+    ] = "xlsx",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace forms already in the folder.")
+    ] = False,
+) -> None:
+    """Write one form per department (R6_取組状況_高齢福祉課.xlsx) into a folder.
+
+    A form lists the department's measures (shaded, protected) and the answer columns
+    (dropdowns from the vocabularies). A measure of two departments is on both forms.
+    Forms already in the folder are never replaced without --force (exit 2, nothing written).
+
+    Example:
+
+    \b
+        kouryu progress form --year R6 -o forms/
+        kouryu progress form --year R6 --dept 高齢福祉課 --from progress/R5.yaml -o forms/
+        kouryu progress form --year R6 --format csv -o forms-csv/
+    """
+    from kouryu_cli.views import forms
+
+    kind = fmt.lower()
+    if kind not in ("xlsx", "csv"):
+        raise typer.BadParameter(
+            f"unknown format '{fmt}' (expected xlsx or csv)", param_hint="'--format'"
+        )
+    if kind == "xlsx":
+        import importlib.util
+
+        if importlib.util.find_spec("openpyxl") is None:
+            raise UsageError(
+                "writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)"
+            )
+    current = plan(ctx)
+    round_year = _year(year)
+    wanted = _departments(current, dept)
+    book = None
+    if previous is not None:
+        from kouryu_cli.planfile.progress import load_progress
+
+        book = load_progress([previous], current)
+    specs = forms.form_specs(current, round_year, wanted, book)
+    if not specs:
+        raise UsageError("no department with measures was chosen")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    targets = [(spec, folder / spec.file_name(f".{kind}")) for spec in specs]
+    existing = [str(path) for _spec, path in targets if path.exists() or path.is_symlink()]
+    if existing and not force:
+        listed = "\n".join(f"  {p}" for p in existing)
+        raise UsageError(
+            f"{len(existing)} form(s) already exist; nothing was written "
+            f"(--force replaces them, or choose another folder):\n{listed}"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot make the folder {folder}: {error.strerror or error}") from None
+    lines = []
+    for spec, path in targets:
+        if kind == "xlsx":
+            data = forms.workbook_bytes(spec, current)
+        else:
+            data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
+        output.write_file(path, data)
+        filled = f", {len(spec.prefill)} pre-filled" if spec.prefill else ""
+        lines.append(f"{path}\t{spec.department}\t{len(spec.measures)} measures{filled}\n")
+    # Listed once every form is written: a reader that stops early cannot stop the writing.
+    output.write_stdout("".join(lines).encode())
+    note(ctx, f"{len(targets)} form(s) for {round_year.label} written to {folder}")
+
+
+# ------------------------------------------------------------------ collect
+
+
+@app.command()
+def collect(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FORM...",
+            help="Returned forms: .xlsx or CSV, any name, any order.",
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into", metavar="FILE", help="The year's progress file (made when missing)."
+        ),
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help="The round's year (default: the progress file's year, or its name: R6.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace answers already in the file that differ.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Check and report; write nothing.")
+    ] = False,
+) -> None:
+    """Check returned forms and merge their answers into the year's progress file.
+
+    Every form is checked before anything is written; every problem is listed as
+    file:sheet!cell (exit 3, nothing written). An answer already in the file that
+    differs is kept unless --replace (each conflict listed, exit 3).
+
+    Example:
+
+    \b
+        kouryu progress collect returned/*.xlsx --into progress/R6.yaml
+        kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
+    """
+    from kouryu_cli.planfile.progress import load_progress, save_progress
+    from kouryu_cli.views import formread
+
+    current = plan(ctx)
+    resolved = set()
+    for path in files:
+        if path.resolve() == into.resolve():
+            raise UsageError(f"{path} is the progress file itself, not a form")
+        if path.resolve() in resolved:
+            raise UsageError(f"{path} is given twice")
+        resolved.add(path.resolve())
+    kept = load_progress([into], current) if into.exists() else None
+    round_year = _collect_year(year, kept, into)
+    problems: list[Problem] = []
+    returned = []
+    for path in files:
+        try:
+            returned.append(formread.read_form(path))
+        except PlanError as error:
+            problems.extend(error.problems)
+    result = formread.collect(returned, current, round_year)
+    for warning in result.warnings:
+        note(ctx, f"kouryu: {warning}")
+    if problems or result.problems:
+        raise PlanError([*problems, *result.problems])
+    book = kept or progress.ProgressBook(round_year, {}, ())
+    merged = progress.merge(book, result.answers.values(), replace=replace)
+    if merged.conflicts:
+        lines = [
+            f"{into}: {c.measure_id}: {progress.LABELS[key]}: kept '{old}', form says '{new}'"
+            for c in merged.conflicts
+            for key, old, new in c.changes
+        ]
+        raise PlanError.single(
+            str(into),
+            f"{len(merged.conflicts)} answer(s) differ from those already kept; nothing was "
+            "written (--replace takes the forms' answers):\n" + "\n".join(lines),
+        )
+    _report(merged, result.by_department)
+    if dry_run:
+        note(ctx, f"--dry-run: {into} was not written")
+        return
+    if merged.added or merged.changed or kept is None:
+        save_progress(into, merged.book, current, output.write_file)
+        note(ctx, f"{into}: {len(merged.book.answers)} answers for {round_year.label}")
+    else:
+        note(ctx, f"{into}: nothing new; not written")
+
+
+def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:
+    if label is not None:
+        chosen = _year(label)
+        if kept is not None and kept.year.year != chosen.year:
+            raise UsageError(f"{into} holds {kept.year.label}, not {chosen.label}")
+        return chosen
+    if kept is not None:
+        return kept.year
+    try:
+        return era.parse_year(into.stem)
+    except era.EraError:
+        raise UsageError(
+            f"which year? {into} does not exist yet and its name is not a year: give --year"
+        ) from None
+
+
+def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
+    added = {a.measure_id for a in merged.added}
+    changed = {a.measure_id for a in merged.changed}
+    for department, ids in by_department.items():
+        counts = (
+            f"{sum(i in added for i in ids)} added, {sum(i in changed for i in ids)} changed, "
+            f"{sum(i not in added and i not in changed for i in ids)} unchanged"
+        )
+        output.write_stdout(f"{department}\t{counts}\n".encode())
+
+
+# ------------------------------------------------------------------ status and check
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    files: FilesArgument,
+    dept: DeptOption = None,
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="VALUE",
+            help="実施状況, comma-separated: 未実施,休止.",
+            show_default=False,
+        ),
+    ] = None,
+    rating: Annotated[
+        str | None,
+        typer.Option(
+            "--rating",
+            "-r",
+            metavar="VALUE",
+            help="評価, comma-separated: C,D.",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="dept|policy",
+            help="Counts per department or per 施策.",
+            show_default=False,
+        ),
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="The departments and measures without an answer.")
+    ] = False,
+    fmt: Annotated[str | None, format_option(STATUS_FORMATS)] = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """Each measure's answer, counts per department or 施策, or the measures not answered.
+
+    Exit 1 when nothing matches (or, with --missing, nothing is missing).
+
+    Example:
+
+    \b
+        kouryu progress status progress/R6.yaml --rating C,D
+        kouryu progress status progress/R6.yaml --by dept
+        kouryu progress status progress/R6.yaml --missing -o 未回答.xlsx
+    """
+    from kouryu_cli.errors import EXIT_NOTHING_FOUND
+    from kouryu_cli.planfile.progress import load_progress
+    from kouryu_cli.views import progress as views
+
+    out = output.resolve(
+        "progress status",
+        STATUS_FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx), *files],
+    )
+    if by is not None and by not in ("dept", "policy"):
+        raise typer.BadParameter(f"'{by}' (expected dept or policy)", param_hint="'--by'")
+    if by is not None and missing:
+        raise typer.BadParameter("give --by or --missing, not both", param_hint="'--missing'")
+    current = plan(ctx)
+    vocabs = progress.vocabularies(current)
+    wanted = progress.AnswerFilter(
+        departments=_departments(current, dept),
+        statuses=_terms(vocabs["status"], status_, "--status"),
+        ratings=_terms(vocabs["rating"], rating, "--rating"),
+    )
+    if (by is not None or missing) and wanted != progress.AnswerFilter():
+        raise typer.BadParameter(
+            "--dept, --status and --rating filter the answers; not with --by or --missing"
+        )
+    book = load_progress(files, current)
+    if missing:
+        listing = views.missing_listing(current, book)
+    elif by is not None:
+        group: Literal["dept", "policy"] = "dept" if by == "dept" else "policy"
+        listing = views.counts_listing(current, book, group)
+    else:
+        listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
+    output.emit_listing(out, listing)
+    if not listing.records:
+        if not missing:
+            note(ctx, "no answer matches")
+        raise typer.Exit(EXIT_NOTHING_FOUND)
+
+
+def _terms(vocabulary: Vocabulary, text: str | None, name: str) -> tuple[str, ...]:
+    if text is None:
+        return ()
+    with option(name):
+        return progress.read_terms(vocabulary, text)
+    raise AssertionError  # unreachable: option() re-raises
+
+
+@app.command()
+def check(ctx: typer.Context, files: FilesArgument) -> None:
+    """Validate progress files on their own: every problem with file:line:column (exit 3).
+
+    Example:
+
+    \b
+        kouryu progress check progress/R6.yaml
+    """
+    from kouryu_cli.planfile.progress import load_progress
+
+    current = plan(ctx)
+    book = load_progress(files, current)
+    shown = ", ".join(str(p) for p in files)
+    output.write_stdout(
+        f"{shown}: ok: {book.year.label} ({book.year.year}年度), {len(book.answers)} answers, "
+        f"{len(progress.missing(current, book))} departments with unanswered measures\n".encode()
+    )
