@@ -180,6 +180,9 @@ def test_one_block_per_series_with_values_as_written_and_western_years(with_actu
     assert built.later_actuals == 1
     i3 = built.series[2]
     assert i3.name == "福祉活動ボランティア団体登録数及び人数（団体数）"
+    # One series of a compound indicator: its own value, then the plan's words for both.
+    assert i3.baseline == "61 団体（2020年度。計画の記載: 61 団体・5,480 人（R2））"
+    assert built.series[3].target == "6,000 人（2025年度。計画の記載: 80 団体・6,000 人（Ｒ7））"
     assert i3.grade == "B*"
     assert "届いていません" in i3.reason
     html = report.to_html(built)
@@ -406,3 +409,30 @@ def test_progress_of_another_year_is_noted(run: Run, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert "進行管理の回答は R6（2024年度）、評価年度は R7（2025年度）です" in result.stderr
+
+
+def test_only_the_report_imports_jinja2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from kouryu_cli.cli import app\n"
+        "result = CliRunner().invoke(app, sys.argv[1:])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('jinja2' in sys.modules)\n"
+    )
+
+    def imports_jinja2(*args: str) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return result.stdout.strip().endswith("True")
+
+    assert not imports_jinja2("indicators", "--as-of", "R6", "-f", "json")
+    assert imports_jinja2("report", "--as-of", "R6", "-o", str(tmp_path / "r.html"))

@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli import evaluation as ev
-from kouryu_cli.model import AGE_ORDER, EraYear, Plan
+from kouryu_cli.model import AGE_ORDER, EraYear, Indicator, Plan, Series
 from kouryu_cli.textnorm import format_number
 from kouryu_cli.views import charts
 from kouryu_cli.views.indicators import (
@@ -340,8 +340,18 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
         id=indicator.id,
         name=series_name(evaluation),
         plan=indicator.plan,
-        baseline=with_year(indicator.baseline_written, indicator.baseline_year),
-        target=with_year(indicator.target_written, indicator.target_year),
+        baseline=_as_written(
+            indicator.baseline_written,
+            indicator.baseline_year,
+            quantity(series.baseline, unit),
+            compound=len(indicator.series) > 1,
+        ),
+        target=_as_written(
+            indicator.target_written,
+            indicator.target_year,
+            _target_value(indicator, series),
+            compound=len(indicator.series) > 1,
+        ),
         unit=unit,
         actuals=actuals,
         later=sum(not a.used for a in actuals),
@@ -358,6 +368,21 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
         overdue=evaluation.overdue,
         met=evaluation.met,
     )
+
+
+def _target_value(indicator: Indicator, series: Series) -> str:
+    """80 団体, 30% 以上, or 増加: a series' own target without its year."""
+    kind = indicator.target_kind.label
+    if series.target is None:
+        return kind
+    return quantity(series.target, series.unit) + (f" {kind}" if kind else "")
+
+
+def _as_written(written: str, year: EraYear, value: str, *, compound: bool) -> str:
+    """25.6%（Ｈ29）（2017年度）; for one series of several, its own value first."""
+    if not compound:
+        return with_year(written, year)
+    return f"{value}（{year.year}年度。計画の記載: {written}）"
 
 
 def _reason(evaluation: Evaluation) -> str:
