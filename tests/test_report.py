@@ -22,6 +22,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ACTUALS = FIXTURES / "actuals-example.csv"
 PROGRESS = FIXTURES / "progress-R6-example.yaml"
 HOSTILE = "<script>alert(1)</script>"
+# The README's command: the shipped plan with the example actuals and answers (made up).
+EXAMPLE = ("report", "--as-of", "R6", "--actuals", str(ACTUALS), "--progress", str(PROGRESS))
 SECTIONS = ["1. 評価の概要", "2. 指標ごとの評価", "3. 施策・事業", "4. 評価の方法"]
 
 
@@ -320,17 +322,7 @@ def test_markdown_has_the_same_sections(with_actuals: Plan) -> None:
 
 def test_report_command_writes_html(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "評価報告_R6.html"
-    result = run(
-        "report",
-        "--as-of",
-        "R6",
-        "--actuals",
-        str(ACTUALS),
-        "--progress",
-        str(PROGRESS),
-        "-o",
-        str(out),
-    )
+    result = run(*EXAMPLE, "-o", str(out))
     assert result.exit_code == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")

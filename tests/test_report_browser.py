@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ACTUALS = FIXTURES / "actuals-example.csv"
-PROGRESS = FIXTURES / "progress-R6-example.yaml"
+from tests.test_report import EXAMPLE
+
 SECTIONS = ["1. 評価の概要", "2. 指標ごとの評価", "3. 施策・事業と取組状況", "4. 評価の方法"]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 TIMEOUT = 120
@@ -91,20 +90,7 @@ def rendered(
 
     folder = tmp_path_factory.mktemp("browser")
     page = folder / "評価報告_R6.html"
-    result = CliRunner().invoke(
-        app,
-        [
-            "report",
-            "--as-of",
-            "R6",
-            "--actuals",
-            str(ACTUALS),
-            "--progress",
-            str(PROGRESS),
-            "-o",
-            str(page),
-        ],
-    )
+    result = CliRunner().invoke(app, [*EXAMPLE, "-o", str(page)])
     assert result.exit_code == 0, result.stderr
     browser = tools[0]
     pdf, png = folder / "report.pdf", folder / "first.png"
