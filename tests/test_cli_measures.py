@@ -183,6 +183,12 @@ def test_xlsx_workbook(run: Run, tmp_path: Path) -> None:
     assert [c.value for c in sheet[2]][:3] == ["ID", "事業名", "所管課"]
     assert sheet.max_row == 42
     assert sheet["C42"].value == "社会福祉課・市民窓口課"
+    # Printed: A4 landscape, one page wide, the header row on every page.
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$2:$2"
 
 
 def test_dept_without_name_is_the_facet_view(run: Run) -> None:

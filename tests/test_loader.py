@@ -113,7 +113,8 @@ def test_minimal_plan_loads(write: Write) -> None:
         (
             "id: 1-1-02",
             "id: 1-1-01",
-            ":32:17: policies[0].sections[0].measures[1].id: id '1-1-01' is used twice",
+            ":32:17: policies[0].sections[0].measures[1].id: "
+            "id '1-1-01' is used twice (first at line 26)",
         ),
         (
             "western_year: 2021",
@@ -154,7 +155,8 @@ def test_minimal_plan_loads(write: Write) -> None:
         (
             "  - name: 社会教育課\n",
             "  - name: 社会教育課\n  - name: 社会教育課\n",
-            ":19:11: departments[2].name: department '社会教育課' is listed twice",
+            ":19:11: departments[2].name: "
+            "department '社会教育課' is listed twice (first at line 18)",
         ),
     ],
 )

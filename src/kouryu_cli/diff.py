@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from kouryu_cli.model import Department, Indicator, Measure, Plan, Series
-from kouryu_cli.textnorm import fold, format_number
+from kouryu_cli.textnorm import fold, format_number, fullwidth_digits
 
 # Below this similarity (difflib ratio, 0..1) of both name and description, a measure that
 # keeps its id but changes its name is taken to be a different measure.
@@ -410,14 +410,10 @@ def text_changes(old: Plan, new: Plan) -> list[TextChange]:
             s = old_sections.get(section)
             t = new_sections.get(section)
             spath = f"{path}.sections.{section}"
-            swhere = f"{where}（{_fullwidth(section)}）"
+            swhere = f"{where}（{fullwidth_digits(section)}）"
             check(f"{spath}.title", f"{swhere} 見出し", s.title if s else "", t.title if t else "")
             check(f"{spath}.lead", f"{swhere} 前文", s.lead if s else "", t.lead if t else "")
     return out
-
-
-def _fullwidth(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
 
 
 # --- text diffs -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ desired direction is positive:
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from datetime import date
 
 from kouryu_cli import era
 from kouryu_cli.errors import UsageError
-from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.model import EraYear, Indicator, LabelledEnum, Observation, Plan, Series, TargetKind
 
 DEFAULT_THRESHOLD = 5.0
 # Comparisons are made on values rounded to this many decimals, so that 21 against a
@@ -32,37 +31,25 @@ DEFAULT_THRESHOLD = 5.0
 _DECIMALS = 9
 
 
-class Grade(enum.Enum):
-    """評価区分: a grade of 健康日本21（第二次）最終評価, or ベースラインのみ."""
+class Grade(LabelledEnum):
+    """評価区分: a grade of 健康日本21（第二次）最終評価, or ベースラインのみ.
 
-    A = "A"
-    B = "B"
-    B_STAR = "B*"
-    C = "C"
-    D = "D"
-    E = "E"
-    BASELINE_ONLY = "baseline-only"
+    label: what the grade means, as the MHLW report words it.
+    """
 
-    @property
-    def label(self) -> str:
-        """What the grade means, as the MHLW report words it."""
-        return _GRADE_LABELS[self]
+    A = ("A", "目標値に達した")
+    B = ("B", "現時点で目標値に達していないが、改善傾向にある")
+    B_STAR = ("B*", "改善傾向にあるが、設定した目標年度までに目標到達が危ぶまれる")
+    C = ("C", "変わらない")
+    D = ("D", "悪化している")
+    E = ("E", "評価困難")
+    BASELINE_ONLY = ("baseline-only", "ベースラインのみ（実績値がまだない）")
 
     @property
     def short(self) -> str:
         """The grade as a table shows it: A … E, or ベースラインのみ."""
         return "ベースラインのみ" if self is Grade.BASELINE_ONLY else self.value
 
-
-_GRADE_LABELS = {
-    Grade.A: "目標値に達した",
-    Grade.B: "現時点で目標値に達していないが、改善傾向にある",
-    Grade.B_STAR: "改善傾向にあるが、設定した目標年度までに目標到達が危ぶまれる",
-    Grade.C: "変わらない",
-    Grade.D: "悪化している",
-    Grade.E: "評価困難",
-    Grade.BASELINE_ONLY: "ベースラインのみ（実績値がまだない）",
-}
 
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 

@@ -5,80 +5,66 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
+
+from kouryu_cli.textnorm import fullwidth_digits
 
 # The version of the plan file's format (its `schema:` key); also part of the cache's key.
 SCHEMA_VERSION = 1
 
 
-class AgeGroup(enum.Enum):
-    """対象年代: one of the three age columns of the 施策事業一覧 table."""
-
-    UNDER_18 = "0-17"
-    WORKING_AGE = "18-64"
-    SENIOR = "65+"
-
-    @property
-    def label(self) -> str:
-        """The column heading as the plan prints it."""
-        return _AGE_LABELS[self]
+_Member = TypeVar("_Member", bound="LabelledEnum")
 
 
-_AGE_LABELS = {
-    AgeGroup.UNDER_18: "18歳未満",
-    AgeGroup.WORKING_AGE: "18～64歳",
-    AgeGroup.SENIOR: "65歳以上",
-}
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry the words the plan prints: MEMBER = (value, label)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def of(cls: type[_Member], value: str) -> _Member:
+        """The member with this value; ValueError when there is none."""
+        return cls(value)  # type: ignore[call-arg]  # Enum's lookup, not __new__
+
+
+class AgeGroup(LabelledEnum):
+    """対象年代: one of the three age columns of the 施策事業一覧 table (label: its heading)."""
+
+    UNDER_18 = ("0-17", "18歳未満")
+    WORKING_AGE = ("18-64", "18～64歳")
+    SENIOR = ("65+", "65歳以上")
+
 
 AGE_ORDER: tuple[AgeGroup, ...] = tuple(AgeGroup)
 
 
-class Icon(enum.Enum):
-    """The icons printed after a measure's name, pointing to the program's other fields."""
+class Icon(LabelledEnum):
+    """The icons printed after a measure's name (label: what the icon stands for)."""
 
-    KNOW_PROTECT = "知守"
-    DIET = "食事"
-    EXERCISE = "運動"
-
-    @property
-    def meaning(self) -> str:
-        """What the icon stands for."""
-        return _ICON_MEANINGS[self]
+    KNOW_PROTECT = ("知守", "知る・守る")
+    DIET = ("食事", "食事")
+    EXERCISE = ("運動", "運動")
 
 
-_ICON_MEANINGS = {
-    Icon.KNOW_PROTECT: "知る・守る",
-    Icon.DIET: "食事",
-    Icon.EXERCISE: "運動",
-}
+class TargetKind(LabelledEnum):
+    """How a target is phrased (label: 以上, 以下, 増加, 減少, or '' for a bare number)."""
 
-
-class TargetKind(enum.Enum):
-    """How a target is phrased: 以上, 以下, 増加, 減少, or a bare number."""
-
-    AT_LEAST = "at-least"
-    AT_MOST = "at-most"
-    INCREASE = "increase"
-    DECREASE = "decrease"
-    REACH = "reach"
-
-    @property
-    def label(self) -> str:
-        """The Japanese word the plan uses ('' for a bare number)."""
-        return _KIND_LABELS[self]
+    AT_LEAST = ("at-least", "以上")
+    AT_MOST = ("at-most", "以下")
+    INCREASE = ("increase", "増加")
+    DECREASE = ("decrease", "減少")
+    REACH = ("reach", "")
 
     @property
     def has_value(self) -> bool:
         """Whether the target names a number (増加/減少 do not)."""
         return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
-
-
-_KIND_LABELS = {
-    TargetKind.AT_LEAST: "以上",
-    TargetKind.AT_MOST: "以下",
-    TargetKind.INCREASE: "増加",
-    TargetKind.DECREASE: "減少",
-    TargetKind.REACH: "",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +114,7 @@ class Section:
     @property
     def label(self) -> str:
         """The section as the plan numbers it: （１）講座開催の充実."""
-        return f"（{_fullwidth(self.number)}）{self.title}"
+        return f"（{fullwidth_digits(self.number)}）{self.title}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +237,3 @@ class Plan:
     def section_of(self, measure: Measure) -> Section:
         """The section a measure stands in."""
         return self.sections[(measure.policy, measure.section)]
-
-
-def _fullwidth(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "０１２３４５６７８９"))

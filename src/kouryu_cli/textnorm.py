@@ -114,3 +114,11 @@ def codec_name(name: str) -> str:
     """The Python codec for an encoding name as people give it: shift_jis, sjis → cp932."""
     cleaned = name.strip()
     return "cp932" if cleaned.lower() in _CP932_NAMES else cleaned
+
+
+_FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def fullwidth_digits(number: int) -> str:
+    """12 → １２, as the plan numbers its sections: （１）."""
+    return str(number).translate(_FULLWIDTH_DIGITS)

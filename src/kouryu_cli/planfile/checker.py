@@ -1,4 +1,8 @@
-"""A small validator for plain YAML values: every problem collected, each with its position."""
+"""A small validator for plain YAML values: every problem collected, each with its position.
+
+Checker converts single values at a path; Node is a checked mapping that reads its own keys
+(`node.text("name")`), so the path in a message always names the key the code read.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +42,22 @@ class Checker:
         if self.problems:
             ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
             raise PlanError(ordered)
+
+    def node(
+        self, path: Path, value: Any, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> Node | None:
+        """A checked mapping at path (see mapping), or None when it is not one."""
+        data = self.mapping(path, value, required, optional)
+        return None if data is None else Node(self, path, data)
+
+    def unique(self, seen: dict[Any, Path], key: Any, path: Path, message: str) -> bool:
+        """Record key as seen at path; a problem naming the first place if it was seen before."""
+        first = seen.setdefault(key, path)
+        if first == path:
+            return True
+        line = self.document.problem(first, "").line
+        self.fail(path, f"{message} (first at line {line})" if line else message)
+        return False
 
     def mapping(
         self, path: Path, value: Any, required: Iterable[str], optional: Iterable[str] = ()
@@ -117,6 +137,67 @@ class Checker:
                 pass
         self.fail(path, f"unknown value {_show(value)} (expected {expected})")
         return None
+
+
+class Node:
+    """A checked mapping and its path: each accessor reads one key and checks it there."""
+
+    def __init__(self, check: Checker, path: Path, data: dict[str, Any]) -> None:
+        self.check = check
+        self.path = path
+        self.data = data
+
+    def at(self, *steps: str | int) -> Path:
+        """The path of a key (or deeper) below this node."""
+        return (*self.path, *steps)
+
+    def has(self, key: str) -> bool:
+        """Whether the key is there with a value."""
+        return self.data.get(key) is not None
+
+    def get(self, key: str) -> Any:
+        """The raw value of a key (None when absent)."""
+        return self.data.get(key)
+
+    def text(self, key: str, *, required: bool = True) -> str:
+        """A text value (see Checker.text)."""
+        return self.check.text(self.at(key), self.data.get(key), required=required)
+
+    def integer(self, key: str) -> int:
+        """A whole number (see Checker.integer)."""
+        return self.check.integer(self.at(key), self.data.get(key))
+
+    def number(self, key: str) -> float:
+        """A decimal number (see Checker.number)."""
+        return self.check.number(self.at(key), self.data.get(key))
+
+    def choice(self, key: str, convert: Callable[[str], T], expected: str) -> T | None:
+        """A value from a fixed set (see Checker.choice)."""
+        return self.check.choice(self.at(key), self.data.get(key), convert, expected)
+
+    def items(self, key: str, *, allow_empty: bool = True) -> list[tuple[Path, Any]]:
+        """The entries of a list, each with its path."""
+        values = self.check.items(self.at(key), self.data.get(key), allow_empty=allow_empty)
+        return [(self.at(key, index), value) for index, value in enumerate(values)]
+
+    def nodes(
+        self, key: str, required: Iterable[str], optional: Iterable[str] = (), **options: bool
+    ) -> list[Node]:
+        """The entries of a list of mappings, each checked (those that are not are reported)."""
+        required, optional = tuple(required), tuple(optional)
+        found = (
+            self.check.node(path, v, required, optional) for path, v in self.items(key, **options)
+        )
+        return [node for node in found if node is not None]
+
+    def child(self, key: str, required: Iterable[str], optional: Iterable[str] = ()) -> Node:
+        """A nested mapping; an empty node (problems recorded) when it is missing or not one."""
+        found = self.check.node(self.at(key), self.data.get(key), required, optional)
+        return found or Node(self.check, self.at(key), {})
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of texts."""
+        return tuple(self.check.text(path, value) for path, value in self.items(key))
 
 
 def _kind(value: Any) -> str:

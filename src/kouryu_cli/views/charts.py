@@ -627,8 +627,12 @@ def _patterns(ident: str) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
+_GRADE_IDS = {Grade.B_STAR: "Bstar", Grade.BASELINE_ONLY: "base"}
+
+
 def _grade_id(grade: Grade) -> str:
-    return {"B*": "Bstar", "baseline-only": "base"}.get(grade.value, grade.value)
+    """A grade as part of an SVG id (no * or -)."""
+    return _GRADE_IDS.get(grade, grade.short)
 
 
 _PATTERN_BODIES = {

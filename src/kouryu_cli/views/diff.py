@@ -302,10 +302,10 @@ def _shown(field: str, value: Value) -> str:
     elif isinstance(value, Place):
         shown = value.label
     elif isinstance(value, tuple):
-        labels = (AgeGroup(v).label for v in value) if field == "ages" else value
+        labels = (AgeGroup.of(v).label for v in value) if field == "ages" else value
         shown = JOIN.join(labels)
     elif field == "target_kind" and isinstance(value, str):
-        shown = TargetKind(value).label or "数値"
+        shown = TargetKind.of(value).label or "数値"
     elif isinstance(value, float):
         shown = format_number(value)
     else:

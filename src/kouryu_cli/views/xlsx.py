@@ -38,6 +38,13 @@ def workbook_bytes(listing: Listing) -> bytes:
     return buffer.getvalue()
 
 
+# Column widths in Excel's units (about one Latin character): a column of prose wraps at
+# PROSE, any other at NARROW, so that a sheet printed one page wide stays legible.
+NARROW = 28
+PROSE = 48
+LINE_HEIGHT = 16  # points per wrapped line (11 pt text, Japanese glyphs included)
+
+
 def fill_sheet(page: Worksheet, listing: Listing) -> None:
     """Write listing into page, with the title row, header and print setup."""
     from openpyxl.styles import Alignment, Font
@@ -47,27 +54,49 @@ def fill_sheet(page: Worksheet, listing: Listing) -> None:
     if listing.title:
         put(page, 1, 1, listing.title).font = Font(bold=True, size=12)
         header_row = 2
+    texts = listing.text_rows
+    widths = [
+        _column_width(column, [row[i] for row in texts]) for i, column in enumerate(listing.columns)
+    ]
+    marks = [bool(texts) and all(len(row[i]) <= 1 for row in texts) for i in range(len(widths))]
     for index, column in enumerate(listing.columns, 1):
         cell = put(page, header_row, index, column)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, row in enumerate(listing.rows, header_row + 1):
-        for index, value in enumerate(row, 1):
-            put(page, offset, index, value, numeric=index - 1 in listing.numeric)
-    page.freeze_panes = page.cell(header_row + 1, 1).coordinate
-    widths = []
-    for index, column in enumerate(listing.columns):
-        cells = [column, *(row[index] for row in listing.text_rows)]
-        width = min(max((display_width(c) for c in cells), default=8) + 2, 60)
-        widths.append(width)
-        letter = page.cell(1, index + 1).column_letter
-        page.column_dimensions[letter].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+    page.row_dimensions[header_row].height = LINE_HEIGHT * _lines(listing.columns, widths)
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    centred = Alignment(vertical="top", horizontal="center")
+    for offset, (row, shown) in enumerate(zip(listing.rows, texts, strict=True), header_row + 1):
+        for index, value in enumerate(row):
+            cell = put(page, offset, index + 1, value, numeric=index in listing.numeric)
+            if marks[index]:
+                cell.alignment = centred
+            elif display_width(shown[index]) > widths[index]:
+                cell.alignment = wrapped
+            else:
+                cell.alignment = top
+        page.row_dimensions[offset].height = LINE_HEIGHT * _lines(shown, widths)
     for index, width in enumerate(widths, 1):
-        if width >= 60:  # long texts (説明) wrap inside their column instead of running on
-            for (cell,) in page.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-                cell.alignment = wrap
+        page.column_dimensions[page.cell(1, index).column_letter].width = width
+    page.freeze_panes = page.cell(header_row + 1, 1).coordinate
     print_setup(page, header_row)
+
+
+def _column_width(heading: str, cells: list[str]) -> int:
+    natural = max([display_width(c) for c in cells] + [4]) + 1
+    heading_words = max(display_width(w) for w in heading.split() or [""]) + 1
+    cap = PROSE if natural > 2 * NARROW else NARROW
+    return max(min(natural, cap), min(heading_words, NARROW), 4)
+
+
+def _lines(cells: tuple[str, ...], widths: list[int]) -> int:
+    """How many lines the tallest cell of a row takes once wrapped."""
+    lines = 1
+    for text, width in zip(cells, widths, strict=True):
+        count = sum(-(-display_width(part) // max(width - 1, 1)) or 1 for part in text.split("\n"))
+        lines = max(lines, count)
+    return lines
 
 
 def print_setup(page: Worksheet, header_row: int) -> None:
@@ -79,6 +108,7 @@ def print_setup(page: Worksheet, header_row: int) -> None:
     page.sheet_properties.pageSetUpPr.fitToPage = True
     page.print_title_rows = f"{header_row}:{header_row}"
     page.print_options.gridLines = True
+    page.print_options.horizontalCentered = True
     page.page_margins.left = page.page_margins.right = 0.4
 
 
@@ -114,8 +144,19 @@ def sheet_name(name: str) -> str:
     return (name.translate(_SHEET_FORBIDDEN) or "Sheet")[:31]
 
 
+# A Japanese character takes about 1.6 of Excel's width units (measured: LibreOffice prints
+# 37 of them on a line of a column 48 units wide).
+_WIDE = 1.6
+
+
 def display_width(value: Cell) -> int:
-    """The width of a cell's text in Excel's units (a Japanese character counts two)."""
+    """The width of a cell's longest line in Excel's units."""
     text = "" if value is None else str(value)
-    longest = max(text.split("\n"), key=len, default="")
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+    widest = max(
+        (
+            sum(_WIDE if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in line)
+            for line in text.split("\n")
+        ),
+        default=0.0,
+    )
+    return int(widest + 0.999)
