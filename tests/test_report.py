@@ -428,3 +428,15 @@ def test_only_the_report_imports_jinja2(tmp_path: Path) -> None:
 
     assert not imports_jinja2("indicators", "--as-of", "R6", "-f", "json")
     assert imports_jinja2("report", "--as-of", "R6", "-o", str(tmp_path / "r.html"))
+
+
+def test_on_a_terminal_without_output_the_report_asks_for_a_file(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kouryu_cli.cli import output
+
+    monkeypatch.setattr(output, "_stdout_is_terminal", lambda: True)
+    result = run("report", "--as-of", "R6")
+    assert result.exit_code == 2
+    assert "give -o 評価報告.html (or .md), or redirect stdout" in result.stderr
+    assert result.stdout == ""

@@ -27,7 +27,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu outline                   分野全体の構成
   kouryu matrix                    所管課 × 対象年代
   kouryu indicators                指標の評価
-  kouryu report -o 評価報告.html    評価報告書（印刷できる1ファイル）
+  kouryu report -o 評価報告.html   評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
   kouryu progress --help           進行管理（調査票の作成・回収・集計）

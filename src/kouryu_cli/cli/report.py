@@ -11,7 +11,6 @@ import typer
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
     OutputOption,
-    format_option,
     note,
     option,
     plan,
@@ -70,7 +69,16 @@ def report(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[str | None, format_option(FORMATS)] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="html or markdown. Default: from the suffix of -o (.html, .md); html in a pipe.",
+            show_default=False,
+        ),
+    ] = None,
     destination: OutputOption = None,
 ) -> None:
     """Write the year's evaluation report (評価報告書): one self-contained page to print.
