@@ -9,9 +9,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kouryu_cli import evaluation
-from kouryu_cli.model import Plan
+from kouryu_cli.model import EraYear, Observation, Plan, TargetKind
 from kouryu_cli.planfile.actuals import load_actuals
 from kouryu_cli.views import charts
 from tests.conftest import Run
@@ -62,7 +64,13 @@ def test_wrap_breaks_japanese_between_characters(text: str, width: float, lines:
 
 @pytest.mark.parametrize(
     ("low", "high", "first", "last"),
-    [(25.6, 30, 24, 30), (61, 80, 60, 80), (146828, 154170, 146000, 156000), (5, 5, 5, 5.6)],
+    [
+        (25.6, 30, 24, 30),
+        (61, 80, 60, 80),
+        (146828, 154170, 146000, 156000),
+        (5, 5, 5, 6),
+        (4e-43, 4e-43, 0, 1),
+    ],
 )
 def test_nice_ticks_cover_the_values_with_round_steps(
     low: float, high: float, first: float, last: float
@@ -220,3 +228,43 @@ def test_indicators_svg_is_the_chart_of_every_series(run: Run, tmp_path: Path) -
     piped = run("indicators", "--actuals", str(EXAMPLE_CSV), "--as-of", "R7", "-f", "svg")
     assert piped.exit_code == 0
     assert piped.stdout == svg
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    baseline=st.floats(min_value=0, max_value=1e7, allow_nan=False),
+    target=st.one_of(st.none(), st.floats(min_value=0, max_value=1e7, allow_nan=False)),
+    actuals=st.lists(
+        st.tuples(
+            st.integers(min_value=2015, max_value=2032),
+            st.floats(min_value=0, max_value=1e7, allow_nan=False),
+        ),
+        max_size=8,
+        unique_by=lambda pair: pair[0],
+    ),
+    as_of=st.integers(min_value=2018, max_value=2032),
+)
+def test_any_series_draws_a_well_formed_chart_within_its_bounds(
+    plan: Plan,
+    baseline: float,
+    target: float | None,
+    actuals: list[tuple[int, float]],
+    as_of: int,
+) -> None:
+    indicator = plan.indicators[0]
+    kind = TargetKind.INCREASE if target is None else TargetKind.REACH
+    series = dataclasses.replace(
+        indicator.series[0],
+        baseline=baseline,
+        target=target,
+        actuals=tuple(
+            Observation(EraYear(str(year), year), value) for year, value in sorted(actuals)
+        ),
+    )
+    indicator = dataclasses.replace(indicator, target_kind=kind, series=(series,))
+    item = evaluation.evaluate(indicator, series, EraYear(str(as_of), as_of))
+    root = parse(charts.series_chart(item, "p"))
+    for content, box in text_boxes(root, charts.LABEL_SIZE):
+        assert box.x >= 0, content
+        assert box.x + box.width <= charts.SERIES_WIDTH + 1, content
+        assert box.y >= 0, content

@@ -175,8 +175,8 @@ def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str =
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering low..high (1, 2, 2.5 or 5 times a power of ten apart)."""
-    if high <= low:
-        high = low + (abs(low) * 0.1 or 1)
+    if high - low < 1e-9 * max(abs(low), abs(high), 1):  # one value: a range around it
+        high = low + max(abs(low) * 0.1, 1)
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
