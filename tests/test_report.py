@@ -304,17 +304,31 @@ def test_text_from_the_plan_never_becomes_markup_in_markdown(plan: Plan) -> None
     assert "&amp; 〈指標〉" in text
 
 
+def assert_tables_are_whole(text: str) -> None:
+    """Every Markdown table row has as many cells as its header."""
+    for block in re.findall(r"(?:^\|.*\|\n)+", text, flags=re.MULTILINE):
+        lines = block.strip("\n").split("\n")
+        widths = {len(re.findall(r"(?<!\\)\|", line)) for line in lines}
+        assert len(widths) == 1, lines[:3]
+
+
+def test_markdown_with_progress_has_the_answers(with_actuals: Plan) -> None:
+    book = load_progress([PROGRESS], with_actuals)
+    text = report.to_markdown(build(with_actuals, "R6", book=book))
+    assert "### 所管課ごとの回答状況" in text
+    assert "### 未回答の所管課" in text
+    row = "| 1-1-01 | 社会教育推進事業 | 社会教育課 | ○ | ○ | ○ | 知守・食事・運動 | 実施 | A | 継続 |"  # noqa: E501
+    assert row in text
+    assert_tables_are_whole(text)
+
+
 def test_markdown_has_the_same_sections(with_actuals: Plan) -> None:
     text = report.to_markdown(build(with_actuals))
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     assert headings == SECTIONS
     assert text.startswith("# 山陽小野田市 第4分野「交流」 評価報告書 令和7年度（2025年度）\n")
     assert report.NO_PROGRESS.replace("「kouryu", "「kouryu") in text
-    # Every table row has as many cells as its header.
-    for block in re.findall(r"(?:^\|.*\|\n)+", text, flags=re.MULTILINE):
-        lines = block.strip("\n").split("\n")
-        widths = {len(re.findall(r"(?<!\\)\|", line)) for line in lines}
-        assert len(widths) == 1, lines[:3]
+    assert_tables_are_whole(text)
 
 
 # ---------------------------------------------------------------- the command
