@@ -127,6 +127,31 @@ def _copy(name: str, k: int) -> str:
     return name if k == 0 else f"{name}-{k}"
 
 
+# ---------------------------------------------------------------- the floor of a Typer tool
+
+FLOOR = '''\
+"""The least a Typer tool can do: two commands, one prints the same 40-record JSON."""
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def measures() -> None:
+    sys.stdout.write(Path(__file__).with_name("records.json").read_text(encoding="utf-8"))
+
+
+@app.command()
+def other() -> None:
+    pass
+
+
+app()
+'''
+
 # ---------------------------------------------------------------- the naive reference
 
 NAIVE = '''\
@@ -310,6 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         env["XDG_CACHE_HOME"] = str(scratch / "cache")
         naive = scratch / "naive.py"
         naive.write_text(NAIVE, encoding="utf-8")
+        floor = scratch / "floor.py"
+        floor.write_text(FLOOR, encoding="utf-8")
+        json_query = [*kouryu, "measures", "--age", "65+", "--format", "json"]
+        (scratch / "records.json").write_bytes(
+            subprocess.run(json_query, env=env, capture_output=True, check=True).stdout
+        )
         shipped = str(planfile.default_path())
         complete = {
             "_KOURYU_COMPLETE": "complete_bash",
@@ -319,7 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         table_env = {**env, "COLUMNS": "120"}
         startup = [
             Scenario("python -c pass", [PYTHON, "-c", "pass"], env),
-            Scenario("json", [*kouryu, "measures", "--age", "65+", "--format", "json"], env),
+            Scenario("json", json_query, env),
+            Scenario("typer floor json", [PYTHON, str(floor), "measures"], env),
             Scenario(
                 "table > file",
                 [*kouryu, "measures", "--age", "65+", "--format", "table"],
@@ -360,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             ratio = small[name].median / base
             results.append((f"{name} ≤ {limit}× python -c pass", ratio <= limit, f"{ratio:.1f}×"))
+        ratio = small["json"].median / small["typer floor json"].median
+        results.append(("json ≤ 1.1× the Typer floor", ratio <= 1.1, f"{ratio:.2f}×"))
 
         print("\nscale: --data PLAN measures --age 65+ --format json > /dev/null")
         rows: dict[int, dict[str, Timing]] = {}

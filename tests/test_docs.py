@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.cli import app
+from kouryu_cli.cli import COMMANDS as TABLE
 from tests.conftest import Run
 
 README = Path(__file__).parents[1] / "README.md"
-COMMANDS = sorted(
-    c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
-)
+COMMANDS = sorted(TABLE)
 
 
 def test_all_commands_are_registered() -> None:

@@ -96,7 +96,7 @@ def test_usage_errors_are_one_line_naming_the_valid_values(
         (("measures", "--dept", "   "), "--dept: empty department name"),
         (("dept", ""), "empty department name"),
         (("dept", "福祉"), "'福祉' matches 3 departments: 高齢福祉課、障害福祉課、社会福祉課"),
-        (("show", "9-9-99"), "no measure '9-9-99'."),
+        (("show", "9-9-99"), "no measure '9-9-99'. Did you mean 3-1-09 or 2-1-19 or 2-1-09?"),
     ],
     ids=[
         "format",

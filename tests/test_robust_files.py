@@ -523,3 +523,14 @@ def test_nothing_is_written_when_the_plan_is_broken(run: Run, write: Write, tmp_
     run("--data", str(path), "measures", "-o", str(fresh))
     assert not fresh.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "plan.yaml"]
+
+
+def test_another_schema_version_is_the_one_message(run: Run, write: Write) -> None:
+    """A file of schema 2 with other keys: not seventeen key errors, only the version."""
+    text = MINIMAL.replace("schema: 1", "schema: 2").replace("program:", "programme:")
+    path = write("future.yaml", text + "extra: 1\n")
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"kouryu: {path}:1:9: schema: this file is schema 2; this kouryu reads schema 1\n"
+    )

@@ -114,6 +114,7 @@ class MeasureIndex:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self._departments: frozenset[str] = frozenset()
 
     # Folding every measure's text is most of a filter's cost on a large plan:
     # done only when a filter needs it (words, departments), once.
@@ -139,10 +140,11 @@ class MeasureIndex:
             for m in plan.measures
         }
 
-    @cached_property
-    def department_keys(self) -> dict[str, list[str]]:
-        """Folded department names of each measure by id."""
-        return {m.id: [fold(d) for d in m.departments] for m in self.plan.measures}
+    def departments_for(self, wanted: MeasureFilter) -> frozenset[str]:
+        """The departments a --dept filter names: by part of the name or of the reading."""
+        return frozenset(
+            d.name for text in wanted.departments for d in departments_matching(self.plan, text)
+        )
 
     def matches(self, measure: Measure, wanted: MeasureFilter) -> bool:
         """Whether a measure passes every filter."""
@@ -156,15 +158,13 @@ class MeasureIndex:
             return False
         if wanted.icons and not any(i in measure.icons for i in wanted.icons):
             return False
-        if wanted.departments:
-            folded = [fold(d) for d in wanted.departments]
-            keys = self.department_keys[measure.id]
-            if not any(w in k for w in folded for k in keys):
-                return False
+        if wanted.departments and self._departments.isdisjoint(measure.departments):
+            return False
         return not wanted.terms or all(term in self.keys[measure.id] for term in wanted.terms)
 
     def select(self, wanted: MeasureFilter) -> list[Measure]:
         """The measures that pass, in plan order."""
+        self._departments = self.departments_for(wanted)
         return [m for m in self.plan.measures if self.matches(m, wanted)]
 
 
@@ -185,11 +185,7 @@ def resolve_department(plan: Plan, text: str) -> Department:
     exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
     if exact:
         return exact[0]
-    partial = [
-        d
-        for d in plan.departments
-        if wanted in fold(d.name) or (d.reading and wanted in fold(d.reading))
-    ]
+    partial = departments_matching(plan, text)
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -200,12 +196,21 @@ def resolve_department(plan: Plan, text: str) -> Department:
     )
 
 
-def check_department_filter(plan: Plan, text: str) -> None:
-    """Raise UsageError when a --dept filter can match no department at all."""
+def departments_matching(plan: Plan, text: str) -> list[Department]:
+    """The departments whose folded name or reading contains text (高齢, こうれい, こそだて)."""
     wanted = fold(text)
-    if not wanted:
+    return [
+        d
+        for d in plan.departments
+        if wanted and (wanted in fold(d.name) or (d.reading and wanted in fold(d.reading)))
+    ]
+
+
+def check_department_filter(plan: Plan, text: str) -> None:
+    """Raise UsageError when a department filter can match no department at all."""
+    if not fold(text):
         raise UsageError("empty department name")
-    if not any(wanted in fold(d.name) for d in plan.departments):
+    if not departments_matching(plan, text):
         names = [d.name for d in plan.departments]
         raise UsageError(f"no department matches '{text}'.{did_you_mean(text, names)}")
 
@@ -222,11 +227,26 @@ def did_you_mean(text: str, names: Iterable[str]) -> str:
     return " Did you mean " + " or ".join(folded[c] for c in close) + "?"
 
 
+def id_key(text: str) -> tuple[str, ...]:
+    """An id as people type it, for comparing: 2-1-7, ２ー１ー０７ and 2-1-07 are one id.
+
+    Dashes and their look-alikes (ー typed by an IME, −, ‐, –, —) fold to '-', and each
+    number loses its leading zeros.
+    """
+    folded = fold(text).translate(_ID_DASHES)
+    return tuple(part.lstrip("0") or "0" if part.isdigit() else part for part in folded.split("-"))
+
+
+# fold() keeps ー (a long vowel in katakana words); in an id it can only be a dash.
+_ID_DASHES = str.maketrans(dict.fromkeys("ーｰ", "-"))
+
+
 def find_measure(plan: Plan, text: str) -> Measure:
-    """A measure by id (2-1-07), exact name or alias, or a unique partial name."""
+    """A measure by id (2-1-07, also 2-1-7), exact name or alias, or a unique partial name."""
     wanted = fold(text)
+    key = id_key(text)
     for measure in plan.measures:
-        if fold(measure.id) == wanted:
+        if id_key(measure.id) == key:
             return measure
     for measure in plan.measures:
         if wanted in (fold(measure.name), *(fold(a) for a in measure.aliases)):
@@ -237,8 +257,16 @@ def find_measure(plan: Plan, text: str) -> Measure:
     if partial:
         listed = "\n".join(f"  {m.id}  {m.name}" for m in partial)
         raise UsageError(f"'{text}' matches {len(partial)} measures; give one id:\n{listed}")
+    if _looks_like_id(text):
+        ids = [m.id for m in plan.measures]
+        raise UsageError(f"no measure '{text}'.{did_you_mean('-'.join(key), ids)}")
     names = [m.name for m in plan.measures]
     raise UsageError(f"no measure '{text}'.{did_you_mean(text, names) if len(names) > 15 else ''}")
+
+
+def _looks_like_id(text: str) -> bool:
+    key = id_key(text)
+    return len(key) > 1 and all(part.isascii() and part.isalnum() for part in key)
 
 
 def neighbours(plan: Plan, measure: Measure) -> list[Measure]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import signal
 import sys
@@ -12,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from kouryu_cli import __version__
-from kouryu_cli.cli import diff, indicators, measures, progress, report, validate
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.textnorm import strip_controls
@@ -30,18 +31,64 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu report -o 評価報告.html   評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
-  kouryu progress --help           進行管理（調査票の作成・回収・集計）
 
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
 """
 
 
+# The commands, in the order --help lists them, as (module, attribute): a function is one
+# command, a typer.Typer a group of them. A run imports and builds only the one it runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "measures": ("kouryu_cli.cli.measures", "measures"),
+    "dept": ("kouryu_cli.cli.measures", "dept"),
+    "search": ("kouryu_cli.cli.measures", "search"),
+    "show": ("kouryu_cli.cli.measures", "show"),
+    "outline": ("kouryu_cli.cli.measures", "outline"),
+    "matrix": ("kouryu_cli.cli.measures", "matrix"),
+    "indicators": ("kouryu_cli.cli.indicators", "indicators"),
+    "report": ("kouryu_cli.cli.report", "report"),
+    "diff": ("kouryu_cli.cli.diff", "diff"),
+    "validate": ("kouryu_cli.cli.validate", "validate"),
+}
+_SETTINGS: dict[str, Any] = {
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "pretty_exceptions_show_locals": False,
+}
+
+
+@functools.cache
+def command(name: str) -> Any:
+    """The Click command of one entry of COMMANDS, built the first time it is asked for."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        built = typer.main.get_command(target)
+        built.name = name
+        return built
+    single = typer.Typer(**_SETTINGS)
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
 class _Group(TyperGroup):
-    """Turns every expected failure into one message on stderr and its exit status.
+    """The command group: lazy commands, and one place for every expected failure.
 
     The library's errors, the broken pipe of `| head`, and Click's own usage errors (a bad
-    option value, an unknown option or command) are all handled here, in one place.
+    option value, an unknown option or command) become one message on stderr and their
+    exit status here.
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        self.arguments = list(args)  # as typed: to show where a misplaced option goes
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return command(cmd_name) if cmd_name in COMMANDS else None
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -65,10 +112,46 @@ class _Group(TyperGroup):
             _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
         except typer.TyperException as error:
-            _usage_exit(error)
+            _usage_exit(error, getattr(self, "arguments", []))
 
 
-def _usage_exit(error: Exception) -> NoReturn:
+# The options of kouryu itself, and whether each takes a value.
+GLOBAL_OPTIONS = {"--data": True, "--no-cache": False, "--quiet": False, "-q": False}
+
+
+def _misplaced(error: Exception, arguments: list[str]) -> str | None:
+    """For a global option typed after the command, the command line it belongs in."""
+    name = getattr(error, "option_name", None)
+    if type(error).__name__ != "NoSuchOption" or name not in GLOBAL_OPTIONS:
+        return None
+    moved: list[str] = []
+    rest: list[str] = []
+    taking = False
+    for argument in arguments:
+        if taking:
+            moved.append(argument)
+            taking = False
+        elif argument == name:
+            moved.append(argument)
+            taking = GLOBAL_OPTIONS[name]
+        elif argument.startswith(f"{name}="):
+            moved.append(argument)
+        else:
+            rest.append(argument)
+    corrected = " ".join(_shell_word(a) for a in ["kouryu", *moved, *rest])
+    return f"{name} is an option of kouryu itself and goes before the command: {corrected}"
+
+
+def _shell_word(argument: str) -> str:
+    """An argument as typed in a shell: quoted only when it must be (高齢 stays as it is)."""
+    if argument and not any(c in argument for c in " \t\n'\"\\$`!*?;&|<>(){}[]#~"):
+        return argument
+    import shlex
+
+    return shlex.quote(argument)
+
+
+def _usage_exit(error: Exception, arguments: list[str] | None = None) -> NoReturn:
     """Click's usage error as one line, `kouryu: --policy: 'x' is not a valid int.`, exit 2.
 
     Click echoes the bad value back ("no such command '…'"); say() keeps escapes out.
@@ -78,7 +161,10 @@ def _usage_exit(error: Exception) -> NoReturn:
         raise error
     param = getattr(error, "param", None)
     detail = getattr(error, "message", "")
-    if isinstance(error, typer.BadParameter) and param is not None and detail:
+    misplaced = _misplaced(error, arguments or [])
+    if misplaced is not None:
+        say(f"kouryu: {misplaced}")
+    elif isinstance(error, typer.BadParameter) and param is not None and detail:
         name = max(getattr(param, "opts", None) or [param.human_readable_name], key=len)
         say(f"kouryu: {name}: {detail}")
     else:
@@ -142,25 +228,6 @@ def _root(
     if ctx.invoked_subcommand is None:
         sys.stdout.write(SHORT_HELP)
         raise typer.Exit(EXIT_OK)
-
-
-# The commands, in the order --help lists them: the order people need them in.
-COMMANDS = (
-    ("measures", measures.measures),
-    ("dept", measures.dept),
-    ("search", measures.search),
-    ("show", measures.show),
-    ("outline", measures.outline),
-    ("matrix", measures.matrix),
-    ("indicators", indicators.indicators),
-    ("report", report.report),
-    ("diff", diff.diff),
-    ("validate", validate.validate),
-)
-for _name, _function in COMMANDS:
-    app.command(_name)(_function)
-# Command groups, after the commands.
-app.add_typer(progress.app, name="progress")
 
 
 class _Interrupted(BaseException):

@@ -230,13 +230,27 @@ def _models(root: type) -> list[type]:
         if cls in found:
             return
         found.append(cls)
-        for hint in typing.get_type_hints(cls).values():
+        for hint in _field_types(cls).values():
             for inner in _flatten(hint):
                 if is_dataclass(inner) and isinstance(inner, type):
                     visit(inner)
 
     visit(root)
     return found
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    """Each field's type, its annotation evaluated in the model's namespace.
+
+    typing.get_type_hints does the same through ForwardRef objects, several milliseconds
+    of every run for the dozen classes of the model; these annotations are plain
+    expressions (str, tuple[Measure, ...], float | None).
+    """
+    namespace = vars(sys.modules[cls.__module__])
+    return {
+        f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307
+        for f in fields(cls)
+    }
 
 
 def _flatten(hint: Any) -> list[Any]:
@@ -301,7 +315,7 @@ def _tuple_codec(item: Any) -> tuple[Convert, Convert]:
 
 
 def _dataclass_codec(cls: type) -> tuple[Convert, Convert]:
-    hints = typing.get_type_hints(cls)
+    hints = _field_types(cls)
     names = [f.name for f in fields(cls)]
     codecs = [_codec(hints[name]) for name in names]
     # Only the fields that need converting are touched: most are text and numbers.

@@ -68,7 +68,16 @@ class _PlanReader:
         if top is None:
             return None
         if top.has("schema") and top.integer("schema") != SCHEMA_VERSION:
-            c.fail(top.at("schema"), f"this kouryu reads schema {SCHEMA_VERSION}")
+            # Another version's keys would each be reported as missing or unknown: say the
+            # one thing that explains them all, and nothing else.
+            c.problems[:] = [
+                c.document.problem(
+                    top.at("schema"),
+                    f"this file is schema {top.get('schema')}; this kouryu reads schema "
+                    f"{SCHEMA_VERSION}",
+                )
+            ]
+            return None
         program = top.child("program", ("city", "title"))
         chapter = top.child("chapter", ("number", "title"), ("intro",))
         vision = top.child("vision", ("slogan", "text"))

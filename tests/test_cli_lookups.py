@@ -1,0 +1,88 @@
+"""Lookups as people type them: ids with IME dashes, readings for --dept, misplaced options."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kouryu_cli.query import id_key
+from tests.conftest import Run
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2-1-07",
+        "2-1-7",
+        "２－１－０７",
+        "2ー1ー07",
+        "２ー１ー７",
+        "2−1−07",
+        "2‐1‐7",
+        "2–1–07",
+        "2—1—7",
+    ],
+)
+def test_show_finds_an_id_typed_with_any_dash_and_no_leading_zero(run: Run, typed: str) -> None:
+    result = run("show", typed, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "2-1-07"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("2-1-07", ("2", "1", "7")),
+        ("1-1-01", ("1", "1", "1")),
+        ("3-1-10", ("3", "1", "10")),
+        ("0-0-00", ("0", "0", "0")),
+        ("I3", ("i3",)),
+    ],
+)
+def test_id_key(typed: str, key: tuple[str, ...]) -> None:
+    assert id_key(typed) == key
+
+
+def test_an_unknown_id_suggests_the_nearest_ids(run: Run) -> None:
+    result = run("show", "2-1-99")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kouryu: no measure '2-1-99'. Did you mean 2-1-19 or 2-1-09")
+
+
+@pytest.mark.parametrize(
+    ("typed", "department"),
+    [("こうれい", "高齢福祉課"), ("コウレイ", "高齢福祉課"), ("こそだて", "子育て支援課")],
+)
+def test_measures_dept_accepts_readings_and_parts_of_them(
+    run: Run, typed: str, department: str
+) -> None:
+    result = run("measures", "--dept", typed, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert len(found) == 8
+    assert all(department in m["departments"] for m in found)
+    assert found == json.loads(run("measures", "--dept", department, "-f", "json").stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "corrected"),
+    [
+        (
+            ("measures", "--data", "my plan.yaml", "--age", "65+"),
+            "kouryu --data 'my plan.yaml' measures --age 65+",
+        ),
+        (("measures", "-q"), "kouryu -q measures"),
+        (("dept", "--no-cache", "高齢"), "kouryu --no-cache dept 高齢"),
+        (("measures", "--data=x.yaml"), "kouryu --data=x.yaml measures"),
+    ],
+)
+def test_a_global_option_after_the_command_shows_where_it_goes(
+    run: Run, args: tuple[str, ...], corrected: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    name = args[1].split("=")[0]
+    assert result.stderr == (
+        f"kouryu: {name} is an option of kouryu itself and goes before the command: {corrected}\n"
+    )
