@@ -124,7 +124,8 @@ def test_the_cache_key_names_every_model_field() -> None:
     # The codec is derived from these fields; a changed field must change the key.
     assert cache._model_signature() == (
         "Plan:city,program,chapter,vision_slogan,vision_text,challenges_lead,challenges,"
-        "departments,policies,indicators,vocabularies;Chapter:number,title,intro;Challenge:title,text;"
+        "departments,policies,indicators,vocabularies;Chapter:number,title,intro;"
+        "Challenge:title,text;"
         "Department:name,reading;Policy:number,title,text,sections;"
         "Section:policy,number,title,lead,measures;"
         "Measure:id,name,description,policy,section,order,departments,ages,icons,reading,"

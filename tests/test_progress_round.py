@@ -78,6 +78,22 @@ def fill_csv(
     return path
 
 
+def returned(out: Path, back: Path, department: str, answers: dict[str, dict[str, str]]) -> Path:
+    """A department's R6 form, filled and saved under the department's name."""
+    return fill(
+        out / f"R6_取組状況_{department}.xlsx", answers, save_as=back / f"{department}.xlsx"
+    )
+
+
+def culture_csv_form(run: Run, folder: Path) -> Path:
+    """文化スポーツ推進課's R6 form as CSV, fresh."""
+    result = run(
+        "progress", "form", "-y", "R6", "-d", "文化スポーツ", "-f", "csv", "-o", str(folder)
+    )
+    assert result.exit_code == 0, result.stderr
+    return folder / "R6_取組状況_文化スポーツ推進課.csv"
+
+
 @pytest.fixture
 def round_dir(run: Run, tmp_path: Path) -> Path:
     result = run("progress", "form", "--year", "R6", "-o", str(tmp_path / "forms"))
@@ -221,41 +237,22 @@ def _mistakes(run: Run, root: Path) -> list[Path]:
         save_as=back / "健康増進課.xlsx",
     )
     # The shared measure answered by both departments, differently.
-    welfare = fill(
-        out / "R6_取組状況_社会福祉課.xlsx", {"3-1-14": GOOD}, save_as=back / "社会福祉課.xlsx"
-    )
+    welfare = returned(out, back, "社会福祉課", {"3-1-14": GOOD})
     counter = fill(
         out / "R6_取組状況_市民窓口課.xlsx",
         {"3-1-14": {**GOOD, "rating": "B"}},
         save_as=back / "市民窓口課.xlsx",
     )
     # 子育て支援課 fills in 学校教育課's form, which 学校教育課 returns as well.
-    school = fill(
-        out / "R6_取組状況_学校教育課.xlsx", {"1-2-06": GOOD}, save_as=back / "学校教育課.xlsx"
-    )
+    school = returned(out, back, "学校教育課", {"1-2-06": GOOD})
     wrong = fill(
         out / "R6_取組状況_学校教育課.xlsx",
         {"1-2-06": {**GOOD, "status": "一部実施", "rating": "C"}},
         save_as=back / "子育て支援課.xlsx",
     )
     # 文化スポーツ推進課 returns the CSV form saved by Excel in cp932, an id turned into a date.
-    assert (
-        run(
-            "progress",
-            "form",
-            "-y",
-            "R6",
-            "-d",
-            "文化スポーツ",
-            "-f",
-            "csv",
-            "-o",
-            str(root / "csv"),
-        ).exit_code
-        == 0
-    )
     culture = fill_csv(
-        root / "csv" / "R6_取組状況_文化スポーツ推進課.csv",
+        culture_csv_form(run, root / "csv"),
         {"2-1-02": {**GOOD, "rating": "Ｂ"}, "2-1-03": {**GOOD, "status": "休止", "rating": "Z"}},
         "cp932",
         {"2-1-02": "2002/1/2"},
@@ -321,32 +318,11 @@ def _fixed(run: Run, root: Path) -> list[Path]:
         {"3-1-07": GOOD, "3-1-11": GOOD},
         save_as=back / "健康増進課.xlsx",
     )
-    welfare = fill(
-        out / "R6_取組状況_社会福祉課.xlsx", {"3-1-14": GOOD}, save_as=back / "社会福祉課.xlsx"
-    )
-    counter = fill(
-        out / "R6_取組状況_市民窓口課.xlsx", {"3-1-14": GOOD}, save_as=back / "市民窓口課.xlsx"
-    )
-    school = fill(
-        out / "R6_取組状況_学校教育課.xlsx", {"1-2-06": GOOD}, save_as=back / "学校教育課.xlsx"
-    )
-    assert (
-        run(
-            "progress",
-            "form",
-            "-y",
-            "R6",
-            "-d",
-            "文化スポーツ",
-            "-f",
-            "csv",
-            "-o",
-            str(root / "csv2"),
-        ).exit_code
-        == 0
-    )
+    welfare = returned(out, back, "社会福祉課", {"3-1-14": GOOD})
+    counter = returned(out, back, "市民窓口課", {"3-1-14": GOOD})
+    school = returned(out, back, "学校教育課", {"1-2-06": GOOD})
     culture = fill_csv(
-        root / "csv2" / "R6_取組状況_文化スポーツ推進課.csv",
+        culture_csv_form(run, root / "csv2"),
         {
             "2-1-02": {**GOOD, "rating": "Ｂ"},
             "2-1-03": {**GOOD, "status": "休止", "rating": "D", "activities": ""},
@@ -363,12 +339,12 @@ def test_round_fixed_collects_and_shows(run: Run, round_dir: Path) -> None:
     result = run("progress", "collect", *map(str, files), "--into", str(into))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "高齢福祉課\t6 added, 0 changed, 0 unchanged",
-        "健康増進課\t2 added, 0 changed, 0 unchanged",
-        "社会福祉課\t1 added, 0 changed, 0 unchanged",
-        "市民窓口課\t1 added, 0 changed, 0 unchanged",
-        "学校教育課\t1 added, 0 changed, 0 unchanged",
-        "文化スポーツ推進課\t2 added, 0 changed, 0 unchanged",
+        "高齢福祉課\t6 added (1-2-08 1-2-09 2-1-20 2-1-22 3-1-12 3-1-13), 0 changed, 0 unchanged",
+        "健康増進課\t2 added (3-1-07 3-1-11), 0 changed, 0 unchanged",
+        "社会福祉課\t1 added (3-1-14), 0 changed, 0 unchanged",
+        "市民窓口課\t1 added (3-1-14), 0 changed, 0 unchanged",
+        "学校教育課\t1 added (1-2-06), 0 changed, 0 unchanged",
+        "文化スポーツ推進課\t2 added (2-1-02 2-1-03), 0 changed, 0 unchanged",
     ]
     assert "warning: 事業名 was changed" in result.stderr
     assert run("progress", "check", str(into)).exit_code == 0
@@ -415,13 +391,15 @@ def test_round_fixed_collects_and_shows(run: Run, round_dir: Path) -> None:
     conflict = run("progress", "collect", str(files[0]), "--into", str(into))
     assert conflict.exit_code == 3
     assert conflict.stderr.splitlines()[-2:] == [
-        f"{into}: 3-1-13: 評価: kept 'A', form says 'C'",
-        f"{into}: 3-1-13: 課題: kept '', form says '人手不足'",
+        f"kouryu: {files[0]}:取組状況!G12: 3-1-13: 評価 is 'C' here but 'A' in {into} "
+        "(--replace takes the form's answer)",
+        f"{files[0]}:取組状況!J12: 3-1-13: 課題 is '人手不足' here but '' in {into} "
+        "(--replace takes the form's answer)",
     ]
     assert into.read_bytes() == before
     replaced = run("progress", "collect", str(files[0]), "--into", str(into), "--replace")
     assert replaced.exit_code == 0, replaced.stderr
-    assert "高齢福祉課\t0 added, 1 changed, 5 unchanged" in replaced.stdout
+    assert "高齢福祉課\t0 added, 1 changed (3-1-13), 5 unchanged" in replaced.stdout
     assert "rating: C" in into.read_text(encoding="utf-8")
 
     # The next year's forms start from these answers.
@@ -579,3 +557,84 @@ def test_libreoffice_opens_every_form(run: Run, tmp_path: Path) -> None:
     )
     assert "2-1-21" in text
     assert "認知症カフェ事業" in text
+
+
+_OWN_SCALE = """
+vocabularies:
+  rating:
+    - value: S
+      definition: 計画を上回った
+    - value: A
+      definition: 計画どおり
+"""
+
+
+def test_forms_follow_the_plans_own_scale_and_edition(run: Run, tmp_path: Path, write: Any) -> None:
+    from kouryu_cli.planfile import default_path
+
+    shipped = default_path().read_text(encoding="utf-8")
+    own = write("own.yaml", shipped + _OWN_SCALE)
+    args = ("--data", str(own), "progress")
+    assert (
+        run(*args, "form", "-y", "R6", "-d", "健康増進課", "-o", str(tmp_path / "f")).exit_code == 0
+    )
+    form = tmp_path / "f" / "R6_取組状況_健康増進課.xlsx"
+    book = openpyxl.load_workbook(form)
+    assert [book["kouryu"][f"E{r}"].value for r in (1, 2, 3)] == ["S", "A", None]
+    ratings = [v for v in book["取組状況"].data_validations.dataValidation if "G" in str(v.sqref)]
+    assert ratings[0].formula1 == "kouryu!$E$1:$E$2"
+    fill(form, {"3-1-07": {**GOOD, "rating": "Ｓ"}, "3-1-11": {**GOOD, "rating": "B"}})
+    into = tmp_path / "R6.yaml"
+    result = run(*args, "collect", str(form), "--into", str(into))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == (
+        f"kouryu: {form}:取組状況!G6: unknown 評価 'B' (expected S / A)"
+    )
+    fill(form, {"3-1-11": GOOD})
+    # Collected against a later edition of the plan: the form is still read, with warnings.
+    renamed = write(
+        "renamed.yaml",
+        shipped.replace("name: 健康増進計画推進事業", "name: 健康づくり計画推進事業") + _OWN_SCALE,
+    )
+    result = run("--data", str(renamed), "progress", "collect", str(form), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"kouryu: {form}:取組状況: warning: written from another edition of the plan: its "
+        "measures are checked against the current plan",
+        f"kouryu: {form}:取組状況!D6: warning: 事業名 was changed to '健康増進計画推進事業'; "
+        "the plan's '健康づくり計画推進事業' is kept",
+    ]
+    assert "rating: S" in into.read_text(encoding="utf-8")
+
+
+def test_person_and_date_cells(run: Run, round_dir: Path) -> None:
+    form = round_dir / "forms" / "R6_取組状況_健康増進課.xlsx"
+    fill(form, {"3-1-07": GOOD}, date="5月12日")
+    into = round_dir / "R6.yaml"
+    result = run("progress", "collect", str(form), "--into", str(into))
+    assert (result.exit_code, result.stderr) == (
+        3,
+        f"kouryu: {form}:取組状況!E2: not a date: '5月12日' (write 2025-05-12 or 2025/5/12)\n",
+    )
+    import datetime
+
+    fill(form, {"3-1-07": GOOD}, date=datetime.datetime(2025, 5, 12))  # a real Excel date
+    assert run("progress", "collect", str(form), "--into", str(into)).exit_code == 0
+    text = into.read_text(encoding="utf-8")
+    assert "answered_on: '2025-05-12'" in text
+    assert "answered_by: 担当 一郎" in text
+    result = run("progress", "collect", str(form), "--into", str(round_dir / "no" / "R6.yaml"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kouryu: --into: the folder {round_dir / 'no'} does not exist\n",
+    )
+
+
+def test_dry_run_checks_and_writes_nothing(run: Run, round_dir: Path) -> None:
+    form = returned(round_dir / "forms", round_dir, "健康増進課", {"3-1-07": GOOD})
+    into = round_dir / "R6.yaml"
+    result = run("progress", "collect", str(form), "--into", str(into), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "健康増進課\t1 added (3-1-07), 0 changed, 0 unchanged\n"
+    assert f"--dry-run: {into} was not written" in result.stderr
+    assert not into.exists()

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("kouryu_cli.cli.report", "report"),
     "diff": ("kouryu_cli.cli.diff", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
+    "progress": ("kouryu_cli.cli.progress", "app"),
 }
 _SETTINGS: dict[str, Any] = {
     "rich_markup_mode": None,

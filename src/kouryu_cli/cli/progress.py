@@ -25,12 +25,23 @@ from kouryu_cli.model import EraYear, Plan, Vocabulary
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
-app = typer.Typer(
-    name="progress",
-    help="進行管理: write each department's form, collect the returned forms, list the answers.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+app = typer.Typer(name="progress", rich_markup_mode=None)
+
+
+@app.callback(invoke_without_command=True)
+def _progress(ctx: typer.Context) -> None:
+    """進行管理: write each department's form, collect the returned forms, list the answers.
+
+    Example:
+
+    \b
+        kouryu progress form --year R6 -o forms/
+        kouryu progress collect returned/* --into progress/R6.yaml
+        kouryu progress status progress/R6.yaml --by dept
+    """
+    if ctx.invoked_subcommand is None:
+        output.write_stdout((ctx.get_help() + "\n").encode())
+
 
 FilesArgument = Annotated[
     list[Path],
@@ -118,9 +129,7 @@ def form(
 
     kind = fmt.lower()
     if kind not in ("xlsx", "csv"):
-        raise typer.BadParameter(
-            f"unknown format '{fmt}' (expected xlsx or csv)", param_hint="'--format'"
-        )
+        raise UsageError(f"--format: progress form writes xlsx or csv, not '{fmt}'")
     if kind == "xlsx":
         import importlib.util
 
@@ -227,6 +236,8 @@ def collect(
         if path.resolve() in resolved:
             raise UsageError(f"{path} is given twice")
         resolved.add(path.resolve())
+    if not into.parent.is_dir():
+        raise UsageError(f"--into: the folder {into.parent} does not exist")
     kept = load_progress([into], current) if into.exists() else None
     round_year = _collect_year(year, kept, into)
     problems: list[Problem] = []
@@ -244,15 +255,19 @@ def collect(
     book = kept or progress.ProgressBook(round_year, {}, ())
     merged = progress.merge(book, result.answers.values(), replace=replace)
     if merged.conflicts:
-        lines = [
-            f"{into}: {c.measure_id}: {progress.LABELS[key]}: kept '{old}', form says '{new}'"
-            for c in merged.conflicts
-            for key, old, new in c.changes
-        ]
-        raise PlanError.single(
-            str(into),
-            f"{len(merged.conflicts)} answer(s) differ from those already kept; nothing was "
-            "written (--replace takes the forms' answers):\n" + "\n".join(lines),
+        raise PlanError(
+            [
+                Problem(
+                    result.places[c.measure_id][key],
+                    None,
+                    None,
+                    "",
+                    f"{c.measure_id}: {progress.LABELS[key]} is '{new}' here but '{old}' in "
+                    f"{into} (--replace takes the form's answer)",
+                )
+                for c in merged.conflicts
+                for key, old, new in c.changes
+            ]
         )
     _report(merged, result.by_department)
     if dry_run:
@@ -282,14 +297,20 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
 
 
 def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
+    """One line per department: how many answers were added, changed, unchanged, and which."""
     added = {a.measure_id for a in merged.added}
     changed = {a.measure_id for a in merged.changed}
+    lines = []
     for department, ids in by_department.items():
-        counts = (
-            f"{sum(i in added for i in ids)} added, {sum(i in changed for i in ids)} changed, "
-            f"{sum(i not in added and i not in changed for i in ids)} unchanged"
-        )
-        output.write_stdout(f"{department}\t{counts}\n".encode())
+        parts = []
+        for label, chosen in (
+            ("added", [i for i in ids if i in added]),
+            ("changed", [i for i in ids if i in changed]),
+        ):
+            parts.append(f"{len(chosen)} {label}" + (f" ({' '.join(chosen)})" if chosen else ""))
+        parts.append(f"{sum(i not in added and i not in changed for i in ids)} unchanged")
+        lines.append(f"{department}\t{', '.join(parts)}\n")
+    output.write_stdout("".join(lines).encode())
 
 
 # ------------------------------------------------------------------ status and check
@@ -364,9 +385,9 @@ def status(
         inputs=[plan_path(ctx), *files],
     )
     if by is not None and by not in ("dept", "policy"):
-        raise typer.BadParameter(f"'{by}' (expected dept or policy)", param_hint="'--by'")
+        raise UsageError(f"--by: '{by}' (expected dept or policy)")
     if by is not None and missing:
-        raise typer.BadParameter("give --by or --missing, not both", param_hint="'--missing'")
+        raise UsageError("--missing: give --by or --missing, not both")
     current = plan(ctx)
     vocabs = progress.vocabularies(current)
     wanted = progress.AnswerFilter(
@@ -375,8 +396,8 @@ def status(
         ratings=_terms(vocabs["rating"], rating, "--rating"),
     )
     if (by is not None or missing) and wanted != progress.AnswerFilter():
-        raise typer.BadParameter(
-            "--dept, --status and --rating filter the answers; not with --by or --missing"
+        raise UsageError(
+            "--dept, --status and --rating filter answers; they do not go with --by or --missing"
         )
     book = load_progress(files, current)
     if missing:
@@ -388,8 +409,7 @@ def status(
         listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
     output.emit_listing(out, listing)
     if not listing.records:
-        if not missing:
-            note(ctx, "no answer matches")
+        note(ctx, "every measure has an answer" if missing else "no answer matches")
         raise typer.Exit(EXIT_NOTHING_FOUND)
 
 

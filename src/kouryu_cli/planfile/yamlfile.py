@@ -72,10 +72,15 @@ def max_bytes() -> int:
 def read_text(path: Path, label: str | None = None) -> str:
     """The file's text, or a PlanError that says plainly why it cannot be read."""
     name = label or str(path)
+    return decode(read_bytes(path, name), name)
+
+
+def read_bytes(path: Path, name: str, kind: str = "a plan file") -> bytes:
+    """The file's bytes (within the size limit), or a PlanError that says why they cannot be."""
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise PlanError.single(name, "is a folder, not a plan file")
+            raise PlanError.single(name, f"is a folder, not {kind}")
         limit = max_bytes()
         if size > limit:
             raise PlanError.single(
@@ -83,14 +88,13 @@ def read_text(path: Path, label: str | None = None) -> str:
                 f"file is {size:,} bytes, over the limit of {limit:,} bytes "
                 "(raise it with the environment variable KOURYU_MAX_BYTES)",
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise PlanError.single(name, "no such file") from None
     except PermissionError:
         raise PlanError.single(name, "permission denied: the file cannot be read") from None
     except OSError as error:
         raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
-    return decode(raw, name)
 
 
 def decode(raw: bytes, name: str) -> str:

@@ -71,22 +71,10 @@ class ReturnedForm:
 
 def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     """Read a returned form (.xlsx, or CSV / tab-separated text); PlanError when unreadable."""
-    from kouryu_cli.planfile.yamlfile import max_bytes
+    from kouryu_cli.planfile.yamlfile import read_bytes
 
     name = label or str(path)
-    try:
-        if path.is_dir():
-            raise PlanError.single(name, "is a folder, not a form")
-        size = path.stat().st_size
-        if size > max_bytes():
-            raise PlanError.single(name, f"file is {size:,} bytes, too large for a form")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanError.single(name, "no such file") from None
-    except PermissionError:
-        raise PlanError.single(name, "permission denied: the file cannot be read") from None
-    except OSError as error:
-        raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
+    raw = read_bytes(path, name, "a form")
     if raw.startswith(_XLSX_MAGIC):
         return _read_workbook(raw, name)
     if raw.startswith(_OLE_MAGIC):
@@ -290,6 +278,8 @@ class Collected:
     warnings: list[Problem] = field(default_factory=list)
     # department → the ids it answered, in the order read
     by_department: dict[str, list[str]] = field(default_factory=dict)
+    # measure id → field → the cell its answer was first read from (file:sheet!G7)
+    places: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def raise_if_any(self) -> None:
         """One PlanError with every problem, form by form, cell by cell."""
@@ -505,6 +495,7 @@ class _FormChecker:
         if earlier is None:
             self.seen[answer.measure_id] = (answer, place)
             self.result.answers[answer.measure_id] = answer
+            self.result.places[answer.measure_id] = {k: c.place for k, c in row.cells.items()}
         else:
             first, first_place = earlier
             if first.content() != answer.content():

@@ -370,8 +370,15 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> No
         sheet.cell(index, 2).alignment = Alignment(vertical="top", wrap_text=True)
         if bold:
             sheet.cell(index, 1).font = Font(bold=True, size=12 if index == 1 else 11)
+        elif text:
+            sheet.row_dimensions[index].height = 15 * _lines(text, 70)
+    sheet.merge_cells("A1:B1")
+    sheet.cell(1, 1).alignment = Alignment(vertical="top", wrap_text=False)
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.protection.sheet = True
 
 
