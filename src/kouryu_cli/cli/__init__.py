@@ -31,6 +31,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu report -o 評価報告.html   評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
+  kouryu progress --help           進行管理（調査票の作成・回収・集計）
 
 すべてのコマンド: kouryu --help    各コマンドの説明: kouryu COMMAND --help
 """
