@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +13,13 @@ import pytest
 
 from kouryu_cli.errors import PlanError
 from kouryu_cli.model import EraYear, Observation, Plan
-from kouryu_cli.planfile.actuals import load_actuals
+from kouryu_cli.planfile.actuals import (
+    later_than,
+    load_actuals,
+    merge_actuals,
+    read_actuals,
+    read_all,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Write = Callable[[str, str], Path]
@@ -82,34 +92,40 @@ def test_csv_problems_are_all_reported_with_line_and_column(plan: Plan, write: W
         "I1,,R5,many\n"  # line 7
         "I1,,R5,27\n"  # line 8
         "I1,,2023,28\n"  # line 9: R5 is 2023, given twice
-        "I2,,,\n",  # line 10
+        "I2,,,\n"  # line 10: a blank line of the form, skipped
+        "I2,,,5\n",  # line 11: a value without a year
     )
     assert problems(path, plan) == [
-        "a.csv:2:1: indicator: unknown indicator 'I9' (expected I1, I2, I3, I4, I5, I6, I7)",
+        "a.csv:2:1: indicator: unknown indicator 'I9' "
+        "(expected an id I1, I2, I3, I4, I5, I6, I7, or a name)",
         "a.csv:3:2: component: I3 has components: give one of groups (団体数), people (人数)",
         "a.csv:4:2: component: unknown component 'teams' of I3 "
         "(expected groups (団体数), people (人数))",
         "a.csv:5:2: component: I1 has no components: leave component empty (got 'groups')",
         "a.csv:6:3: year: not a year: 'R99x' (expected an era year such as R5, H29, "
-        "令和5年度, or 2023)",
+        "令和5年度, R6/2024, or 2023)",
         "a.csv:7:4: value: expected a number, got 'many'",
-        "a.csv:9:3: year: year '2023' (2023) of I1 is given twice (first on line 8)",
-        "a.csv:10:3: year: must not be empty",
-        "a.csv:10:4: value: must not be empty",
+        "a.csv:9:3: year: I1 2023 ('2023') is given twice with different values: "
+        "28 here, 27 in a.csv:8",
+        "a.csv:11:3: year: must not be empty",
     ]
 
 
 def test_csv_header_problems(plan: Plan, write: Write) -> None:
     path = write("h.csv", "# comment\nindicator,when,value\nI1,R5,1\n")
-    assert problems(path, plan) == [
-        "h.csv:2: missing column year",
-        "h.csv:2:2: unknown column 'when' (expected indicator, component, year, value, source)",
-    ]
+    assert problems(path, plan) == ["h.csv:2: missing column year"]
+    path = write("n.csv", "年度,実績値\nR5,1\n")
+    assert problems(path, plan) == ["n.csv:1: missing column indicator (指標ID or 指標名)"]
+
+
+def test_an_empty_file(plan: Plan, write: Write) -> None:
+    assert problems(write("e.csv", "\n \n"), plan) == ["e.csv: the file is empty"]
 
 
 def test_csv_without_a_header(plan: Plan, write: Write) -> None:
     assert problems(write("e.csv", "# nothing\n\n"), plan) == [
-        "e.csv: no header row (indicator,year,value …)"
+        "e.csv: no header row (expected columns such as 指標ID or 指標名, 年度, 実績値; "
+        "or indicator, year, value)"
     ]
 
 
@@ -128,11 +144,11 @@ def test_yaml_problems_have_line_numbers(plan: Plan, write: Write) -> None:
         "  - {indicator: I4, year: R5, value: 1, when: now}\n",
     )
     assert problems(path, plan) == [
-        "a.yaml:3:27: actuals[1].year: year '令和5年度' (2023) of I1 is given twice "
-        "(first on line 2)",
+        "a.yaml:3:27: actuals[1].year: I1 2023 ('令和5年度') is given twice with different "
+        "values: 28 here, 27 in a.yaml:2",
         "a.yaml:4:57: actuals[2].value: expected a number, got 'x'",
         "a.yaml:5:41: actuals[3].when: unknown key 'when' "
-        "(allowed: component, indicator, source, value, year)",
+        "(allowed: component, indicator, name, source, unit, value, year)",
     ]
 
 
@@ -140,8 +156,8 @@ def test_duplicate_against_actuals_already_in_the_plan(plan: Plan, write: Write)
     first = load_actuals(write("one.csv", "indicator,year,value\nI5,R5,100\n"), plan)
     path = write("two.yaml", "actuals:\n  - {indicator: I5, year: '2023', value: 101}\n")
     assert problems(path, first) == [
-        "two.yaml:2:27: actuals[0].year: year '2023' (2023) of I5 is given twice "
-        "(first in the plan as 'R5')"
+        "two.yaml:2:27: actuals[0].year: I5 2023 ('2023') is given twice with different "
+        "values: 101 here, 100 in the plan file ('R5')"
     ]
 
 
@@ -153,3 +169,258 @@ def test_yaml_must_have_an_actuals_list(plan: Plan, write: Write) -> None:
 
 def test_missing_file_is_a_plan_error(plan: Plan, tmp_path: Path) -> None:
     assert problems(tmp_path / "none.csv", plan) == ["none.csv: no such file"]
+
+
+# --- what clerks write ------------------------------------------------------------------------
+
+
+def read_one(path: Path, plan: Plan) -> list[tuple[str, int, float]]:
+    found = read_actuals(path, plan, label=path.name)
+    return [(a.what, a.observation.year.year, a.observation.value) for a in found.actuals]
+
+
+def test_values_as_clerks_type_them(plan: Plan, write: Write) -> None:
+    path = write(
+        "v.csv",
+        "指標,内訳,年度,実績値\n"
+        "I1,,R6,27.1%\n"
+        "I2,,R6,２７．１％\n"
+        'I7,,R6,"150,000人"\n'
+        "I5,,R4,90か所\n"
+        "I6,,R4,△5\n"
+        "I4,,R4,▲1\n"
+        'I3,人数,R4,"５，４８０"\n',
+    )
+    assert read_one(path, plan) == [
+        ("I1", 2024, 27.1),
+        ("I2", 2024, 27.1),
+        ("I7", 2024, 150000),
+        ("I5", 2022, 90),
+        ("I6", 2022, -5),
+        ("I4", 2022, -1),
+        ("I3 人数", 2022, 5480),
+    ]
+
+
+def test_a_unit_that_contradicts_the_series_names_both(plan: Plan, write: Write) -> None:
+    path = write("u.csv", "指標,年度,実績値,単位\nI5,R6,90人,\nI6,R6,90,人\n")
+    assert problems(path, plan) == [
+        "u.csv:2:3: value: '90人' is in 人, but this series is counted in か所",
+        "u.csv:3:4: unit: unit '人' contradicts the series' unit 'か所'",
+    ]
+
+
+def test_years_as_people_write_them(plan: Plan, write: Write) -> None:
+    path = write(
+        "y.csv",
+        "指標,年度,実績値\n"
+        "I1,R6/2024,1\n"
+        "I2,令和6年度（2024年度）,1\n"
+        "I4,2024年度,1\n"
+        "I5,平成32年度,1\n"
+        "I6,Ｈ34,1\n",
+    )
+    found = read_actuals(path, plan, label="y.csv")
+    assert [(a.what, a.observation.year.year) for a in found.actuals] == [
+        ("I1", 2024),
+        ("I2", 2024),
+        ("I4", 2024),
+        ("I5", 2020),
+        ("I6", 2022),
+    ]
+    assert "y.csv:5: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2" in found.guesses
+
+
+def test_years_that_disagree_or_are_absurd(plan: Plan, write: Write) -> None:
+    path = write("y.csv", "指標,年度,実績値\nI1,R6/2025,1\nI6,R66,1\n")
+    assert problems(path, plan) == [
+        "y.csv:2:2: year: 'R6/2025': 令和6年 is 2024, not 2025",
+        "y.csv:3:2: year: year 'R66' is 2084, more than 20 years after the plan's last "
+        "target year 2030 (a typo?)",
+    ]
+
+
+def test_an_indicator_named_by_its_name_or_a_part_of_it(plan: Plan, write: Write) -> None:
+    path = write(
+        "n.csv",
+        "指標名,内訳,年度,実績値\n"
+        "地域交流センターの利用者数,,R6,1\n"
+        "通いの場,,R6,2\n"
+        "ボランティア団体,団体数,R6,3\n",
+    )
+    found = read_actuals(path, plan, label="n.csv")
+    assert [(a.what, a.observation.value) for a in found.actuals] == [
+        ("I7", 1),
+        ("I5", 2),
+        ("I3 団体数", 3),
+    ]
+    assert "n.csv:3: '通いの場' read as I5 住民運営通いの場の設置数" in found.guesses
+
+
+def test_an_ambiguous_name_lists_the_candidates(plan: Plan, write: Write) -> None:
+    path = write("n.csv", "指標名,年度,実績値\n設置数,R6,1\n")
+    assert problems(path, plan) == [
+        "n.csv:2:1: name: '設置数' could be any of: I5 住民運営通いの場の設置数, "
+        "I6 ふれあい・いきいきサロンの設置数; give the id or the whole name"
+    ]
+
+
+def test_id_and_name_that_disagree(plan: Plan, write: Write) -> None:
+    path = write("n.csv", "指標ID,指標名,年度,実績値\nI5,ふれあい,R6,1\n")
+    assert problems(path, plan) == [
+        "n.csv:2:2: name: 'I5' is I5 but 'ふれあい' is I6: which one is meant?"
+    ]
+
+
+def test_extra_columns_are_ignored_and_listed(plan: Plan, write: Write) -> None:
+    path = write("x.csv", "指標,年度,実績値,備考,担当者\nI1,R6,1,メモ,山田\n")
+    found = read_actuals(path, plan)
+    assert found.ignored_columns == ("担当者",)  # 備考 is one of the template's columns
+    assert len(found.actuals) == 1
+
+
+def test_a_title_line_before_the_header_and_blank_rows(plan: Plan, write: Write) -> None:
+    path = write("t.csv", "令和6年度 実績値,,\n指標,年度,実績値\nI1,R6,\nI2,R6,1\n")
+    found = read_actuals(path, plan, label="t.csv")
+    assert [a.what for a in found.actuals] == ["I2"]
+    assert found.guesses[1:] == (
+        "t.csv: line(s) 1 before the header taken as a title, not data",
+        "t.csv: 1 row(s) without a value skipped (not yet filled in)",
+    )
+
+
+@pytest.mark.parametrize("name", ["実績値.txt", "実績値", "data.yaml"])
+def test_a_csv_is_recognised_by_content_whatever_its_name(
+    plan: Plan, write: Write, name: str
+) -> None:
+    path = write(name, "indicator,year,value\nI1,R6,30\n")
+    found = read_actuals(path, plan)
+    assert (found.kind, len(found.actuals)) == ("CSV", 1)
+
+
+def test_yaml_is_recognised_by_content(plan: Plan, write: Write) -> None:
+    path = write("実績値.csv", "actuals:\n  - {indicator: I1, year: R6, value: 30}\n")
+    assert read_actuals(path, plan).kind == "YAML"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "said"),
+    [
+        ("utf-8", b"", "UTF-8"),
+        ("utf-8", b"\xef\xbb\xbf", "UTF-8 with a BOM"),
+        ("utf-16", b"", "UTF-16 with a BOM"),  # Excel's Unicode text: tab-separated
+        ("cp932", b"", "Shift_JIS (cp932)"),
+    ],
+)
+def test_encodings_read_as_they_are(
+    plan: Plan, tmp_path: Path, encoding: str, prefix: bytes, said: str
+) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(prefix + "指標\t年度\t実績値\t備考\nI1\tR6\t30\t18～64歳\n".encode(encoding))
+    found = read_actuals(path, plan, label="t.txt")
+    assert found.guesses[0] == f"t.txt: read as TSV, encoding {said}"
+    assert found.actuals[0].observation.value == 30
+
+
+def test_another_encoding_gets_a_command_that_converts_it(plan: Plan, tmp_path: Path) -> None:
+    path = tmp_path / "r6.csv"
+    path.write_bytes("指標,年度,実績値,備考\nI1,R6,30,住民運営\n".encode("euc_jp"))
+    with pytest.raises(PlanError) as caught:
+        read_actuals(path, plan)
+    command = f"iconv -f EUC-JP -t UTF-8 {path} > {tmp_path / 'r6-utf8.csv'}"
+    assert str(caught.value) == (
+        f"{path}: the file looks like EUC-JP, which kouryu does not read; save it as UTF-8 "
+        f"or convert it with `{command}`"
+    )
+    if shutil.which("iconv"):
+        subprocess.run(command, shell=True, check=True)  # noqa: S602 - the command we print
+        assert len(read_actuals(tmp_path / "r6-utf8.csv", plan).actuals) == 1
+
+
+def test_utf16_without_a_bom_gets_its_own_command(plan: Plan, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_bytes("指標,年度,実績値\nI1,R6,30\n".encode("utf-16-le"))
+    assert "iconv -f UTF-16LE -t UTF-8" in problems(path, plan)[0]
+
+
+def test_stdin(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.TextIOWrapper(io.BytesIO("指標,年度,実績値\nI1,R6,30\n".encode("cp932")))
+    monkeypatch.setattr(sys, "stdin", stream)
+    found = read_actuals(Path("-"), plan)
+    assert (found.name, found.kind, len(found.actuals)) == ("<stdin>", "CSV", 1)
+
+
+def test_reading_stops_at_the_limit_counted_on_bytes_read(
+    plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /dev/zero says it is 0 bytes long and never ends.
+    monkeypatch.setenv("KOURYU_MAX_BYTES", "3000000")
+    assert problems(Path("/dev/zero"), plan) == [
+        "zero: more than 3,000,000 bytes were read, over the limit of 3,000,000 bytes "
+        "(raise it with the environment variable KOURYU_MAX_BYTES)"
+    ]
+
+
+def test_a_workbook_with_numbers_and_text(plan: Plan, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "集計"
+    sheet.append(["令和6年度 指標の実績"])
+    sheet.append(["指標ID", "内訳", "年度", "実績値", "備考"])
+    sheet.append(["I3", "団体数", "R6", 65, None])
+    sheet.append(["I7", None, 2024, "154,170人", None])
+    sheet.append(["I1", None, "R6", "many", None])
+    path = tmp_path / "実績値.data"
+    book.save(path)
+    assert problems(path, plan) == ["実績値.data:集計!D5: value: expected a number, got 'many'"]
+    sheet.delete_rows(5)
+    book.save(path)
+    assert read_one(path, plan) == [("I3 団体数", 2024, 65), ("I7", 2024, 154170)]
+
+
+# --- several files ----------------------------------------------------------------------------
+
+
+def test_several_files_merge_in_order(plan: Plan, write: Write) -> None:
+    r6 = write("r6.csv", "指標,年度,実績値\nI1,R6,30\nI2,R6,48\n")
+    r5 = write("r5.yaml", "actuals:\n  - {indicator: I1, year: R5, value: 28}\n")
+    merged = merge_actuals(plan, read_all([r6, r5], plan))
+    assert [(o.year.year, o.value) for o in actuals_of(merged, "I1")] == [(2023, 28), (2024, 30)]
+    assert [o.value for o in actuals_of(merged, "I2")] == [48]
+
+
+def test_the_same_year_in_two_files_names_both_places(plan: Plan, write: Write) -> None:
+    one = write("one.csv", "指標,年度,実績値\nI1,R6,30\nI2,R6,48\n")
+    two = write("two.csv", "指標,年度,実績値\nI2,令和6年度,48\nI1,2024,31\n")
+    with pytest.raises(PlanError) as caught:
+        read_all([one, two], plan)
+    # I2 is given twice with the same value: not a conflict.
+    assert [str(p) for p in caught.value.problems] == [
+        f"{two}:3:2: year: I1 2024 ('2024') is given twice with different values: "
+        f"31 here, 30 in {one}:2"
+    ]
+
+
+def test_every_problem_of_every_file_at_once(plan: Plan, write: Write) -> None:
+    one = write("one.csv", "指標,年度,実績値\nI9,R6,30\n")
+    two = write("two.csv", "指標,年度,実績値\nI1,R6,x\n")
+    with pytest.raises(PlanError) as caught:
+        read_all([one, two], plan)
+    assert [p.file for p in caught.value.problems] == [str(one), str(two)]
+
+
+def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -> None:
+    path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,1\n")
+    files = read_all([path], plan)
+    assert later_than(plan, files, EraYear("R6", 2024)) == (
+        f"評価年度 R6（2024年度）より後の実績値 2件を使っていません: {path}:3 I6 R8, {path}:4 I7 R9"
+    )
+    assert later_than(plan, files, EraYear("R9", 2027)) is None
+    # Those in the plan itself are named too.
+    in_plan = merge_actuals(
+        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,1\n")], plan)
+    )
+    assert later_than(in_plan, [], EraYear("R6", 2024)) == (
+        "評価年度 R6（2024年度）より後の実績値 1件を使っていません: 計画ファイル I3 人数 R8"
+    )

@@ -40,6 +40,7 @@ RECORD_KEYS = {
     "overdue",
     "as_of",
     "threshold",
+    "overall",
 }
 
 
@@ -113,6 +114,13 @@ def test_json_contract(run: Run) -> None:
         "団体数",
         "団体",
     )
+    # The whole indicator's grade, on each record of an indicator with several series.
+    assert first["overall"] is None
+    assert groups["overall"] == {
+        "status": "baseline-only",
+        "status_label": "ベースラインのみ（実績値がまだない）",
+        "points": None,
+    }
 
 
 # With the example actuals, as of R7 (2025):
@@ -161,7 +169,10 @@ def test_table_shows_bars_legend_and_the_aggregate_line(run: Run, tmp_path: Path
     text = out.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith("関連計画における参考となる指標の評価（R7=2025年度時点）")
-    assert lines[-1] == "集計: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1"
+    assert (
+        lines[-1]
+        == "集計: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1 / 総合評価 I3 C（3.5点）"
+    )
     assert "  B* 変化率 5% 以上だが直線より遅れ、目標年度までの到達が危ぶまれる" in lines
     i2 = next(line for line in lines if line.startswith("I2 "))
     # 63.6 % of the way: ● at round(0.636 × 15) = 10.
@@ -175,7 +186,9 @@ def test_table_shows_bars_legend_and_the_aggregate_line(run: Run, tmp_path: Path
     assert lines[i5].split()[1] == "E"
     assert lines[i5 + 1].split()[0] == "期限超過"  # under its grade
     assert result.stderr == (
-        "R7=2025年度時点 / 8系列: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1\n"
+        f"評価年度 R7（2025年度）より後の実績値 1件を使っていません: {EXAMPLE_CSV}:12 I7 R8\n"
+        "R7=2025年度時点 / 8系列: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1"
+        " / 総合評価 I3 C（3.5点）\n"
     )
 
 
@@ -234,7 +247,7 @@ def test_bad_actuals_file_exits_3_with_the_line(run: Run, write: Any) -> None:
     assert result.exit_code == 3
     assert result.stderr == (
         f"kouryu: {path}:2:1: indicator: unknown indicator 'I8' "
-        "(expected I1, I2, I3, I4, I5, I6, I7)\n"
+        "(expected an id I1, I2, I3, I4, I5, I6, I7, or a name)\n"
     )
 
 
@@ -243,29 +256,53 @@ def test_csv_format(run: Run) -> None:
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == [
+        "評価年度",
         "ID",
         "指標",
         "内訳",
+        "単位",
         "基準値",
+        "基準値(数値)",
+        "基準年度",
         "目標値",
+        "目標値(数値)",
+        "目標年度",
         "直近の実績",
+        "直近の実績(数値)",
+        "直近の実績の年度",
+        "変化(数値)",
         "目標までの差",
+        "目標までの差(数値)",
         "進捗率(%)",
-        "今年度の見込み",
+        "見込み（R8=2026年度）",  # the as-of year, never 今年度
+        "見込み(数値)",
         "評価",
+        "総合評価",
         "評価の意味",
         "期限超過",
     ]
     assert rows[3] == [
+        "R8（2026年度）",
         "I3",
         "福祉活動ボランティア団体登録数及び人数",
         "団体数",
+        "団体",
         "61 団体 (R2/2020)",
+        "61",
+        "2020",
         "80 団体 (Ｒ7/2025)",
+        "80",
+        "2025",
         "ベースラインのみ",
+        "",
+        "",
+        "",
         "'+19 団体",  # a spreadsheet would run +19 as a formula: guarded
+        "19",
         "",
         "80 団体",
+        "80",
+        "ベースラインのみ",
         "ベースラインのみ",
         "ベースラインのみ（実績値がまだない）",
         "○",
@@ -274,14 +311,18 @@ def test_csv_format(run: Run) -> None:
 
 def test_tsv_and_markdown(run: Run) -> None:
     tsv = run("indicators", "--as-of", "R8", "-f", "tsv")
-    assert tsv.stdout.splitlines()[1].split("\t")[:5] == [
+    assert tsv.stdout.splitlines()[1].split("\t")[1:6] == [
         "I1",
         "地域とのつながりが強いと思う市民の割合",
         "",
+        "%",
         "25.6% (Ｈ29/2017)",
-        "30% 以上 (Ｒ12/2030)",
     ]
     markdown = run("indicators", "--as-of", "R8", "-f", "markdown")
+    # The evaluation year in every format: a column here, the header following --as-of.
+    assert "| R8（2026年度） | I1 |" in markdown.stdout
+    assert "見込み（R8=2026年度）" in markdown.stdout
+    assert "今年度" not in markdown.stdout
     assert markdown.stdout.splitlines()[1].startswith("| --- | --- |")
     assert len(markdown.stdout.splitlines()) == 10
 
@@ -294,9 +335,11 @@ def test_xlsx(run: Run, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(out).active
     assert sheet.title == "指標"
     assert sheet["A1"].value == "関連計画における参考となる指標の評価（R7=2025年度時点）"
-    assert sheet["A3"].value == "I1"
-    assert sheet["H4"].value == 63.6  # I2's progress, a number in Excel
-    assert sheet["J5"].value == "B*"
+    assert sheet["A3"].value == "R7（2025年度）"
+    assert sheet["B3"].value == "I1"
+    assert sheet["R4"].value == 63.6  # I2's progress, a number in Excel
+    assert sheet["U5"].value == "B*"
+    assert sheet["V5"].value == "C（3.5点）"
 
 
 def test_svg(run: Run, tmp_path: Path) -> None:

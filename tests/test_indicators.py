@@ -340,3 +340,59 @@ def test_select_behind_target_and_grades() -> None:
     assert indicators.select(everything, behind_target=True) == [behind, waiting]
     assert indicators.select(everything, grades=(Grade.A, Grade.B_STAR)) == [reached, behind]
     assert indicators.select(everything, behind_target=True, grades=(Grade.A,)) == []
+
+
+# --- the grade of a whole indicator (総合評価) -------------------------------------------------
+
+A, B, BS, C, D, E = Grade.A, Grade.B, Grade.B_STAR, Grade.C, Grade.D, Grade.E
+
+
+@pytest.mark.parametrize(
+    ("grades", "overall", "points"),
+    [
+        ([A, B], B, 4.5),  # x.5 rounds down (五捨六入)
+        ([A, A, A, B, B], A, 4.6),  # x.6 rounds up
+        ([B, C], C, 3.5),
+        ([A, A, B, B, B], B, 4.4),
+        ([C, D], D, 2.5),
+        ([A, A], A, 5),
+        ([BS, B], B, 4),  # B* counts as B
+        ([BS, D], C, 3),
+        ([E, A], A, 5),  # E is left out of the mean
+        ([E, E], E, None),
+        ([E, Grade.BASELINE_ONLY], E, None),
+        ([Grade.BASELINE_ONLY, Grade.BASELINE_ONLY], Grade.BASELINE_ONLY, None),
+        ([Grade.BASELINE_ONLY, C], C, 3),
+    ],
+)
+def test_overall_grade(grades: list[Grade], overall: Grade, points: float | None) -> None:
+    result = indicators.overall_grade(grades)
+    assert (result.grade, result.points) == (overall, points)
+
+
+def test_only_an_indicator_with_several_series_has_an_overall_grade(plan: Plan) -> None:
+    observed = replace(
+        plan,
+        indicators=tuple(
+            replace(
+                i,
+                series=tuple(
+                    replace(s, actuals=(Observation(at(2024), value),))
+                    for s, value in zip(i.series, (65, 5500), strict=False)
+                ),
+            )
+            if i.id == "I3"
+            else i
+            for i in plan.indicators
+        ),
+    )
+    evaluations = indicators.evaluate_plan(observed, at(2025))
+    # 団体数 B* (4 points), 人数 C (3 points): 3.5 rounds down to C.
+    assert [
+        (e.indicator.id, e.grade, e.overall) for e in evaluations if e.indicator.id == "I3"
+    ] == [
+        ("I3", BS, indicators.Overall(C, 3.5)),
+        ("I3", C, indicators.Overall(C, 3.5)),
+    ]
+    assert all(e.overall is None for e in evaluations if e.indicator.id != "I3")
+    assert indicators.count_line(evaluations).endswith(" / 総合評価 I3 C（3.5点）")

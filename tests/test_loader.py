@@ -137,8 +137,9 @@ def test_minimal_plan_loads(write: Write) -> None:
         ),
         (
             "{year: 令和4年度, value: 95}",
-            "{year: 平成40年, value: 95}",
-            ":47:20: indicators[0].series[0].actuals[0].year: '平成40年': the era H has no year 40",
+            "{year: 平成99年, value: 95}",
+            ":47:20: indicators[0].series[0].actuals[0].year: year '平成99年' is 2087, "
+            "more than 20 years after the plan's last target year 2023 (a typo?)",
         ),
         (
             "            description: 学びの充実。\n",

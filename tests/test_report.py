@@ -345,6 +345,7 @@ def test_report_command_writes_html(run: Run, tmp_path: Path) -> None:
     assert str(PROGRESS) in html
     assert "同梱の計画データ plan.yaml" in html
     assert "所管課ごとの回答状況" in html
+    assert "より後の実績値 1件を使っていません: " in result.stderr
     assert "評価報告書 R6=2024年度 / 8系列: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1" in (
         result.stderr
     )

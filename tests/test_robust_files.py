@@ -118,10 +118,10 @@ def test_unreadable_permissions_message(
 ) -> None:
     path = write("plan.yaml", MINIMAL)
 
-    def refuse(_self: Path) -> bytes:
+    def refuse(_self: Path, *_args: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("--data", str(path), "measures")
     assert result.stderr == f"kouryu: {path}: permission denied: the file cannot be read\n"
     assert_clean_failure(result)
@@ -132,10 +132,10 @@ def test_other_os_error_is_one_line(
 ) -> None:
     path = write("plan.yaml", MINIMAL)
 
-    def fail(_self: Path) -> bytes:
+    def fail(_self: Path, *_args: object) -> bytes:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(Path, "open", fail)
     result = run("--data", str(path), "measures")
     assert result.stderr == f"kouryu: {path}: cannot be read: Input/output error\n"
     assert_clean_failure(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kouryu_cli.textnorm import find_spans, fold, strip_controls
+from kouryu_cli.textnorm import codec_name, find_spans, fold, strip_controls
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,7 @@ def test_find_spans_maps_back_to_the_original_text() -> None:
 )
 def test_strip_controls(raw: str, shown: str) -> None:
     assert strip_controls(raw) == shown
+
+
+def test_the_tools_own_header_is_written_in_what_windows_calls_shift_jis() -> None:
+    assert "18～64歳".encode(codec_name("shift_jis")) == "18～64歳".encode("cp932")

@@ -12,10 +12,16 @@ desired direction is positive:
 - E 評価困難: the actual cannot be compared with the baseline (the baseline is 0, or the
   actual is not later than the baseline year);
 - ベースラインのみ: no actual up to the as-of year.
+
+An indicator with several series (I3: 団体数 and 人数) is also graded as a whole, as the
+report grades such items: A = 5, B and B* = 4, C = 3, D = 2 points, averaged over the series
+that are not E, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; E when every
+graded series is E.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,6 +79,36 @@ class Evaluation:
     reason: str
     met: bool
     overdue: bool
+    # The whole indicator's grade, for an indicator with several series; None otherwise.
+    overall: Overall | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Overall:
+    """総合評価: the grade of an indicator with several series, and the mean of its points."""
+
+    grade: Grade
+    points: float | None  # None when no series could be graded
+
+
+POINTS = {Grade.A: 5, Grade.B: 4, Grade.B_STAR: 4, Grade.C: 3, Grade.D: 2}
+_FROM_POINTS = {5: Grade.A, 4: Grade.B, 3: Grade.C, 2: Grade.D}
+
+
+def overall_grade(grades: Iterable[Grade]) -> Overall:
+    """The 健康日本21 grade of several series together (五捨六入: 4.5 → B, 4.6 → A).
+
+    E when no series has A–D but one is E; ベースラインのみ when no series has an actual.
+    """
+    given = list(grades)
+    points = [POINTS[g] for g in given if g in POINTS]
+    if not points:
+        return Overall(Grade.E if Grade.E in given else Grade.BASELINE_ONLY, None)
+    mean = sum(points) / len(points)
+    whole = math.floor(mean)
+    # 五捨六入: a fraction of exactly .5 rounds down, anything above rounds up.
+    rounded = whole + 1 if _round(mean - whole) > 0.5 else whole
+    return Overall(_FROM_POINTS[rounded], _round(mean))
 
 
 def fiscal_year(day: date) -> int:
@@ -243,8 +279,15 @@ def evaluate(
 def evaluate_plan(
     plan: Plan, as_of: EraYear, threshold: float = DEFAULT_THRESHOLD
 ) -> list[Evaluation]:
-    """Every series of every indicator, in plan order."""
-    return [evaluate(i, s, as_of, threshold) for i in plan.indicators for s in i.series]
+    """Every series of every indicator, in plan order; several series also get an overall grade."""
+    out: list[Evaluation] = []
+    for indicator in plan.indicators:
+        each = [evaluate(indicator, s, as_of, threshold) for s in indicator.series]
+        if len(each) > 1:
+            overall = overall_grade(e.grade for e in each)
+            each = [dataclasses.replace(e, overall=overall) for e in each]
+        out.extend(each)
+    return out
 
 
 def parse_grades(values: Iterable[str]) -> tuple[Grade, ...]:
@@ -297,6 +340,25 @@ def tally(evaluations: Iterable[Evaluation]) -> dict[Grade, int]:
 def tally_line(counts: dict[Grade, int]) -> str:
     """The aggregate as the MHLW report prints it: A 0・B 0・…・ベースラインのみ 8."""
     return "・".join(f"{g.short} {counts.get(g, 0)}" for g in GRADE_ORDER)
+
+
+def overall_line(evaluations: Iterable[Evaluation]) -> str:
+    """The overall grades of the indicators with several series: 総合評価 I3 C (3.5点)."""
+    shown: dict[str, Overall] = {}
+    for e in evaluations:
+        if e.overall is not None:
+            shown.setdefault(e.indicator.id, e.overall)
+    return "・".join(
+        f"{key} {o.grade.short}" + (f"（{o.points:g}点）" if o.points is not None else "")
+        for key, o in shown.items()
+    )
+
+
+def count_line(evaluations: list[Evaluation]) -> str:
+    """The count line: the grades of the series, then the overall grade of compound indicators."""
+    line = tally_line(tally(evaluations))
+    overall = overall_line(evaluations)
+    return f"{line} / 総合評価 {overall}" if overall else line
 
 
 def _round(value: float) -> float:

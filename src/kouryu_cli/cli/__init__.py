@@ -28,6 +28,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu outline                   分野全体の構成
   kouryu matrix                    所管課 × 対象年代
   kouryu indicators                指標の評価
+  kouryu actuals template -o F.xlsx 実績値の記入用紙
   kouryu report -o 評価報告.html   評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
@@ -47,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outline": ("kouryu_cli.cli.measures", "outline"),
     "matrix": ("kouryu_cli.cli.measures", "matrix"),
     "indicators": ("kouryu_cli.cli.indicators", "indicators"),
+    "actuals": ("kouryu_cli.cli.actuals", "app"),
     "report": ("kouryu_cli.cli.report", "report"),
     "diff": ("kouryu_cli.cli.diff", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
@@ -214,6 +216,14 @@ def _root(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No messages on stderr (conditions, counts).")
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Say on stderr how input files were read: encoding, format, and every guess.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -226,7 +236,7 @@ def _root(
     Exit status: 0 ok, 1 nothing found (or editions differ), 2 usage error,
     3 data file error, 74 output failed, 130 interrupted.
     """
-    ctx.obj = Settings(data=data, use_cache=not no_cache, quiet=quiet)
+    ctx.obj = Settings(data=data, use_cache=not no_cache, quiet=quiet, verbose=verbose)
     if ctx.invoked_subcommand is None:
         sys.stdout.write(SHORT_HELP)
         raise typer.Exit(EXIT_OK)

@@ -7,26 +7,40 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kouryu_cli.cli import output
-from kouryu_cli.cli.options import (
-    EncodingOption,
-    NoBomOption,
-    OutputOption,
-    RawOption,
-    format_option,
-    note,
-    option,
-    plan,
-    plan_path,
-)
-from kouryu_cli.errors import EXIT_NOTHING_FOUND
+from kouryu_cli.cli import options, output
+from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
     from kouryu_cli.evaluation import Evaluation
-    from kouryu_cli.model import EraYear
+    from kouryu_cli.model import EraYear, Plan
+    from kouryu_cli.planfile.actuals import ActualsFile
 
 FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YEAR",
+        help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
+        "ignored (and listed). Default: the current fiscal year (年度, from April).",
+        show_default=False,
+    ),
+]
+ActualsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actuals",
+        metavar="FILE",
+        dir_okay=False,
+        help="Actual values (実績値) to add to the plan's; repeat for several files, merged in "
+        "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "
+        "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
+        "year, value, source).",
+        show_default=False,
+    ),
+]
 
 
 def indicators(
@@ -46,27 +60,15 @@ def indicators(
             show_default=False,
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
+    as_of: AsOfOption = None,
+    actuals_files: ActualsOption = None,
+    history: Annotated[
+        bool,
         typer.Option(
-            "--as-of",
-            metavar="YEAR",
-            help="Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
-            "ignored. Default: the current fiscal year (年度, from April).",
-            show_default=False,
+            "--history",
+            help="Every series with its baseline, every actual by year, and its target.",
         ),
-    ] = None,
-    actuals_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--actuals",
-            metavar="FILE",
-            dir_okay=False,
-            help="Actual values (実績値) to add to the plan's: YAML, or CSV with the columns "
-            "indicator, component, year, value[, source].",
-            show_default=False,
-        ),
-    ] = None,
+    ] = False,
     threshold: Annotated[
         float | None,
         typer.Option(
@@ -77,11 +79,11 @@ def indicators(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[str | None, format_option(FORMATS)] = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
+    path: options.OutputOption = None,
+    encoding: options.EncodingOption = None,
+    no_bom: options.NoBomOption = False,
+    raw: options.RawOption = False,
 ) -> None:
     """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
 
@@ -97,18 +99,21 @@ def indicators(
       E   評価困難: baseline 0, or no actual later than the baseline year
       ベースラインのみ: no actual yet (up to --as-of)
 
+    An indicator with several series also gets an overall grade (総合): A=5, B/B*=4,
+    C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
+    (x.5 down, x.6 up); E when every series is E.
     Overdue (期限超過): the target year is before the as-of year and the target is not met.
 
     Example:
 
     \b
         kouryu indicators
-        kouryu indicators --actuals 実績値.csv --as-of R7
+        kouryu indicators --actuals r5.csv --actuals r6.xlsx --as-of R6
         kouryu indicators --behind-target --status B*,D -f json
+        kouryu indicators --actuals 実績値.csv --history -o 推移.xlsx
         kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
     """
     from kouryu_cli import evaluation
-    from kouryu_cli.planfile import actuals
     from kouryu_cli.views import indicators as indicatorview
 
     out = output.resolve(
@@ -119,19 +124,30 @@ def indicators(
         encoding=encoding,
         bom=not no_bom,
         raw=raw,
-        inputs=[plan_path(ctx), actuals_file],
+        inputs=[options.plan_path(ctx), *(actuals_files or ())],
     )
-    with option("--status"):
+    with options.option("--status"):
         grades = evaluation.parse_grades(status or ())
-    with option("--threshold"):
+    with options.option("--threshold"):
         limit = evaluation.check_threshold(
             evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
         )
-    with option("--as-of"):
+    with options.option("--as-of"):
         year = evaluation.as_of_year(as_of)
-    current = plan(ctx)
-    if actuals_file is not None:
-        current = actuals.load_actuals(actuals_file, current)
+    original = options.plan(ctx)
+    current, files = with_actuals(ctx, original, actuals_files or [])
+    if history:
+        if out.format == "svg":
+            raise UsageError(
+                "--history has no svg view: use table, json, csv, tsv, markdown or xlsx"
+            )
+        output.emit_listing(out, indicatorview.history_listing(current))
+        return
+    from kouryu_cli.planfile import actuals
+
+    later = actuals.later_than(original, files, year)
+    if later:
+        options.note(ctx, later)
     found = evaluation.select(
         evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
     )
@@ -141,29 +157,67 @@ def indicators(
     if grades:
         conditions.append("評価 " + ",".join(g.short for g in grades))
     if not found:
-        note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
+        options.note(ctx, f"該当する指標はありません（{' / '.join(conditions)}）")
         if out.format not in ("table", "plain", "svg"):
             output.emit_listing(out, indicatorview.listing(found, year))
         if out.path is not None and out.format in ("table", "plain", "svg"):
             output.emit_text(out, "")
         raise typer.Exit(EXIT_NOTHING_FOUND)
-    counts = evaluation.tally_line(evaluation.tally(found))
-    note(ctx, f"{' / '.join(conditions)} / {len(found)}系列: {counts}")
+    options.note(
+        ctx, f"{' / '.join(conditions)} / {len(found)}系列: {evaluation.count_line(found)}"
+    )
     if out.format == "table":
         output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
     elif out.format == "svg":
-        _emit_svg(found, limit, year, out)
+        output.emit_text(out, _svg(found, limit, year))
     else:
         output.emit_listing(out, indicatorview.listing(found, year))
 
 
-def _emit_svg(found: list[Evaluation], limit: float, year: EraYear, out: output.Output) -> None:
+def with_actuals(
+    ctx: typer.Context, plan: Plan, paths: list[Path]
+) -> tuple[Plan, list[ActualsFile]]:
+    """The plan with the actuals files added; what the reader guessed goes to stderr."""
+    if options.settings(ctx).verbose:
+        from kouryu_cli import era
+
+        years = [
+            y
+            for i in plan.indicators
+            for y in (
+                i.baseline_year,
+                i.target_year,
+                *(o.year for s in i.series for o in s.actuals),
+            )
+        ]
+        for note in era.projection_notes(years):
+            options.note(ctx, f"{options.plan_path(ctx)}: {note}")
+    if not paths:
+        return plan, []
+    from kouryu_cli.planfile import actuals
+
+    files = actuals.read_all(paths, plan)
+    report(ctx, files)
+    return actuals.merge_actuals(plan, files), files
+
+
+def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
+    """Ignored columns (always, once per file) and, with --verbose, every guess the reader made."""
+    verbose = options.settings(ctx).verbose
+    for file in files:
+        if verbose:
+            for guess in file.guesses:
+                options.note(ctx, guess)
+        if file.ignored_columns:
+            shown = "、".join(f"「{c}」" for c in file.ignored_columns)
+            options.note(ctx, f"{file.name}: 知らない列 {shown} は読み飛ばしました")
+
+
+def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:
     """A chart of every series (views/charts.py): Japanese text at its real width."""
     from kouryu_cli import evaluation
     from kouryu_cli.views import charts
 
     title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
-    counts = evaluation.tally_line(evaluation.tally(found))
-    output.emit_text(
-        out, charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))
-    )
+    counts = evaluation.count_line(found)
+    return charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))

@@ -26,6 +26,7 @@ class Settings:
     data: Path | None = None
     use_cache: bool = True
     quiet: bool = False
+    verbose: bool = False
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kouryu_cli.cli import output
+from kouryu_cli.cli.indicators import ActualsOption, AsOfOption, with_actuals
 from kouryu_cli.cli.options import (
     OutputOption,
     note,
@@ -29,26 +30,8 @@ FORMATS = ("html", "markdown")
 
 def report(
     ctx: typer.Context,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="YEAR",
-            help="The evaluation year (R6, 令和6年度, 2024): later actuals are not used. "
-            "Default: the current fiscal year (年度, from April).",
-            show_default=False,
-        ),
-    ] = None,
-    actuals_files: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--actuals",
-            metavar="FILE",
-            dir_okay=False,
-            help="Actual values (実績値) to add to the plan's; repeat for several files.",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
+    actuals_files: ActualsOption = None,
     progress_files: Annotated[
         list[Path] | None,
         typer.Option(
@@ -116,9 +99,11 @@ def report(
         )
     with option("--as-of"):
         year = evaluation.as_of_year(as_of)
-    current = plan(ctx)
-    for path in actuals_files or ():
-        current = actuals.load_actuals(path, current)
+    original = plan(ctx)
+    current, read = with_actuals(ctx, original, actuals_files or [])
+    later = actuals.later_than(original, read, year)
+    if later:
+        note(ctx, later)
     book = None
     if progress_files:
         from kouryu_cli.planfile.progress import load_progress

@@ -88,6 +88,8 @@ def read_source(path: Path, max_bytes: int) -> Source | None:
             while count := stream.readinto(buffer):
                 digest.update(view[:count])
                 size += count
+                if size > max_bytes:  # grown since fstat: the loader reports the limit
+                    return None
     except (OSError, RuntimeError):
         return None
     key = (

@@ -17,7 +17,6 @@ T = TypeVar("T")
 Path = tuple[str | int, ...]
 
 _INT = re.compile(r"(0|[1-9]\d*)")
-_NUMBER = re.compile(r"-?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
 
 
 class Checker:
@@ -110,10 +109,16 @@ class Checker:
         self.fail(path, f"expected a whole number, got {_show(value)}")
         return 0
 
-    def number(self, path: Path, value: Any) -> float:
-        """A decimal number (5480, 5,480 or 25.6)."""
-        if isinstance(value, str) and _NUMBER.fullmatch(value):
-            return float(value.replace(",", ""))
+    def number(self, path: Path, value: Any, unit: str = "") -> float:
+        """A number as people write it (5,480, ２５．６％, △5, 90か所), in the series' unit."""
+        from kouryu_cli import values
+
+        if isinstance(value, str):
+            try:
+                return values.parse_number(value, unit)
+            except values.NumberError as error:
+                self.fail(path, str(error))
+                return 0.0
         self.fail(path, f"expected a number, got {_show(value)}")
         return 0.0
 
@@ -167,9 +172,9 @@ class Node:
         """A whole number (see Checker.integer)."""
         return self.check.integer(self.at(key), self.data.get(key))
 
-    def number(self, key: str) -> float:
-        """A decimal number (see Checker.number)."""
-        return self.check.number(self.at(key), self.data.get(key))
+    def number(self, key: str, unit: str = "") -> float:
+        """A number as people write it, in the series' unit (see Checker.number)."""
+        return self.check.number(self.at(key), self.data.get(key), unit)
 
     def choice(self, key: str, convert: Callable[[str], T], expected: str) -> T | None:
         """A value from a fixed set (see Checker.choice)."""

@@ -56,6 +56,7 @@ class _PlanReader:
         self.check = check
         self.department_names: dict[str, NodePath] = {}
         self.measure_ids: dict[str, NodePath] = {}
+        self.actual_years: list[tuple[NodePath, EraYear]] = []
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
@@ -244,6 +245,11 @@ class _PlanReader:
                     series=series,
                 )
             )
+        if out:
+            last = max(i.target_year.year for i in out)
+            for where, year in self.actual_years:
+                if (why := era.beyond_plan(year, last)) is not None:
+                    self.check.fail(where, why)
         return tuple(out)
 
     def year_pair(self, node: Node) -> EraYear:
@@ -275,6 +281,7 @@ class _PlanReader:
         for item in items:
             key = item.text("id", required=several)
             c.unique(keys, key, item.at("id"), f"series id '{key}' is used twice in this indicator")
+            unit = item.text("unit", required=False)
             target = None
             if kind.has_value:
                 if not item.has("target"):
@@ -282,29 +289,31 @@ class _PlanReader:
                         item.path, f"missing key 'target' (a '{kind.value}' target needs a value)"
                     )
                 else:
-                    target = item.number("target")
+                    target = item.number("target", unit)
             elif item.has("target"):
                 c.fail(item.at("target"), f"a '{kind.value}' target has no value; remove it")
             out.append(
                 Series(
                     key=key,
                     label=item.text("label", required=False),
-                    unit=item.text("unit", required=False),
-                    baseline=item.number("baseline"),
+                    unit=unit,
+                    baseline=item.number("baseline", unit),
                     target=target,
-                    actuals=self.observations(item),
+                    actuals=self.observations(item, unit),
                 )
             )
         return tuple(out)
 
-    def observations(self, series: Node) -> tuple[Observation, ...]:
+    def observations(self, series: Node, unit: str) -> tuple[Observation, ...]:
         """Actual values of one series; each year at most once."""
         out: list[Observation] = []
         years: dict[int, NodePath] = {}
         for item in series.nodes("actuals", ("year", "value"), ("source",)):
             label = item.text("year")
             year = self.year(item.at("year"), label) if label else None
-            number = item.number("value")
+            number = item.number("value", unit)
+            if year is not None:
+                self.actual_years.append((item.at("year"), year))
             if year is None or not self.check.unique(
                 years, year.year, item.at("year"), f"year '{label}' ({year.year}) is given twice"
             ):

@@ -9,9 +9,11 @@ silently, and aliases are how a small file expands into a huge one.
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kouryu_cli.errors import PlanError, Problem
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     import yaml
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 20
 MAX_DEPTH = 32
 _ALIASES_SHOWN = 3
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -69,32 +72,58 @@ def max_bytes() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
-def read_text(path: Path, label: str | None = None) -> str:
-    """The file's text, or a PlanError that says plainly why it cannot be read."""
+def read_bytes(path: Path, label: str | None = None, kind: str = "a plan file") -> bytes:
+    """The file's bytes, up to max_bytes() actually read; `-` is standard input.
+
+    Read in chunks, whatever the file is (a regular file, /dev/stdin, a pipe, a process
+    substitution, /dev/zero): the limit counts what was read, not what stat() claims, and
+    Ctrl-C is honoured between chunks.
+    """
     name = label or str(path)
-    return decode(read_bytes(path, name), name)
-
-
-def read_bytes(path: Path, name: str, kind: str = "a plan file") -> bytes:
-    """The file's bytes (within the size limit), or a PlanError that says why they cannot be."""
+    limit = max_bytes()
     try:
-        size = path.stat().st_size
+        if str(path) == "-":
+            return _read_limited(sys.stdin.buffer, name, limit, None)
         if path.is_dir():
             raise PlanError.single(name, f"is a folder, not {kind}")
-        limit = max_bytes()
-        if size > limit:
-            raise PlanError.single(
-                name,
-                f"file is {size:,} bytes, over the limit of {limit:,} bytes "
-                "(raise it with the environment variable KOURYU_MAX_BYTES)",
-            )
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())
+            size = info.st_size if stat.S_ISREG(info.st_mode) else None
+            if size is not None and size > limit:
+                raise _too_big(name, limit, size)
+            return _read_limited(stream, name, limit, size)
     except FileNotFoundError:
         raise PlanError.single(name, "no such file") from None
     except PermissionError:
         raise PlanError.single(name, "permission denied: the file cannot be read") from None
     except OSError as error:
         raise PlanError.single(name, f"cannot be read: {error.strerror or error}") from None
+
+
+def _read_limited(stream: BinaryIO, name: str, limit: int, size: int | None) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(min(_CHUNK, limit + 1 - total)):
+        total += len(chunk)
+        if total > limit:
+            raise _too_big(name, limit, size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(name: str, limit: int, size: int | None) -> PlanError:
+    what = f"file is {size:,} bytes" if size is not None else f"more than {limit:,} bytes were read"
+    return PlanError.single(
+        name,
+        f"{what}, over the limit of {limit:,} bytes "
+        "(raise it with the environment variable KOURYU_MAX_BYTES)",
+    )
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """A plan file's UTF-8 text, or a PlanError that says plainly why it cannot be read."""
+    name = label or str(path)
+    return decode(read_bytes(path, name), name)
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -107,20 +136,61 @@ def decode(raw: bytes, name: str) -> str:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         hint = ""
-        try:
-            raw.decode("cp932")
+        guess = guess_encoding(raw)
+        if guess is not None:
             hint = (
-                " It looks like Shift_JIS (cp932); save it as UTF-8, or convert it with "
-                f"`iconv -f CP932 -t UTF-8 {name} > plan-utf8.yaml`."
+                f" It looks like {guess.name}; save it as UTF-8, or convert it with "
+                f"{guess.command(name)}."
             )
-        except UnicodeDecodeError:
-            pass
         raise PlanError.single(
             name,
             f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}).{hint}",
             line,
             column,
         ) from None
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """An encoding a file seems to be in, and the iconv name that converts it."""
+
+    name: str
+    iconv: str
+
+    def command(self, file: str) -> str:
+        """A shell command that writes a UTF-8 copy of file beside it (same suffix)."""
+        if file in ("-", "<stdin>", "/dev/stdin"):
+            return f"`iconv -f {self.iconv} -t UTF-8` before the pipe into kouryu"
+        source = Path(file)
+        suffix = source.suffix or ".txt"
+        target = source.with_name(f"{source.stem}-utf8{suffix}")
+        return f"`iconv -f {self.iconv} -t UTF-8 {_quote(file)} > {_quote(str(target))}`"
+
+
+def guess_encoding(raw: bytes) -> Encoding | None:
+    """What a file that is not UTF-8 is probably in: cp932, EUC-JP, UTF-16 without BOM …"""
+    sample = raw[:4096]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) >= max(2, len(sample) // 16):  # ASCII in UTF-16 is every other byte 0
+        if odd > even:
+            return Encoding("UTF-16 (little-endian, without a BOM)", "UTF-16LE")
+        return Encoding("UTF-16 (big-endian, without a BOM)", "UTF-16BE")
+    for codec, encoding in (
+        ("cp932", Encoding("Shift_JIS (cp932)", "CP932")),
+        ("euc_jp", Encoding("EUC-JP", "EUC-JP")),
+    ):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def parse(text: str, name: str) -> Document:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, overload
 
-from kouryu_cli.evaluation import Evaluation, Grade, tally, tally_line
-from kouryu_cli.model import EraYear, Indicator, Observation, Series
+from kouryu_cli import era
+from kouryu_cli.evaluation import Evaluation, Grade, Overall, count_line
+from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series
 from kouryu_cli.textnorm import format_number
 from kouryu_cli.views.formats import Listing
 
@@ -20,19 +21,63 @@ if TYPE_CHECKING:
 
 NONE_YET = "ベースラインのみ"
 OVERDUE = "期限超過"
-COLUMNS = (
-    "ID",
-    "指標",
-    "内訳",
-    "基準値",
-    "目標値",
-    "直近の実績",
-    "目標までの差",
+Cell = str | int | float | None
+
+
+def title(as_of: EraYear) -> str:
+    """What the evaluation holds, with its year: the first line of every format."""
+    return f"関連計画における参考となる指標の評価（{as_of_text(as_of)}時点）"
+
+
+def as_of_text(as_of: EraYear) -> str:
+    """R7=2025年度."""
+    return f"{as_of.label}={as_of.year}年度"
+
+
+def expected_heading(as_of: EraYear) -> str:
+    """The heading of the straight line's value: 見込み（R7=2025年度）, never 今年度."""
+    return f"見込み（{as_of_text(as_of)}）"
+
+
+def columns(as_of: EraYear) -> tuple[str, ...]:
+    """The columns of the file formats: labels as written, each number in its own column."""
+    expected = expected_heading(as_of)
+    return (
+        "評価年度",
+        "ID",
+        "指標",
+        "内訳",
+        "単位",
+        "基準値",
+        "基準値(数値)",
+        "基準年度",
+        "目標値",
+        "目標値(数値)",
+        "目標年度",
+        "直近の実績",
+        "直近の実績(数値)",
+        "直近の実績の年度",
+        "変化(数値)",
+        "目標までの差",
+        "目標までの差(数値)",
+        "進捗率(%)",
+        expected,
+        "見込み(数値)",
+        "評価",
+        "総合評価",
+        "評価の意味",
+        OVERDUE,
+    )
+
+
+_NUMERIC = (
+    "基準値(数値)",
+    "目標値(数値)",
+    "直近の実績(数値)",
+    "変化(数値)",
+    "目標までの差(数値)",
     "進捗率(%)",
-    "今年度の見込み",
-    "評価",
-    "評価の意味",
-    OVERDUE,
+    "見込み(数値)",
 )
 GRADE_STYLES = {
     Grade.A: "bold green",
@@ -55,8 +100,13 @@ def quantity(value: float, unit: str) -> str:
 
 
 def year_text(year: EraYear) -> str:
-    """(Ｈ29/2017): the label as written, then the Western year."""
-    return f"({year.label}/{year.year})"
+    """(Ｈ29/2017): the label as written, then the Western year unless the label has it."""
+    return f"({year_label(year)})"
+
+
+def year_label(year: EraYear) -> str:
+    """Ｈ29/2017, or 2024 for a label that is the Western year already."""
+    return year.label if era.shows_western(year) else f"{year.label}/{year.year}"
 
 
 def baseline_text(indicator: Indicator, series: Series) -> str:
@@ -113,9 +163,8 @@ def series_name(evaluation: Evaluation) -> str:
     return f"{evaluation.indicator.name}（{part}）" if part else evaluation.indicator.name
 
 
-def record(evaluation: Evaluation) -> dict[str, Any]:
-    """The JSON object of one evaluated series."""
-    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
+    """What a JSON record says of a series itself: names, unit, baseline and target."""
     return {
         "id": indicator.id,
         "name": indicator.name,
@@ -137,6 +186,14 @@ def record(evaluation: Evaluation) -> dict[str, Any]:
             "kind_label": indicator.target_kind.label,
             "as_written": indicator.target_written,
         },
+    }
+
+
+def record(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON object of one evaluated series."""
+    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+    return {
+        **series_record(indicator, series),
         "latest": None
         if latest is None
         else {
@@ -158,37 +215,138 @@ def record(evaluation: Evaluation) -> dict[str, Any]:
         "overdue": evaluation.overdue,
         "as_of": {"year": evaluation.as_of.year, "label": evaluation.as_of.label},
         "threshold": _tidy(evaluation.threshold),
+        "overall": _overall_record(evaluation.overall),
     }
 
 
-def row(evaluation: Evaluation) -> tuple[str, ...]:
-    """One evaluated series as a row of COLUMNS."""
-    series = evaluation.series
+def _overall_record(overall: Overall | None) -> dict[str, Any] | None:
+    if overall is None:
+        return None
+    return {
+        "status": overall.grade.value,
+        "status_label": overall.grade.label,
+        "points": overall.points,
+    }
+
+
+def overall_text(evaluation: Evaluation) -> str:
+    """C（3.5点）: the whole indicator's grade beside a series of a compound one."""
+    overall = evaluation.overall
+    if overall is None:
+        return ""
+    points = f"（{overall.points:g}点）" if overall.points is not None else ""
+    return f"{overall.grade.short}{points}"
+
+
+def row(evaluation: Evaluation) -> tuple[Cell, ...]:
+    """One evaluated series as a row of columns(as_of): each number also as a number."""
+    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
     return (
-        evaluation.indicator.id,
-        evaluation.indicator.name,
+        f"{evaluation.as_of.label}（{evaluation.as_of.year}年度）",
+        indicator.id,
+        indicator.name,
         series.label or series.key,
-        baseline_text(evaluation.indicator, series),
-        target_text(evaluation.indicator, series),
-        latest_text(evaluation.latest, series.unit),
+        series.unit,
+        baseline_text(indicator, series),
+        _tidy(series.baseline),
+        str(indicator.baseline_year.year),
+        target_text(indicator, series),
+        _tidy(series.target),
+        str(indicator.target_year.year),
+        latest_text(latest, series.unit),
+        None if latest is None else _tidy(latest.value),
+        "" if latest is None else str(latest.year.year),
+        _tidy(evaluation.change),
         difference_text(evaluation.gap, series.unit),
-        percent_text(evaluation.progress),
+        _tidy(evaluation.gap),
+        _tidy(evaluation.progress, 1),
         expected_text(evaluation),
+        _tidy(evaluation.expected, 2),
         evaluation.grade.short,
+        overall_text(evaluation),
         evaluation.grade.label + (f"（{evaluation.reason}）" if evaluation.reason else ""),
         "○" if evaluation.overdue else "",
     )
 
 
 def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
-    """Evaluations for the text formats (csv, tsv, markdown, xlsx) and JSON."""
+    """Evaluations for the file formats (csv, tsv, markdown, xlsx) and JSON."""
+    heads = columns(as_of)
     return Listing(
-        columns=COLUMNS,
+        columns=heads,
         make_rows=lambda: [row(e) for e in evaluations],
         make_records=lambda: [record(e) for e in evaluations],
+        numeric=frozenset(i for i, c in enumerate(heads) if c in _NUMERIC),
+        title=title(as_of),
         sheet="指標",
-        title=f"関連計画における参考となる指標の評価（{as_of.label}={as_of.year}年度時点）",
-        numeric=frozenset({7}),
+    )
+
+
+HISTORY_TITLE = "指標の推移（基準値・各年度の実績値・目標値）"
+
+
+def history_listing(plan: Plan) -> Listing:
+    """Every series with its baseline, every actual by year, and its target."""
+    years = sorted({o.year.year for i in plan.indicators for s in i.series for o in s.actuals})
+    heads = (
+        "ID",
+        "指標",
+        "内訳",
+        "単位",
+        "基準年度",
+        "基準値",
+        *(f"{era.short_label(y)}/{y}" for y in years),
+        "目標年度",
+        "目標値",
+        "目標の種類",
+    )
+
+    def rows() -> list[tuple[Cell, ...]]:
+        out: list[tuple[Cell, ...]] = []
+        for indicator in plan.indicators:
+            for series in indicator.series:
+                by_year = {o.year.year: _tidy(o.value) for o in series.actuals}
+                out.append(
+                    (
+                        indicator.id,
+                        indicator.name,
+                        series.label or series.key,
+                        series.unit,
+                        year_label(indicator.baseline_year),
+                        _tidy(series.baseline),
+                        *(by_year.get(y) for y in years),
+                        year_label(indicator.target_year),
+                        _tidy(series.target),
+                        indicator.target_kind.label,
+                    )
+                )
+        return out
+
+    def records() -> list[dict[str, Any]]:
+        return [
+            {
+                **series_record(indicator, series),
+                "actuals": [
+                    {
+                        "year": o.year.year,
+                        "label": o.year.label,
+                        "value": _tidy(o.value),
+                        "source": o.source,
+                    }
+                    for o in series.actuals
+                ],
+            }
+            for indicator in plan.indicators
+            for series in indicator.series
+        ]
+
+    return Listing(
+        columns=heads,
+        make_rows=rows,
+        make_records=records,
+        numeric=frozenset(range(5, len(heads) - 1)) - {len(heads) - 3},
+        title=HISTORY_TITLE,
+        sheet="指標の推移",
     )
 
 
@@ -232,6 +390,8 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
         "  E  評価困難（基準値が0、または基準年度より後の実績値がない）",
         "  ベースラインのみ  実績値がまだない   期限超過: 目標年度を過ぎて目標値に未達",
         "  バー: 基準値 ━━●── 目標値（● 直近の実績、◀ 基準値より悪化、▶ 目標値を超過）",
+        "  総合: 系列が複数ある指標全体の評価。A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、",
+        "        五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す。すべてEならE",
     ]
 
 
@@ -245,7 +405,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
 
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=text(f"関連計画における参考となる指標の評価（{as_of.label}={as_of.year}年度時点）"),
+        title=text(title(as_of)),
         title_justify="left",
         show_edge=False,
         pad_edge=False,
@@ -278,7 +438,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
             lambda e: text(f"{percent_text(e.progress)}%" if e.progress is not None else "—"),
         ),
         ("目標との差", True, lambda e: text(difference_text(e.gap, e.series.unit) or "—")),
-        ("今年度見込", True, lambda e: text(expected_text(e) or "—")),
+        (f"{as_of.label}見込", True, lambda e: text(expected_text(e) or "—")),
     ]
 
     def narrowest(heading: str, cell: Callable[[Evaluation], Text]) -> int:
@@ -322,7 +482,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
     target.print(table)
     for line in legend(threshold, as_of):
         target.print(text(line, "dim"))
-    target.print(text(f"集計: {tally_line(tally(evaluations))}", "bold"))
+    target.print(text(f"集計: {count_line(evaluations)}", "bold"))
 
 
 def _widest_line(cell: Text) -> int:
@@ -335,6 +495,8 @@ def _grade_cell(evaluation: Evaluation, style: str) -> Text:
     from kouryu_cli.views.terminal import text
 
     cell = text(evaluation.grade.short, style)
+    if evaluation.overall is not None:
+        cell.append_text(text(f"\n総合 {overall_text(evaluation)}"))
     if evaluation.overdue:
         cell.append_text(text(f"\n{OVERDUE}", "red"))
     return cell
