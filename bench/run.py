@@ -91,8 +91,9 @@ def _block(value: Any, indent: int) -> Iterator[str]:
 def plan_text(scale: int, source: Path | None = None) -> str:
     """The shipped plan with its measures (and departments) replicated scale times.
 
-    Copy k > 0 of a measure gets the id `<id>-<k>` and departments `<name>-<k>`, so every
-    id stays unique and every department exists; copies follow the originals in each section.
+    Copy k > 0 of a measure gets the id `<id>-<k>`, the name and aliases `<name>-<k>` and
+    departments `<name>-<k>`, so every id and name stays unique (a name names one measure) and
+    every department exists; copies follow the originals in each section.
     """
     import yaml
 
@@ -114,6 +115,8 @@ def plan_text(scale: int, source: Path | None = None) -> str:
                 {
                     **m,
                     "id": _copy(m["id"], k),
+                    "name": _copy(m["name"], k),
+                    **({"aliases": [_copy(a, k) for a in m["aliases"]]} if "aliases" in m else {}),
                     "departments": [_copy(d, k) for d in m["departments"]],
                 }
                 for k in range(scale)

@@ -57,7 +57,7 @@ def test_different_editions_exit_1_with_the_summary_first(run: Run, pair: tuple[
         "\n"
         "事務事業\n"
         "  1.生きがいづくりの推進 › （１）講座開催の充実\n"
-        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業\n"
+        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業（対応: 説明が一致）\n"
         "  1.生きがいづくりの推進 › （２）社会参加の促進\n"
         "    - 1-2-01 観光ボランティアガイド活動支援事業\n"
         "  3.つながり合う地域づくりの推進 › （１）地域の支え合い支援\n"
@@ -107,7 +107,8 @@ def test_json_follows_the_documented_contract(run: Run, pair: tuple[str, str]) -
         "policy": 1,
         "section": 1,
         "place": "1.生きがいづくりの推進 › （１）講座開催の充実",
-        "matched_by": "id",
+        "matched_by": "description",
+        "score": None,
         "changes": [{"field": "name", "old": "社会教育推進事業", "new": "生涯学習推進事業"}],
     }
     assert data["departments"] == {
@@ -130,6 +131,8 @@ def test_json_follows_the_documented_contract(run: Run, pair: tuple[str, str]) -
             "old_id": "I1",
             "name": "地域とのつながりが強いと思う市民の割合",
             "old_name": "地域とのつながりが強いと思う市民の割合",
+            "matched_by": "name",
+            "score": None,
             "changes": [{"field": "series.target", "old": 30.0, "new": 35.0}],
         }
     ]
@@ -230,13 +233,110 @@ def test_a_missing_file_is_a_plan_error(run: Run, tmp_path: Path) -> None:
 def test_an_unknown_format_is_a_usage_error(run: Run) -> None:
     result = run("diff", str(SHIPPED), str(SHIPPED), "-f", "pdf")
     assert result.exit_code == 2
-    assert "diff cannot write pdf; it writes table, json, markdown" in result.stderr
+    assert "diff cannot write pdf; it writes table, json, csv, tsv, markdown, xlsx" in result.stderr
 
 
 def test_an_output_suffix_diff_cannot_write_is_a_usage_error(run: Run, tmp_path: Path) -> None:
     result = run("diff", str(SHIPPED), str(SHIPPED), "-o", str(tmp_path / "x.svg"))
     assert result.exit_code == 2
     assert result.stderr == (
-        "kouryu: diff cannot write .svg; it writes table, json, markdown, .txt, .json, .md\n"
+        "kouryu: diff cannot write .svg; it writes table, json, csv, tsv, markdown, xlsx, "
+        ".txt, .json, .csv, .tsv, .md, .xlsx\n"
     )
     assert not (tmp_path / "x.svg").exists()
+
+
+_HEADER = "区分,施策,取組,ID,事業名,項目,変更前,変更後"
+
+
+def test_csv_has_one_row_per_change(run: Run, pair: tuple[str, str]) -> None:
+    result = run("diff", *pair, "-f", "csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "\ufeff" + _HEADER,
+        "変更,1.生きがいづくりの推進,（１）講座開催の充実,1-1-01,生涯学習推進事業,事業名,"
+        "社会教育推進事業,生涯学習推進事業",
+        "削除,1.生きがいづくりの推進,（２）社会参加の促進,1-2-01,"
+        "観光ボランティアガイド活動支援事業,説明,観光ガイド団体が実施する事業の活動支援を行います。,",
+        "追加,3.つながり合う地域づくりの推進,（１）地域の支え合い支援,3-1-99,新事業,説明,,説明。",
+        "追加,,,,,所管課,,新設課",
+        "変更,,,,,目指す市民の姿,つながろうやぁ！人と人とのつながりを楽しむ市民,つながろう！",
+        "変更,,,I1,地域とのつながりが強いと思う市民の割合,指標 目標値,30,35",
+    ]
+
+
+def test_a_move_is_its_own_row(run: Run, tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        moved = section(data, 1, 1)["measures"].pop(1)
+        section(data, 2, 1)["measures"].insert(0, moved)
+        items = section(data, 1, 2)["measures"]
+        items.insert(0, items.pop(3))
+
+    old, new = edition(tmp_path, "a.yaml"), edition(tmp_path, "b.yaml", edit)
+    result = run("diff", str(old), str(new), "-f", "tsv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "移動\t1.生きがいづくりの推進\t（２）社会参加の促進\t1-2-04\t社会教育士育成事業\t順序\t4\t1",
+        "移動\t2.交流の場と機会の提供\t（１）交流の促進\t1-1-02\t石丸総合館管理運営事業\t位置\t"
+        "1.生きがいづくりの推進 › （１）講座開催の充実\t2.交流の場と機会の提供 › （１）交流の促進",
+    ]
+
+
+def test_the_same_editions_give_only_the_header(run: Run) -> None:
+    result = run("diff", str(SHIPPED), str(SHIPPED), "-f", "tsv")
+    assert result.exit_code == 0
+    assert result.stdout == _HEADER.replace(",", "\t") + "\n"
+
+
+def test_xlsx_for_a_council_report(run: Run, pair: tuple[str, str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "変更点.xlsx"
+    result = run("diff", *pair, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    book = load_workbook(target)
+    assert book.sheetnames == ["変更点"]
+    page = book["変更点"]
+    assert page["A1"].value == f"変更点: {pair[0]} → {pair[1]}"
+    assert [c.value for c in page[2]] == _HEADER.split(",")
+    assert [c.value for c in page[3]] == [
+        "変更",
+        "1.生きがいづくりの推進",
+        "（１）講座開催の充実",
+        "1-1-01",
+        "生涯学習推進事業",
+        "事業名",
+        "社会教育推進事業",
+        "生涯学習推進事業",
+    ]
+    assert page.max_row == 2 + 6
+    assert page.freeze_panes == "A3"
+    assert page.print_title_rows == "$2:$2"
+    assert page.page_setup.orientation == "landscape"
+    assert str(page.page_setup.paperSize) == page.PAPERSIZE_A4
+    assert page.page_setup.fitToWidth == 1
+    assert page.column_dimensions["E"].width > page.column_dimensions["A"].width
+
+
+def test_names_from_the_data_are_never_formulas(run: Run, tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        measure(data, "1-1-01")["name"] = "=1+1"
+
+    old, new = edition(tmp_path, "a.yaml"), edition(tmp_path, "b.yaml", edit)
+    csv_result = run("diff", str(old), str(new), "-f", "csv")
+    assert csv_result.stdout.splitlines()[1].endswith(",事業名,社会教育推進事業,'=1+1")
+    from openpyxl import load_workbook
+
+    target = tmp_path / "x.xlsx"
+    run("diff", str(old), str(new), "-o", str(target))
+    cell = load_workbook(target)["変更点"]["H3"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_help_names_only_what_diff_writes(run: Run) -> None:
+    result = run("diff", "--help")
+    assert result.exit_code == 0
+    assert "table, json, csv, tsv, markdown, xlsx" in result.stdout
+    for other in ("svg", "html"):
+        assert other not in result.stdout

@@ -94,3 +94,19 @@ def test_python_dash_m(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.stdout == f"kouryu {__version__}\n"
+
+
+def test_validate_refuses_two_measures_of_one_name(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace("name: 市民文化祭", "name: 社会教育推進事業")
+    path = write("twice.yaml", text)
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    lines = text.splitlines()
+    first, second = (i + 1 for i, s in enumerate(lines) if s.endswith("name: 社会教育推進事業"))
+    assert result.stderr == (
+        f"kouryu: {path}:{second}:19: policies[1].sections[0].measures[4].name: "
+        f"name '社会教育推進事業' is already the name of measure 1-1-01 at {path}:{first}:19: "
+        "a name must name one measure\n"
+    )

@@ -78,7 +78,8 @@ def test_each_measure_field_is_reported_with_old_and_new(
     assert (result.added, result.removed, result.changed) == (0, 0, 1)
     (change,) = result.measures_changed
     assert change.new.id == "1-1-01"
-    assert change.matched_by == "id"
+    # A renamed measure is known by its description; every other change keeps the name.
+    assert change.matched_by == ("description" if field == "name" else "name")
     assert change.changes == (FieldChange(field, old, new),)
 
 
@@ -452,7 +453,7 @@ def test_plain_report_reads_old_to_new(tmp_path: Path) -> None:
         "\n"
         "事務事業\n"
         "  1.生きがいづくりの推進 › （１）講座開催の充実\n"
-        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業\n"
+        "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業（対応: 説明が一致）\n"
         "        所管課: [-社会教育課-] → {+社会教育課・市民活動推進課+}（+市民活動推進課）\n"
         "  1.生きがいづくりの推進 › （２）社会参加の促進\n"
         "    - 1-2-01 観光ボランティアガイド活動支援事業\n"
@@ -476,7 +477,7 @@ def test_markdown_report_escapes_data(tmp_path: Path) -> None:
         "\n"
         "### 1.生きがいづくりの推進 › （１）講座開催の充実\n"
         "\n"
-        "- **変更** 1-1-01 社会教育推進事業 → 社会\\*教育\\*推進事業\n"
+        "- **変更** 1-1-01 社会教育推進事業 → 社会\\*教育\\*推進事業（対応: 説明が一致）\n"
     )
 
 

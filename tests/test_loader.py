@@ -10,6 +10,7 @@ import pytest
 from kouryu_cli.errors import PlanError
 from kouryu_cli.model import AgeGroup, Icon, TargetKind
 from kouryu_cli.planfile.loader import load_plan
+from tests.conftest import SHIPPED
 
 Write = Callable[[str, str], Path]
 
@@ -237,3 +238,75 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
     assert len(load_plan(path).measures) == 2
+
+
+def _shipped_with(old: str, new: str) -> str:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "here", "there", "message"),
+    [
+        (
+            "name: 市民文化祭",
+            "name: 社会教育推進事業",
+            ("            name: 社会教育推進事業", "社会教育推進事業", 1),
+            ("            name: 社会教育推進事業", "社会教育推進事業", 0),
+            "name '社会教育推進事業' is already the name of measure 1-1-01",
+        ),
+        # Names are compared folded: full-width letters and spaces do not make a new name.
+        (
+            "name: 市民文化祭",
+            "name: パラサイクリングのまち　ＰＲ事業",
+            ("            name: パラサイクリングのまち　ＰＲ事業", "パ", 0),
+            ("            name: パラサイクリングのまち PR事業", "パ", 0),
+            "name 'パラサイクリングのまち　ＰＲ事業' is already the name of measure 2-1-03",
+        ),
+        (
+            "name: 市民文化祭",
+            "name: 市民文化祭\n            aliases: [社会教育推進事業]",
+            ("            aliases: [社会教育推進事業]", "社会教育推進事業", 0),
+            ("            name: 社会教育推進事業", "社会教育推進事業", 0),
+            "alias '社会教育推進事業' is already the name of measure 1-1-01",
+        ),
+        (
+            "name: 社会教育推進事業",
+            "name: 社会教育推進事業\n            aliases: [市民文化祭]",
+            ("            name: 市民文化祭", "市民文化祭", 0),
+            ("            aliases: [市民文化祭]", "市民文化祭", 0),
+            "name '市民文化祭' is already an alias of measure 1-1-01",
+        ),
+    ],
+    ids=["name-name", "name-name-folded", "alias-name", "name-alias"],
+)
+def test_a_name_names_one_measure(
+    write: Write,
+    old: str,
+    new: str,
+    here: tuple[str, str, int],
+    there: tuple[str, str, int],
+    message: str,
+) -> None:
+    text = _shipped_with(old, new)
+    path = write("plan.yaml", text)
+
+    def at(line_text: str, value: str, nth: int) -> str:
+        lines = [i for i, line in enumerate(text.splitlines()) if line == line_text]
+        line = lines[nth]
+        return f"{line + 1}:{text.splitlines()[line].index(value) + 1}"
+
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        f"{path}:{at(*here)}: {problem.path}: {message} at {path}:{at(*there)}: "
+        "a name must name one measure"
+    )
+
+
+def test_an_alias_equal_to_its_own_name_is_allowed(write: Write) -> None:
+    text = _shipped_with("name: 市民文化祭", "name: 市民文化祭\n            aliases: [市民文化祭]")
+    names = [m.name for m in load_plan(write("plan.yaml", text)).measures]
+    assert names.count("市民文化祭") == 1

@@ -1,36 +1,31 @@
 """Compare two editions of the plan (令和5年度版 → 令和6年度版): what was added, removed, changed.
 
-Pure library: two Plans in, one frozen PlanDiff out. Rendering lives in diffview.py.
+Pure library: two Plans in, one frozen PlanDiff out. Rendering lives in views/diff.py.
 
-Measures are matched in four passes, each over what the earlier ones left:
-1. same id and the same name (names and recorded aliases compared folded);
-2. the same name or a recorded alias under another id (a renumbered measure);
-3. the same id under another name (a renamed measure), when the old and new name or
-   description still resemble each other: an id reused for an unrelated measure is
-   reported as one removal and one addition;
-4. everything left is added (only in the new edition) or removed (only in the old).
+Measures and indicators are paired by pairing.pair over the whole plan at once: the same name
+or a recorded alias, then the same description, then the best one-to-one assignment on
+similar names and descriptions, departments, section and id. What is left is added (only in
+the new edition) or removed (only in the old). A split (one measure becomes two) therefore
+reads as the part most like the old measure changed plus the other part added; a merge as
+the measure most like the result changed plus the other removed.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
+from kouryu_cli import pairing
 from kouryu_cli.model import Department, Indicator, Measure, Plan, Series
+from kouryu_cli.pairing import Reason
 from kouryu_cli.textnorm import fold, format_number, fullwidth_digits
 
-# Below this similarity (difflib ratio, 0..1) of both name and description, a measure that
-# keeps its id but changes its name is taken to be a different measure.
-SAME_ID_RESEMBLANCE = 0.5
 # An unchanged run this short between two changes is folded into them: 「[-社会教育-]{+生涯学習+}」
 # reads better than 「[-社-]{+生+}会[-教-]{+涯学+}…」 in a language without spaces.
 _SHORT_EQUAL = 2
 # Below this similarity a text is shown as wholly replaced rather than as scattered edits.
 _REWRITE = 0.3
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +35,8 @@ class Place:
     policy: int
     section: int
     label: str
+    policy_label: str = ""
+    section_label: str = ""
 
 
 Value = str | int | float | tuple[str, ...] | Place | None
@@ -70,8 +67,10 @@ class MeasureChange:
     new: Measure
     old_place: Place
     place: Place
-    matched_by: Literal["id", "name"]
+    matched_by: Reason
     changes: tuple[FieldChange, ...]
+    # The evidence (0 … 1) when matched by similarity or id; None for an exact match.
+    score: float | None = None
 
     @property
     def renamed(self) -> bool:
@@ -104,6 +103,8 @@ class IndicatorChange:
     old: Indicator
     new: Indicator
     changes: tuple[FieldChange, ...]
+    matched_by: Reason = "name"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,111 +154,95 @@ class PlanDiff:
 
 def compare(old: Plan, new: Plan) -> PlanDiff:
     """Every difference between the old and the new edition."""
-    pairs, removed, added = match_measures(old.measures, new.measures)
-    reordered = _reordered(pairs)
+    measures = match_measures(old.measures, new.measures)
+    reordered = _reordered(measures.pairs)
+    before, after = places(old), places(new)
     changed = []
-    for before, after in pairs:
-        change = _measure_change(old, new, before, after, after.id in reordered)
+    for found in measures.pairs:
+        if found.old == found.new and found.new.id not in reordered:
+            continue  # the same measure, field for field, in the same place
+        change = _measure_change(before, after, found, found.new.id in reordered)
         if change is not None:
             changed.append(change)
     dept_added, dept_removed, dept_changed = _departments(old.departments, new.departments)
-    ind_pairs, ind_removed, ind_added = _match(
-        old.indicators, new.indicators, [_same_id, _same_name(lambda i: (i.name,))]
-    )
+    indicators = match_indicators(old.indicators, new.indicators)
     ind_changed = tuple(
-        IndicatorChange(a, b, changes) for a, b in ind_pairs if (changes := indicator_changes(a, b))
+        IndicatorChange(p.old, p.new, changes, p.reason, p.score)
+        for p in indicators.pairs
+        if (changes := indicator_changes(p.old, p.new))
     )
     return PlanDiff(
-        measures_added=tuple(MeasureEntry(m, place_of(new, m)) for m in added),
-        measures_removed=tuple(MeasureEntry(m, place_of(old, m)) for m in removed),
+        measures_added=tuple(MeasureEntry(m, after[m.policy, m.section]) for m in measures.added),
+        measures_removed=tuple(
+            MeasureEntry(m, before[m.policy, m.section]) for m in measures.removed
+        ),
         measures_changed=tuple(changed),
         departments_added=dept_added,
         departments_removed=dept_removed,
         departments_changed=dept_changed,
         texts=tuple(text_changes(old, new)),
-        indicators_added=tuple(ind_added),
-        indicators_removed=tuple(ind_removed),
+        indicators_added=indicators.added,
+        indicators_removed=indicators.removed,
         indicators_changed=ind_changed,
     )
 
 
 def place_of(plan: Plan, measure: Measure) -> Place:
     """The measure's 施策 and section, labelled 「1.生きがいづくりの推進 › （１）講座…」."""
-    section = plan.section_of(measure)
-    return Place(
-        measure.policy,
-        measure.section,
-        f"{plan.policy(measure.policy).label} › {section.label}",
-    )
+    return places(plan)[measure.policy, measure.section]
+
+
+def places(plan: Plan) -> dict[tuple[int, int], Place]:
+    """Every section's Place, by (policy, section): labels made once, not once a measure."""
+    return {
+        (s.policy, s.number): Place(s.policy, s.number, f"{p.label} › {s.label}", p.label, s.label)
+        for p in plan.policies
+        for s in p.sections
+    }
 
 
 # --- matching ---------------------------------------------------------------------------------
 
 
-def _names(measure: Measure) -> set[str]:
-    return {fold(measure.name), *(fold(a) for a in measure.aliases)}
-
-
-def _same_id(a: Measure | Indicator, b: Measure | Indicator) -> bool:
-    return a.id == b.id
-
-
-def _same_name(names: Callable[[T], Iterable[str]]) -> Callable[[T, T], bool]:
-    def match(a: T, b: T) -> bool:
-        return bool({fold(n) for n in names(a)} & {fold(n) for n in names(b)})
-
-    return match
-
-
-def _same_id_and_name(a: Measure, b: Measure) -> bool:
-    return a.id == b.id and bool(_names(a) & _names(b))
-
-
-def _measure_names(m: Measure) -> tuple[str, ...]:
-    return (m.name, *m.aliases)
-
-
-def _resembles(a: Measure, b: Measure) -> bool:
-    return a.id == b.id and (
-        similarity(a.name, b.name) >= SAME_ID_RESEMBLANCE
-        or similarity(a.description, b.description) >= SAME_ID_RESEMBLANCE
+def measure_traits(measure: Measure) -> pairing.Traits:
+    """What pairing compares of a measure."""
+    aliases = measure.aliases
+    return pairing.Traits(
+        measure.id,
+        fold(measure.name),
+        tuple(map(fold, aliases)) if aliases else (),
+        measure.description,
+        (measure.policy, measure.section),
+        measure.order,
+        measure.departments,
     )
 
 
-def match_measures(
-    old: Iterable[Measure], new: Iterable[Measure]
-) -> tuple[list[tuple[Measure, Measure]], list[Measure], list[Measure]]:
-    """Pairs of the same measure in both editions, then the removed, then the added ones."""
-    return _match(old, new, [_same_id_and_name, _same_name(_measure_names), _resembles])
+def indicator_traits(indicator: Indicator) -> pairing.Traits:
+    """What pairing compares of an indicator: its name and id (it has no description)."""
+    return pairing.Traits(id=indicator.id, name=fold(indicator.name))
 
 
-def _match(
-    old: Iterable[T], new: Iterable[T], rules: list[Callable[[T, T], bool]]
-) -> tuple[list[tuple[T, T]], list[T], list[T]]:
-    """Greedy matching, rule by rule, in the new edition's order; each item used at most once."""
-    left = list(old)
-    right = list(new)
-    position = {id(b): index for index, b in enumerate(right)}
-    pairs: list[tuple[T, T]] = []
-    for rule in rules:
-        for b in list(right):
-            a = next((a for a in left if rule(a, b)), None)
-            if a is not None:
-                pairs.append((a, b))
-                left.remove(a)
-                right.remove(b)
-    pairs.sort(key=lambda pair: position[id(pair[1])])
-    return pairs, left, right
+def match_measures(old: tuple[Measure, ...], new: tuple[Measure, ...]) -> pairing.Pairing[Measure]:
+    """The same measures in both editions, then the removed, then the added ones."""
+    return pairing.pair(old, new, measure_traits)
 
 
-def _reordered(pairs: list[tuple[Measure, Measure]]) -> set[str]:
+def match_indicators(
+    old: tuple[Indicator, ...], new: tuple[Indicator, ...]
+) -> pairing.Pairing[Indicator]:
+    """The same indicators in both editions, by the same evidence as measures."""
+    return pairing.pair(old, new, indicator_traits)
+
+
+def _reordered(pairs: tuple[pairing.Pair[Measure], ...]) -> set[str]:
     """New ids of measures that changed their order among the measures that stayed in a section.
 
     Inserting or dropping a measure shifts its neighbours' numbers without moving them;
     only measures outside the longest common order count as moved.
     """
     by_section: dict[tuple[int, int], list[tuple[Measure, Measure]]] = {}
-    for a, b in pairs:
+    for a, b in ((p.old, p.new) for p in pairs):
         if (a.policy, a.section) == (b.policy, b.section):
             by_section.setdefault((b.policy, b.section), []).append((a, b))
     moved: set[str] = set()
@@ -276,10 +261,14 @@ def _reordered(pairs: list[tuple[Measure, Measure]]) -> set[str]:
 
 
 def _measure_change(
-    old_plan: Plan, new_plan: Plan, a: Measure, b: Measure, reordered: bool
+    before: dict[tuple[int, int], Place],
+    after: dict[tuple[int, int], Place],
+    found: pairing.Pair[Measure],
+    reordered: bool,
 ) -> MeasureChange | None:
-    old_place = place_of(old_plan, a)
-    place = place_of(new_plan, b)
+    a, b = found.old, found.new
+    old_place = before[a.policy, a.section]
+    place = after[b.policy, b.section]
     candidates: list[FieldChange] = [
         FieldChange("id", a.id, b.id),
         FieldChange("name", a.name, b.name),
@@ -302,8 +291,7 @@ def _measure_change(
     )
     if not changes:
         return None
-    matched_by: Literal["id", "name"] = "id" if a.id == b.id else "name"
-    return MeasureChange(a, b, old_place, place, matched_by, changes)
+    return MeasureChange(a, b, old_place, place, found.reason, changes, found.score)
 
 
 def _differs(old: Value, new: Value) -> bool:

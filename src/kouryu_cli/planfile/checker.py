@@ -36,6 +36,12 @@ class Checker:
         """Record a problem at the key that ends path."""
         self.problems.append(self.document.problem(path, message, key=True))
 
+    def where(self, path: Path) -> str:
+        """file:line:column of path, to name a second place in a problem's message."""
+        problem = self.document.problem(path, "")
+        place = [str(p) for p in (problem.line, problem.column) if p is not None]
+        return ":".join([problem.file, *place])
+
     def raise_if_any(self) -> None:
         """Raise one PlanError with every problem, in file order."""
         if self.problems:

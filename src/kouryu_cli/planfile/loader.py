@@ -29,6 +29,7 @@ from kouryu_cli.model import (
 from kouryu_cli.planfile import yamlfile
 from kouryu_cli.planfile.checker import Checker, Node
 from kouryu_cli.planfile.checker import Path as NodePath
+from kouryu_cli.textnorm import fold
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)
@@ -57,6 +58,8 @@ class _PlanReader:
         self.department_names: dict[str, NodePath] = {}
         self.measure_ids: dict[str, NodePath] = {}
         self.actual_years: list[tuple[NodePath, EraYear]] = []
+        # Folded name or alias → (what it is of which measure, where it is written).
+        self.measure_names: dict[str, tuple[str, str, NodePath]] = {}
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
@@ -188,9 +191,12 @@ class _PlanReader:
                 c.unique(departments, name, where, f"department '{name}' is given twice")
         ages = self.enum_list(node, "ages", AgeGroup, "age group", _AGES)
         icons = self.enum_list(node, "icons", Icon, "icon", _ICONS)
+        name = node.text("name")
+        aliases = node.texts("aliases")
+        self.claim_names(node, measure_id, name, aliases)
         return Measure(
             id=measure_id,
-            name=node.text("name"),
+            name=name,
             description=node.text("description", required=False),
             policy=policy,
             section=section,
@@ -199,9 +205,34 @@ class _PlanReader:
             ages=tuple(a for a in AgeGroup if a in ages),
             icons=tuple(i for i in Icon if i in icons),
             reading=node.text("reading", required=False),
-            aliases=node.texts("aliases"),
+            aliases=aliases,
             notes=node.texts("notes"),
         )
+
+    def claim_names(self, node: Node, measure_id: str, name: str, aliases: tuple[str, ...]) -> None:
+        """A name or alias names one measure only: `show NAME` and diff rely on it.
+
+        Names are compared folded (ＰＲ = PR, spaces ignored), as search and diff see them.
+        The problem names both places in full, file:line:column, as the two may be far apart.
+        """
+        written: list[tuple[str, str, NodePath]] = [("name", name, node.at("name"))]
+        written += [("alias", a, node.at("aliases", i)) for i, a in enumerate(aliases)]
+        mine: set[str] = set()
+        for kind, text, here in written:
+            key = fold(text)
+            if not key or key in mine:
+                continue
+            mine.add(key)
+            if key in self.measure_names:
+                other_kind, other_id, there = self.measure_names[key]
+                what = "the name" if other_kind == "name" else "an alias"
+                self.check.fail(
+                    here,
+                    f"{kind} '{text}' is already {what} of measure {other_id} at "
+                    f"{self.check.where(there)}: a name must name one measure",
+                )
+            else:
+                self.measure_names[key] = (kind, measure_id, here)
 
     def enum_list(self, node: Node, key: str, enum: Any, what: str, expected: str) -> list[Any]:
         c = self.check

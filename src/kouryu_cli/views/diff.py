@@ -20,6 +20,7 @@ from kouryu_cli.diff import (
     inline_diff,
 )
 from kouryu_cli.model import AgeGroup, Indicator, TargetKind
+from kouryu_cli.pairing import Reason
 from kouryu_cli.textnorm import JOIN, format_number, strip_controls
 
 if TYPE_CHECKING:
@@ -59,6 +60,14 @@ SERIES_FIELDS = {
     "target": "目標値",
     "actuals": "実績値",
 }
+# Why a changed item was taken to be the same one (a score follows for the graded ones).
+MATCHED_BY: dict[Reason, str] = {
+    "name": "名称が一致",
+    "alias": "別表記が一致",
+    "description": "説明が一致",
+    "similarity": "類似度",
+    "id": "IDが一致・類似度",
+}
 # Fields whose old and new text is shown as one character diff rather than "old → new".
 _PROSE = frozenset({"description"})
 
@@ -88,6 +97,7 @@ def to_record(result: PlanDiff) -> dict[str, Any]:
                     "section": c.place.section,
                     "place": c.place.label,
                     "matched_by": c.matched_by,
+                    "score": c.score,
                     "changes": [_change_record(f) for f in c.changes],
                 }
                 for c in result.measures_changed
@@ -113,6 +123,8 @@ def to_record(result: PlanDiff) -> dict[str, Any]:
                     "old_id": c.old.id,
                     "name": c.new.name,
                     "old_name": c.old.name,
+                    "matched_by": c.matched_by,
+                    "score": c.score,
                     "changes": [_change_record(f) for f in c.changes],
                 }
                 for c in result.indicators_changed
@@ -207,8 +219,10 @@ def report_lines(result: PlanDiff) -> list[Line]:
             lines.append(_item("removed", f"{i.id} {i.name}"))
         for c in result.indicators_changed:
             head = c.new.id if c.old.id == c.new.id else f"{c.old.id} → {c.new.id}"
-            lines.append(_item("changed", f"{head} {c.new.name}"))
-            lines += [_detail(_indicator_label(f.field), f) for f in c.changes]
+            lines.append(
+                _item("changed", f"{head} {c.new.name}", matched_by(c.matched_by, c.score))
+            )
+            lines += [_detail(indicator_label(f.field), f) for f in c.changes]
     return lines
 
 
@@ -245,7 +259,7 @@ def _measure_lines(result: PlanDiff) -> list[Line]:
             else (f"{change.old.id} → {change.new.id}")
         )
         name = f"{change.old.name} → {change.new.name}" if change.renamed else change.new.name
-        lines = [_item("changed", f"{head} {name}")]
+        lines = [_item("changed", f"{head} {name}", matched_by(change.matched_by, change.score))]
         lines += [
             _detail(MEASURE_FIELDS[f.field], f)
             for f in change.changes
@@ -261,11 +275,22 @@ def _measure_lines(result: PlanDiff) -> list[Line]:
     return out
 
 
+def matched_by(reason: Reason, score: float | None) -> str:
+    """Why a pair was made, unless it kept its name: 「（対応: 説明が一致）」."""
+    if reason == "name":
+        return ""
+    label = MATCHED_BY[reason]
+    if score is not None:
+        label += f" {score:.2f}"
+    return f"（対応: {label}）"
+
+
 def _owners(departments: tuple[str, ...]) -> str:
     return f"（{JOIN.join(departments)}）" if departments else ""
 
 
-def _indicator_label(name: str) -> str:
+def indicator_label(name: str) -> str:
+    """The Japanese label of an indicator field: 目標値, 系列 people 基準値 …"""
     if name in INDICATOR_FIELDS:
         return INDICATOR_FIELDS[name]
     series, _, part = name.partition(".")
@@ -282,9 +307,9 @@ def _detail(label: str, change: FieldChange) -> Line:
     if change.field in _PROSE and isinstance(change.old, str) and isinstance(change.new, str):
         return Line("detail", (*parts, *_prose(change.old, change.new)))
     parts += [
-        ("deleted", _shown(change.field, change.old)),
+        ("deleted", shown(change.field, change.old)),
         ("label", " → "),
-        ("inserted", _shown(change.field, change.new)),
+        ("inserted", shown(change.field, change.new)),
     ]
     if change.field == "departments" and isinstance(change.old, tuple):
         assert isinstance(change.new, tuple)
@@ -296,7 +321,8 @@ def _detail(label: str, change: FieldChange) -> Line:
     return Line("detail", tuple(parts))
 
 
-def _shown(field: str, value: Value) -> str:
+def shown(field: str, value: Value) -> str:
+    """A field's value as the report prints it: （なし）, labels joined with ・, 5,480."""
     if value is None or value in ("", ()):
         shown = "（なし）"
     elif isinstance(value, Place):
