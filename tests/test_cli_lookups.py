@@ -86,3 +86,28 @@ def test_a_global_option_after_the_command_shows_where_it_goes(
     assert result.stderr == (
         f"kouryu: {name} is an option of kouryu itself and goes before the command: {corrected}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("diff", "a"), "missing argument NEW"),
+        (("measures", "--age"), "--age needs a value"),
+        (
+            ("measures", "--agee", "65+"),
+            "no such option: --agee (did you mean --age, --only-age, --tag?)",
+        ),
+        (("show", "a", "b"), "unexpected extra argument: b"),
+        (("indicators", "--threshold", "x"), "--threshold: 'x' is not a number"),
+        (("measures", "--policy", "x"), "--policy: 'x' is not a whole number"),
+        (("nosuch",), "no such command: nosuch (kouryu --help lists them)"),
+        (("measures", "--only-age=x"), "--only-age takes no value"),
+    ],
+)
+def test_click_usage_errors_are_one_line_of_ours(
+    run: Run, args: tuple[str, ...], message: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"kouryu: {message}\n"

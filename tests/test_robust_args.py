@@ -35,7 +35,7 @@ AGES = "0-17 (18歳未満, child), 18-64 (18～64歳, adult), 65+ (65歳以上, 
         ),
         (
             ("measures", "--policy", "x"),
-            "--policy: 'x' is not a valid int.",
+            "--policy: 'x' is not a whole number",
         ),
         (
             ("measures", "--only-age"),
@@ -46,7 +46,7 @@ AGES = "0-17 (18歳未満, child), 18-64 (18～64歳, adult), 65+ (65歳以上, 
             ("search", " \u3000\t"),
             "give at least one word to search for",
         ),
-        (("nosuch",), "No such command 'nosuch'."),
+        (("nosuch",), "no such command: nosuch (kouryu --help lists them)"),
     ],
     ids=[
         "age",

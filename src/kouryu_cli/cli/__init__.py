@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kouryu_cli import __version__
 from kouryu_cli.cli.options import Settings, say
+from kouryu_cli.cli.usage import usage_message
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
+from kouryu_cli.i18n import _
 from kouryu_cli.textnorm import strip_controls
 
 SHORT_HELP = """\
@@ -55,10 +57,39 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "progress": ("kouryu_cli.cli.progress", "app"),
 }
 _SETTINGS: dict[str, Any] = {
+    "add_completion": False,
     "rich_markup_mode": None,
     "pretty_exceptions_enable": False,
     "pretty_exceptions_show_locals": False,
 }
+
+
+class _Localized:
+    """Help in the user's language: the usage line and the help option (Click words them)."""
+
+    __slots__ = ()
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class _Command(_Localized, TyperCommand):
+    """A command of kouryu."""
+
+    __slots__ = ()
+
+
+class _SubGroup(_Localized, TyperGroup):
+    """A group of commands under kouryu (actuals, progress)."""
+
+    __slots__ = ()
 
 
 @functools.cache
@@ -67,15 +98,26 @@ def command(name: str) -> Any:
     module, attribute = COMMANDS[name]
     target = getattr(importlib.import_module(module), attribute)
     if isinstance(target, typer.Typer):
+        _localize(target)
         built = typer.main.get_command(target)
         built.name = name
         return built
     single = typer.Typer(**_SETTINGS)
-    single.command(name)(target)
+    single.command(name, cls=_Command)(target)
     return typer.main.get_command(single)
 
 
-class _Group(TyperGroup):
+def _localize(sub_app: typer.Typer) -> None:
+    """Build a sub-app's group and its commands with the localized help."""
+    sub_app.info.cls = sub_app.info.cls or _SubGroup
+    for info in sub_app.registered_commands:
+        info.cls = info.cls or _Command
+    for group in sub_app.registered_groups:
+        if group.typer_instance is not None:
+            _localize(group.typer_instance)
+
+
+class _Group(_Localized, TyperGroup):
     """The command group: lazy commands, and one place for every expected failure.
 
     The library's errors, the broken pipe of `| head`, and Click's own usage errors (a bad
@@ -85,6 +127,19 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        completion_help = {
+            "install_completion": _("Install completion for the current shell."),
+            "show_completion": _(
+                "Show completion for the current shell, to copy it or customize the installation."
+            ),
+        }
+        for param in params:
+            if param.name in completion_help:
+                param.help = completion_help[param.name]
+        return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         self.arguments = list(args)  # as typed: to show where a misplaced option goes
@@ -119,60 +174,14 @@ class _Group(TyperGroup):
             _usage_exit(error, getattr(self, "arguments", []))
 
 
-# The options of kouryu itself, and whether each takes a value.
-GLOBAL_OPTIONS = {"--data": True, "--no-cache": False, "--quiet": False, "-q": False}
-
-
-def _misplaced(error: Exception, arguments: list[str]) -> str | None:
-    """For a global option typed after the command, the command line it belongs in."""
-    name = getattr(error, "option_name", None)
-    if type(error).__name__ != "NoSuchOption" or name not in GLOBAL_OPTIONS:
-        return None
-    moved: list[str] = []
-    rest: list[str] = []
-    taking = False
-    for argument in arguments:
-        if taking:
-            moved.append(argument)
-            taking = False
-        elif argument == name:
-            moved.append(argument)
-            taking = GLOBAL_OPTIONS[name]
-        elif argument.startswith(f"{name}="):
-            moved.append(argument)
-        else:
-            rest.append(argument)
-    corrected = " ".join(_shell_word(a) for a in ["kouryu", *moved, *rest])
-    return f"{name} is an option of kouryu itself and goes before the command: {corrected}"
-
-
-def _shell_word(argument: str) -> str:
-    """An argument as typed in a shell: quoted only when it must be (高齢 stays as it is)."""
-    if argument and not any(c in argument for c in " \t\n'\"\\$`!*?;&|<>(){}[]#~"):
-        return argument
-    import shlex
-
-    return shlex.quote(argument)
-
-
 def _usage_exit(error: Exception, arguments: list[str] | None = None) -> NoReturn:
-    """Click's usage error as one line, `kouryu: --policy: 'x' is not a valid int.`, exit 2.
+    """Click's usage error as one line in the user's language (cli/usage.py), exit 2.
 
     Click echoes the bad value back ("no such command '…'"); say() keeps escapes out.
     """
-    format_message = getattr(error, "format_message", None)
-    if format_message is None:  # not a usage error: Click handles it (it has no others)
+    if getattr(error, "format_message", None) is None:  # not a usage error: Click's own
         raise error
-    param = getattr(error, "param", None)
-    detail = getattr(error, "message", "")
-    misplaced = _misplaced(error, arguments or [])
-    if misplaced is not None:
-        say(f"kouryu: {misplaced}")
-    elif isinstance(error, typer.BadParameter) and param is not None and detail:
-        name = max(getattr(param, "opts", None) or [param.human_readable_name], key=len)
-        say(f"kouryu: {name}: {detail}")
-    else:
-        say(f"kouryu: {format_message()}")
+    say(f"kouryu: {usage_message(error, arguments or [])}")
     raise typer.Exit(getattr(error, "exit_code", EXIT_USAGE))
 
 
