@@ -31,6 +31,7 @@ kouryu — 山陽小野田市 スマイルエイジング チャレンジプロ�
   kouryu matrix                    所管課 × 対象年代
   kouryu indicators                指標の評価
   kouryu actuals template -o F.xlsx 実績値の記入用紙
+  kouryu report -o 評価報告.html   評価報告書（印刷できる1ファイル）
   kouryu diff OLD.yaml NEW.yaml    2つの版の比較
   kouryu validate [FILE]           計画ファイルの検査
   kouryu progress --help           進行管理（調査票の作成・回収・集計）
@@ -50,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "matrix": ("kouryu_cli.cli.measures", "matrix"),
     "indicators": ("kouryu_cli.cli.indicators", "indicators"),
     "actuals": ("kouryu_cli.cli.actuals", "app"),
+    "report": ("kouryu_cli.cli.report", "report"),
     "diff": ("kouryu_cli.cli.diff", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
     "progress": ("kouryu_cli.cli.progress", "app"),
