@@ -270,3 +270,19 @@ def test_in_a_real_terminal(columns: str, width: int) -> None:
     assert max(cells(line) for line in lines) <= width
     assert token_lines(lines, "2-1-20") == 1
     assert is_stacked(lines) == (width == 50)
+
+
+@pytest.mark.parametrize(("columns", "width"), [("0", 120), ("abc", 120), ("60", 60)])
+def test_a_file_is_as_wide_as_columns_or_120(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, columns: str, width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    target = tmp_path / "view.txt"
+    result = CliRunner().invoke(app, ["measures", "-o", str(target)], prog_name="kouryu")
+    assert result.exit_code == 0, result.stderr
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert max(cells(line) for line in lines) <= width
+    # measures needs 68 columns for a table: stacked at 60, a table filling 120.
+    assert is_stacked(lines) is (width == 60)
+    if width == 120:
+        assert max(cells(line) for line in lines) == width

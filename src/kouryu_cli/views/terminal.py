@@ -100,14 +100,18 @@ def console(*, into: IO[str] | None = None, width: int | None = None) -> Console
     # Rich drops colours for NO_COLOR but keeps bold and dim; NO_COLOR means no escapes at all.
     plain = environ.get("NO_COLOR", "") != ""
     forced = environ.get("CLICOLOR_FORCE", "0") not in ("", "0") and not plain
-    return _Console(
-        # Rich takes COLUMNS=0 at its word and draws nothing at all.
-        width=width or screen_width(),
+    # Rich would take COLUMNS=0 at its word and draw nothing at all.
+    width = width or screen_width()
+    screen = _Console(
+        width=width,
         soft_wrap=False,
         color_system=None if plain else "auto",
         force_terminal=True if forced else None,
         **common,
     )
+    if screen.legacy_windows:
+        screen.width = width - 1  # as Rich does: the old console wraps at its last column
+    return screen
 
 
 def text(value: str, style: str = "", spans: list[tuple[int, int]] | None = None) -> Text:
