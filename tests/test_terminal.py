@@ -58,10 +58,13 @@ def lines(value: str, width: int, kind: Kind = PROSE, keep: tuple[str, ...] = ()
         ("地域介護予防2-1-20事業です", 14, PROSE, ["地域介護予防", "2-1-20事業です"]),
         ("I3の目標は5,480人", 8, PROSE, ["I3の目標", "は5,480", "人"]),
         # Punctuation stays with the character before it; an opening bracket with the next.
-        ("支援します。取り組み", 10, PROSE, ["支援しま", "す。取り組", "み"]),
+        ("支援します。取り組み", 10, PROSE, ["支援しま", "す。取り", "組み"]),
+        # No last line of one character, unless the line above would be left with one.
+        ("社会教育推進事業", 14, PROSE, ["社会教育推進", "事業"]),
+        ("知守・食事・運動", 14, PROSE, ["知守・食事・", "運動"]),
         ("（例）社会教育を行う", 8, PROSE, ["（例）社", "会教育を", "行う"]),
         # A diff's markers stay with the text they mark.
-        ("[-古い-]{+新しい+}です", 8, PROSE, ["[-古", "い-]{+新", "しい+}で", "す"]),
+        ("[-古い-]{+新しい+}です", 8, PROSE, ["[-古", "い-]{+新", "しい+}", "です"]),
         # Values break at their spaces only.
         ("146,828 人/年 (R2/2020)", 15, WORDS, ["146,828 人/年", "(R2/2020)"]),
         ("30% 以上 (Ｒ12/2030)", 11, WORDS, ["30% 以上", "(Ｒ12/2030)"]),

@@ -255,7 +255,24 @@ def _break_line(
             current = [last[0], last[1], _cells(line[last[0] : last[1]])]
     if current is not None:
         lines.append((current[0], current[1]))
+    if kind is Kind.PROSE:
+        _no_orphan(line, lines, width, keep)
     return lines or [(0, 0)]
+
+
+def _no_orphan(line: str, lines: list[tuple[int, int]], width: int, keep: tuple[str, ...]) -> None:
+    """A last line of one character takes a unit from above: 推進 / 事業, not 推進事 / 業."""
+    if len(lines) < 2:
+        return
+    (start, end), (last, stop) = lines[-2], lines[-1]
+    if stop - last != 1 or line[last - 1] in _SPACES:
+        return
+    units = _prose_units(line[start:end], keep)
+    if len(units) < 3:
+        return  # the line above would be left with one unit itself
+    moved = start + units[-1][0]
+    if _cells(line[moved:stop]) <= width:
+        lines[-2:] = [(start, moved), (moved, stop)]
 
 
 def wrap(
