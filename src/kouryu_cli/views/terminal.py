@@ -280,6 +280,8 @@ def wrap(
 ) -> list[Text]:
     """value broken into lines of at most `width` cells (`first` for the first), styles kept."""
     plain = value.plain
+    if "\n" not in plain and _cells(plain) <= (first or width):
+        return [value]  # most cells: nothing to break
     out: list[Text] = []
     offset = 0
     for line in plain.split("\n"):
@@ -309,15 +311,26 @@ def paragraph(target: Console, value: Text, *, hang: int = 2, keep: tuple[str, .
 
     The leading spaces of value are its indentation, kept on every line.
     """
+    _print(target, paragraph_lines(value, target.width, hang, keep))
+
+
+def paragraph_lines(value: Text, width: int, hang: int, keep: tuple[str, ...]) -> list[Text]:
+    """The lines of paragraph(), for a screen `width` cells wide."""
     from rich.text import Text
 
     plain = value.plain
     indent = len(plain) - len(plain.lstrip(" "))
     rest = " " * (indent + hang)
-    width = target.width
     lines = wrap(value[indent:], max(1, width - len(rest)), keep=keep, first=max(1, width - indent))
-    for index, line in enumerate(lines):
-        target.print(Text(" " * indent if index == 0 else rest) + line, no_wrap=True, crop=False)
+    return [Text(" " * indent if i == 0 else rest) + line for i, line in enumerate(lines)]
+
+
+def _print(target: Console, lines: list[Text]) -> None:
+    """Lines already broken to the screen's width, printed in one go (none is folded again)."""
+    from rich.text import Text
+
+    if lines:
+        target.print(Text("\n").join(lines), no_wrap=True, crop=False)
 
 
 def fit_widths(
@@ -358,11 +371,16 @@ def fit_widths(
 def minimum_width(column: Column, cells: Sequence[str], keep: tuple[str, ...] = ()) -> int:
     """The narrowest a column can be and stay readable: what its kind keeps whole, and more."""
     heading = max(min(natural(column.heading), HEADING_MIN), narrowest(column.heading, Kind.PROSE))
-    widest = max((narrowest(cell, column.kind, keep) for cell in cells), default=0)
-    if column.kind is Kind.PROSE:
-        longest = max((natural(cell) for cell in cells), default=0)
-        widest = max(widest, min(longest, PROSE_MIN))
-    return max(heading, widest)
+    if column.kind is not Kind.PROSE:
+        return max([heading, *(narrowest(cell, column.kind, keep) for cell in cells)])
+    longests = [natural(cell) for cell in cells]
+    # A name of PROSE_MIN cells or fewer has no unit wider than PROSE_MIN: no need to look.
+    units = [
+        narrowest(c, Kind.PROSE, keep)
+        for c, n in zip(cells, longests, strict=True)
+        if n > PROSE_MIN
+    ]
+    return max([heading, min(max(longests, default=0), PROSE_MIN), *units])
 
 
 @dataclass(frozen=True)
@@ -432,7 +450,8 @@ def _table(
     from rich.text import Text
 
     def lines(value: Text, width: int, kind: Kind) -> Text:
-        return Text("\n").join(wrap(value, width, kind, keep))
+        broken = wrap(value, width, kind, keep)
+        return broken[0] if len(broken) == 1 else Text("\n").join(broken)
 
     def heading(value: Text, width: int) -> Text:
         # Narrowed while that gives no more lines and no longer last line than first line:
@@ -468,51 +487,50 @@ def draw_stacked(target: Console, grid: Grid) -> None:
     """One block a record: its name in bold, then one line a field (empty fields left out)."""
     from rich.text import Text
 
-    columns, names, keep = grid.columns, grid.names, grid.keep
+    columns, names, keep, width = grid.columns, grid.names, grid.keep, target.width
     fields = [i for i in range(len(columns)) if i not in names]
+    out: list[Text] = []
     for number, row in enumerate(grid.rows):
         if number:
-            target.print()
+            out.append(Text())
         name = Text(" ").join(row[i] for i in names if row[i].plain.strip())
         name.stylize("bold")
-        paragraph(target, name, keep=keep)
-        draw_fields(
-            target,
-            [(columns[i].heading, row[i], columns[i].kind) for i in fields if row[i].plain.strip()],
-            indent=2,
-            keep=keep,
-        )
+        out += paragraph_lines(name, width, 2, keep)
+        shown = [(columns[i].heading, row[i], columns[i].kind) for i in fields]
+        out += field_lines([f for f in shown if f[1].plain.strip()], width, 2, keep)
+    _print(target, out)
 
 
-def draw_fields(
-    target: Console,
-    fields: Sequence[tuple[str, Text, Kind]],
-    *,
-    indent: int = 0,
-    keep: tuple[str, ...] = (),
-) -> None:
+def draw_fields(target: Console, fields: Sequence[tuple[str, Text, Kind]]) -> None:
     """Labelled values, the values in one aligned column; a value with no room goes below."""
+    _print(target, field_lines(fields, target.width, 0, ()))
+
+
+def field_lines(
+    fields: Sequence[tuple[str, Text, Kind]], width: int, indent: int, keep: tuple[str, ...]
+) -> list[Text]:
+    """The lines of draw_fields(), indented, for a screen `width` cells wide."""
     from rich.text import Text
 
     if not fields:
-        return
-    width = target.width
+        return []
     label_width = min(max(_cells(label) for label, _, _ in fields), max(6, width // 3))
     beside = width - indent - label_width - 2
+    out: list[Text] = []
     for label, value, kind in fields:
         head = text(label, "bold")
         if _cells(label) <= label_width and beside >= min(
             max(FIELD_MIN, narrowest(value.plain, kind, keep)), natural(value.plain)
         ):
             pad = " " * (label_width - _cells(label) + 2)
-            lines = wrap(value, beside, kind, keep)
-            target.print(Text(" " * indent) + head + pad + lines[0], no_wrap=True, crop=False)
-            for line in lines[1:]:
-                target.print(Text(" " * (width - beside)) + line, no_wrap=True, crop=False)
+            first, *rest = wrap(value, beside, kind, keep)
+            out.append(Text(" " * indent) + head + pad + first)
+            out += [Text(" " * (width - beside)) + line for line in rest]
             continue
-        paragraph(target, Text(" " * indent) + head, keep=keep)
-        for line in wrap(value, max(1, width - indent - 2), kind, keep):
-            target.print(Text(" " * (indent + 2)) + line, no_wrap=True, crop=False)
+        out += paragraph_lines(Text(" " * indent) + head, width, 2, keep)
+        lines = wrap(value, max(1, width - indent - 2), kind, keep)
+        out += [Text(" " * (indent + 2)) + line for line in lines]
+    return out
 
 
 # Listings and documents ---------------------------------------------------------------------
