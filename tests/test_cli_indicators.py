@@ -347,10 +347,10 @@ def test_svg(run: Run, tmp_path: Path) -> None:
     result = run("indicators", "--actuals", EXAMPLE_CSV, "--as-of", "R7", "-o", str(out))
     assert result.exit_code == 0
     svg = out.read_text(encoding="utf-8")
-    assert svg.startswith("<svg")
-    # Rich writes spaces as &#160;.
-    assert "kouryu&#160;indicators" in svg
-    assert "集計:&#160;A&#160;2" in svg
+    # The chart of every series (tests/test_report_charts.py), not a terminal screenshot.
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+    assert "集計: A 2・B 1・B* 1・C 1・D 1・E 1・ベースラインのみ 1" in svg
+    assert "textLength" not in svg
 
 
 def test_help_explains_the_grading_rule(run: Run) -> None:

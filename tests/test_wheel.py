@@ -66,6 +66,7 @@ def test_the_installed_wheel_speaks_japanese(tmp_path: Path) -> None:
 
     result = subprocess.run(
         [str(python), "-m", "kouryu_cli", "measures", "--policy", "9"],
+        check=False,
         capture_output=True,
         text=True,
         env=env,
@@ -73,7 +74,11 @@ def test_the_installed_wheel_speaks_japanese(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "kouryu: --policy: 施策 9 はありません（1, 2, 3 のいずれか）\n"
     helped = subprocess.run(
-        [str(python), "-m", "kouryu_cli", "--help"], capture_output=True, text=True, env=env
+        [str(python), "-m", "kouryu_cli", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert "オプション:" in helped.stdout  # Typer's own word, from the shipped messages.mo
     assert "[環境変数: KOURYU_DATA]" in " ".join(helped.stdout.split())

@@ -32,6 +32,7 @@ kouryu — query the 「交流」 field of 山陽小野田市's スマイルエ�
   kouryu matrix                      所管課 × 対象年代
   kouryu indicators                  the evaluation of the indicators
   kouryu actuals template -o F.xlsx  a form for the actual values
+  kouryu report -o 評価報告.html     the evaluation report (one printable file)
   kouryu diff OLD.yaml NEW.yaml      compare two editions
   kouryu validate [FILE]             check a plan file
   kouryu progress --help             progress management (forms: make, collect, sum up)
@@ -51,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "matrix": ("kouryu_cli.cli.measures", "matrix"),
     "indicators": ("kouryu_cli.cli.indicators", "indicators"),
     "actuals": ("kouryu_cli.cli.actuals", "app"),
+    "report": ("kouryu_cli.cli.report", "report"),
     "diff": ("kouryu_cli.cli.diff", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
     "progress": ("kouryu_cli.cli.progress", "app"),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from kouryu_cli.planfile.actuals import ActualsFile
 
 FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
-SVG_WIDTH = 170
 
 AsOfOption = Annotated[
     str | None,
@@ -239,22 +237,10 @@ def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
 
 
 def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:
-    from rich.console import Console
+    """A chart of every series (views/charts.py): Japanese text at its real width."""
+    from kouryu_cli import evaluation
+    from kouryu_cli.views import charts
 
-    from kouryu_cli.views import indicators as indicatorview
-
-    console: Any = Console(
-        record=True,
-        file=io.StringIO(),
-        width=SVG_WIDTH,
-        color_system="truecolor",
-        force_terminal=True,
-        # An image is read later, away from the terminal: the grade colours carry meaning.
-        no_color=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-    indicatorview.draw(console, found, limit, year)
-    svg: str = console.export_svg(title="kouryu indicators")
-    return svg
+    title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
+    counts = evaluation.count_line(found)
+    return charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))

@@ -232,9 +232,7 @@ def emit_rich(out: Output, draw: Callable[[Console], None]) -> None:
     import io
 
     buffer = io.StringIO()
-    columns = os.environ.get("COLUMNS", "")
-    width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
-    draw(terminal.console(into=buffer, width=width))
+    draw(terminal.console(into=buffer, width=terminal.columns_setting() or 120))
     emit_text(out, buffer.getvalue())
 
 

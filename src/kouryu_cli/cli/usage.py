@@ -18,6 +18,11 @@ _REQUIRES = re.compile(r"^Option '(?P<option>[^']+)' requires (an argument|\d+ a
 _NO_VALUE = re.compile(r"^Option '(?P<option>[^']+)' does not take a value\.$")
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<extra>.*)\)$", re.S)
 _NO_COMMAND = re.compile(r"^No such command '(?P<name>.*)'\.$", re.S)
+_PATH = re.compile(
+    r"^(?:File|Directory|Path) (?P<value>'.*') (?P<what>is a file|is a directory|does not exist"
+    r"|is not readable|is not writable)\.$",
+    re.S,
+)
 
 
 def usage_message(error: Exception, arguments: list[str]) -> str:
@@ -65,6 +70,15 @@ def _param_name(param: object) -> str:
 
 
 def _bad_value(message: str) -> str:
+    if path := _PATH.match(message):
+        problems = {
+            "is a file": _("{path} is a file, not a folder"),
+            "is a directory": _("{path} is a folder, not a file"),
+            "does not exist": _("{path} does not exist"),
+            "is not readable": _("{path} cannot be read (permission denied)"),
+            "is not writable": _("{path} cannot be written (permission denied)"),
+        }
+        return problems[path.group("what")].format(path=path.group("value"))
     match = _NOT_VALID.match(message)
     if match is None:
         return message

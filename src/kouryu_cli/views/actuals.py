@@ -57,6 +57,7 @@ def listing(files: list[ActualsFile]) -> Listing:
         numeric=_NUMERIC,
         title="実績値ファイルの内容",
         sheet="実績値",
+        names=(1, 2, 3),
     )
 
 

@@ -472,4 +472,5 @@ def draw(result: PlanDiff, console: Console) -> None:
                 out.append_text(richview.text("-]", "dim"))
             elif role == "inserted":
                 out.append_text(richview.text("+}", "dim"))
-        console.print(out)
+        # Within the screen, an item's later lines under its text (after its + - ~ mark).
+        richview.paragraph(console, out)

@@ -42,6 +42,8 @@ class Listing:
     numeric: frozenset[int] = frozenset()
     # The columns a terminal table shows (all when empty); files get every column.
     table_columns: tuple[int, ...] = ()
+    # The columns that name a record: the first line of its block when a screen stacks them.
+    names: tuple[int, ...] = (0,)
 
     @classmethod
     def of(
@@ -83,6 +85,7 @@ class Listing:
             },
             numeric=frozenset(keep.index(i) for i in self.numeric if i in keep),
             table_columns=(),
+            names=tuple(keep.index(i) for i in self.names if i in keep) or (0,),
         )
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 NONE_YET = "ベースラインのみ"
 OVERDUE = "期限超過"
+# Grade words that no screen breaks across lines, even inside a sentence.
+KEEP_WHOLE = (NONE_YET, OVERDUE)
 Cell = str | int | float | None
 
 
@@ -347,6 +349,7 @@ def history_listing(plan: Plan) -> Listing:
         numeric=frozenset(range(5, len(heads) - 1)) - {len(heads) - 3},
         title=HISTORY_TITLE,
         sheet="指標の推移",
+        names=(0, 1, 2),
     )
 
 
@@ -397,98 +400,44 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
 
 def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
     """The evaluations as a table with a bar per row, the legend and the aggregate line."""
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
+    from kouryu_cli.views.terminal import Column, Grid, Kind, draw_table, paragraph, text
 
-    from kouryu_cli.views.terminal import fit_widths, text
-
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=text(title(as_of)),
-        title_justify="left",
-        show_edge=False,
-        pad_edge=False,
-    )
-
-    # (heading, right-aligned, cell); the first six always, the rest while the terminal has room.
-    columns: list[tuple[str, bool, Callable[[Evaluation], Text]]] = [
-        ("ID", False, lambda e: text(e.indicator.id)),
-        # The grade comes first: it is what a reader scans for, and never cut off.
-        ("評価", False, lambda e: _grade_cell(e, GRADE_STYLES[e.grade])),
-        ("指標", False, lambda e: text(series_name(e))),
-        ("基準値", False, lambda e: text(baseline_text(e.indicator, e.series))),
-        ("目標値", False, lambda e: text(target_text(e.indicator, e.series))),
+    # (column, cell): the grade comes second, as what a reader scans for; the columns after
+    # 直近の実績 are shown while the terminal has room for them.
+    cells: list[tuple[Column, Callable[[Evaluation], Text]]] = [
+        (Column("ID", Kind.ATOM), lambda e: text(e.indicator.id)),
+        (Column("評価", Kind.WORDS), lambda e: _grade_cell(e, GRADE_STYLES[e.grade])),
+        (Column("指標", Kind.PROSE), lambda e: text(series_name(e))),
+        (Column("基準値", Kind.WORDS), lambda e: text(baseline_text(e.indicator, e.series))),
+        (Column("目標値", Kind.WORDS), lambda e: text(target_text(e.indicator, e.series))),
         # With no actual the 評価 column already says ベースラインのみ.
         (
-            "直近の実績",
-            False,
+            Column("直近の実績", Kind.WORDS),
             lambda e: text(latest_text(e.latest, e.series.unit)) if e.latest else text("—", "dim"),
         ),
-    ]
-    optional: list[tuple[str, bool, Callable[[Evaluation], Text]]] = [
         (
-            "基準値→目標値",
-            False,
+            Column("基準値→目標値", Kind.ATOM, optional=True),
             lambda e: text(bar_text(bar_fraction(e)), GRADE_STYLES[e.grade] or "none"),
         ),
         (
-            "進捗率",
-            True,
+            Column("進捗率", Kind.ATOM, "right", optional=True),
             lambda e: text(f"{percent_text(e.progress)}%" if e.progress is not None else "—"),
         ),
-        ("目標との差", True, lambda e: text(difference_text(e.gap, e.series.unit) or "—")),
-        (f"{as_of.label}見込", True, lambda e: text(expected_text(e) or "—")),
+        (
+            Column("目標との差", Kind.ATOM, "right", optional=True),
+            lambda e: text(difference_text(e.gap, e.series.unit) or "—"),
+        ),
+        (
+            Column(f"{as_of.label}見込", Kind.ATOM, "right", optional=True),
+            lambda e: text(expected_text(e) or "—"),
+        ),
     ]
-
-    def narrowest(heading: str, cell: Callable[[Evaluation], Text]) -> int:
-        # Names fold anywhere; values wrap only at spaces (before the year); the rest never.
-        if heading == "指標":
-            return 10
-        words = [heading, *(w for e in evaluations for w in cell(e).plain.split(" "))]
-        if heading in ("評価", "基準値", "目標値", "直近の実績"):
-            return max(cell_len(w) for w in words)
-        return max(cell_len(heading), *(cell_len(cell(e).plain) for e in evaluations))
-
-    padding = 3  # one space each side and the column divider
-    used = sum(narrowest(h, c) + padding for h, _, c in columns)
-    for heading, right, cell in optional:
-        width = narrowest(heading, cell) + padding
-        if used + width <= target.width:
-            columns.append((heading, right, cell))
-            used += width
-    headings = [h for h, _, _ in columns]
-    naturals = [max(cell_len(h), *(_widest_line(c(e)) for e in evaluations)) for h, _, c in columns]
-    minimums = [narrowest(h, c) for h, _, c in columns]
-    # Values wrap at the space before their year first; names only then.
-    first = tuple(headings.index(h) for h in ("直近の実績", "基準値", "目標値"))
-    widths = dict(
-        zip(
-            headings,
-            fit_widths(naturals, minimums, target.width - padding * len(columns), first),
-            strict=True,
-        )
-    )
-    for heading, right, _ in columns:
-        table.add_column(
-            text(heading, "bold"),
-            justify="right" if right else "left",
-            no_wrap=heading not in ("指標", "基準値", "目標値", "直近の実績", "評価"),
-            overflow="fold",
-            width=widths[heading],
-        )
-    for evaluation in evaluations:
-        table.add_row(*(cell(evaluation) for *_, cell in columns))
-    target.print(table)
+    paragraph(target, text(title(as_of)), keep=KEEP_WHOLE)
+    rows = [[cell(e) for _, cell in cells] for e in evaluations]
+    draw_table(target, Grid([column for column, _ in cells], rows, (0, 2), KEEP_WHOLE))
     for line in legend(threshold, as_of):
-        target.print(text(line, "dim"))
-    target.print(text(f"集計: {count_line(evaluations)}", "bold"))
-
-
-def _widest_line(cell: Text) -> int:
-    from rich.cells import cell_len
-
-    return max(cell_len(line) for line in cell.plain.split("\n"))
+        paragraph(target, text(line, "dim"), keep=KEEP_WHOLE)
+    paragraph(target, text(f"集計: {count_line(evaluations)}", "bold"), keep=KEEP_WHOLE)
 
 
 def _grade_cell(evaluation: Evaluation, style: str) -> Text:

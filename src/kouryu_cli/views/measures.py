@@ -113,6 +113,7 @@ def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Li
         sheet="事務事業",
         title=title,
         table_columns=(0, 1, 2, 3, 4, 5, 6),
+        names=(0, 1),
     )
 
 
@@ -214,6 +215,7 @@ def hits_listing(plan: Plan, hits: list[Hit], title: str = "") -> Listing:
         sheet="検索結果",
         title=title,
         highlights=highlights,
+        names=(1, 2),
     )
 
 

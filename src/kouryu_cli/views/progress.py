@@ -75,6 +75,7 @@ def answers_listing(
         + (f"（{'、'.join(conditions)}）" if conditions else ""),
         sheet="取組状況",
         table_columns=(0, 1, 2, 3, 4, 5, 6),
+        names=(0, 1),
     )
 
 
@@ -164,4 +165,5 @@ def missing_listing(plan: Plan, book: ProgressBook) -> Listing:
         [{"department": dept, "id": i, "name": names[i]} for dept, i in pairs],
         sheet="未回答",
         title=f"{book.year.label}（{book.year.year}年度）未回答の事業",
+        names=(1, 2),
     )

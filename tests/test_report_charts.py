@@ -1,0 +1,270 @@
+"""SVG charts: text widths, label placement, accessibility, the chart of `indicators -o x.svg`."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kouryu_cli import evaluation
+from kouryu_cli.model import EraYear, Observation, Plan, TargetKind
+from kouryu_cli.planfile.actuals import load_actuals
+from kouryu_cli.views import charts
+from tests.conftest import Run
+
+EXAMPLE_CSV = Path(__file__).parent / "fixtures" / "actuals-example.csv"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def graded(plan: Plan) -> list[evaluation.Evaluation]:
+    """Every grade appears: the example actuals at R7."""
+    return evaluation.evaluate_plan(load_actuals(EXAMPLE_CSV, plan), evaluation.as_of_year("R7"))
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("", 0),
+        ("A", 1),
+        ("2024", 4),
+        ("交流", 4),
+        ("ＡＢ", 4),  # full-width letters: F
+        ("ｱｲ", 2),  # half-width katakana: H, narrow
+        ("○", 2),  # ambiguous: wide in Japanese fonts
+        ("基準値 25.6%", 6 + 1 + 5),
+        ("か\u3099", 2),  # a combining mark takes no width
+    ],
+)
+def test_text_units_count_wide_characters_twice(text: str, units: int) -> None:
+    assert charts.text_units(text) == units
+
+
+def test_text_width_follows_the_units() -> None:
+    assert charts.text_width("交流", 10) == 2 * charts.text_width("ab", 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("交流交流", 100, ["交流交流"]),
+        ("交流交流", charts.text_width("交流", 10), ["交流", "交流"]),
+        ("", 50, [""]),
+    ],
+)
+def test_wrap_breaks_japanese_between_characters(text: str, width: float, lines: list[str]) -> None:
+    assert charts.wrap(text, width, 10) == lines
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "first", "last"),
+    [
+        (25.6, 30, 24, 30),
+        (61, 80, 60, 80),
+        (146828, 154170, 146000, 156000),
+        (5, 5, 5, 6),
+        (4e-43, 4e-43, 0, 1),
+    ],
+)
+def test_nice_ticks_cover_the_values_with_round_steps(
+    low: float, high: float, first: float, last: float
+) -> None:
+    ticks = charts.nice_ticks(low, high)
+    assert ticks[0] == first
+    assert ticks[-1] == last
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 - our own output
+
+
+def text_boxes(root: ET.Element, size: float) -> list[tuple[str, charts.Box]]:
+    """The boxes of the labels at one font size, from their position, anchor and width."""
+    out = []
+    for node in root.iter(f"{SVG}text"):
+        if float(node.get("font-size", "0")) != size:
+            continue
+        content = node.text or ""
+        x, y = float(node.get("x", "0")), float(node.get("y", "0"))
+        box = charts.label_box(
+            content, size, x, y + size * 0.22 - 0.05, node.get("text-anchor", "start")
+        )
+        out.append((content, box))
+    return out
+
+
+def test_every_series_chart_is_an_image_with_its_data_in_the_title(
+    graded: list[evaluation.Evaluation],
+) -> None:
+    for number, item in enumerate(graded, 1):
+        svg = charts.series_chart(item, f"c{number}")
+        root = parse(svg)
+        assert root.get("role") == "img"
+        assert root.get("width") == str(charts.SERIES_WIDTH)
+        assert root.get("height") == str(charts.SERIES_HEIGHT)
+        title = root.find(f"{SVG}title")
+        assert title is not None
+        assert title.text is not None
+        assert f"評価 {item.grade.short}" in title.text
+        assert f"{item.indicator.baseline_year.year}年度" in title.text
+        for observation in item.series.actuals:
+            if observation.year.year <= item.as_of.year:
+                assert f"{observation.year.year}年度" in title.text
+        assert "textLength" not in svg
+
+
+def test_point_and_year_labels_never_overlap(graded: list[evaluation.Evaluation]) -> None:
+    for number, item in enumerate(graded, 1):
+        root = parse(charts.series_chart(item, f"c{number}"))
+        # Point labels (12 px) and the year marks' labels (11 px; the legend has the bare words).
+        labels = text_boxes(root, charts.LABEL_SIZE) + [
+            (t, b) for t, b in text_boxes(root, charts.LABEL_SIZE - 1) if "年度 " in t or "・" in t
+        ]
+        assert len(labels) >= 3
+        for (first, a), (second, b) in itertools.combinations(labels, 2):
+            assert a.overlap(b) == 0, f"{item.indicator.id}: '{first}' overlaps '{second}'"
+
+
+def test_point_labels_keep_off_the_lines(graded: list[evaluation.Evaluation]) -> None:
+    for number, item in enumerate(graded, 1):
+        root = parse(charts.series_chart(item, f"c{number}"))
+        labels = text_boxes(root, charts.LABEL_SIZE)
+        # The straight line, the actuals' segments and the target year's dotted line.
+        lines = [
+            line
+            for line in root.iter(f"{SVG}line")
+            if line.get("stroke") in (charts.LINE, charts.ACTUAL)
+            or line.get("stroke-dasharray") == "2 3"
+        ]
+        lines = [line for line in lines if float(line.get("y1", 0)) < charts.SERIES_HEIGHT - 60]
+        assert lines
+        for line in lines:
+            x1, y1, x2, y2 = (float(line.get(k, "0")) for k in ("x1", "y1", "x2", "y2"))
+            for step in range(101):
+                x, y = x1 + (x2 - x1) * step / 100, y1 + (y2 - y1) * step / 100
+                for content, box in labels:
+                    inside = box.x + 1 < x < box.x + box.width - 1 and box.y + 1 < y < (
+                        box.y + box.height - 1
+                    )
+                    assert not inside, f"{item.indicator.id}: a line crosses '{content}'"
+
+
+def test_each_actual_up_to_the_evaluation_year_is_a_labelled_point(
+    graded: list[evaluation.Evaluation],
+) -> None:
+    i4 = next(e for e in graded if e.indicator.id == "I4")
+    root = parse(charts.series_chart(i4, "i4"))
+    assert len(list(root.iter(f"{SVG}circle"))) == 2 + 1  # R5, R6 and the legend's circle
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "17,000 人" in texts
+    assert "15,000 人" in texts
+    assert "評価 D" in texts
+    i7 = next(e for e in graded if e.indicator.id == "I7")
+    later = parse(charts.series_chart(i7, "i7"))
+    # The R8 actual is after the evaluation year R7: not drawn.
+    assert "160,000 人/年" not in [t for t, _ in text_boxes(later, charts.LABEL_SIZE)]
+    assert "154,170 人/年" in [t for t, _ in text_boxes(later, charts.LABEL_SIZE)]
+
+
+def test_text_from_the_data_is_escaped(graded: list[evaluation.Evaluation]) -> None:
+    item = graded[0]
+    hostile = dataclasses.replace(item.indicator, name="<script>alert(1)</script> & 〈交流〉")
+    svg = charts.series_chart(dataclasses.replace(item, indicator=hostile), "x")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 〈交流〉" in svg
+    parse(svg)  # still well-formed
+
+
+def test_grade_counts_chart_lists_every_grade_with_its_count(
+    graded: list[evaluation.Evaluation],
+) -> None:
+    counts = evaluation.tally(graded)
+    root = parse(charts.grade_counts_chart(counts, "g"))
+    title = root.find(f"{SVG}title")
+    assert title is not None
+    assert title.text == (
+        "評価区分ごとの系列数（全8系列）: A 2、B 1、B* 1、C 1、D 1、E 1、ベースラインのみ 1"
+    )
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts.count("1 系列") == 6
+    assert "2 系列" in texts
+    # Each grade's bar has its own pattern, not only its own colour.
+    fills = {
+        r.get("fill") for r in root.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url")
+    }
+    assert len(fills) == 7
+    patterns = {p.get("id"): ET.tostring(p) for p in root.iter(f"{SVG}pattern")}
+    assert len({re.sub(rb'fill="#[0-9A-F]+"', b"", v) for v in patterns.values()}) >= 6
+
+
+def test_ids_are_unique_when_charts_share_a_page(graded: list[evaluation.Evaluation]) -> None:
+    page = "".join(charts.series_chart(e, f"c{n}") for n, e in enumerate(graded, 1))
+    page += charts.grade_counts_chart(evaluation.tally(graded), "counts")
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+def test_indicators_svg_is_the_chart_of_every_series(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "indicators.svg"
+    result = run("indicators", "--actuals", str(EXAMPLE_CSV), "--as-of", "R7", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    root = parse(svg)
+    assert root.get("role") == "img"
+    nested = root.findall(f"{SVG}svg")
+    assert len(nested) == 8
+    headings = [t.text for t in root.findall(f"{SVG}text")]
+    assert "I3 福祉活動ボランティア団体登録数及び人数（団体数）" in headings
+    assert "textLength" not in svg
+    # -f svg to stdout writes the same chart.
+    piped = run("indicators", "--actuals", str(EXAMPLE_CSV), "--as-of", "R7", "-f", "svg")
+    assert piped.exit_code == 0
+    assert piped.stdout == svg
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    baseline=st.floats(min_value=0, max_value=1e7, allow_nan=False),
+    target=st.one_of(st.none(), st.floats(min_value=0, max_value=1e7, allow_nan=False)),
+    actuals=st.lists(
+        st.tuples(
+            st.integers(min_value=2015, max_value=2032),
+            st.floats(min_value=0, max_value=1e7, allow_nan=False),
+        ),
+        max_size=8,
+        unique_by=lambda pair: pair[0],
+    ),
+    as_of=st.integers(min_value=2018, max_value=2032),
+)
+def test_any_series_draws_a_well_formed_chart_within_its_bounds(
+    plan: Plan,
+    baseline: float,
+    target: float | None,
+    actuals: list[tuple[int, float]],
+    as_of: int,
+) -> None:
+    indicator = plan.indicators[0]
+    kind = TargetKind.INCREASE if target is None else TargetKind.REACH
+    series = dataclasses.replace(
+        indicator.series[0],
+        baseline=baseline,
+        target=target,
+        actuals=tuple(
+            Observation(EraYear(str(year), year), value) for year, value in sorted(actuals)
+        ),
+    )
+    indicator = dataclasses.replace(indicator, target_kind=kind, series=(series,))
+    item = evaluation.evaluate(indicator, series, EraYear(str(as_of), as_of))
+    root = parse(charts.series_chart(item, "p"))
+    for content, box in text_boxes(root, charts.LABEL_SIZE):
+        assert box.x >= 0, content
+        assert box.x + box.width <= charts.SERIES_WIDTH + 1, content
+        assert box.y >= 0, content
