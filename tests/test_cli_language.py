@@ -211,7 +211,7 @@ def test_errors_in_english_have_no_japanese_sentence(
     for args in _usage_errors(tmp_path):
         result = run_in(C_LOCALE, *args)
         assert result.exit_code != 0, args
-        assert re.search(r"[a-z]+(?:[ ,]+[a-z]+){2}", result.stderr), (args, result.stderr)
+        assert re.search(r"[a-z]+[ ,]+[a-z]{2,}", result.stderr), (args, result.stderr)
         if japanese_outside(result.stderr, _terms(plan)):
             found[" ".join(args)] = (japanese_outside(result.stderr, _terms(plan)), result.stderr)
     assert found == {}
