@@ -58,7 +58,6 @@ def main(step: str) -> None:
             "--domain",
             "kouryu",
             "--no-wrap",
-            "--omit-header",
             "--ignore-obsolete",
             "--no-fuzzy-matching",
         )
