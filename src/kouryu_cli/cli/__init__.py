@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from kouryu_cli import __version__, i18n
+from kouryu_cli.cli import helpformat
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.cli.usage import usage_message
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
@@ -71,6 +72,8 @@ class _Localized:
     The texts are written in English in the code (docstrings, help=) and translated when
     the Click command is built, in the language of the run.
     """
+
+    context_class: Any = helpformat.Context  # help wrapped by display width (Japanese is wide)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
