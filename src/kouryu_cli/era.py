@@ -69,12 +69,15 @@ def parse_year(label: str, notes: list[str] | None = None) -> EraYear:
     year = offset + number
     if match["also"] is not None and int(match["also"]) != year:
         raise EraError(
-            f"{label!r}: {_ERA_WORDS[era]}{number}年 is {year}, not {int(match['also'])}"
+            _("{label!r}: {era}{number}年 is {year}, not {also}").format(
+                label=label, era=_ERA_WORDS[era], number=number, year=year, also=int(match["also"])
+            )
         )
     if last is not None and number > last and notes is not None:
         notes.append(
-            f"{label} is a projected {_ERA_WORDS[era]} year: {_ERA_WORDS[era]}{number}年度 "
-            f"= {year} = {short_label(year)}"
+            _("{label} is a projected {era} year: {era}{number}年度 = {year} = {short}").format(
+                label=label, era=_ERA_WORDS[era], number=number, year=year, short=short_label(year)
+            )
         )
     return EraYear(label, _western(year))
 

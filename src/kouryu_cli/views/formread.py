@@ -328,7 +328,9 @@ class _FormChecker:
         self.result.problems.append(_problem(place, message))
 
     def warn(self, place: str, message: str) -> None:
-        self.result.warnings.append(_problem(place, f"warning: {message}"))
+        self.result.warnings.append(
+            _problem(place, _("warning: {message}").format(message=message))
+        )
 
     def form(self, form: ReturnedForm) -> None:
         self.result.problems.extend(form.problems)
