@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kouryu_cli.errors import PlanError, Problem
+from kouryu_cli.planfile import max_bytes
 
 if TYPE_CHECKING:
     import yaml
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 MAX_DEPTH = 32
 _ALIASES_SHOWN = 3
@@ -64,12 +64,6 @@ def format_path(path: tuple[str | int, ...]) -> str:
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
-
-
-def max_bytes() -> int:
-    """The size limit for data files: KOURYU_MAX_BYTES, or 64 MiB."""
-    value = os.environ.get("KOURYU_MAX_BYTES", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
 def read_bytes(path: Path, label: str | None = None, kind: str = "a plan file") -> bytes:
