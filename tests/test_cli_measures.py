@@ -319,3 +319,17 @@ def test_xlsx_goes_to_a_pipe_but_not_to_a_terminal(
     result = run("measures", "-f", "xlsx")
     assert result.exit_code == 2
     assert result.stderr == "kouryu: xlsx needs a file: use -o FILE.xlsx\n"
+
+
+def test_json_builds_no_table_rows(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON needs records only: building rows too would double the cost on a large plan."""
+    from kouryu_cli.views import measures as views
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("a table row was built for JSON")
+
+    monkeypatch.setattr(views, "measure_row", refuse)
+    for args in (("measures",), ("dept", "高齢福祉課"), ("measures", "--query", "存在しない")):
+        result = run(*args, "-f", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        assert result.stdout.startswith("[")

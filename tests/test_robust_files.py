@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kouryu_cli import planfile
 from kouryu_cli.errors import PlanError
 from kouryu_cli.planfile import yamlfile
 from kouryu_cli.planfile.loader import load_plan
@@ -298,7 +299,7 @@ def test_a_nonsense_size_limit_falls_back_to_the_default(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("KOURYU_MAX_BYTES", value)
-    assert yamlfile.max_bytes() == yamlfile.DEFAULT_MAX_BYTES
+    assert planfile.max_bytes() == planfile.DEFAULT_MAX_BYTES
 
 
 @pytest.mark.parametrize(

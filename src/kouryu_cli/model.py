@@ -16,6 +16,33 @@ SCHEMA_VERSION = 1
 _Member = TypeVar("_Member", bound="LabelledEnum")
 
 
+class _Value:
+    """Equality, hash and repr from a dataclass's fields, written once for the whole model.
+
+    dataclass() would generate and compile them again for every class: about a third of
+    this module's import time, which every run of kouryu pays. Same meaning: equal when
+    of the same class with equal fields.
+    """
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...]
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__match_args__)
+        return f"{type(self).__name__}({shown})"
+
+
 class LabelledEnum(enum.Enum):
     """An enum whose members carry the words the plan prints: MEMBER = (value, label)."""
 
@@ -67,24 +94,24 @@ class TargetKind(LabelledEnum):
         return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
 
 
-@dataclass(frozen=True, slots=True)
-class EraYear:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class EraYear(_Value):
     """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
 
     label: str
     year: int
 
 
-@dataclass(frozen=True, slots=True)
-class Department:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Department(_Value):
     """所管課: a department responsible for measures."""
 
     name: str
     reading: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Measure(_Value):
     """事務事業: one measure of the plan."""
 
     id: str
@@ -101,8 +128,8 @@ class Measure:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Section(_Value):
     """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
 
     policy: int
@@ -117,8 +144,8 @@ class Section:
         return f"（{fullwidth_digits(self.number)}）{self.title}"
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Policy(_Value):
     """施策: one of the chapter's policies (項目 and 内容)."""
 
     number: int
@@ -132,16 +159,16 @@ class Policy:
         return f"{self.number}.{self.title}"
 
 
-@dataclass(frozen=True, slots=True)
-class Challenge:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Challenge(_Value):
     """市民のチャレンジ目標: a goal for citizens, with its sentence."""
 
     title: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Observation(_Value):
     """実績値: one actual value of a series in one year."""
 
     year: EraYear
@@ -149,8 +176,8 @@ class Observation:
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Series(_Value):
     """One number an indicator tracks; a compound indicator has several."""
 
     key: str
@@ -161,8 +188,8 @@ class Series:
     actuals: tuple[Observation, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Indicator(_Value):
     """関連計画における参考となる指標: an indicator with baseline and target."""
 
     id: str
@@ -176,8 +203,8 @@ class Indicator:
     series: tuple[Series, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Chapter:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Chapter(_Value):
     """The field (分野) this plan file encodes."""
 
     number: int
@@ -185,8 +212,8 @@ class Chapter:
     intro: str
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Term(_Value):
     """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
 
     value: str
@@ -195,8 +222,8 @@ class Term:
     needs_activities: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Vocabulary(_Value):
     """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
 
     key: str

@@ -17,7 +17,6 @@ from typer.core import TyperCommand, TyperGroup
 from kouryu_cli import __version__, i18n
 from kouryu_cli.cli import helpformat
 from kouryu_cli.cli.options import Settings, say
-from kouryu_cli.cli.usage import usage_message
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.i18n import N_, _
 from kouryu_cli.textnorm import strip_controls
@@ -218,6 +217,8 @@ def _usage_exit(error: Exception, arguments: list[str] | None = None) -> NoRetur
     """
     if getattr(error, "format_message", None) is None:  # not a usage error: Click's own
         raise error
+    from kouryu_cli.cli.usage import usage_message  # only for a mistake: not every start-up
+
     say(f"kouryu: {usage_message(error, arguments or [])}")
     raise typer.Exit(getattr(error, "exit_code", EXIT_USAGE))
 

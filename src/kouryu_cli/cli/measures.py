@@ -61,7 +61,7 @@ def _title(current: Plan, what: str, conditions: str) -> str:
 
 def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty: str) -> None:
     """Write the listing; when it is empty, still write it (no stale file) and exit 1."""
-    if listing.rows:
+    if not output.is_empty(out, listing):
         output.emit_listing(out, listing)
         return
     note(ctx, empty)

@@ -165,12 +165,20 @@ def _check_encoding(name: str) -> str:
 # Emitting ----------------------------------------------------------------------------------
 
 
+def is_empty(out: Output, listing: Listing) -> bool:
+    """Whether the listing holds nothing, asked of the shape this format builds anyway.
+
+    JSON builds records and never rows; every other format the reverse.
+    """
+    return not (listing.records if out.format == "json" else listing.rows)
+
+
 def emit_listing(out: Output, listing: Listing) -> None:
     """A listing in the resolved format; an empty one still writes its header to a file."""
     from kouryu_cli.views import formats
 
     fmt = out.format
-    if fmt in ("table", "plain") and not listing.rows:
+    if fmt in ("table", "plain") and is_empty(out, listing):
         if out.path is not None:
             emit_text(out, "")
         return

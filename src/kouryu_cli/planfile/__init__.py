@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kouryu_cli.model import Plan
 
+# Every data file (plan, actuals, forms) is read up to this many bytes: KOURYU_MAX_BYTES.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _PACKAGED = Path(__file__).parents[1] / "data" / "plan.yaml"
 # Running from a source checkout (the tests of an editable install): the repository's copy.
 _CHECKOUT = Path(__file__).parents[3] / "data" / "plan.yaml"
@@ -18,6 +21,12 @@ def default_path() -> Path:
     return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
 
 
+def max_bytes() -> int:
+    """The size limit for data files: KOURYU_MAX_BYTES, or 64 MiB."""
+    value = os.environ.get("KOURYU_MAX_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
+
+
 def open_plan(path: Path | None, *, use_cache: bool = True) -> Plan:
     """Load the plan at path (or the shipped one), from the cache when it holds this very file.
 
@@ -25,8 +34,6 @@ def open_plan(path: Path | None, *, use_cache: bool = True) -> Plan:
     result. Any trouble with the cache itself is ignored.
     """
     target = path or default_path()
-    from kouryu_cli.planfile.yamlfile import max_bytes
-
     if not use_cache:
         from kouryu_cli.planfile.loader import load_plan
 

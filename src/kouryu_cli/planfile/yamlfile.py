@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kouryu_cli.errors import PlanError, Problem, os_reason
 from kouryu_cli.i18n import _
+from kouryu_cli.planfile import max_bytes
 
 if TYPE_CHECKING:
     import yaml
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 MAX_DEPTH = 32
 _ALIASES_SHOWN = 3
@@ -67,13 +67,7 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def max_bytes() -> int:
-    """The size limit for data files: KOURYU_MAX_BYTES, or 64 MiB."""
-    value = os.environ.get("KOURYU_MAX_BYTES", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
-
-
-def read_bytes(path: Path, label: str | None = None, kind: str = _("a plan file")) -> bytes:
+def read_bytes(path: Path, label: str | None = None, kind: str | None = None) -> bytes:
     """The file's bytes, up to max_bytes() actually read; `-` is standard input.
 
     Read in chunks, whatever the file is (a regular file, /dev/stdin, a pipe, a process
@@ -86,7 +80,9 @@ def read_bytes(path: Path, label: str | None = None, kind: str = _("a plan file"
         if str(path) == "-":
             return _read_limited(sys.stdin.buffer, name, limit, None)
         if path.is_dir():
-            raise PlanError.single(name, f"is a folder, not {kind}")
+            raise PlanError.single(
+                name, _("is a folder, not {kind}").format(kind=kind or _("a plan file"))
+            )
         with path.open("rb") as stream:
             info = os.fstat(stream.fileno())
             size = info.st_size if stat.S_ISREG(info.st_mode) else None

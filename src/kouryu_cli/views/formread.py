@@ -75,7 +75,7 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     from kouryu_cli.planfile.yamlfile import read_bytes
 
     name = label or str(path)
-    raw = read_bytes(path, name, "a form")
+    raw = read_bytes(path, name, _("a form"))
     if raw.startswith(_XLSX_MAGIC):
         return _read_workbook(raw, name)
     if raw.startswith(_OLE_MAGIC):
