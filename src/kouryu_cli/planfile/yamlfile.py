@@ -280,7 +280,11 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None
             return _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)").format(
                 problem=problem
             )
-    context = f" ({words.get(error.context, error.context)})" if error.context else ""
+    context = (
+        _(" ({context})").format(context=words.get(error.context, error.context))
+        if error.context
+        else ""
+    )
     return _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
 
 
