@@ -183,8 +183,10 @@ def form(
         else:
             data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
         output.write_file(path, data)
-        filled = f", {len(spec.prefill)} pre-filled" if spec.prefill else ""
-        lines.append(f"{path}\t{spec.department}\t{len(spec.measures)} measures{filled}\n")
+        counts = _("{count} measures").format(count=len(spec.measures))
+        if spec.prefill:
+            counts += _(", {count} pre-filled").format(count=len(spec.prefill))
+        lines.append(f"{path}\t{spec.department}\t{counts}\n")
     # Listed once every form is written: a reader that stops early cannot stop the writing.
     output.write_stdout("".join(lines).encode())
     note(
@@ -338,12 +340,14 @@ def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None
     for department, ids in by_department.items():
         parts = []
         for label, chosen in (
-            ("added", [i for i in ids if i in added]),
-            ("changed", [i for i in ids if i in changed]),
+            (_("{count} added"), [i for i in ids if i in added]),
+            (_("{count} changed"), [i for i in ids if i in changed]),
         ):
-            parts.append(f"{len(chosen)} {label}" + (f" ({' '.join(chosen)})" if chosen else ""))
-        parts.append(f"{sum(i not in added and i not in changed for i in ids)} unchanged")
-        lines.append(f"{department}\t{', '.join(parts)}\n")
+            which = f" ({' '.join(chosen)})" if chosen else ""
+            parts.append(label.format(count=len(chosen)) + which)
+        kept = sum(i not in added and i not in changed for i in ids)
+        parts.append(_("{count} unchanged").format(count=kept))
+        lines.append(f"{department}\t{_(', ').join(parts)}\n")
     output.write_stdout("".join(lines).encode())
 
 
