@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import marshal
 import os
 import stat
@@ -282,18 +281,18 @@ def test_damaged_entry_is_ignored_and_rebuilt(
 def _rewrite_key(entry: Path, change: Callable[[list[object]], None]) -> None:
     """Store the same plan under a changed key, with a valid digest: a well-formed entry."""
     data = entry.read_bytes()
-    body = data[len(cache._MAGIC) + 32 :]
+    body = data[len(cache._MAGIC) + cache._DIGEST :]
     key, plain = marshal.loads(body)  # noqa: S302 - the entry this test just wrote
     fields = list(key)
     change(fields)
     body = marshal.dumps((tuple(fields), plain), 4)
-    entry.write_bytes(cache._MAGIC + hashlib.sha256(body).digest() + body)
+    entry.write_bytes(cache._MAGIC + cache._digest(body) + body)
 
 
 @pytest.mark.parametrize(
     ("index", "value"),
-    [(0, 99), (1, "0.0.0-other"), (2, 99), (3, "Plan:other"), (4, ()), (8, "0" * 64)],
-    ids=["format", "tool-version", "schema-version", "model", "code", "content-hash"],
+    [(0, 99), (1, "0.0.0-other"), (2, 99), (3, "Plan:other"), (4, ()), (9, 0), (8, 0)],
+    ids=["format", "tool-version", "schema-version", "model", "code", "content-crc", "ctime"],
 )
 def test_entry_with_a_foreign_key_is_ignored(
     copy: Path, monkeypatch: pytest.MonkeyPatch, index: int, value: object

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from kouryu_cli import i18n
 from kouryu_cli.i18n import _
+from kouryu_cli.record import Record
 
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1  # also: two editions differ
@@ -44,8 +45,8 @@ class UsageError(KouryuError):
     """The user asked for something that does not exist (an unknown department, a bad value)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Problem(Record):
     """One thing wrong with a data file, where it is, and what is expected."""
 
     file: str

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import fullwidth_digits
 
 # The version of the plan file's format (its `schema:` key); also part of the cache's key.
@@ -14,33 +15,6 @@ SCHEMA_VERSION = 1
 
 
 _Member = TypeVar("_Member", bound="LabelledEnum")
-
-
-class _Value:
-    """Equality, hash and repr from a dataclass's fields, written once for the whole model.
-
-    dataclass() would generate and compile them again for every class: about a third of
-    this module's import time, which every run of kouryu pays. Same meaning: equal when
-    of the same class with equal fields.
-    """
-
-    __slots__ = ()
-    __match_args__: tuple[str, ...]
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__match_args__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__match_args__)
-        return f"{type(self).__name__}({shown})"
 
 
 class LabelledEnum(enum.Enum):
@@ -95,7 +69,7 @@ class TargetKind(LabelledEnum):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class EraYear(_Value):
+class EraYear(Record):
     """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
 
     label: str
@@ -103,7 +77,7 @@ class EraYear(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Department(_Value):
+class Department(Record):
     """所管課: a department responsible for measures."""
 
     name: str
@@ -111,7 +85,7 @@ class Department(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Measure(_Value):
+class Measure(Record):
     """事務事業: one measure of the plan."""
 
     id: str
@@ -129,7 +103,7 @@ class Measure(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Section(_Value):
+class Section(Record):
     """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
 
     policy: int
@@ -145,7 +119,7 @@ class Section(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Policy(_Value):
+class Policy(Record):
     """施策: one of the chapter's policies (項目 and 内容)."""
 
     number: int
@@ -160,7 +134,7 @@ class Policy(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Challenge(_Value):
+class Challenge(Record):
     """市民のチャレンジ目標: a goal for citizens, with its sentence."""
 
     title: str
@@ -168,7 +142,7 @@ class Challenge(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Observation(_Value):
+class Observation(Record):
     """実績値: one actual value of a series in one year."""
 
     year: EraYear
@@ -177,7 +151,7 @@ class Observation(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Series(_Value):
+class Series(Record):
     """One number an indicator tracks; a compound indicator has several."""
 
     key: str
@@ -189,7 +163,7 @@ class Series(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Indicator(_Value):
+class Indicator(Record):
     """関連計画における参考となる指標: an indicator with baseline and target."""
 
     id: str
@@ -204,7 +178,7 @@ class Indicator(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Chapter(_Value):
+class Chapter(Record):
     """The field (分野) this plan file encodes."""
 
     number: int
@@ -213,7 +187,7 @@ class Chapter(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Term(_Value):
+class Term(Record):
     """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
 
     value: str
@@ -223,7 +197,7 @@ class Term(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Vocabulary(_Value):
+class Vocabulary(Record):
     """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
 
     key: str

@@ -10,6 +10,7 @@ from functools import cached_property
 from kouryu_cli.errors import UsageError
 from kouryu_cli.i18n import _
 from kouryu_cli.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
@@ -88,8 +89,8 @@ def split_terms(text: str) -> tuple[str, ...]:
     return tuple(t for t in (fold(part) for part in re.split(r"[\s\u3000]+", text)) if t)
 
 
-@dataclass(frozen=True)
-class MeasureFilter:
+@dataclass(frozen=True, eq=False, repr=False)
+class MeasureFilter(Record):
     """Filters for measures: AND across kinds, OR within one kind."""
 
     ages: tuple[AgeGroup, ...] = ()
@@ -303,8 +304,8 @@ def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
     ]
 
 
-@dataclass(frozen=True)
-class Tally:
+@dataclass(frozen=True, eq=False, repr=False)
+class Tally(Record):
     """A group of measures (a department's, or the whole plan's) counted by age group and icon."""
 
     name: str

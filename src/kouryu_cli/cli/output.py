@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.errors import OutputError, UsageError
 from kouryu_cli.i18n import _
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import codec_name
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ _FORMAT_NAMES = {"md": "markdown", "txt": "table", "text": "table"}
 _BINARY = ("xlsx",)
 
 
-@dataclass(frozen=True)
-class Output:
+@dataclass(frozen=True, eq=False, repr=False)
+class Output(Record):
     """A resolved output: one format the command writes, and stdout (path None) or a file."""
 
     command: str

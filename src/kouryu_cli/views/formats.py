@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import format_number, strip_controls
 
 # Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
@@ -209,8 +210,8 @@ def to_markdown(listing: Listing) -> str:
     return "\n".join(out) + "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Line(Record):
     """One line of a document (show, outline): the layout every format draws.
 
     kind is heading (level 1-3), fact (a labelled value), text (a paragraph), caption (a
