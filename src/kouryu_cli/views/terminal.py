@@ -445,8 +445,6 @@ def _table(
     widths: list[int],
     keep: tuple[str, ...],
 ) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     def lines(value: Text, width: int, kind: Kind) -> Text:
@@ -464,23 +462,54 @@ def _table(
             width -= 1
         return lines(value, width, Kind.PROSE)
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column, width in zip(columns, widths, strict=True):
-        table.add_column(
-            heading(text(column.heading, "bold"), width),
-            justify=column.justify,
-            width=width,
-            no_wrap=True,
-            overflow="crop",
-        )
+    # Every cell is already broken to its column's width, so the table is laid out here
+    # line by line (as Rich's SIMPLE_HEAD box draws it) instead of by Rich's table engine,
+    # which would measure every cell again: most of the cost of drawing a table.
+    headings = [
+        list(heading(text(column.heading, "bold"), width).split("\n"))
+        for column, width in zip(columns, widths, strict=True)
+    ]
+    out = _rows(headings, columns, widths, bottom=True)
+    out.append(Text("─" * (sum(widths) + GAP * (len(widths) - 1))))
     for row in rows:
-        table.add_row(
-            *(
-                lines(cell, width, column.kind)
-                for cell, width, column in zip(row, widths, columns, strict=True)
+        cells = [
+            list(lines(cell, width, column.kind).split("\n"))
+            for cell, width, column in zip(row, widths, columns, strict=True)
+        ]
+        out += _rows(cells, columns, widths, bottom=False)
+    _print(target, out)
+
+
+def _rows(
+    cells: list[list[Text]], columns: list[Column], widths: list[int], *, bottom: bool
+) -> list[Text]:
+    """The screen lines of one table row: its cells' lines side by side, padded to width."""
+    from rich.text import Text
+
+    height = max(len(lines) for lines in cells)
+    if bottom:  # headings sit on the rule: 18歳 / 未満 beside ID
+        cells = [[Text()] * (height - len(lines)) + lines for lines in cells]
+    out = []
+    for index in range(height):
+        line = Text()
+        for number, (lines, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
+            piece = lines[index] if index < len(lines) else Text()
+            room = width - piece.cell_len
+            left = (
+                room
+                if column.justify == "right"
+                else room // 2
+                if column.justify == "center"
+                else 0
             )
-        )
-    target.print(table)
+            if number:
+                line.append(" " * GAP)
+            line.append(" " * left)
+            line.append_text(piece)
+            line.append(" " * (room - left))
+        line.rstrip()
+        out.append(line)
+    return out
 
 
 def draw_stacked(target: Console, grid: Grid) -> None:
