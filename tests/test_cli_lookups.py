@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,30 @@ def test_click_usage_errors_are_one_line_of_ours(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"kouryu: {message}\n"
+
+
+def test_a_department_without_measures_exits_as_measures_does(run: Run, tmp_path: Path) -> None:
+    """dept NAME that matches no measure: exit 1 and the message `measures` gives."""
+    from tests.test_robust_files import MINIMAL
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        MINIMAL.replace("  - name: 高齢福祉課\n", "  - name: 高齢福祉課\n  - name: 商工労働課\n"),
+        encoding="utf-8",
+    )
+    by_dept = run("--data", str(plan), "dept", "商工労働課")
+    by_filter = run("--data", str(plan), "measures", "--dept", "商工労働課")
+    assert (by_dept.exit_code, by_filter.exit_code) == (1, 1)
+    assert by_dept.stdout == by_filter.stdout == ""
+    assert by_dept.stderr.startswith("no measure matches (")
+    assert by_filter.stderr.startswith("no measure matches (")
+
+
+def test_a_year_written_as_a_western_year_displays_once() -> None:
+    from kouryu_cli.era import parse_year
+    from kouryu_cli.views.indicators import year_label, year_text
+
+    year = parse_year("2024")
+    assert year_label(year) == "2024"
+    assert year_text(year) == "(2024)"
+    assert year_label(parse_year("R6")) == "R6/2024"
