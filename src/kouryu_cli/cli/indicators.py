@@ -31,6 +31,18 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        metavar="PERCENT",
+        help=N_(
+            "Relative change from the baseline that counts as improving (B) or "
+            "worsening (D), in %. Default: 5."
+        ),
+        show_default=False,
+    ),
+]
 ActualsOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -78,18 +90,7 @@ def indicators(
             help=N_("Every series with its baseline, every actual by year, and its target."),
         ),
     ] = False,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            "--threshold",
-            metavar="PERCENT",
-            help=N_(
-                "Relative change from the baseline that counts as improving (B) or "
-                "worsening (D), in %. Default: 5."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    threshold: ThresholdOption = None,
     fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
     path: options.OutputOption = None,
     encoding: options.EncodingOption = None,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kouryu_cli.cli import output
-from kouryu_cli.cli.indicators import ActualsOption, AsOfOption, with_actuals
+from kouryu_cli.cli.indicators import ActualsOption, AsOfOption, ThresholdOption, with_actuals
 from kouryu_cli.cli.options import (
     OutputOption,
     note,
@@ -46,17 +46,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            "--threshold",
-            metavar="PERCENT",
-            help=N_(
-                "Relative change that counts as improving (B) or worsening (D), in %. Default: 5."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    threshold: ThresholdOption = None,
     fmt: Annotated[
         str | None,
         typer.Option(
