@@ -139,3 +139,32 @@ def test_a_year_written_as_a_western_year_displays_once() -> None:
     assert year_label(year) == "2024"
     assert year_text(year) == "(2024)"
     assert year_label(parse_year("R6")) == "R6/2024"
+
+
+PLAN = Path(__file__).parents[1] / "data" / "plan.yaml"
+PROGRESS = Path(__file__).parent / "fixtures" / "progress-R6-example.yaml"
+ACTUALS_YAML = Path(__file__).parent / "fixtures" / "actuals-example.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "found", "wanted"),
+    [
+        (("indicators", "--actuals", str(PLAN)), "a plan file", "an actuals file (実績値)"),
+        (("progress", "check", str(PLAN)), "a plan file", "a progress file (進行管理)"),
+        (("--data", str(PROGRESS), "measures"), "a progress file (進行管理)", "a plan file"),
+        (("--data", str(ACTUALS_YAML), "measures"), "an actuals file (実績値)", "a plan file"),
+        (
+            ("progress", "check", str(ACTUALS_YAML)),
+            "an actuals file (実績値)",
+            "a progress file (進行管理)",
+        ),
+    ],
+)
+def test_a_file_of_another_kind_is_named_as_such(
+    run: Run, args: tuple[str, ...], found: str, wanted: str
+) -> None:
+    """The plan given where the answers go: one message, not a dozen key errors."""
+    result = run(*args)
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.endswith(f": this is {found}, not {wanted}\n")

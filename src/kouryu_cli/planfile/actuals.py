@@ -306,7 +306,7 @@ def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observatio
 
 def _yaml_rows(document: yamlfile.Document, reading: _Reading) -> list[_Row]:
     check = Checker(document)
-    top = check.mapping((), document.data, ("actuals",), ("note",))
+    top = check.top(document.data, "actuals", ("actuals",), ("note",))
     rows: list[_Row] = []
     if top is not None:
         check.text(("note",), top.get("note"), required=False)

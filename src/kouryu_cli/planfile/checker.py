@@ -11,13 +11,21 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from kouryu_cli.errors import PlanError, Problem
-from kouryu_cli.i18n import _
+from kouryu_cli.i18n import N_, _
 from kouryu_cli.planfile.yamlfile import Document
 
 T = TypeVar("T")
 Path = tuple[str | int, ...]
 
 _INT = re.compile(r"(0|[1-9]\d*)")
+
+
+# What each kind of data file holds at its top, and its name in messages.
+FILE_KINDS = {
+    "plan": (("program", "policies"), N_("a plan file")),
+    "progress": (("answers",), N_("a progress file (進行管理)")),
+    "actuals": (("actuals",), N_("an actuals file (実績値)")),
+}
 
 
 class Checker:
@@ -55,6 +63,26 @@ class Checker:
         """A checked mapping at path (see mapping), or None when it is not one."""
         data = self.mapping(path, value, required, optional)
         return None if data is None else Node(self, path, data)
+
+    def top(
+        self, value: Any, kind: str, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """The top mapping of a file of this kind; one problem when it is another kind of file.
+
+        A plan given where the answers are expected would otherwise be a dozen key errors.
+        """
+        if isinstance(value, dict):
+            mine = all(k in value for k in FILE_KINDS[kind][0])
+            for other, (keys, name) in FILE_KINDS.items():
+                if other != kind and not mine and all(k in value for k in keys):
+                    self.fail(
+                        (),
+                        _("this is {found}, not {wanted}").format(
+                            found=_(name), wanted=_(FILE_KINDS[kind][1])
+                        ),
+                    )
+                    return None
+        return self.mapping((), value, required, optional)
 
     def unique(self, seen: dict[Any, Path], key: Any, path: Path, message: str) -> bool:
         """Record key as seen at path; a problem naming the first place if it was seen before."""

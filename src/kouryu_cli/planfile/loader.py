@@ -64,14 +64,11 @@ class _PlanReader:
 
     def read(self, data: Any) -> Plan | None:
         c = self.check
-        top = c.node(
-            (),
-            data,
-            ("schema", "program", "chapter", "vision", "challenges", "departments", "policies"),
-            ("indicators", "vocabularies"),
-        )
-        if top is None:
+        required = ("schema", "program", "chapter", "vision", "challenges", "departments")
+        checked = c.top(data, "plan", (*required, "policies"), ("indicators", "vocabularies"))
+        if checked is None:
             return None
+        top = Node(c, (), checked)
         if top.has("schema") and top.integer("schema") != SCHEMA_VERSION:
             # Another version's keys would each be reported as missing or unknown: say the
             # one thing that explains them all, and nothing else.

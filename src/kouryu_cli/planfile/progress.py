@@ -116,7 +116,7 @@ class _Reader:
 
     def read(self, data: Any, path: Path) -> ProgressBook | None:
         c = self.check
-        top = c.mapping((), data, ("schema", "year", "answers"))
+        top = c.top(data, "progress", ("schema", "year", "answers"))
         if top is None:
             return None
         if "schema" in top and c.integer(("schema",), top["schema"]) != SCHEMA_VERSION:
