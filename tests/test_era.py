@@ -97,3 +97,25 @@ def test_shows_western(label: str, shown: bool) -> None:
 )
 def test_short_label(year: int, label: str) -> None:
     assert short_label(year) == label
+
+
+@pytest.mark.parametrize(
+    ("label", "year"),
+    [
+        ("2019年度（令和元年度）", 2019),
+        ("2024/R6", 2024),
+        ("2024(R6)", 2024),
+        ("２０２４年度（令和６年度）", 2024),
+        ("2020年度(平成32年度)", 2020),
+        ("2017年度（Ｈ29年度）", 2017),
+    ],
+)
+def test_the_western_year_may_come_first(label: str, year: int) -> None:
+    parsed = parse_year(label)
+    assert (parsed.label, parsed.year) == (label, year)
+
+
+@pytest.mark.parametrize("label", ["2024年度（令和5年度）", "2020/R1"])
+def test_a_western_year_first_must_agree_with_its_era(label: str) -> None:
+    with pytest.raises(EraError):
+        parse_year(label)

@@ -30,6 +30,10 @@ _PATTERN = re.compile(
     rf"(?:{_ERA}(?:\s*[/(]\s*(?P<also>\d{{4}}){_FISCAL}\s*\)?)?|{_WESTERN})",
     re.IGNORECASE,
 )
+_WESTERN_FIRST = re.compile(
+    rf"(?P<year>\d{{4}}){_FISCAL}\s*[/(]\s*(?P<label>(?:昭和|平成|令和|[SHR])[^)]*?)\s*\)?",
+    re.IGNORECASE,
+)
 EARLIEST, LATEST = 1900, 2200
 
 
@@ -47,6 +51,10 @@ def parse_year(label: str, notes: list[str] | None = None) -> EraYear:
     # (Ｈ29/2017) as the tool prints it, and 令和6年度(2024年度) as a table writes it.
     if folded.startswith("(") and folded.endswith(")"):
         folded = folded[1:-1].strip()
+    # The Western year first is the same year: 2019年度（令和元年度）, 2024/R6.
+    western_first = _WESTERN_FIRST.fullmatch(folded)
+    if western_first is not None:
+        folded = f"{western_first['label']}({western_first['year']})"
     match = _PATTERN.fullmatch(folded)
     if match is None:
         raise EraError(
