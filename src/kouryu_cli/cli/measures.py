@@ -10,16 +10,17 @@ import typer
 from kouryu_cli import query
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
+    DeptOption,
     EncodingOption,
     NoBomOption,
     OutputOption,
     RawOption,
+    complete_departments,
     format_option,
     note,
     option,
     plan,
     plan_path,
-    settings,
 )
 from kouryu_cli.errors import EXIT_NOTHING_FOUND, UsageError
 from kouryu_cli.i18n import N_, _, ngettext
@@ -71,17 +72,6 @@ def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty:
     raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
-def _complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
-    from kouryu_cli import planfile
-
-    try:
-        departments = planfile.open_plan(settings(ctx).data).departments
-    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
-        return []
-    # Typer keeps only the values that start with what was typed.
-    return [d.name for d in departments if d.name.startswith(incomplete)]
-
-
 def _complete_ages(incomplete: str) -> list[str]:
     return [a.value for a in AgeGroup if a.value.startswith(incomplete)]
 
@@ -101,17 +91,6 @@ AgeOption = Annotated[
             "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
             "also 65歳以上, 18〜64, u18, senior …"
         ),
-        show_default=False,
-    ),
-]
-DeptOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--dept",
-        "-d",
-        metavar="NAME",
-        autocompletion=_complete_departments,
-        help=N_("所管課, repeatable; part of the name is enough."),
         show_default=False,
     ),
 ]
@@ -231,7 +210,7 @@ def dept(
         str | None,
         typer.Argument(
             metavar="[NAME]",
-            autocompletion=_complete_departments,
+            autocompletion=complete_departments,
             help=N_("所管課 (part of the name or its reading is enough)."),
             show_default=False,
         ),

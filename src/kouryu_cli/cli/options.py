@@ -146,3 +146,26 @@ RawOption = Annotated[
         ),
     ),
 ]
+
+
+def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The departments that start with what was typed (shell completion)."""
+    try:
+        departments = planfile.open_plan(settings(ctx).data).departments
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    # Typer keeps only the values that start with what was typed.
+    return [d.name for d in departments if d.name.startswith(incomplete)]
+
+
+DeptOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dept",
+        "-d",
+        metavar="NAME",
+        autocompletion=complete_departments,
+        help=N_("所管課, repeatable; part of the name is enough."),
+        show_default=False,
+    ),
+]

@@ -10,6 +10,7 @@ import typer
 from kouryu_cli import era, progress
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
+    DeptOption,
     EncodingOption,
     NoBomOption,
     OutputOption,
@@ -49,16 +50,6 @@ FilesArgument = Annotated[
     typer.Argument(
         metavar="FILE...",
         help=N_("Progress files of one year (progress/R6.yaml)."),
-        show_default=False,
-    ),
-]
-DeptOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--dept",
-        "-d",
-        metavar="NAME",
-        help=N_("所管課, repeatable; part of the name is enough."),
         show_default=False,
     ),
 ]
