@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import marshal
 import os
 import stat
@@ -15,6 +14,7 @@ from kouryu_cli import planfile
 from kouryu_cli.errors import PlanError
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
 from kouryu_cli.planfile import cache, loader
+from kouryu_cli.record import replace
 from tests.conftest import SHIPPED, Run
 
 Write = Callable[[str, str], Path]
@@ -23,13 +23,13 @@ Write = Callable[[str, str], Path]
 def big_plan(plan: Plan, copies: int) -> Plan:
     """The plan with every measure copied (unique ids) and indicators with actuals."""
     policies = tuple(
-        dataclasses.replace(
+        replace(
             p,
             sections=tuple(
-                dataclasses.replace(
+                replace(
                     s,
                     measures=tuple(
-                        dataclasses.replace(
+                        replace(
                             m,
                             id=f"{m.id}-{k}" if k else m.id,
                             order=k * len(s.measures) + m.order,
@@ -69,7 +69,7 @@ def big_plan(plan: Plan, copies: int) -> Plan:
             ),
         ),
     )
-    return dataclasses.replace(plan, policies=policies, indicators=(*plan.indicators, extra))
+    return replace(plan, policies=policies, indicators=(*plan.indicators, extra))
 
 
 def entries() -> list[Path]:

@@ -5,7 +5,6 @@ Every expected value has its hand calculation beside it.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,6 +13,7 @@ from kouryu_cli import evaluation as indicators
 from kouryu_cli.errors import UsageError
 from kouryu_cli.evaluation import Grade, evaluate
 from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.record import replace
 
 AT_LEAST, AT_MOST, REACH = TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.REACH
 INCREASE, DECREASE = TargetKind.INCREASE, TargetKind.DECREASE

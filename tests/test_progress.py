@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from kouryu_cli.planfile.progress import (
     save_progress,
 )
 from kouryu_cli.progress import Answer, Figure, ProgressBook, counts, missing
+from kouryu_cli.record import replace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 R5 = FIXTURES / "progress-R5-example.yaml"
@@ -371,14 +371,14 @@ def test_plan_digest_follows_what_forms_show(plan: Plan) -> None:
     assert progress.plan_digest(plan) == digest
     policy = plan.policies[0]
     section = policy.sections[0]
-    renamed = dataclasses.replace(section.measures[0], name="改名")
-    edited = dataclasses.replace(
+    renamed = replace(section.measures[0], name="改名")
+    edited = replace(
         plan,
         policies=(
-            dataclasses.replace(
+            replace(
                 policy,
                 sections=(
-                    dataclasses.replace(section, measures=(renamed, *section.measures[1:])),
+                    replace(section, measures=(renamed, *section.measures[1:])),
                     *policy.sections[1:],
                 ),
             ),

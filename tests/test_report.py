@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 from datetime import date
@@ -15,6 +14,7 @@ from kouryu_cli import evaluation
 from kouryu_cli.model import Plan
 from kouryu_cli.planfile.actuals import load_actuals
 from kouryu_cli.planfile.progress import load_progress
+from kouryu_cli.record import replace
 from kouryu_cli.views import report
 from tests.conftest import Run
 
@@ -272,13 +272,11 @@ def hostile_plan(plan: Plan) -> Plan:
     """The plan with a measure, a department and an indicator named like markup."""
     policy = plan.policies[0]
     section = policy.sections[0]
-    measure = dataclasses.replace(
-        section.measures[0], name=HOSTILE, departments=("社会教育課", "a|b*_[x](y)")
-    )
-    section = dataclasses.replace(section, measures=(measure, *section.measures[1:]))
-    policy = dataclasses.replace(policy, sections=(section, *policy.sections[1:]))
-    indicator = dataclasses.replace(plan.indicators[0], name=f"{HOSTILE} & 〈指標〉")
-    return dataclasses.replace(
+    measure = replace(section.measures[0], name=HOSTILE, departments=("社会教育課", "a|b*_[x](y)"))
+    section = replace(section, measures=(measure, *section.measures[1:]))
+    policy = replace(policy, sections=(section, *policy.sections[1:]))
+    indicator = replace(plan.indicators[0], name=f"{HOSTILE} & 〈指標〉")
+    return replace(
         plan,
         city='"市"</style><b>',
         policies=(policy, *plan.policies[1:]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from kouryu_cli import evaluation
 from kouryu_cli.model import EraYear, Observation, Plan, TargetKind
 from kouryu_cli.planfile.actuals import load_actuals
+from kouryu_cli.record import replace
 from kouryu_cli.views import charts
 from tests.conftest import Run
 
@@ -176,8 +176,8 @@ def test_each_actual_up_to_the_evaluation_year_is_a_labelled_point(
 
 def test_text_from_the_data_is_escaped(graded: list[evaluation.Evaluation]) -> None:
     item = graded[0]
-    hostile = dataclasses.replace(item.indicator, name="<script>alert(1)</script> & 〈交流〉")
-    svg = charts.series_chart(dataclasses.replace(item, indicator=hostile), "x")
+    hostile = replace(item.indicator, name="<script>alert(1)</script> & 〈交流〉")
+    svg = charts.series_chart(replace(item, indicator=hostile), "x")
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 〈交流〉" in svg
     parse(svg)  # still well-formed
@@ -253,7 +253,7 @@ def test_any_series_draws_a_well_formed_chart_within_its_bounds(
 ) -> None:
     indicator = plan.indicators[0]
     kind = TargetKind.INCREASE if target is None else TargetKind.REACH
-    series = dataclasses.replace(
+    series = replace(
         indicator.series[0],
         baseline=baseline,
         target=target,
@@ -261,7 +261,7 @@ def test_any_series_draws_a_well_formed_chart_within_its_bounds(
             Observation(EraYear(str(year), year), value) for year, value in sorted(actuals)
         ),
     )
-    indicator = dataclasses.replace(indicator, target_kind=kind, series=(series,))
+    indicator = replace(indicator, target_kind=kind, series=(series,))
     item = evaluation.evaluate(indicator, series, EraYear(str(as_of), as_of))
     root = parse(charts.series_chart(item, "p"))
     for content, box in text_boxes(root, charts.LABEL_SIZE):

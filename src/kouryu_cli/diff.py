@@ -13,12 +13,12 @@ the measure most like the result changed plus the other removed.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import Literal
 
 from kouryu_cli import pairing
 from kouryu_cli.model import Department, Indicator, Measure, Plan, Series
 from kouryu_cli.pairing import Reason
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import fold, format_number, fullwidth_digits
 
 # An unchanged run this short between two changes is folded into them: 「[-社会教育-]{+生涯学習+}」
@@ -28,8 +28,7 @@ _SHORT_EQUAL = 2
 _REWRITE = 0.3
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(Record):
     """Where a measure stands: 施策 number, section number, and the two as the plan prints them."""
 
     policy: int
@@ -42,8 +41,7 @@ class Place:
 Value = str | int | float | tuple[str, ...] | Place | None
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
+class FieldChange(Record):
     """One field whose value differs between the editions."""
 
     field: str
@@ -51,16 +49,14 @@ class FieldChange:
     new: Value
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureEntry:
+class MeasureEntry(Record):
     """A measure found in only one edition, with its place there."""
 
     measure: Measure
     place: Place
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureChange:
+class MeasureChange(Record):
     """A measure present in both editions with at least one field changed."""
 
     old: Measure
@@ -78,16 +74,14 @@ class MeasureChange:
         return self.old.name != self.new.name
 
 
-@dataclass(frozen=True, slots=True)
-class DepartmentChange:
+class DepartmentChange(Record):
     """A 所管課 in both editions whose reading (よみ) changed."""
 
     name: str
     changes: tuple[FieldChange, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TextChange:
+class TextChange(Record):
     """A chapter text that changed: `path` for programs, `where` for people; '' when absent."""
 
     path: str
@@ -96,8 +90,7 @@ class TextChange:
     new: str
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorChange:
+class IndicatorChange(Record):
     """An indicator in both editions with a changed name, plan, baseline, target or series."""
 
     old: Indicator
@@ -107,8 +100,7 @@ class IndicatorChange:
     score: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanDiff:
+class PlanDiff(Record):
     """Everything that differs between two editions of the plan."""
 
     measures_added: tuple[MeasureEntry, ...] = ()
@@ -414,8 +406,7 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Record):
     """A run of a character diff: kept, deleted (only in the old text) or inserted (new)."""
 
     kind: Literal["same", "deleted", "inserted", "elided"]

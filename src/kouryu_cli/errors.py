@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kouryu_cli import i18n
 from kouryu_cli.i18n import _
 from kouryu_cli.record import Record
@@ -45,7 +43,6 @@ class UsageError(KouryuError):
     """The user asked for something that does not exist (an unknown department, a bad value)."""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Problem(Record):
     """One thing wrong with a data file, where it is, and what is expected."""
 

@@ -21,16 +21,15 @@ graded series is E.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from kouryu_cli import era
 from kouryu_cli.errors import UsageError
 from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Indicator, LabelledEnum, Observation, Plan, Series, TargetKind
+from kouryu_cli.record import Record, replace
 
 DEFAULT_THRESHOLD = 5.0
 # Comparisons are made on values rounded to this many decimals, so that 21 against a
@@ -61,8 +60,7 @@ class Grade(LabelledEnum):
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(Record):
     """The evaluation of one series (an indicator, or one component of a compound one)."""
 
     indicator: Indicator
@@ -84,8 +82,7 @@ class Evaluation:
     overall: Overall | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Overall:
+class Overall(Record):
     """総合評価: the grade of an indicator with several series, and the mean of its points."""
 
     grade: Grade
@@ -288,7 +285,7 @@ def evaluate_plan(
         each = [evaluate(indicator, s, as_of, threshold) for s in indicator.series]
         if len(each) > 1:
             overall = overall_grade(e.grade for e in each)
-            each = [dataclasses.replace(e, overall=overall) for e in each]
+            each = [replace(e, overall=overall) for e in each]
         out.extend(each)
     return out
 

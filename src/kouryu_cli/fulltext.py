@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from kouryu_cli.model import Measure, Plan
+from kouryu_cli.record import Record, field
 from kouryu_cli.textnorm import JOIN, find_spans, fold
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Record):
     """One search result: what kind of record, which one, and where the terms matched."""
 
     kind: str
@@ -18,7 +17,7 @@ class Hit:
     title: str
     where: str
     text: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(factory=list)
     measure: Measure | None = None
 
 
@@ -89,8 +88,7 @@ def _records(plan: Plan) -> Iterator[_Record]:
         )
 
 
-@dataclass(frozen=True)
-class _Record:
+class _Record(Record):
     kind: str
     id: str
     title: str

@@ -1,9 +1,10 @@
-"""The plan as frozen dataclasses: the chapter, its 施策, sections, measures and indicators."""
+"""The plan as immutable records: the chapter, its 施策, sections, measures and indicators.
 
-from __future__ import annotations
+The annotations are evaluated as the classes are made (no `from __future__ import
+annotations`): the cache reads the field types from them, with no eval at every run.
+"""
 
 import enum
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -22,7 +23,7 @@ class LabelledEnum(enum.Enum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
+    def __new__(cls, value: str, label: str) -> "LabelledEnum":
         member = object.__new__(cls)
         member._value_ = value
         member.label = label
@@ -68,7 +69,6 @@ class TargetKind(LabelledEnum):
         return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class EraYear(Record):
     """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
 
@@ -76,7 +76,6 @@ class EraYear(Record):
     year: int
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Department(Record):
     """所管課: a department responsible for measures."""
 
@@ -84,7 +83,6 @@ class Department(Record):
     reading: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Measure(Record):
     """事務事業: one measure of the plan."""
 
@@ -102,7 +100,6 @@ class Measure(Record):
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Section(Record):
     """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
 
@@ -118,7 +115,6 @@ class Section(Record):
         return f"（{fullwidth_digits(self.number)}）{self.title}"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Policy(Record):
     """施策: one of the chapter's policies (項目 and 内容)."""
 
@@ -133,7 +129,6 @@ class Policy(Record):
         return f"{self.number}.{self.title}"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Challenge(Record):
     """市民のチャレンジ目標: a goal for citizens, with its sentence."""
 
@@ -141,7 +136,6 @@ class Challenge(Record):
     text: str
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Observation(Record):
     """実績値: one actual value of a series in one year."""
 
@@ -150,7 +144,6 @@ class Observation(Record):
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Series(Record):
     """One number an indicator tracks; a compound indicator has several."""
 
@@ -162,7 +155,6 @@ class Series(Record):
     actuals: tuple[Observation, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Indicator(Record):
     """関連計画における参考となる指標: an indicator with baseline and target."""
 
@@ -177,7 +169,6 @@ class Indicator(Record):
     series: tuple[Series, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Chapter(Record):
     """The field (分野) this plan file encodes."""
 
@@ -186,7 +177,6 @@ class Chapter(Record):
     intro: str
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Term(Record):
     """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
 
@@ -196,7 +186,6 @@ class Term(Record):
     needs_activities: bool = False
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Vocabulary(Record):
     """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
 
@@ -204,8 +193,7 @@ class Vocabulary(Record):
     terms: tuple[Term, ...]
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record):
     """A whole plan file: the chapter, its vision, policies, measures and indicators."""
 
     city: str
@@ -217,9 +205,9 @@ class Plan:
     challenges: tuple[Challenge, ...]
     departments: tuple[Department, ...]
     policies: tuple[Policy, ...]
-    indicators: tuple[Indicator, ...] = field(default=())
+    indicators: tuple[Indicator, ...] = ()
     # Only the scales the plan file defines itself; progress.vocabularies() adds the defaults.
-    vocabularies: tuple[Vocabulary, ...] = field(default=())
+    vocabularies: tuple[Vocabulary, ...] = ()
 
     @cached_property
     def measures(self) -> tuple[Measure, ...]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
 from kouryu_cli.assignment import assign
+from kouryu_cli.record import Record
 
 T = TypeVar("T")
 Reason = Literal["name", "alias", "description", "similarity", "id"]
@@ -61,8 +62,7 @@ class Traits(NamedTuple):
     departments: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Pair(Generic[T]):
+class Pair(Record, Generic[T]):
     """The same item in both editions, and why they were paired.
 
     score: the total evidence (0 … 1) for a pair found by similarity or id; None for a pair
@@ -75,8 +75,7 @@ class Pair(Generic[T]):
     score: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Pairing(Generic[T]):
+class Pairing(Record, Generic[T]):
     """Pairs in the new edition's order, then the old items left (removed), the new (added)."""
 
     pairs: tuple[Pair[T], ...]

@@ -12,12 +12,12 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Measure, Plan, Term, Vocabulary
+from kouryu_cli.record import Record, field
 from kouryu_cli.textnorm import fold
 
 STATUS = "status"
@@ -186,8 +186,7 @@ def parse_date(text: str) -> datetime.date:
         raise ValueError(_("no such date: '{text}'").format(text=text)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(Record):
     """回答: one department's answer on one measure for one year."""
 
     measure_id: str
@@ -229,12 +228,11 @@ class Answer:
 ANSWER_FIELDS = (STATUS, RATING, "activities", "figures", "issues", DIRECTION, "next_steps")
 
 
-@dataclass(frozen=True)
-class ProgressBook:
+class ProgressBook(Record):
     """進行管理表: every answer of one fiscal year, by measure id, and the files it came from."""
 
     year: EraYear
-    answers: dict[str, Answer] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(factory=dict)
     sources: tuple[Path, ...] = ()
 
 
@@ -285,16 +283,14 @@ def owners(plan: Plan) -> dict[str, Measure]:
 # ------------------------------------------------------------------ merging a year's answers
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Record):
     """An answer already kept that a new one would change, field by field."""
 
     measure_id: str
     changes: tuple[tuple[str, str, str], ...]  # (field, kept value, new value)
 
 
-@dataclass(frozen=True)
-class Merge:
+class Merge(Record):
     """What merging new answers into a book did (or, with conflicts, would do)."""
 
     book: ProgressBook
@@ -345,8 +341,7 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
 # ------------------------------------------------------------------ queries
 
 
-@dataclass(frozen=True)
-class CountRow:
+class CountRow(Record):
     """集計: how many measures a department (or 施策) has, how many are answered, and how."""
 
     key: str
@@ -409,8 +404,7 @@ def missing(plan: Plan, book: ProgressBook) -> list[tuple[str, tuple[str, ...]]]
     return out
 
 
-@dataclass(frozen=True)
-class AnswerFilter:
+class AnswerFilter(Record):
     """Which answers a listing shows: by department, 実施状況 and 評価 (values as in the scale)."""
 
     departments: tuple[str, ...] = ()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 
 from kouryu_cli.errors import UsageError
@@ -89,7 +88,6 @@ def split_terms(text: str) -> tuple[str, ...]:
     return tuple(t for t in (fold(part) for part in re.split(r"[\s\u3000]+", text)) if t)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class MeasureFilter(Record):
     """Filters for measures: AND across kinds, OR within one kind."""
 
@@ -304,7 +302,6 @@ def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
     ]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Tally(Record):
     """A group of measures (a department's, or the whole plan's) counted by age group and icon."""
 

@@ -1,7 +1,5 @@
 """`kouryu actuals`: a form for a year's figures (template) and a check of filled-in files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`kouryu diff`: compare two editions of the plan."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,7 +27,7 @@ FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 _ROWS = ("csv", "tsv", "xlsx")
 
 
-def _load_both(old: Path, new: Path, *, use_cache: bool) -> tuple[Plan, Plan]:
+def _load_both(old: Path, new: Path, *, use_cache: bool) -> "tuple[Plan, Plan]":
     """Both editions, or one PlanError with the problems of either file."""
     plans: list[Plan] = []
     problems: list[Problem] = []

@@ -1,7 +1,5 @@
 """`kouryu indicators`: the evaluation of the chapter's indicators (指標の評価)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -194,8 +192,8 @@ def indicators(
 
 
 def with_actuals(
-    ctx: typer.Context, plan: Plan, paths: list[Path]
-) -> tuple[Plan, list[ActualsFile]]:
+    ctx: typer.Context, plan: "Plan", paths: list[Path]
+) -> "tuple[Plan, list[ActualsFile]]":
     """The plan with the actuals files added; what the reader guessed goes to stderr."""
     if options.settings(ctx).verbose:
         from kouryu_cli import era
@@ -220,7 +218,7 @@ def with_actuals(
     return actuals.merge_actuals(plan, files), files
 
 
-def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
+def report(ctx: typer.Context, files: "list[ActualsFile]") -> None:
     """Ignored columns (always, once per file) and, with --verbose, every guess the reader made."""
     verbose = options.settings(ctx).verbose
     for file in files:
@@ -237,7 +235,7 @@ def report(ctx: typer.Context, files: list[ActualsFile]) -> None:
             )
 
 
-def _svg(found: list[Evaluation], limit: float, year: EraYear) -> str:
+def _svg(found: "list[Evaluation]", limit: float, year: "EraYear") -> str:
     """A chart of every series (views/charts.py): Japanese text at its real width."""
     from kouryu_cli import evaluation
     from kouryu_cli.views import charts

@@ -1,7 +1,5 @@
 """Commands that ask about measures: measures, dept, search, show, outline, matrix."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

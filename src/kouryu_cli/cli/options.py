@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,14 +13,14 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.errors import UsageError
 from kouryu_cli.i18n import N_
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import strip_controls
 
 if TYPE_CHECKING:
     from kouryu_cli.model import Plan
 
 
-@dataclass
-class Settings:
+class Settings(Record):
     """Global options, kept on the Click context."""
 
     data: Path | None = None

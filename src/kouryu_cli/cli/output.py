@@ -13,7 +13,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +43,6 @@ _FORMAT_NAMES = {"md": "markdown", "txt": "table", "text": "table"}
 _BINARY = ("xlsx",)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Output(Record):
     """A resolved output: one format the command writes, and stdout (path None) or a file."""
 

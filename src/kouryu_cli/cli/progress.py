@@ -1,7 +1,5 @@
 """`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """`kouryu report`: the year's evaluation (評価報告書) as one self-contained page or Markdown."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -144,7 +142,7 @@ def _data_files(
     data: Path | None,
     actuals_files: tuple[Path, ...] | list[Path],
     progress_files: list[Path] | tuple[Path, ...],
-) -> list[DataFile]:
+) -> "list[DataFile]":
     from kouryu_cli.planfile import default_path
 
     files = [
@@ -155,7 +153,7 @@ def _data_files(
     return files
 
 
-def _describe(role: str, path: Path, name: str | None = None) -> DataFile:
+def _describe(role: str, path: Path, name: str | None = None) -> "DataFile":
     """A data file with its size and SHA-256, so a reader can tell which file was used."""
     import hashlib
 
@@ -170,7 +168,7 @@ def _describe(role: str, path: Path, name: str | None = None) -> DataFile:
     return DataFile(role, name or str(path))
 
 
-def _today() -> date:
+def _today() -> "date":
     """Today, or the day of SOURCE_DATE_EPOCH (reproducible builds) when it is set."""
     from datetime import date, datetime, timezone
 

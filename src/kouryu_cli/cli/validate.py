@@ -1,7 +1,5 @@
 """`kouryu validate`: check a plan file and summarise it."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

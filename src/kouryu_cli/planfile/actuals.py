@@ -21,7 +21,6 @@ series and year in two places is an error naming both, unless the values are equ
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series
 from kouryu_cli.planfile import tables, yamlfile
 from kouryu_cli.planfile.checker import Checker
 from kouryu_cli.planfile.checker import Path as NodePath
+from kouryu_cli.record import Record, replace
 from kouryu_cli.textnorm import fold
 
 # Column names a header may use, in English or as a Japanese office writes them.
@@ -66,8 +66,7 @@ _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備�
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(Record):
     """Where a value was written: a file and its line and column, or a workbook cell."""
 
     file: str
@@ -83,8 +82,7 @@ class Place:
         return Problem(self.file, self.line, self.column, self.path, message)
 
 
-@dataclass(frozen=True)
-class Actual:
+class Actual(Record):
     """One actual read from a file and matched to a series of the plan."""
 
     indicator: Indicator
@@ -99,8 +97,7 @@ class Actual:
         return f"{self.indicator.id} {part}" if part else self.indicator.id
 
 
-@dataclass(frozen=True)
-class ActualsFile:
+class ActualsFile(Record):
     """What one actuals file holds, and what the reader had to guess or leave out."""
 
     name: str
@@ -210,7 +207,7 @@ def merge_actuals(plan: Plan, files: Iterable[ActualsFile]) -> Plan:
             added.setdefault(key, []).append(actual.observation)
     if merger.problems:
         raise PlanError(merger.problems)
-    return dataclasses.replace(plan, indicators=tuple(_extended(i, added) for i in plan.indicators))
+    return replace(plan, indicators=tuple(_extended(i, added) for i in plan.indicators))
 
 
 class _Merger:
@@ -287,7 +284,7 @@ def later_than(plan: Plan, files: Iterable[ActualsFile], year: EraYear) -> str |
 
 def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observation]]) -> Indicator:
     series = tuple(
-        dataclasses.replace(
+        replace(
             s,
             actuals=tuple(
                 sorted(
@@ -298,7 +295,7 @@ def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observatio
         )
         for s in indicator.series
     )
-    return dataclasses.replace(indicator, series=series)
+    return replace(indicator, series=series)
 
 
 # --- rows from YAML --------------------------------------------------------------------------

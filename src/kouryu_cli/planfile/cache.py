@@ -13,7 +13,7 @@ it), and loading OpenSSL for hashlib would cost 2 ms of every run; zlib is loade
 
 Why a codec of its own: rebuilding a 1,000× plan (49,000 measures) from positional tuples
 is what keeps a repeated query on it under the benchmark's 0.6 s; pickle would be as fast
-but runs code from the file. The codec is derived from the model's dataclass fields and
+but runs code from the file. The codec is derived from the model's record fields and
 their types, so a new field needs no change here. Anything wrong with the
 cache (missing, corrupt, foreign, another user's, unwritable) means the plan is parsed as if
 there were no cache; ``KOURYU_DEBUG=1`` says why on stderr.
@@ -30,7 +30,6 @@ import types
 import typing
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,6 @@ _CODE = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Source(Record):
     """A plan file as found: its resolved path, and the key its cache entry must carry."""
 
@@ -206,7 +204,7 @@ def _schema_version() -> int:
 
 
 def _model_signature() -> str:
-    return ";".join(f"{m.__name__}:{','.join(f.name for f in fields(m))}" for m in _models(Plan))
+    return ";".join(f"{m.__name__}:{','.join(m.__match_args__)}" for m in _models(Plan))
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
@@ -222,8 +220,8 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
 
 
 # ---------------------------------------------------------------- plan ⇄ plain data
-# A dataclass is a tuple of its fields in order; an enum member its value; a tuple of
-# either, a tuple of those. Built once per class from dataclasses.fields() and the field
+# A record is a tuple of its fields in order; an enum member its value; a tuple of
+# either, a tuple of those. Built once per class from the record fields and the field
 # types, so the codec can never disagree with the model.
 
 Convert = Callable[[Any], Any]
@@ -241,35 +239,29 @@ def decode(data: Any) -> Plan:
     return plan
 
 
-def _models(root: type) -> list[type]:
-    """root and every dataclass its fields hold, in a stable order."""
-    found: list[type] = []
+def _models(root: type[Record]) -> list[type[Record]]:
+    """root and every record class its fields hold, in a stable order."""
+    found: list[type[Record]] = []
 
-    def visit(cls: type) -> None:
+    def visit(cls: type[Record]) -> None:
         if cls in found:
             return
         found.append(cls)
         for hint in _field_types(cls).values():
             for inner in _flatten(hint):
-                if is_dataclass(inner) and isinstance(inner, type):
+                if isinstance(inner, type) and issubclass(inner, Record):
                     visit(inner)
 
     visit(root)
     return found
 
 
-def _field_types(cls: type) -> dict[str, Any]:
-    """Each field's type, its annotation evaluated in the model's namespace.
-
-    typing.get_type_hints does the same through ForwardRef objects, several milliseconds
-    of every run for the dozen classes of the model; these annotations are plain
-    expressions (str, tuple[Measure, ...], float | None).
-    """
-    namespace = vars(sys.modules[cls.__module__])
-    return {
-        f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307
-        for f in fields(cls)
-    }
+def _field_types(cls: type[Record]) -> dict[str, Any]:
+    """Each field's type: the model's annotations are objects (model.py is not lazy)."""
+    hints = {}
+    for klass in reversed(cls.__mro__):
+        hints.update(vars(klass).get("__annotations__", {}))
+    return {name: hints[name] for name in cls.__match_args__}
 
 
 def _flatten(hint: Any) -> list[Any]:
@@ -286,8 +278,8 @@ def _codec(hint: Any) -> tuple[Convert, Convert]:
         return _CODECS[hint]
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     codec: tuple[Convert, Convert]
-    if isinstance(hint, type) and is_dataclass(hint):
-        codec = _dataclass_codec(hint)
+    if isinstance(hint, type) and issubclass(hint, Record):
+        codec = _record_codec(hint)
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
         lookup = {m.value: m for m in hint}
         codec = (lambda member: member.value, lookup.__getitem__)
@@ -333,9 +325,9 @@ def _tuple_codec(item: Any) -> tuple[Convert, Convert]:
     )
 
 
-def _dataclass_codec(cls: type) -> tuple[Convert, Convert]:
+def _record_codec(cls: type[Record]) -> tuple[Convert, Convert]:
     hints = _field_types(cls)
-    names = [f.name for f in fields(cls)]
+    names = cls.__match_args__
     codecs = [_codec(hints[name]) for name in names]
     # Only the fields that need converting are touched: most are text and numbers.
     special = [(i, c) for i, c in enumerate(codecs) if c[0] is not _same]

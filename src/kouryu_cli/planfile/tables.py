@@ -11,11 +11,11 @@ message with an iconv command for that very file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from kouryu_cli.errors import PlanError, Problem, UsageError
 from kouryu_cli.i18n import _
 from kouryu_cli.planfile.yamlfile import Encoding, guess_encoding
+from kouryu_cli.record import Record, field
 
 Cell = str | float | None
 _YAML_START = re.compile(r"\s*(---|%YAML|\{|-\s|[A-Za-z_]+\s*:(\s|$))")
@@ -24,15 +24,14 @@ _ZIP = b"PK\x03\x04"
 SHEET = "実績値"
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Record):
     """A table's rows as read, each with its row number in the file (1 = first line/row)."""
 
     name: str
     kind: str  # CSV, TSV or xlsx
     rows: list[tuple[int, list[Cell]]]
     sheet: str = ""
-    guesses: list[str] = field(default_factory=list)
+    guesses: list[str] = field(factory=list)
 
     def problem(self, row: int, column: int | None, path: str, message: str) -> Problem:
         """A Problem at a cell: file:line:column, or file:sheet!C5 in a workbook."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kouryu_cli.errors import PlanError, Problem, os_reason
 from kouryu_cli.i18n import _
 from kouryu_cli.planfile import max_bytes
+from kouryu_cli.record import Record
 
 if TYPE_CHECKING:
     import yaml
@@ -30,8 +30,7 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 Plain = dict[str, Any] | list[Any] | str | None
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Record):
     """A parsed file: its plain content, and the node tree to find positions in."""
 
     file: str
@@ -156,8 +155,7 @@ def decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
-class Encoding:
+class Encoding(Record):
     """An encoding a file seems to be in, and the iconv name that converts it."""
 
     name: str

@@ -15,12 +15,12 @@ import itertools
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from kouryu_cli import era
 from kouryu_cli.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.model import Observation, TargetKind
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import format_number
 from kouryu_cli.views.indicators import quantity, series_name
 
@@ -78,8 +78,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
+class Box(Record):
     """A rectangle on the chart: a label or a marker that others must not overlap."""
 
     x: float
@@ -241,8 +240,7 @@ def shown_actuals(evaluation: Evaluation) -> list[Observation]:
     return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(Record):
     """The plot area of a series chart and its scales."""
 
     left: float
@@ -372,8 +370,7 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     return frame, ticks
 
 
-@dataclass(frozen=True, slots=True)
-class _Point:
+class _Point(Record):
     shape: str
     x: float
     y: float

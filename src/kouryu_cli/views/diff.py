@@ -6,7 +6,6 @@ one layout, `report_lines`, so that plain text, Markdown and the terminal say th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.diff import (
@@ -21,6 +20,7 @@ from kouryu_cli.diff import (
 )
 from kouryu_cli.model import AgeGroup, Indicator, TargetKind
 from kouryu_cli.pairing import Reason
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import JOIN, format_number, strip_controls
 
 if TYPE_CHECKING:
@@ -176,8 +176,7 @@ Role = Literal["text", "label", "added", "removed", "changed", "deleted", "inser
 Part = tuple[Role, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Record):
     """One line of the report: its level (summary, heading, group, item, detail) and parts."""
 
     level: Literal["summary", "heading", "group", "item", "detail", "blank"]

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from kouryu_cli.record import Record
+from kouryu_cli.record import Record, field, replace
 from kouryu_cli.textnorm import format_number, strip_controls
 
 # Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
@@ -22,8 +21,7 @@ _C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
 Cell = str | int | float | None
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(Record):
     """Rows for the text formats and records for JSON: the same result, two shapes.
 
     Each shape is built only when a format asks for it (JSON never builds the rows):
@@ -38,7 +36,7 @@ class Listing:
     sheet: str = "一覧"
     title: str = ""
     # (row, column) → spans to highlight in that cell (search matches).
-    highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(factory=dict)
     # Columns that are numbers: right-aligned in tables, numbers in Excel.
     numeric: frozenset[int] = frozenset()
     # The columns a terminal table shows (all when empty); files get every column.
@@ -210,7 +208,6 @@ def to_markdown(listing: Listing) -> str:
     return "\n".join(out) + "\n"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Line(Record):
     """One line of a document (show, outline): the layout every format draws.
 

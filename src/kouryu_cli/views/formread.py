@@ -10,7 +10,6 @@ plan's text is kept, the answer is still read.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from kouryu_cli.errors import PlanError, Problem
 from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Measure, Plan
 from kouryu_cli.progress import Answer
+from kouryu_cli.record import Record, replace
 from kouryu_cli.textnorm import fold
 from kouryu_cli.views import forms
 
@@ -30,16 +30,14 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Record):
     """A cell's text and where it is: file:sheet!F7."""
 
     value: str
     place: str
 
 
-@dataclass(frozen=True)
-class FormRow:
+class FormRow(Record):
     """One row under the headings: its number and its cells by column key."""
 
     number: int
@@ -51,8 +49,7 @@ class FormRow:
         return cell.value if cell else ""
 
 
-@dataclass(frozen=True)
-class ReturnedForm:
+class ReturnedForm(Record):
     """A form as a department sent it back, before any checking."""
 
     file: str
@@ -567,7 +564,7 @@ class _FormChecker:
                 )
                 return
             merged = tuple(dict.fromkeys((*first.departments, *answer.departments)))
-            kept = dataclasses.replace(first, departments=merged)
+            kept = replace(first, departments=merged)
             self.seen[answer.measure_id] = (kept, first_place)
             self.result.answers[answer.measure_id] = kept
         for department in answer.departments:

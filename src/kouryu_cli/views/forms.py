@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Any
 
 from kouryu_cli import progress
 from kouryu_cli.model import EraYear, Measure, Plan, Vocabulary
 from kouryu_cli.progress import Answer, ProgressBook
+from kouryu_cli.record import Record, field
 from kouryu_cli.textnorm import strip_controls
 
 MARKER = "kouryu 取組状況調査票"
@@ -33,8 +33,7 @@ DATE_CELL = "E2"
 LIST_COLUMNS = {progress.STATUS: "D", progress.RATING: "E", progress.DIRECTION: "F"}
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Record):
     """One column of the answer sheet: its key, heading, width, and whether departments fill it."""
 
     key: str
@@ -61,15 +60,14 @@ FIXED_KEYS = tuple(c.key for c in COLUMNS if not c.is_input)
 INPUT_KEYS = tuple(c.key for c in COLUMNS if c.is_input)
 
 
-@dataclass(frozen=True)
-class FormSpec:
+class FormSpec(Record):
     """What one department's form holds: the year, its measures, and answers to pre-fill."""
 
     year: EraYear
     department: str
     measures: tuple[Measure, ...]
     digest: str
-    prefill: dict[str, Answer] = field(default_factory=dict)
+    prefill: dict[str, Answer] = field(factory=dict)
     prefill_year: str = ""
 
     def file_name(self, suffix: str) -> str:

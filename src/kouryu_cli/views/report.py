@@ -9,15 +9,14 @@ escapes its own text.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli import evaluation as ev
 from kouryu_cli.model import AGE_ORDER, EraYear, Indicator, Plan, Series
+from kouryu_cli.record import Record, replace
 from kouryu_cli.textnorm import format_number
 from kouryu_cli.views import charts
 from kouryu_cli.views.indicators import (
@@ -47,8 +46,7 @@ NO_PROGRESS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DataFile:
+class DataFile(Record):
     """A file the report was made from, as the cover lists it."""
 
     role: str  # 計画 / 実績値 / 進行管理
@@ -57,8 +55,7 @@ class DataFile:
     sha256: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ActualRow:
+class ActualRow(Record):
     """One actual of a series: its year as written and in the Western calendar, value, source."""
 
     label: str
@@ -68,8 +65,7 @@ class ActualRow:
     used: bool  # False: after the evaluation year, not used
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesBlock:
+class SeriesBlock(Record):
     """Everything the report says about one series."""
 
     anchor: str
@@ -93,8 +89,7 @@ class SeriesBlock:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeRow:
+class ChangeRow(Record):
     """A series whose latest actual or grade differs from the previous year's evaluation."""
 
     name: str
@@ -105,8 +100,7 @@ class ChangeRow:
     grade_after: str
 
 
-@dataclass(frozen=True, slots=True)
-class PastTarget:
+class PastTarget(Record):
     """A series whose target year has passed."""
 
     name: str
@@ -116,8 +110,7 @@ class PastTarget:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureRow:
+class MeasureRow(Record):
     """A measure as the 施策事業一覧 shows it, with the year's answer when there is one."""
 
     id: str
@@ -131,8 +124,7 @@ class MeasureRow:
     answered: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SectionBlock:
+class SectionBlock(Record):
     """取組: a section of a 施策 with its measures."""
 
     label: str
@@ -140,8 +132,7 @@ class SectionBlock:
     measures: tuple[MeasureRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyBlock:
+class PolicyBlock(Record):
     """施策: a policy with its sections."""
 
     label: str
@@ -149,8 +140,7 @@ class PolicyBlock:
     sections: tuple[SectionBlock, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CountRow:
+class CountRow(Record):
     """Answers counted for one department or one 施策."""
 
     key: str
@@ -159,8 +149,7 @@ class CountRow:
     cells: tuple[int, ...]  # per column of ProgressPart.count_columns
 
 
-@dataclass(frozen=True)
-class ProgressPart:
+class ProgressPart(Record):
     """The departments' answers, counted; who has not answered."""
 
     year: str
@@ -173,8 +162,7 @@ class ProgressPart:
     total: int
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Record):
     """The whole report, in the order it is printed."""
 
     title: str
@@ -450,9 +438,7 @@ def _policies(
         if answer is None:
             return base
         status, rating, direction = answer
-        return dataclasses.replace(
-            base, status=status, rating=rating, direction=direction, answered=True
-        )
+        return replace(base, status=status, rating=rating, direction=direction, answered=True)
 
     return tuple(
         PolicyBlock(

@@ -8,20 +8,19 @@ value column is numeric and whose id column has a dropdown.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from kouryu_cli import era
 from kouryu_cli.model import EraYear, Indicator, Plan, Series
 from kouryu_cli.planfile.tables import SHEET  # the sheet the reader looks for first
+from kouryu_cli.record import Record
 from kouryu_cli.views.indicators import baseline_text, target_text
 
 COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値", "出典", "備考")
 VALUE_COLUMN = COLUMNS.index("実績値")
 
 
-@dataclass(frozen=True)
-class TemplateRow:
+class TemplateRow(Record):
     """One line of the form: a series and a year whose value is still to be written."""
 
     indicator: Indicator

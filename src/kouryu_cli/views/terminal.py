@@ -15,10 +15,10 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from kouryu_cli.record import Record
 from kouryu_cli.textnorm import strip_controls
 from kouryu_cli.views.formats import Document, Listing
 
@@ -46,8 +46,7 @@ class Kind(Enum):
     PROSE = "prose"  # names and sentences: between characters, never inside an atom
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Record):
     """One column of a table: its heading, the kind of its text and its alignment."""
 
     heading: str
@@ -383,8 +382,7 @@ def minimum_width(column: Column, cells: Sequence[str], keep: tuple[str, ...] = 
     return max([heading, min(max(longests, default=0), PROSE_MIN), *units])
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Record):
     """What a table shows: its columns and a row of cells a record."""
 
     columns: Sequence[Column]
