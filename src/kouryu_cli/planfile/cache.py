@@ -86,8 +86,9 @@ def read_source(path: Path, max_bytes: int) -> Source | None:
             if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
                 return None
             checksum = 0
-            # In chunks: a 20 MB plan is checked without holding its bytes.
-            buffer = bytearray(1 << 20)
+            # In chunks: a 20 MB plan is checked without holding its bytes. No bigger than
+            # the file: zeroing a whole 1 MiB for a 30 kB plan cost 0.4 ms of every query.
+            buffer = bytearray(min(1 << 20, info.st_size + 1))
             view = memoryview(buffer)
             while count := stream.readinto(buffer):
                 checksum = zlib.crc32(view[:count], checksum)
