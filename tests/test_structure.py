@@ -174,6 +174,34 @@ def test_a_listing_is_one_record_per_line(records: list[dict[str, Any]]) -> None
     assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
 
 
+LISTINGS = [
+    [{"a": 0.1, "b": 1e300, "c": -2.5, "d": True, "e": False, "f": None, "g": "\U0001f600"}],
+    [{"text": 'quote " backslash \\ newline \n nul \0 漢字'}, {"n": [1, [2, {"x": "y"}]]}],
+]
+
+
+@pytest.mark.parametrize("records", LISTINGS)
+def test_each_record_line_is_what_json_dumps_writes(records: list[dict[str, Any]]) -> None:
+    lines = render.to_json(records).splitlines()[1:-1]
+    assert [line.rstrip(",") for line in lines] == [
+        json.dumps(record, ensure_ascii=False) for record in records
+    ]
+
+
+@pytest.mark.parametrize("records", LISTINGS)
+def test_the_same_json_without_the_c_accelerator(
+    records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = render.to_json(records)
+    monkeypatch.setitem(sys.modules, "_json", None)  # import _json now fails
+    assert render.to_json(records) == expected
+
+
+def test_a_value_json_cannot_write_is_refused() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable: set"):
+        render.to_json([{"a": {1}}])
+
+
 @pytest.mark.parametrize("value", [[], {}, "x", [{}, "x"], ["x"], {"a": [{"b": "c"}]}])
 def test_other_shapes_are_indented(value: Any) -> None:
     assert render.to_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
