@@ -19,7 +19,6 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from kouryu_cli import __version__, i18n
-from kouryu_cli.cli import helpformat
 from kouryu_cli.cli.options import Settings, say
 from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
 from kouryu_cli.i18n import N_, _
@@ -69,6 +68,15 @@ _SETTINGS: dict[str, Any] = {
 }
 
 
+class _Context(typer.Context):
+    """A context whose help is wrapped by display width: a Japanese character takes two columns."""
+
+    def make_formatter(self) -> Any:
+        from kouryu_cli.cli.helpformat import HelpFormatter  # only for help: not every start-up
+
+        return HelpFormatter(width=self.terminal_width, max_width=self.max_content_width)
+
+
 class _Localized:
     """Help in the user's language: the texts of the command, its options, the usage line.
 
@@ -76,7 +84,7 @@ class _Localized:
     the Click command is built, in the language of the run.
     """
 
-    context_class: Any = helpformat.Context  # help wrapped by display width (Japanese is wide)
+    context_class: Any = _Context
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

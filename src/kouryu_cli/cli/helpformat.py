@@ -128,9 +128,3 @@ class HelpFormatter(_ClickFormatter):  # type: ignore[misc]
             self.write(lines[0] + "\n")
             for line in lines[1:]:
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
-
-
-class Context(typer.Context):
-    """A context whose help is wrapped by display width."""
-
-    formatter_class = HelpFormatter
