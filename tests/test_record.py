@@ -129,3 +129,12 @@ def test_the_model_is_made_of_records() -> None:
     assert replace(measure, name="改名").name == "改名"
     assert replace(measure, name="改名").id == measure.id
     assert Plan.__match_args__[0] == "city"
+
+
+def test_class_variables_are_not_fields_whether_annotations_are_text_or_objects() -> None:
+    made = type(Record)(
+        "Made", (Record,), {"__annotations__": {"shared": ClassVar[int], "own": int}, "shared": 1}
+    )
+    assert made.__match_args__ == ("own",)
+    assert made.shared == 1
+    assert made(2).own == 2

@@ -89,22 +89,16 @@ class _RecordType(type):
         namespace["__slots__"] = slots
         namespace["__match_args__"] = fields
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
-        # The slots' own descriptors store a value past the __setattr__ that refuses it.
-        cls._setters = tuple(_slot(cls, f).__set__ for f in fields)
+        # The slots' own descriptors (Point.x) store a value past the __setattr__ that refuses it.
+        cls._setters = tuple(getattr(cls, f).__set__ for f in fields)
         cls._defaults = defaults
         return cls
 
 
-def _slot(cls: type, name: str) -> Any:
-    for klass in cls.__mro__:
-        if name in vars(klass):
-            return vars(klass)[name]
-    raise TypeError(f"{cls.__name__}.{name}: no slot")  # pragma: no cover - built above
-
-
 def _is_class_variable(hint: Any) -> bool:
-    text = hint if isinstance(hint, str) else repr(hint)
-    return text.startswith(("ClassVar", "typing.ClassVar"))
+    if isinstance(hint, str):  # a module with `from __future__ import annotations`
+        return hint.startswith(("ClassVar", "typing.ClassVar"))
+    return hint is ClassVar or getattr(hint, "__origin__", None) is ClassVar
 
 
 @dataclass_transform(eq_default=False, frozen_default=True, field_specifiers=(field,))
