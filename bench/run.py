@@ -197,6 +197,11 @@ if __name__ == "__main__":
     app()
 '''
 
+# kouryu's console script without its fast exit: the collector off as there, then the app.
+NORMAL_EXIT = (
+    "import gc, sys; gc.disable(); sys.argv[0] = 'kouryu'; from kouryu_cli.cli import main; main()"
+)
+
 PARSE_ONLY = (
     "import sys, yaml; "
     "yaml.load(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)"
@@ -355,6 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             Scenario("python -c pass", [PYTHON, "-c", "pass"], env),
             Scenario("json", json_query, env),
             Scenario("typer floor json", [PYTHON, str(floor), "measures"], env),
+            # The same run with Python's normal exit (teardown included), as the floor ends:
+            # how much of the difference is kouryu's own work rather than its fast exit.
+            Scenario(
+                "json, normal exit", [PYTHON, "-c", NORMAL_EXIT, *json_query[len(kouryu) :]], env
+            ),
             Scenario(
                 "table > file",
                 [*kouryu, "measures", "--age", "65+", "--format", "table"],
@@ -397,6 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append((f"{name} ≤ {limit}× python -c pass", ratio <= limit, f"{ratio:.1f}×"))
         ratio = small["json"].median / small["typer floor json"].median
         results.append(("json ≤ 1.1× the Typer floor", ratio <= 1.1, f"{ratio:.2f}×"))
+        normal = small["json, normal exit"].median / small["typer floor json"].median
+        print(f"\n(record) json with Python's normal exit: {normal:.2f}× the Typer floor")
 
         print("\nscale: --data PLAN measures --age 65+ --format json > /dev/null")
         rows: dict[int, dict[str, Timing]] = {}
