@@ -14,7 +14,7 @@ pickle support, and no assignment after construction. `replace(record, field=val
 dataclasses.replace. A class with a `cached_property` keeps a __dict__ for its values.
 
 Why not @dataclass: it writes and compiles new functions for every class it decorates, at
-every start-up; for the two dozen records a query imports that was about 5 ms of a 65 ms
+every start-up; for the two dozen records a query imports that was about 6 ms of a 65 ms
 run, a quarter of kouryu's own start-up. A record class is set up in about 25 µs, and its
 one shared __init__ is no slower than a frozen dataclass's. Mutable working state (a
 reader's list of problems) stays a plain @dataclass.
