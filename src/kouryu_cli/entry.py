@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import threading  # Typer has imported it already: free here
 
 
 def main() -> None:
@@ -42,7 +41,8 @@ def _exit(code: object) -> None:
     """End the process with status code, skipping the teardown when that is safe."""
     if code is None:
         code = 0
-    if not isinstance(code, int) or threading.active_count() > 1:
+    threading = sys.modules.get("threading")  # a thread is started through it, if at all
+    if not isinstance(code, int) or (threading is not None and threading.active_count() > 1):
         raise SystemExit(code)
     try:
         for stream in (sys.stdout, sys.stderr):

@@ -16,8 +16,8 @@ dataclasses.replace. A class with a `cached_property` keeps a __dict__ for its v
 Why not @dataclass: it writes and compiles new functions for every class it decorates, at
 every start-up; for the two dozen records a query imports that was about 6 ms of a 65 ms
 run, more than half of what kouryu's own modules took to import. A record class is set up
-in about 13 µs, and its one shared __init__ is no slower than a frozen dataclass's. Mutable working state (a
-reader's list of problems) stays a plain @dataclass.
+in about 13 µs, and its one shared __init__ is no slower than a frozen dataclass's.
+Mutable working state (a reader's list of problems) stays a plain @dataclass.
 """
 
 from __future__ import annotations
