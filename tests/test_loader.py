@@ -217,7 +217,7 @@ def test_aliases_are_rejected(write: Write) -> None:
     [
         (b"", "the file is empty (or holds only comments)"),
         (b"# only a comment\n", "the file is empty (or holds only comments)"),
-        ("schema: 1\nname: 高齢福祉課\n".encode("cp932"), "It looks like Shift_JIS (cp932)"),
+        ("schema: 1\nname: 高齢福祉課\n".encode("euc_jp"), "the file looks like EUC-JP"),
     ],
 )
 def test_file_level_problems(tmp_path: Path, content: bytes, message: str) -> None:

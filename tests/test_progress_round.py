@@ -454,7 +454,7 @@ def test_csv_forms_in_every_encoding_excel_saves(run: Run, tmp_path: Path, encod
         (b"", "no row with the form's headings"),
         (b"\xd0\xcf\x11\xe0rest", "an old .xls workbook or a password-protected one"),
         (b"PK\x03\x04broken", "not a readable .xlsx workbook"),
-        (b"ID,\x81\x20\x82\n", "text in an unknown encoding"),
+        (b"ID,\x81\x20\x82\n", "1:4: the file is not UTF-8 text (byte 0x81), nor UTF-16 or"),
         ("ID,取組内容・実績,今後の取組\n1-1-01,x,y\n".encode(), "is missing from the headings"),
     ],
 )

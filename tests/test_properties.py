@@ -27,7 +27,7 @@ RUNNER = CliRunner()
 
 def load_bytes(raw: bytes) -> None:
     """The loader's whole path after reading the file: decode, parse, validate."""
-    plan_from_document(yamlfile.parse(yamlfile.decode(raw, "plan.yaml"), "plan.yaml"))
+    plan_from_document(yamlfile.parse(yamlfile.decode(raw, "plan.yaml")[0], "plan.yaml"))
 
 
 # --- the loader ------------------------------------------------------------------------------

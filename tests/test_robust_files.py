@@ -157,13 +157,27 @@ def test_empty_or_only_comments(run: Run, write: Write, text: str) -> None:
 # --- encodings -------------------------------------------------------------------------------
 
 
-def test_shift_jis_file_says_so_and_how_to_convert(run: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["cp932", "utf-16", "utf-8-sig"])
+def test_a_plan_saved_by_windows_editors_is_read(run: Run, tmp_path: Path, encoding: str) -> None:
+    """Notepad's ANSI (Shift_JIS) and "Unicode" (UTF-16 with a BOM), and UTF-8 with a BOM."""
     path = tmp_path / "plan.yaml"
-    path.write_bytes(MINIMAL.encode("cp932"))
+    path.write_bytes(MINIMAL.encode(encoding))
+    result = run("--data", str(path), "measures", "-f", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("1-1-01\t社会教育推進事業\t")
+
+
+def test_a_damaged_byte_in_a_utf8_plan_is_shown_where_it_is(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    # One byte of 山陽小野田市 (line 3, after "  city: ") lost: the rest is good UTF-8.
+    raw = MINIMAL.encode()
+    place = raw.index("陽".encode())
+    path.write_bytes(raw[:place] + raw[place + 1 :])
     result = run("--data", str(path), "measures")
-    stderr = assert_clean_failure(result, "not UTF-8", "Shift_JIS", "iconv -f CP932 -t UTF-8")
-    # program.city, the first Japanese text, is on line 3 after "  city: ".
-    assert stderr.startswith(f"kouryu: {path}:3:9: ")
+    stderr = assert_clean_failure(result, "UTF-8 text but for byte 0x99", "damaged")
+    # Column in characters: "  city: 山" is 9 characters, the damaged one is the 10th.
+    assert stderr.startswith(f"kouryu: {path}:3:10: ")
+    assert "Shift_JIS" not in stderr
     assert stderr.count("\n") == 1
 
 
@@ -171,8 +185,16 @@ def test_latin1_file_is_not_called_shift_jis(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_bytes(b"schema: 1\nprogram:\n  city: caf\xe9\x00\xff\n")
     result = run("--data", str(path), "measures")
-    stderr = assert_clean_failure(result, "not UTF-8", "0xe9")
-    assert "Shift_JIS" not in stderr
+    stderr = assert_clean_failure(result, "not UTF-8", "0xe9", "iconv -f ENCODING -t UTF-8")
+    assert stderr.startswith(f"kouryu: {path}:3:12: ")
+    assert "looks like" not in stderr
+
+
+def test_euc_jp_file_is_named_with_its_conversion(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(MINIMAL.encode("euc_jp"))
+    result = run("--data", str(path), "measures")
+    assert_clean_failure(result, "looks like EUC-JP", "iconv -f EUC-JP -t UTF-8")
 
 
 def test_utf8_bom_is_accepted(run: Run, tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
         rows = _table_rows(table, reading)
         kind = "xlsx"
     else:
-        text, encoding = tables.decode(raw, name)
+        text, encoding = yamlfile.decode(raw, name)
         kind = tables.kind_of(text)
         reading.guesses.append(
             _("{name}: read as {kind}, encoding {encoding}").format(

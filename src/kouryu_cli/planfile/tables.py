@@ -3,9 +3,9 @@
 A file's name says little (実績値.txt, /dev/stdin, a process substitution), so the kind is
 read from the bytes: an .xlsx workbook is a zip archive; YAML starts with a key such as
 ``actuals:``; anything else is a delimited table, split on tabs when its first line has more
-tabs than commas. Text may be UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's
-"Unicode text") or cp932 (Excel's CSV on Japanese Windows); any other encoding gets a
-message with an iconv command for that very file.
+tabs than commas. Text is decoded by yamlfile.decode, the one decoder of every text file:
+UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text") or cp932 (Excel's
+CSV on Japanese Windows); any other encoding gets a message with an iconv command for it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 
 from kouryu_cli.errors import PlanError, Problem, UsageError
 from kouryu_cli.i18n import _
-from kouryu_cli.planfile.yamlfile import Encoding, guess_encoding
 from kouryu_cli.record import Record, field
 
 Cell = str | float | None
@@ -54,65 +53,6 @@ def column_letter(column: int | None) -> str:
 def is_workbook(raw: bytes) -> bool:
     """Whether the bytes are a zip archive (an .xlsx workbook)."""
     return raw.startswith(_ZIP)
-
-
-def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """The text of a table file and the name of the encoding it was read in."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return _strict(raw[3:], "utf-8", name), "UTF-8 with a BOM"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(raw, "utf-16", name), "UTF-16 with a BOM"
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    # Shift_JIS text almost never decodes as EUC-JP, while EUC-JP often decodes as cp932
-    # (as half-width katakana): EUC-JP is ruled out first.
-    guess = guess_encoding(raw)
-    if guess is not None and guess.iconv.startswith("UTF-16"):
-        raise _not_readable(name, guess)
-    try:
-        raw.decode("euc_jp")
-    except UnicodeDecodeError:
-        pass
-    else:
-        raise _not_readable(name, Encoding("EUC-JP", "EUC-JP"))
-    try:
-        return raw.decode("cp932"), "Shift_JIS (cp932)"
-    except UnicodeDecodeError:
-        raise _not_readable(name, None) from None
-
-
-def _strict(raw: bytes, codec: str, name: str) -> str:
-    try:
-        return raw.decode(codec)
-    except UnicodeDecodeError as error:
-        raise PlanError.single(
-            name,
-            _("the file starts with a {value} BOM but byte {start} is not {codec}").format(
-                value=codec.upper(), start=error.start, codec=codec
-            ),
-        ) from None
-
-
-def _not_readable(name: str, guess: Encoding | None) -> PlanError:
-    if guess is not None:
-        return PlanError.single(
-            name,
-            _(
-                "the file looks like {name}, which kouryu does not read; save"
-                " it as UTF-8 or convert it with {value}"
-            ).format(name=guess.name, value=guess.command(name)),
-        )
-    fallback = Encoding("", "ENCODING")
-    return PlanError.single(
-        name,
-        _(
-            "the file is neither UTF-8, UTF-16 nor Shift_JIS (cp932); "
-            "convert it with {value}, ENCODING being the encoding it was "
-            "saved in"
-        ).format(value=fallback.command(name)),
-    )
 
 
 def kind_of(text: str) -> str:

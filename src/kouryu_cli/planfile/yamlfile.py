@@ -125,34 +125,97 @@ def _too_big(name: str, limit: int, size: int | None) -> PlanError:
 
 
 def read_text(path: Path, label: str | None = None) -> str:
-    """A plan file's UTF-8 text, or a PlanError that says plainly why it cannot be read."""
+    """A data file's text, in whichever encoding decode() reads, or a PlanError that says why."""
     name = label or str(path)
-    return decode(read_bytes(path, name), name)
+    return decode(read_bytes(path, name), name)[0]
 
 
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 text (a BOM is accepted), or a message that tells how to convert the file."""
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """A text file's text as people save it, and the name of the encoding it was read in.
+
+    The one decoder of every text file kouryu reads (plans, progress files, actuals, returned
+    forms): UTF-8 with or without a BOM; UTF-16 with a BOM (Excel's "Unicode text", Notepad's
+    "Unicode"); Shift_JIS (cp932: Excel's CSV and older Notepad on Japanese Windows). A file
+    that is UTF-8 but for a damaged byte is reported at that byte, not read as cp932.
+    EUC-JP and UTF-16 without a BOM are named, with an iconv command for the very file.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+        try:
+            return raw[3:].decode("utf-8"), "UTF-8 with a BOM"
+        except UnicodeDecodeError as error:
+            raise _not_utf8(raw, error.start + 3, name, damaged=True) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16 with a BOM"
+        except UnicodeDecodeError as error:
+            raise PlanError.single(
+                name,
+                _("the file starts with a UTF-16 BOM but byte {start} is not UTF-16").format(
+                    start=error.start
+                ),
+            ) from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        hint = ""
-        guess = guess_encoding(raw)
-        if guess is not None:
-            hint = _(" It looks like {name}; save it as UTF-8, or convert it with {value}.").format(
-                name=guess.name, value=guess.command(name)
-            )
-        raise PlanError.single(
-            name,
-            _("the file is not UTF-8 text (byte 0x{value:02x}).{hint}").format(
-                value=raw[error.start], hint=hint
-            ),
-            line,
-            column,
-        ) from None
+        first = error.start
+    if _mostly_utf8(raw):
+        raise _not_utf8(raw, first, name, damaged=True)
+    guess = guess_encoding(raw)
+    if guess is not None and guess.iconv.startswith("UTF-16"):
+        raise _not_readable(name, guess)
+    # Shift_JIS text almost never decodes as EUC-JP, while EUC-JP often decodes as cp932
+    # (as half-width katakana): EUC-JP is ruled out first.
+    try:
+        raw.decode("euc_jp")
+    except UnicodeDecodeError:
+        pass
+    else:
+        raise _not_readable(name, Encoding("EUC-JP", "EUC-JP"))
+    try:
+        return raw.decode("cp932"), "Shift_JIS (cp932)"
+    except UnicodeDecodeError:
+        raise _not_utf8(raw, first, name, damaged=False) from None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether the non-ASCII text is mostly valid UTF-8: a damaged UTF-8 file, not cp932.
+
+    cp932 bytes form a valid UTF-8 character now and then (about one in five of the plan's
+    Japanese characters did); a UTF-8 file with a damaged byte is valid nearly everywhere.
+    """
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    return sum(not c.isascii() for c in text) - bad > bad
+
+
+def _not_utf8(raw: bytes, at: int, name: str, *, damaged: bool) -> PlanError:
+    """The message for byte `at`, with its line and column (counted in characters)."""
+    line_start = raw.rfind(b"\n", 0, at) + 1
+    line = raw.count(b"\n", 0, at) + 1
+    column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
+    if damaged:
+        message = _(
+            "the file is UTF-8 text but for byte 0x{value:02x} here (a damaged or pasted"
+            " character); correct it and save the file as UTF-8 again"
+        )
+    else:
+        message = _(
+            "the file is not UTF-8 text (byte 0x{value:02x}), nor UTF-16 or Shift_JIS (cp932);"
+            " save it as UTF-8, or convert it with {command}, ENCODING being the encoding it"
+            " was saved in"
+        )
+    command = Encoding("", "ENCODING").command(name)
+    return PlanError.single(name, message.format(value=raw[at], command=command), line, column)
+
+
+def _not_readable(name: str, guess: Encoding) -> PlanError:
+    return PlanError.single(
+        name,
+        _(
+            "the file looks like {name}, which kouryu does not read; save"
+            " it as UTF-8 or convert it with {value}"
+        ).format(name=guess.name, value=guess.command(name)),
+    )
 
 
 class Encoding(Record):

@@ -20,6 +20,7 @@ from kouryu_cli import progress
 from kouryu_cli.errors import PlanError, Problem
 from kouryu_cli.i18n import _
 from kouryu_cli.model import EraYear, Measure, Plan
+from kouryu_cli.planfile.yamlfile import decode
 from kouryu_cli.progress import Answer
 from kouryu_cli.record import Record, replace
 from kouryu_cli.textnorm import fold
@@ -142,30 +143,8 @@ def _text(value: Any) -> str:
 # ------------------------------------------------------------------ CSV
 
 
-def decode_text(raw: bytes, name: str) -> str:
-    """Text as Excel saves it: UTF-8 with or without BOM, UTF-16 (Unicode テキスト), or cp932."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise PlanError.single(name, "broken UTF-16 text") from None
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlanError.single(
-        name, _("text in an unknown encoding: save it as CSV UTF-8, CSV (cp932) or .xlsx")
-    )
-
-
 def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
-    try:
-        text = decode_text(raw, name)
-    except UnicodeDecodeError:
-        raise PlanError.single(name, _("not UTF-8 text despite its byte order mark")) from None
+    text = decode(raw, name)[0]
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
