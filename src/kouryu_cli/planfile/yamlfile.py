@@ -160,9 +160,9 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         first = error.start
     if _mostly_utf8(raw):
         raise _not_utf8(raw, first, name, damaged=True)
-    guess = guess_encoding(raw)
-    if guess is not None and guess.iconv.startswith("UTF-16"):
-        raise _not_readable(name, guess)
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        raise _not_readable(name, utf16)
     # Shift_JIS text almost never decodes as EUC-JP, while EUC-JP often decodes as cp932
     # (as half-width katakana): EUC-JP is ruled out first.
     try:
@@ -236,24 +236,15 @@ class Encoding(Record):
         return f"`iconv -f {self.iconv} -t UTF-8 {_quote(file)} > {_quote(str(target))}`"
 
 
-def guess_encoding(raw: bytes) -> Encoding | None:
-    """What a file that is not UTF-8 is probably in: cp932, EUC-JP, UTF-16 without BOM …"""
+def _utf16_without_bom(raw: bytes) -> Encoding | None:
+    """UTF-16 without a BOM, told by its zero bytes (ASCII in UTF-16 is every other byte 0)."""
     sample = raw[:4096]
     odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    if max(odd, even) >= max(2, len(sample) // 16):  # ASCII in UTF-16 is every other byte 0
-        if odd > even:
-            return Encoding("UTF-16 (little-endian, without a BOM)", "UTF-16LE")
-        return Encoding("UTF-16 (big-endian, without a BOM)", "UTF-16BE")
-    for codec, encoding in (
-        ("cp932", Encoding("Shift_JIS (cp932)", "CP932")),
-        ("euc_jp", Encoding("EUC-JP", "EUC-JP")),
-    ):
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
+    if max(odd, even) < max(2, len(sample) // 16):
+        return None
+    if odd > even:
+        return Encoding("UTF-16 (little-endian, without a BOM)", "UTF-16LE")
+    return Encoding("UTF-16 (big-endian, without a BOM)", "UTF-16BE")
 
 
 def _quote(text: str) -> str:
