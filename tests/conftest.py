@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kouryu_cli import i18n, planfile
+from kouryu_cli import planfile
 from kouryu_cli.cli import app
-from kouryu_cli.model import Plan
+from kouryu_cli.core import i18n
+from kouryu_cli.core.model import Plan
 from kouryu_cli.planfile.loader import load_plan
 
 SHIPPED = planfile.default_path()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.errors import PlanError
-from kouryu_cli.model import EraYear, Observation, Plan
-from kouryu_cli.planfile.actuals import (
+from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.model import EraYear, Observation, Plan
+from kouryu_cli.indicators.actuals import (
     later_than,
     load_actuals,
     merge_actuals,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kouryu_cli.assignment import assign
+from kouryu_cli.editions.assignment import assign
 
 
 def _brute_force(cost: list[list[int]]) -> int:

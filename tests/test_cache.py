@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli import planfile
-from kouryu_cli.errors import PlanError
-from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.core.record import replace
 from kouryu_cli.planfile import cache, loader
-from kouryu_cli.record import replace
 from tests.conftest import SHIPPED, Run
 
 Write = Callable[[str, str], Path]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli import evaluation as indicators
+from kouryu_cli.indicators import evaluation as indicators
 from tests.conftest import Run
 
 EXAMPLE_CSV = str(Path(__file__).parent / "fixtures" / "actuals-example.csv")

@@ -14,9 +14,9 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from kouryu_cli import i18n
 from kouryu_cli.cli import COMMANDS, app, command
-from kouryu_cli.model import Plan
+from kouryu_cli.core import i18n
+from kouryu_cli.core.model import Plan
 
 JAPANESE = {"LANG": "ja_JP.UTF-8", "KOURYU_LANG": None, "LANGUAGE": None, "LC_ALL": None}
 C_LOCALE = {"LANG": "C", "KOURYU_LANG": None, "LANGUAGE": None, "LC_ALL": None}
@@ -67,7 +67,7 @@ def japanese_outside(text: str, terms: set[str]) -> list[str]:
 
 
 def _terms(plan: Plan) -> set[str]:
-    from kouryu_cli.model import AgeGroup, Icon
+    from kouryu_cli.core.model import AgeGroup, Icon
 
     words = {d.name for d in plan.departments} | {"所管課", "対象年代", "施策", "アイコン"}
     words |= {a.label for a in AgeGroup} | {i.value for i in Icon} | {"のみ", "語"}

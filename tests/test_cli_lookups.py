@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.query import id_key
+from kouryu_cli.measures.query import id_key
 from tests.conftest import Run
 
 
@@ -132,8 +132,8 @@ def test_a_department_without_measures_exits_as_measures_does(run: Run, tmp_path
 
 
 def test_a_year_written_as_a_western_year_displays_once() -> None:
-    from kouryu_cli.era import parse_year
-    from kouryu_cli.views.indicators import year_label, year_text
+    from kouryu_cli.core.era import parse_year
+    from kouryu_cli.indicators.views import year_label, year_text
 
     year = parse_year("2024")
     assert year_label(year) == "2024"

@@ -323,7 +323,7 @@ def test_xlsx_goes_to_a_pipe_but_not_to_a_terminal(
 
 def test_json_builds_no_table_rows(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """JSON needs records only: building rows too would double the cost on a large plan."""
-    from kouryu_cli.views import measures as views
+    from kouryu_cli.measures import views
 
     def refuse(*_args: object) -> None:
         raise AssertionError("a table row was built for JSON")

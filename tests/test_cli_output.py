@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.views.formats import Listing, guard_formula, to_csv, to_tsv
+from kouryu_cli.render.listing import Listing, guard_formula, to_csv, to_tsv
 from tests.conftest import SHIPPED, Run
 from tests.test_robust_io import KOURYU, environment
 

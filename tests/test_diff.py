@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli import diff
-from kouryu_cli.diff import FieldChange, Segment
-from kouryu_cli.model import Plan
+from kouryu_cli.core.model import Plan
+from kouryu_cli.editions import compare as diff
+from kouryu_cli.editions import views as diffview
+from kouryu_cli.editions.compare import FieldChange, Segment
 from kouryu_cli.planfile.loader import load_plan
-from kouryu_cli.views import diff as diffview
 from tests.editions import Edit, edition, indicator, measure, section
 
 

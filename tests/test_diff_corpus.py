@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import pairing
+from kouryu_cli.editions import pairing
 from tests.conftest import SHIPPED, Run
 from tests.edition_pairs import CASES, Case
 from tests.editions import edition

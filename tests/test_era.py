@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kouryu_cli.era import EraError, beyond_plan, parse_year, short_label, shows_western
+from kouryu_cli.core.era import EraError, beyond_plan, parse_year, short_label, shows_western
 
 
 @pytest.mark.parametrize(

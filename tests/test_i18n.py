@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kouryu_cli.i18n import language
+from kouryu_cli.core.i18n import language
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from kouryu_cli import evaluation as indicators
-from kouryu_cli.errors import UsageError
-from kouryu_cli.evaluation import Grade, evaluate
-from kouryu_cli.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
-from kouryu_cli.record import replace
+from kouryu_cli.core.errors import UsageError
+from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.core.record import replace
+from kouryu_cli.indicators import evaluation as indicators
+from kouryu_cli.indicators.evaluation import Grade, evaluate
 
 AT_LEAST, AT_MOST, REACH = TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.REACH
 INCREASE, DECREASE = TargetKind.INCREASE, TargetKind.DECREASE

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kouryu_cli import diff, pairing
-from kouryu_cli.model import Plan
-from kouryu_cli.pairing import Traits
+from kouryu_cli.core.model import Plan
+from kouryu_cli.editions import compare as diff
+from kouryu_cli.editions import pairing
+from kouryu_cli.editions.pairing import Traits
 
 
 def _pairs(old: list[Traits], new: list[Traits]) -> list[tuple[str, str, str]]:

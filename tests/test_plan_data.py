@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.model import AgeGroup, Plan, TargetKind
+from kouryu_cli.core.model import AgeGroup, Plan, TargetKind
 
 DATA = Path(__file__).parent / "data"
 # The seed (the PDF's text) lives beside the repository in the project's shared folder.

@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import progress
-from kouryu_cli.errors import PlanError
-from kouryu_cli.model import Plan, Term, Vocabulary
+from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.model import Plan, Term, Vocabulary
+from kouryu_cli.core.record import replace
 from kouryu_cli.planfile import cache
 from kouryu_cli.planfile.loader import load_plan
-from kouryu_cli.planfile.progress import (
+from kouryu_cli.progress import book as progress
+from kouryu_cli.progress.book import Answer, Figure, ProgressBook, counts, missing
+from kouryu_cli.progress.store import (
     load_progress,
     progress_from_text,
     progress_yaml,
     save_progress,
 )
-from kouryu_cli.progress import Answer, Figure, ProgressBook, counts, missing
-from kouryu_cli.record import replace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 R5 = FIXTURES / "progress-R5-example.yaml"
@@ -284,7 +284,7 @@ def test_two_files_must_agree(plan: Plan, write: Write) -> None:
 
 
 def _year(label: str) -> progress.EraYear:
-    from kouryu_cli import era
+    from kouryu_cli.core import era
 
     return era.parse_year(label)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.cli import progress as progress_cli
+from kouryu_cli.progress import command as progress_cli
 from tests.conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli.model import Plan
-from kouryu_cli.views import forms
+from kouryu_cli.core.model import Plan
+from kouryu_cli.progress import forms
 from tests.conftest import Run
 
 openpyxl = pytest.importorskip("openpyxl")

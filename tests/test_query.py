@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kouryu_cli.errors import UsageError
-from kouryu_cli.model import AgeGroup, Icon, Plan
-from kouryu_cli.query import (
+from kouryu_cli.core.errors import UsageError
+from kouryu_cli.core.model import AgeGroup, Icon, Plan
+from kouryu_cli.measures.query import (
     MeasureFilter,
     department_tallies,
     filter_measures,

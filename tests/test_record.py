@@ -9,9 +9,9 @@ from typing import ClassVar
 
 import pytest
 
-from kouryu_cli.model import Measure, Plan
+from kouryu_cli.core.model import Measure, Plan
+from kouryu_cli.core.record import Record, field, replace
 from kouryu_cli.planfile import open_plan
-from kouryu_cli.record import Record, field, replace
 
 
 class Point(Record):

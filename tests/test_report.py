@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import evaluation
-from kouryu_cli.model import Plan
-from kouryu_cli.planfile.actuals import load_actuals
-from kouryu_cli.planfile.progress import load_progress
-from kouryu_cli.record import replace
-from kouryu_cli.views import report
+from kouryu_cli.core.model import Plan
+from kouryu_cli.core.record import replace
+from kouryu_cli.indicators import evaluation
+from kouryu_cli.indicators.actuals import load_actuals
+from kouryu_cli.progress.store import load_progress
+from kouryu_cli.report import build as report
 from tests.conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"

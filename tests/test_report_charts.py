@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kouryu_cli import evaluation
-from kouryu_cli.model import EraYear, Observation, Plan, TargetKind
-from kouryu_cli.planfile.actuals import load_actuals
-from kouryu_cli.record import replace
-from kouryu_cli.views import charts
+from kouryu_cli.core.model import EraYear, Observation, Plan, TargetKind
+from kouryu_cli.core.record import replace
+from kouryu_cli.indicators import charts, evaluation
+from kouryu_cli.indicators.actuals import load_actuals
 from tests.conftest import Run
 
 EXAMPLE_CSV = Path(__file__).parent / "fixtures" / "actuals-example.csv"

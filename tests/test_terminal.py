@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from kouryu_cli.views import terminal
-from kouryu_cli.views.terminal import GAP, Column, Grid, Kind, minimum_width, narrowest, text, wrap
+from kouryu_cli.render import terminal
+from kouryu_cli.render.terminal import GAP, Column, Grid, Kind, minimum_width, narrowest, text, wrap
 
 ATOM, WORDS, PROSE = Kind.ATOM, Kind.WORDS, Kind.PROSE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kouryu_cli.textnorm import codec_name, find_spans, fold, strip_controls
+from kouryu_cli.core.textnorm import codec_name, find_spans, fold, strip_controls
 
 
 @pytest.mark.parametrize(

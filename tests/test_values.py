@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kouryu_cli.values import NumberError, canonical_unit, parse_number
+from kouryu_cli.core.values import NumberError, canonical_unit, parse_number
 
 
 @pytest.mark.parametrize(

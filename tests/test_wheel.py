@@ -55,7 +55,7 @@ def test_the_installed_wheel_speaks_japanese(tmp_path: Path) -> None:
     env["LANG"] = "ja_JP.UTF-8"
     env["PYTHONIOENCODING"] = "utf-8"
     where = subprocess.run(
-        [str(python), "-c", "import kouryu_cli.i18n as m; print(m.LOCALE_DIR)"],
+        [str(python), "-c", "import kouryu_cli.core.i18n as m; print(m.LOCALE_DIR)"],
         capture_output=True,
         text=True,
         env=env,

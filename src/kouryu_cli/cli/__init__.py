@@ -18,11 +18,12 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from kouryu_cli import __version__, i18n
+from kouryu_cli import __version__
 from kouryu_cli.cli.options import Settings, say
-from kouryu_cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
-from kouryu_cli.i18n import N_, _
-from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.core import i18n
+from kouryu_cli.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, KouryuError
+from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.textnorm import strip_controls
 
 SHORT_HELP = N_("""\
 kouryu — query the 「交流」 field of 山陽小野田市's スマイルエイジング チャレンジプログラム
@@ -47,18 +48,18 @@ All commands: kouryu --help    What a command does: kouryu COMMAND --help
 # The commands, in the order --help lists them, as (module, attribute): a function is one
 # command, a typer.Typer a group of them. A run imports and builds only the one it runs.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "measures": ("kouryu_cli.cli.measures", "measures"),
-    "dept": ("kouryu_cli.cli.measures", "dept"),
-    "search": ("kouryu_cli.cli.measures", "search"),
-    "show": ("kouryu_cli.cli.measures", "show"),
-    "outline": ("kouryu_cli.cli.measures", "outline"),
-    "matrix": ("kouryu_cli.cli.measures", "matrix"),
-    "indicators": ("kouryu_cli.cli.indicators", "indicators"),
-    "actuals": ("kouryu_cli.cli.actuals", "app"),
-    "report": ("kouryu_cli.cli.report", "report"),
-    "diff": ("kouryu_cli.cli.diff", "diff"),
+    "measures": ("kouryu_cli.measures.command", "measures"),
+    "dept": ("kouryu_cli.measures.command", "dept"),
+    "search": ("kouryu_cli.measures.command", "search"),
+    "show": ("kouryu_cli.measures.command", "show"),
+    "outline": ("kouryu_cli.measures.command", "outline"),
+    "matrix": ("kouryu_cli.measures.command", "matrix"),
+    "indicators": ("kouryu_cli.indicators.command", "indicators"),
+    "actuals": ("kouryu_cli.indicators.actuals_command", "app"),
+    "report": ("kouryu_cli.report.command", "report"),
+    "diff": ("kouryu_cli.editions.command", "diff"),
     "validate": ("kouryu_cli.cli.validate", "validate"),
-    "progress": ("kouryu_cli.cli.progress", "app"),
+    "progress": ("kouryu_cli.progress.command", "app"),
 }
 _SETTINGS: dict[str, Any] = {
     "add_completion": False,

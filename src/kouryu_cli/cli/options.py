@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kouryu_cli import planfile
-from kouryu_cli.errors import UsageError
-from kouryu_cli.i18n import N_
-from kouryu_cli.record import Record
-from kouryu_cli.textnorm import strip_controls
+from kouryu_cli.core.errors import UsageError
+from kouryu_cli.core.i18n import N_
+from kouryu_cli.core.record import Record
+from kouryu_cli.core.textnorm import strip_controls
 
 if TYPE_CHECKING:
-    from kouryu_cli.model import Plan
+    from kouryu_cli.core.model import Plan
 
 
 class Settings(Record):

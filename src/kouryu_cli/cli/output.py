@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kouryu_cli.errors import OutputError, UsageError
-from kouryu_cli.i18n import _
-from kouryu_cli.record import Record
-from kouryu_cli.textnorm import codec_name
+from kouryu_cli.core.errors import OutputError, UsageError
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.record import Record
+from kouryu_cli.core.textnorm import codec_name
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kouryu_cli.views.formats import Document, Listing
+    from kouryu_cli.render.listing import Document, Listing
 
 # The suffix each format is recognised by (and named by in messages).
 SUFFIXES = {
@@ -146,7 +146,7 @@ def _check_target(path: Path, inputs: Iterable[Path | None]) -> None:
 def _check_openpyxl() -> None:
     import importlib.util
 
-    from kouryu_cli.views.xlsx import need_openpyxl
+    from kouryu_cli.render.xlsx import need_openpyxl
 
     if importlib.util.find_spec("openpyxl") is None:
         raise UsageError(need_openpyxl())
@@ -174,7 +174,7 @@ def is_empty(out: Output, listing: Listing) -> bool:
 
 def emit_listing(out: Output, listing: Listing) -> None:
     """A listing in the resolved format; an empty one still writes its header to a file."""
-    from kouryu_cli.views import formats
+    from kouryu_cli.render import listing as formats
 
     fmt = out.format
     if fmt in ("table", "plain") and is_empty(out, listing):
@@ -182,11 +182,11 @@ def emit_listing(out: Output, listing: Listing) -> None:
             emit_text(out, "")
         return
     if fmt == "xlsx":
-        from kouryu_cli.views import xlsx
+        from kouryu_cli.render import xlsx
 
         emit_bytes(out, xlsx.workbook_bytes(listing))
     elif fmt == "table":
-        from kouryu_cli.views import terminal
+        from kouryu_cli.render import terminal
 
         emit_rich(out, lambda console: terminal.draw_listing(listing, console))
     elif fmt == "json":
@@ -203,12 +203,12 @@ def emit_listing(out: Output, listing: Listing) -> None:
 
 def emit_document(out: Output, record: Any, document: Document) -> None:
     """One document (a measure, the outline): JSON, a Rich view, Markdown or plain text."""
-    from kouryu_cli.views import formats
+    from kouryu_cli.render import listing as formats
 
     if out.format == "json":
         emit_json(out, record)
     elif out.format == "table":
-        from kouryu_cli.views import terminal
+        from kouryu_cli.render import terminal
 
         emit_rich(out, lambda console: terminal.draw_document(document, console))
     else:
@@ -217,14 +217,14 @@ def emit_document(out: Output, record: Any, document: Document) -> None:
 
 def emit_json(out: Output, value: Any, *, listing: Listing | None = None) -> None:
     """JSON: a listing one record per line, anything else indented."""
-    from kouryu_cli.views.formats import to_json
+    from kouryu_cli.render.listing import to_json
 
     emit_text(out, to_json(value), listing=listing)
 
 
 def emit_rich(out: Output, draw: Callable[[Console], None]) -> None:
     """Draw with Rich on the terminal, or into the output file without colour."""
-    from kouryu_cli.views import terminal
+    from kouryu_cli.render import terminal
 
     if out.path is None:
         _require_stdout()

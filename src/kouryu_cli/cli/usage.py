@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kouryu_cli.i18n import _
+from kouryu_cli.core.i18n import _
 
 # The options of kouryu itself, and whether each takes a value.
 GLOBAL_OPTIONS = {"--data": True, "--no-cache": False, "--quiet": False, "-q": False}

@@ -8,7 +8,7 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import settings
-from kouryu_cli.i18n import N_, _
+from kouryu_cli.core.i18n import N_, _
 
 
 def validate(

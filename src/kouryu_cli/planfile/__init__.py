@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kouryu_cli.model import Plan
+from kouryu_cli.files import max_bytes
 
-# Every data file (plan, actuals, forms) is read up to this many bytes: KOURYU_MAX_BYTES.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+if TYPE_CHECKING:
+    from kouryu_cli.core.model import Plan
+
 _PACKAGED = Path(__file__).parents[1] / "data" / "plan.yaml"
 # Running from a source checkout (the tests of an editable install): the repository's copy.
 _CHECKOUT = Path(__file__).parents[3] / "data" / "plan.yaml"
@@ -19,12 +18,6 @@ _CHECKOUT = Path(__file__).parents[3] / "data" / "plan.yaml"
 def default_path() -> Path:
     """The shipped plan."""
     return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
-
-
-def max_bytes() -> int:
-    """The size limit for data files: KOURYU_MAX_BYTES, or 64 MiB."""
-    value = os.environ.get("KOURYU_MAX_BYTES", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
 
 
 def open_plan(path: Path | None, *, use_cache: bool = True) -> Plan:

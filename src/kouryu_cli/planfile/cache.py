@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli import __version__
-from kouryu_cli.i18n import _
-from kouryu_cli.model import SCHEMA_VERSION, Plan
-from kouryu_cli.record import Record
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.model import SCHEMA_VERSION, Plan
+from kouryu_cli.core.record import Record
 
 # Bump when the layout of an entry changes.
 FORMAT = 1
@@ -45,12 +45,12 @@ _DIGEST = 4  # bytes of CRC-32
 # The modules whose code decides what a plan file means: an edit to any of them
 # (a new check in the loader, a new field in the model) must not meet an old entry.
 _CODE = (
-    "model.py",
-    "era.py",
-    "textnorm.py",
+    "core/model.py",
+    "core/era.py",
+    "core/textnorm.py",
     "planfile/loader.py",
-    "planfile/checker.py",
-    "planfile/yamlfile.py",
+    "files/checker.py",
+    "files/yamlfile.py",
     "planfile/cache.py",
 )
 

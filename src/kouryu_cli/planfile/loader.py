@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli import era
-from kouryu_cli.i18n import _
-from kouryu_cli.model import (
+from kouryu_cli.core import era
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.model import (
     SCHEMA_VERSION,
     AgeGroup,
     Challenge,
@@ -27,10 +27,10 @@ from kouryu_cli.model import (
     Term,
     Vocabulary,
 )
-from kouryu_cli.planfile import yamlfile
-from kouryu_cli.planfile.checker import Checker, Node
-from kouryu_cli.planfile.checker import Path as NodePath
-from kouryu_cli.textnorm import fold
+from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files import yamlfile
+from kouryu_cli.files.checker import Checker, Node
+from kouryu_cli.files.checker import Path as NodePath
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)
@@ -423,7 +423,7 @@ class _PlanReader:
 
     def vocabularies(self, value: Any) -> tuple[Vocabulary, ...]:
         """The plan's own progress scales (実施状況, 評価, 今後の方向性), where it defines them."""
-        from kouryu_cli.textnorm import fold
+        from kouryu_cli.core.textnorm import fold
 
         c = self.check
         if value is None:

@@ -1,0 +1,115 @@
+"""The one exception family of the library, and the exit statuses the CLI maps it to."""
+
+from __future__ import annotations
+
+from kouryu_cli.core import i18n
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.record import Record
+
+EXIT_OK = 0
+EXIT_NOTHING_FOUND = 1  # also: two editions differ
+EXIT_USAGE = 2
+EXIT_DATA_FILE = 3  # a plan, actuals or progress file that cannot be used
+EXIT_PLAN_FILE = EXIT_DATA_FILE
+EXIT_INTERNAL = 70  # a bug: unexpected exceptions
+EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written
+EXIT_INTERRUPTED = 130
+
+__all__ = [
+    "EXIT_DATA_FILE",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_FOUND",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "EXIT_PLAN_FILE",
+    "EXIT_USAGE",
+    "KouryuError",
+    "OutputError",
+    "PlanError",
+    "Problem",
+    "UsageError",
+    "os_reason",
+]
+
+
+class KouryuError(Exception):
+    """An expected failure, with the exit status the CLI gives it."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(KouryuError):
+    """The user asked for something that does not exist (an unknown department, a bad value)."""
+
+
+class Problem(Record):
+    """One thing wrong with a data file, where it is, and what is expected."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
+
+
+class PlanError(KouryuError):
+    """A plan or actuals file that cannot be used, with every problem found in it."""
+
+    exit_code = EXIT_PLAN_FILE
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(
+        cls, file: str, message: str, line: int | None = None, column: int | None = None
+    ) -> PlanError:
+        """A file-level problem (missing, unreadable, not UTF-8 …)."""
+        return cls([Problem(file, line, column, "", message)])
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in the user's language (strerror is always English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.ENOSPC: _("no space left on the device"),
+        errno.EROFS: _("read-only file system"),
+        errno.EISDIR: _("is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EEXIST: _("already exists"),
+        errno.EBUSY: _("the file is in use"),
+        errno.EIO: _("input/output error"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+    }
+    reason = reasons.get(error.errno or 0)
+    if reason is None or i18n.current() == "en":  # English: the system's own words
+        return str(error.strerror or error)
+    return reason
+
+
+class OutputError(KouryuError):
+    """The result could not be written: a full disk, a closed stream, a locked file."""
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, where: object | None, reason: object) -> None:
+        if isinstance(reason, OSError):
+            reason = os_reason(reason)
+        place = f"{where}: " if where is not None else ""
+        super().__init__(
+            _("cannot write output: {place}{reason}").format(place=place, reason=reason)
+        )

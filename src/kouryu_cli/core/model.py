@@ -1,0 +1,228 @@
+"""The plan as immutable records: the chapter, its 施策, sections, measures and indicators.
+
+The annotations are evaluated as the classes are made (no `from __future__ import
+annotations`): the cache reads the field types from them, with no eval at every run.
+"""
+
+import enum
+from functools import cached_property
+from typing import TypeVar
+
+from kouryu_cli.core.record import Record
+from kouryu_cli.core.textnorm import fullwidth_digits
+
+# The version of the plan file's format (its `schema:` key); also part of the cache's key.
+SCHEMA_VERSION = 1
+
+
+_Member = TypeVar("_Member", bound="LabelledEnum")
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry the words the plan prints: MEMBER = (value, label)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> "LabelledEnum":
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def of(cls: type[_Member], value: str) -> _Member:
+        """The member with this value; ValueError when there is none."""
+        return cls(value)  # type: ignore[call-arg]  # Enum's lookup, not __new__
+
+
+class AgeGroup(LabelledEnum):
+    """対象年代: one of the three age columns of the 施策事業一覧 table (label: its heading)."""
+
+    UNDER_18 = ("0-17", "18歳未満")
+    WORKING_AGE = ("18-64", "18～64歳")
+    SENIOR = ("65+", "65歳以上")
+
+
+AGE_ORDER: tuple[AgeGroup, ...] = tuple(AgeGroup)
+
+
+class Icon(LabelledEnum):
+    """The icons printed after a measure's name (label: what the icon stands for)."""
+
+    KNOW_PROTECT = ("知守", "知る・守る")
+    DIET = ("食事", "食事")
+    EXERCISE = ("運動", "運動")
+
+
+class TargetKind(LabelledEnum):
+    """How a target is phrased (label: 以上, 以下, 増加, 減少, or '' for a bare number)."""
+
+    AT_LEAST = ("at-least", "以上")
+    AT_MOST = ("at-most", "以下")
+    INCREASE = ("increase", "増加")
+    DECREASE = ("decrease", "減少")
+    REACH = ("reach", "")
+
+    @property
+    def has_value(self) -> bool:
+        """Whether the target names a number (増加/減少 do not)."""
+        return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
+
+
+class EraYear(Record):
+    """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
+
+    label: str
+    year: int
+
+
+class Department(Record):
+    """所管課: a department responsible for measures."""
+
+    name: str
+    reading: str = ""
+
+
+class Measure(Record):
+    """事務事業: one measure of the plan."""
+
+    id: str
+    name: str
+    description: str
+    policy: int
+    section: int
+    order: int
+    departments: tuple[str, ...]
+    ages: tuple[AgeGroup, ...]
+    icons: tuple[Icon, ...] = ()
+    reading: str = ""
+    aliases: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+class Section(Record):
+    """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
+
+    policy: int
+    number: int
+    title: str
+    lead: str
+    measures: tuple[Measure, ...]
+
+    @property
+    def label(self) -> str:
+        """The section as the plan numbers it: （１）講座開催の充実."""
+        return f"（{fullwidth_digits(self.number)}）{self.title}"
+
+
+class Policy(Record):
+    """施策: one of the chapter's policies (項目 and 内容)."""
+
+    number: int
+    title: str
+    text: str
+    sections: tuple[Section, ...]
+
+    @property
+    def label(self) -> str:
+        """The policy as the plan numbers it: 1.生きがいづくりの推進."""
+        return f"{self.number}.{self.title}"
+
+
+class Challenge(Record):
+    """市民のチャレンジ目標: a goal for citizens, with its sentence."""
+
+    title: str
+    text: str
+
+
+class Observation(Record):
+    """実績値: one actual value of a series in one year."""
+
+    year: EraYear
+    value: float
+    source: str = ""
+
+
+class Series(Record):
+    """One number an indicator tracks; a compound indicator has several."""
+
+    key: str
+    label: str
+    unit: str
+    baseline: float
+    target: float | None
+    actuals: tuple[Observation, ...] = ()
+
+
+class Indicator(Record):
+    """関連計画における参考となる指標: an indicator with baseline and target."""
+
+    id: str
+    name: str
+    plan: str
+    baseline_year: EraYear
+    baseline_written: str
+    target_year: EraYear
+    target_kind: TargetKind
+    target_written: str
+    series: tuple[Series, ...]
+
+
+class Chapter(Record):
+    """The field (分野) this plan file encodes."""
+
+    number: int
+    title: str
+    intro: str
+
+
+class Term(Record):
+    """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
+
+    value: str
+    definition: str = ""
+    # 実施状況 only: an answer with this status must say what was done (取組内容・実績).
+    needs_activities: bool = False
+
+
+class Vocabulary(Record):
+    """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
+
+    key: str
+    terms: tuple[Term, ...]
+
+
+class Plan(Record):
+    """A whole plan file: the chapter, its vision, policies, measures and indicators."""
+
+    city: str
+    program: str
+    chapter: Chapter
+    vision_slogan: str
+    vision_text: str
+    challenges_lead: str
+    challenges: tuple[Challenge, ...]
+    departments: tuple[Department, ...]
+    policies: tuple[Policy, ...]
+    indicators: tuple[Indicator, ...] = ()
+    # Only the scales the plan file defines itself; progress.vocabularies() adds the defaults.
+    vocabularies: tuple[Vocabulary, ...] = ()
+
+    @cached_property
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure in plan order."""
+        return tuple(m for p in self.policies for s in p.sections for m in s.measures)
+
+    @cached_property
+    def sections(self) -> dict[tuple[int, int], Section]:
+        """Sections by (policy number, section number)."""
+        return {(s.policy, s.number): s for p in self.policies for s in p.sections}
+
+    def policy(self, number: int) -> Policy:
+        """The 施策 with this number."""
+        return next(p for p in self.policies if p.number == number)
+
+    def section_of(self, measure: Measure) -> Section:
+        """The section a measure stands in."""
+        return self.sections[(measure.policy, measure.section)]

@@ -1,0 +1,90 @@
+"""Numbers as people write them in plans and clerks' tables: 27.1%, 150,000人, △5, ５４８０.
+
+One parser for the plan and for actuals files, so that a value accepted in one is accepted
+in the other. A unit written after the number must be the series' unit (or its head:
+人 for 人/年); any other unit is an error that names both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kouryu_cli.core.i18n import _
+
+# After NFKC: full-width digits, ％ and ， are ASCII; these minus signs are not.
+_MINUS = "△▲−－-‐‑–—"
+_NUMBER = re.compile(
+    r"(?P<sign>[-+]?)\s*(?P<digits>(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?|\.\d+)"
+)
+# Spellings of the same counter: 90か所 = 90箇所 = 90ヶ所 = 90カ所.
+_UNIT_SPELLINGS = {
+    "箇所": "か所",
+    "ヶ所": "か所",
+    "ケ所": "か所",
+    "カ所": "か所",
+    "ヵ所": "か所",
+    "ｹ所": "か所",
+    "パーセント": "%",
+    "percent": "%",
+}
+# Units a clerk may type; a number followed by one of these that is not the series' unit
+# contradicts it (rather than being "not a number").
+KNOWN_UNITS = ("%", "人", "団体", "か所", "件", "回", "人/年", "円", "世帯", "施設", "歳")
+
+
+class NumberError(ValueError):
+    """A value that is not a number in the series' unit."""
+
+
+def parse_number(written: str | float, unit: str = "") -> float:
+    """The number in a value as written; NumberError says what is wrong with it.
+
+    >>> parse_number("△5"), parse_number("150,000人", "人/年"), parse_number("２７．１％", "%")
+    (-5.0, 150000.0, 27.1)
+    """
+    if isinstance(written, bool):
+        raise NumberError(f"expected a number, got '{written}'")
+    if isinstance(written, int | float):
+        return float(written)
+    folded = unicodedata.normalize("NFKC", written).strip()
+    for minus in _MINUS:
+        if folded.startswith(minus):
+            folded = "-" + folded[len(minus) :].lstrip()
+            break
+    match = _NUMBER.match(folded)
+    if match is None or not written.strip():
+        raise NumberError(f"expected a number, got '{written}'")
+    number = float(match["digits"].replace(",", ""))
+    if match["sign"] == "-":
+        number = -number
+    rest = folded[match.end() :].strip()
+    if rest:
+        _check_unit(written, rest, unit)
+    return number
+
+
+def _check_unit(written: str, rest: str, unit: str) -> None:
+    given = canonical_unit(rest)
+    expected = canonical_unit(unit)
+    if expected and given in {expected, expected.split("/")[0]}:
+        return
+    if given in {canonical_unit(u) for u in KNOWN_UNITS}:
+        if expected:
+            raise NumberError(
+                _("'{written}' is in {rest}, but this series is counted in {unit}").format(
+                    written=written, rest=rest, unit=unit
+                )
+            )
+        raise NumberError(
+            _("'{written}' has the unit {rest}, but this series has no unit").format(
+                written=written, rest=rest
+            )
+        )
+    raise NumberError(f"expected a number, got '{written}'")
+
+
+def canonical_unit(unit: str) -> str:
+    """A unit in one spelling: ヶ所 → か所, ％ → %, spaces dropped."""
+    folded = unicodedata.normalize("NFKC", unit).replace(" ", "").replace("\u3000", "")
+    return _UNIT_SPELLINGS.get(folded, _UNIT_SPELLINGS.get(folded.casefold(), folded))

@@ -1,0 +1,449 @@
+"""Read a YAML data file safely into plain values (dict, list, str, None), remembering positions.
+
+Every scalar is read as the string the author wrote: no YAML 1.1 booleans (``no``),
+octal (``010``) or base-60 (``1:30``) numbers. Types are decided by the schema, not by YAML.
+Duplicate keys, anchors and aliases are errors: a hand-edited file must not lose data
+silently, and aliases are how a small file expands into a huge one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from kouryu_cli.core.errors import PlanError, Problem, os_reason
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.record import Record
+from kouryu_cli.files import max_bytes
+
+if TYPE_CHECKING:
+    import yaml
+
+_CHUNK = 1 << 20
+MAX_DEPTH = 32
+_ALIASES_SHOWN = 3
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Plain = dict[str, Any] | list[Any] | str | None
+
+
+class Document(Record):
+    """A parsed file: its plain content, and the node tree to find positions in."""
+
+    file: str
+    data: Plain
+    root: Any  # yaml.Node; typed loosely so that yaml is imported only when parsing
+
+    def problem(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> Problem:
+        """A Problem at the position of path (or of its nearest existing parent).
+
+        With key=True, the position is that of the last step's key rather than its value.
+        """
+        node = self.root
+        for index, step in enumerate(path):
+            child = _child(node, step, key=key and index == len(path) - 1)
+            if child is None:
+                break
+            node = child
+        mark = node.start_mark if node is not None else None
+        return Problem(
+            self.file,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            format_path(path),
+            message,
+        )
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """measures[12].ages[0] style."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def read_bytes(path: Path, label: str | None = None, kind: str | None = None) -> bytes:
+    """The file's bytes, up to max_bytes() actually read; `-` is standard input.
+
+    Read in chunks, whatever the file is (a regular file, /dev/stdin, a pipe, a process
+    substitution, /dev/zero): the limit counts what was read, not what stat() claims, and
+    Ctrl-C is honoured between chunks.
+    """
+    name = label or str(path)
+    limit = max_bytes()
+    try:
+        if str(path) == "-":
+            return _read_limited(sys.stdin.buffer, name, limit, None)
+        if path.is_dir():
+            raise PlanError.single(
+                name, _("is a folder, not {kind}").format(kind=kind or _("a plan file"))
+            )
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())
+            size = info.st_size if stat.S_ISREG(info.st_mode) else None
+            if size is not None and size > limit:
+                raise _too_big(name, limit, size)
+            return _read_limited(stream, name, limit, size)
+    except FileNotFoundError:
+        raise PlanError.single(name, _("no such file")) from None
+    except PermissionError:
+        raise PlanError.single(name, _("permission denied: the file cannot be read")) from None
+    except OSError as error:
+        raise PlanError.single(
+            name, _("cannot be read: {reason}").format(reason=os_reason(error))
+        ) from None
+
+
+def _read_limited(stream: BinaryIO, name: str, limit: int, size: int | None) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(min(_CHUNK, limit + 1 - total)):
+        total += len(chunk)
+        if total > limit:
+            raise _too_big(name, limit, size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(name: str, limit: int, size: int | None) -> PlanError:
+    what = (
+        _("file is {size:,} bytes").format(size=size)
+        if size is not None
+        else _("more than {limit:,} bytes were read").format(limit=limit)
+    )
+    return PlanError.single(
+        name,
+        _(
+            "{what}, over the limit of {limit:,} bytes (raise it with the"
+            " environment variable KOURYU_MAX_BYTES)"
+        ).format(what=what, limit=limit),
+    )
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """A data file's text, in whichever encoding decode() reads, or a PlanError that says why."""
+    name = label or str(path)
+    return decode(read_bytes(path, name), name)[0]
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """A text file's text as people save it, and the name of the encoding it was read in.
+
+    The one decoder of every text file kouryu reads (plans, progress files, actuals, returned
+    forms): UTF-8 with or without a BOM; UTF-16 with a BOM (Excel's "Unicode text", Notepad's
+    "Unicode"); Shift_JIS (cp932: Excel's CSV and older Notepad on Japanese Windows). A file
+    that is UTF-8 but for a damaged byte is reported at that byte, not read as cp932.
+    EUC-JP and UTF-16 without a BOM are named, with an iconv command for the very file.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8"), "UTF-8 with a BOM"
+        except UnicodeDecodeError as error:
+            raise _not_utf8(raw, error.start + 3, name, damaged=True) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16 with a BOM"
+        except UnicodeDecodeError as error:
+            raise PlanError.single(
+                name,
+                _("the file starts with a UTF-16 BOM but byte {start} is not UTF-16").format(
+                    start=error.start
+                ),
+            ) from None
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as error:
+        first = error.start
+    if _mostly_utf8(raw):
+        raise _not_utf8(raw, first, name, damaged=True)
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        raise _not_readable(name, utf16)
+    # Shift_JIS text almost never decodes as EUC-JP, while EUC-JP often decodes as cp932
+    # (as half-width katakana): EUC-JP is ruled out first.
+    try:
+        raw.decode("euc_jp")
+    except UnicodeDecodeError:
+        pass
+    else:
+        raise _not_readable(name, Encoding("EUC-JP", "EUC-JP"))
+    try:
+        return raw.decode("cp932"), "Shift_JIS (cp932)"
+    except UnicodeDecodeError:
+        raise _not_utf8(raw, first, name, damaged=False) from None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether the non-ASCII text is mostly valid UTF-8: a damaged UTF-8 file, not cp932.
+
+    cp932 bytes form a valid UTF-8 character now and then (about one in five of the plan's
+    Japanese characters did); a UTF-8 file with a damaged byte is valid nearly everywhere.
+    """
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    return sum(not c.isascii() for c in text) - bad > bad
+
+
+def _not_utf8(raw: bytes, at: int, name: str, *, damaged: bool) -> PlanError:
+    """The message for byte `at`, with its line and column (counted in characters)."""
+    line_start = raw.rfind(b"\n", 0, at) + 1
+    line = raw.count(b"\n", 0, at) + 1
+    column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
+    if damaged:
+        message = _(
+            "the file is UTF-8 text but for byte 0x{value:02x} here (a damaged or pasted"
+            " character); correct it and save the file as UTF-8 again"
+        )
+    else:
+        message = _(
+            "the file is not UTF-8 text (byte 0x{value:02x}), nor UTF-16 or Shift_JIS (cp932);"
+            " save it as UTF-8, or convert it with {command}, ENCODING being the encoding it"
+            " was saved in"
+        )
+    command = Encoding("", "ENCODING").command(name)
+    return PlanError.single(name, message.format(value=raw[at], command=command), line, column)
+
+
+def _not_readable(name: str, guess: Encoding) -> PlanError:
+    return PlanError.single(
+        name,
+        _(
+            "the file looks like {name}, which kouryu does not read; save"
+            " it as UTF-8 or convert it with {value}"
+        ).format(name=guess.name, value=guess.command(name)),
+    )
+
+
+class Encoding(Record):
+    """An encoding a file seems to be in, and the iconv name that converts it."""
+
+    name: str
+    iconv: str
+
+    def command(self, file: str) -> str:
+        """A shell command that writes a UTF-8 copy of file beside it (same suffix)."""
+        if file in ("-", "<stdin>", "/dev/stdin"):
+            return _("`iconv -f {iconv} -t UTF-8` before the pipe into kouryu").format(
+                iconv=self.iconv
+            )
+        source = Path(file)
+        suffix = source.suffix or ".txt"
+        target = source.with_name(f"{source.stem}-utf8{suffix}")
+        return f"`iconv -f {self.iconv} -t UTF-8 {_quote(file)} > {_quote(str(target))}`"
+
+
+def _utf16_without_bom(raw: bytes) -> Encoding | None:
+    """UTF-16 without a BOM, told by its zero bytes (ASCII in UTF-16 is every other byte 0)."""
+    sample = raw[:4096]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) < max(2, len(sample) // 16):
+        return None
+    if odd > even:
+        return Encoding("UTF-16 (little-endian, without a BOM)", "UTF-16LE")
+    return Encoding("UTF-16 (big-endian, without a BOM)", "UTF-16BE")
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def parse(text: str, name: str) -> Document:
+    """Parse YAML text into a Document; syntax errors become a PlanError with the position."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_class)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = _yaml_message(error, text, mark)
+        raise PlanError.single(
+            name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as error:
+        raise PlanError.single(name, f"YAML error: {error}") from None
+    except RecursionError:
+        raise PlanError.single(
+            name,
+            _("nesting is too deep (more than {MAX_DEPTH} levels)").format(MAX_DEPTH=MAX_DEPTH),
+        ) from None
+    # A bare "---" (or "~") composes to a null scalar: as empty as no document at all.
+    if root is None or (
+        isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
+    ):
+        raise PlanError.single(name, _("the file is empty (or holds only comments)"))
+    problems: list[Problem] = []
+    data = _to_plain(root, name, problems)
+    if problems:
+        raise PlanError(problems)
+    return Document(name, data, root)
+
+
+def load(path: Path, label: str | None = None) -> Document:
+    """Read and parse a YAML file."""
+    name = label or str(path)
+    return parse(read_text(path, name), name)
+
+
+def _yaml_words() -> dict[str, str]:
+    """PyYAML's usual problems and contexts, in the user's language (others stay as PyYAML says)."""
+    return {
+        "did not find expected ',' or ']'": _("did not find the expected ',' or ']'"),
+        "did not find expected ',' or '}'": _("did not find the expected ',' or '}'"),
+        "did not find expected key": _("did not find the expected key"),
+        "did not find expected '-' indicator": _("did not find the expected '-'"),
+        "did not find expected <document start>": _(
+            "did not find the expected start of a document"
+        ),
+        "could not find expected ':'": _("did not find the expected ':'"),
+        "mapping values are not allowed here": _("a 'key: value' is not allowed here"),
+        "found unexpected end of stream": _("the file ends too early"),
+        "found unexpected ':'": _("found an unexpected ':'"),
+        "found character '\\t' that cannot start any token": _("found a tab where none may be"),
+        "found character '@' that cannot start any token": _("a value cannot start with '@'"),
+        "found character '`' that cannot start any token": _("a value cannot start with '`'"),
+        "found undefined alias": _("found an undefined alias"),
+        "while parsing a flow sequence": _("while reading a list in [ ]"),
+        "while parsing a flow mapping": _("while reading a mapping in { }"),
+        "while parsing a block mapping": _("while reading a mapping"),
+        "while parsing a block collection": _("while reading a list"),
+        "while scanning a simple key": _("while reading a key"),
+        "while scanning a quoted scalar": _("while reading a quoted text"),
+        "while parsing a block node": _("while reading a value"),
+        "while parsing a flow node": _("while reading a value"),
+        "while scanning an alias": _("while reading an alias"),
+        "while scanning for the next token": _("while reading the next value"),
+    }
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
+    words = _yaml_words()
+    problem = words.get(error.problem or "", error.problem) or _("syntax error")
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: len(line) - len(line.lstrip())] or "'\\t'" in problem:
+            return _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)").format(
+                problem=problem
+            )
+    context = (
+        _(" ({context})").format(context=words.get(error.context, error.context))
+        if error.context
+        else ""
+    )
+    return _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
+
+
+def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
+    import yaml
+
+    seen: set[int] = set()
+    aliases: list[tuple[str | int, ...]] = []
+
+    def where(node: Any) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def convert(node: Any, path: tuple[str | int, ...], at: Any = None) -> Plain:
+        if len(path) > MAX_DEPTH:
+            problems.append(
+                Problem(
+                    name,
+                    *where(node),
+                    format_path(path[:MAX_DEPTH]),
+                    _("nesting is too deep (more than {MAX_DEPTH} levels)").format(
+                        MAX_DEPTH=MAX_DEPTH
+                    ),
+                )
+            )
+            return None
+        if id(node) in seen:
+            aliases.append(path)
+            if len(aliases) <= _ALIASES_SHOWN:  # a "billion laughs" file has thousands
+                problems.append(
+                    Problem(
+                        name,
+                        *where(at or node),
+                        format_path(path),
+                        _(
+                            "repeats the value of line {value} through a YAML alias; "
+                            "aliases (*name) are not allowed in plan files, write the "
+                            "value out"
+                        ).format(value=node.start_mark.line + 1),
+                    )
+                )
+            return None
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            value: str = node.value
+            # Plain style is None from the Python parser but '' from libyaml's.
+            if not node.style and value in _NULLS:
+                return None
+            return value
+        if isinstance(node, yaml.SequenceNode):
+            # An alias in a list is reported at the list: PyYAML keeps no position for it.
+            return [convert(item, (*path, index), node) for index, item in enumerate(node.value)]
+        mapping: dict[str, Any] = {}
+        firsts: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    Problem(
+                        name, *where(key_node), format_path(path), _("a key must be plain text")
+                    )
+                )
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(
+                    Problem(
+                        name,
+                        *where(key_node),
+                        format_path(path),
+                        _("YAML merge keys (<<) are not allowed in plan files"),
+                    )
+                )
+                continue
+            if key in mapping:
+                first = firsts[key]
+                problems.append(
+                    Problem(
+                        name,
+                        *where(key_node),
+                        format_path((*path, key)),
+                        _("duplicate key '{key}' (first given on line {first})").format(
+                            key=key, first=first
+                        ),
+                    )
+                )
+                continue
+            firsts[key] = key_node.start_mark.line + 1
+            mapping[key] = convert(value_node, (*path, key), key_node)
+        return mapping
+
+    data = convert(root, ())
+    if len(aliases) > _ALIASES_SHOWN:
+        more = len(aliases) - _ALIASES_SHOWN
+        problems.append(Problem(name, None, None, "", f"… and {more} more YAML aliases"))
+    return data
+
+
+def _child(node: Any, step: str | int, *, key: bool = False) -> Any:
+    value = getattr(node, "value", None)
+    if isinstance(step, int):
+        if isinstance(value, list) and 0 <= step < len(value) and not isinstance(value[0], tuple):
+            return value[step]
+        return None
+    if isinstance(value, list):
+        for pair in value:
+            if not isinstance(pair, tuple):  # a list where a mapping was expected
+                return None
+            key_node, value_node = pair
+            if isinstance(key_node.value, str) and key_node.value == step:
+                return key_node if key else value_node
+    return None

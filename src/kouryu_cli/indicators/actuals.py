@@ -1,0 +1,646 @@
+"""Actuals files (実績値): a year's figures beside the plan, as clerks write them.
+
+A table (CSV, TSV or an .xlsx workbook, recognised by content) with a header row::
+
+    指標ID,指標名,内訳,年度,実績値,出典
+    I3,,団体数,R6,65団体,市調べ
+    ,地域交流センター,,令和6年度（2024年度）,"154,170人",
+
+or YAML::
+
+    actuals:
+      - {indicator: I3, component: groups, year: R6, value: 65, source: 市調べ}
+
+A row names its indicator by id, by its exact name or by an unambiguous part of it, and its
+component by id or label. Values and years are read by one parser with the plan's
+(core/values.py, core/era.py). A row without a value is a blank line of the form and is
+skipped; unknown columns are ignored and listed. Every problem of a file is reported at once,
+with file:line:column (file:sheet!C5 in a workbook). Several files merge in order; the same
+series and year in two places is an error naming both, unless the values are equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kouryu_cli.core import era, values
+from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.i18n import _, ngettext
+from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
+from kouryu_cli.core.record import Record, replace
+from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files import tables, yamlfile
+from kouryu_cli.files.checker import Checker
+from kouryu_cli.files.checker import Path as NodePath
+
+# Column names a header may use, in English or as a Japanese office writes them.
+_COLUMNS = {
+    "indicator": "indicator",
+    "indicator_id": "indicator",
+    "id": "indicator",
+    "指標": "indicator",
+    "指標id": "indicator",
+    "指標番号": "indicator",
+    "name": "name",
+    "indicator_name": "name",
+    "指標名": "name",
+    "component": "component",
+    "series": "component",
+    "内訳": "component",
+    "year": "year",
+    "年度": "year",
+    "value": "value",
+    "値": "value",
+    "実績値": "value",
+    "実績": "value",
+    "source": "source",
+    "出典": "source",
+    "unit": "unit",
+    "単位": "unit",
+}
+# Columns of the template that help the person filling it in; read past without a word.
+_INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
+_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
+
+
+class Place(Record):
+    """Where a value was written: a file and its line and column, or a workbook cell."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    path: str = ""  # actuals[3].year in YAML, the column's field in a table
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def problem(self, message: str) -> Problem:
+        """A Problem here."""
+        return Problem(self.file, self.line, self.column, self.path, message)
+
+
+class Actual(Record):
+    """One actual read from a file and matched to a series of the plan."""
+
+    indicator: Indicator
+    series: Series
+    observation: Observation
+    place: Place  # of the year, where a conflict is reported
+
+    @property
+    def what(self) -> str:
+        """I3 団体数, or I1."""
+        part = self.series.label or self.series.key
+        return f"{self.indicator.id} {part}" if part else self.indicator.id
+
+
+class ActualsFile(Record):
+    """What one actuals file holds, and what the reader had to guess or leave out."""
+
+    name: str
+    kind: str  # CSV, TSV, YAML or xlsx
+    actuals: tuple[Actual, ...]
+    ignored_columns: tuple[str, ...] = ()
+    guesses: tuple[str, ...] = ()
+
+
+@dataclass
+class _Row:
+    """One row as written, and how to report a problem with each of its fields."""
+
+    cells: dict[str, Any]  # field → str (or a number from a workbook)
+    fail: Callable[[str, str], None]
+    place: Callable[[str], Place]
+
+    def text(self, key: str) -> str:
+        value = self.cells.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+
+@dataclass
+class _Reading:
+    """The state of reading one file: problems, guesses and ignored columns."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFile:
+    """The actuals of one file (CSV, TSV, YAML or .xlsx), each matched to a series of the plan.
+
+    PlanError lists every problem of the file.
+    """
+    name = label or ("<stdin>" if str(path) == "-" else str(path))
+    raw = yamlfile.read_bytes(path, name)
+    if not raw.strip():
+        raise PlanError.single(name, _("the file is empty"))
+    reading = _Reading(name)
+    if tables.is_workbook(raw):
+        table = tables.read_workbook(raw, name)
+        reading.guesses.extend(table.guesses)
+        rows = _table_rows(table, reading)
+        kind = "xlsx"
+    else:
+        text, encoding = yamlfile.decode(raw, name)
+        kind = tables.kind_of(text)
+        reading.guesses.append(
+            _("{name}: read as {kind}, encoding {encoding}").format(
+                name=name, kind=kind, encoding=encoding
+            )
+        )
+        if kind == "YAML":
+            rows = _yaml_rows(yamlfile.parse(text, name), reading)
+        else:
+            rows = _table_rows(tables.read_delimited(text, name, kind), reading)
+    resolver = _Resolver(plan, reading)
+    merger = _Merger(plan)
+    found = merger.new(actual for row in rows if (actual := resolver.resolve(row)) is not None)
+    reading.problems.extend(merger.problems)
+    if reading.problems:
+        raise PlanError(_ordered(reading.problems))
+    return ActualsFile(name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses))
+
+
+def load_actuals(path: Path, plan: Plan, label: str | None = None) -> Plan:
+    """The plan with the actuals of one file added."""
+    return merge_actuals(plan, [read_actuals(path, plan, label)])
+
+
+def read_all(paths: Sequence[Path], plan: Plan) -> list[ActualsFile]:
+    """Every file read, and checked against the others; PlanError lists every problem of all."""
+    files: list[ActualsFile] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            files.append(read_actuals(path, plan))
+        except PlanError as error:
+            problems.extend(error.problems)
+    try:
+        merge_actuals(plan, files)
+    except PlanError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise PlanError(problems)
+    return files
+
+
+def merge_actuals(plan: Plan, files: Iterable[ActualsFile]) -> Plan:
+    """The plan with every file's actuals added, in order.
+
+    The same series and year given twice (in one file, two files, or a file and the plan)
+    is an error naming both places, unless both give the same value.
+    """
+    merger = _Merger(plan)
+    added: dict[tuple[str, str], list[Observation]] = {}
+    for file in files:
+        for actual in merger.new(file.actuals):
+            key = (actual.indicator.id, actual.series.key)
+            added.setdefault(key, []).append(actual.observation)
+    if merger.problems:
+        raise PlanError(merger.problems)
+    return replace(plan, indicators=tuple(_extended(i, added) for i in plan.indicators))
+
+
+class _Merger:
+    """Remembers where each series and year was given first; reports a different second value."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.problems: list[Problem] = []
+        self.seen: dict[tuple[str, str, int], tuple[float, str]] = {}
+        for indicator in plan.indicators:
+            for series in indicator.series:
+                for observation in series.actuals:
+                    key = (indicator.id, series.key, observation.year.year)
+                    where = _("the plan file ('{label}')").format(label=observation.year.label)
+                    self.seen[key] = (observation.value, where)
+
+    def new(self, actuals: Iterable[Actual]) -> list[Actual]:
+        """The actuals not given before; a conflicting one becomes a problem."""
+        out: list[Actual] = []
+        for actual in actuals:
+            observation = actual.observation
+            key = (actual.indicator.id, actual.series.key, observation.year.year)
+            if key not in self.seen:
+                self.seen[key] = (observation.value, str(actual.place))
+                out.append(actual)
+                continue
+            value, where = self.seen[key]
+            if value != observation.value:
+                self.problems.append(
+                    actual.place.problem(
+                        _(
+                            "{what} {year} ('{label}') is given twice with different "
+                            "values: {value} here, {value2} in {where}"
+                        ).format(
+                            what=actual.what,
+                            year=observation.year.year,
+                            label=observation.year.label,
+                            value=_number(observation.value),
+                            value2=_number(value),
+                            where=where,
+                        )
+                    )
+                )
+        return out
+
+
+def later_than(plan: Plan, files: Iterable[ActualsFile], year: EraYear) -> str | None:
+    """A note naming the actuals after the evaluation year (in the plan or the files given)."""
+    later = [
+        _("the plan file {indicator}{series} {year}").format(
+            indicator=indicator.id,
+            series=f" {s.label or s.key}" if s.key else "",
+            year=o.year.label,
+        )
+        for indicator in plan.indicators
+        for s in indicator.series
+        for o in s.actuals
+        if o.year.year > year.year
+    ]
+    later += [
+        f"{a.place} {a.what} {a.observation.year.label}"
+        for f in files
+        for a in f.actuals
+        if a.observation.year.year > year.year
+    ]
+    if not later:
+        return None
+    more = " …" if len(later) > 5 else ""
+    return ngettext(
+        "{count} actual after the evaluation year {label} ({year}) is not used: {which}",
+        "{count} actuals after the evaluation year {label} ({year}) are not used: {which}",
+        len(later),
+    ).format(count=len(later), label=year.label, year=year.year, which=", ".join(later[:5]) + more)
+
+
+def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observation]]) -> Indicator:
+    series = tuple(
+        replace(
+            s,
+            actuals=tuple(
+                sorted(
+                    (*s.actuals, *added.get((indicator.id, s.key), ())),
+                    key=lambda o: o.year.year,
+                )
+            ),
+        )
+        for s in indicator.series
+    )
+    return replace(indicator, series=series)
+
+
+# --- rows from YAML --------------------------------------------------------------------------
+
+
+def _yaml_rows(document: yamlfile.Document, reading: _Reading) -> list[_Row]:
+    check = Checker(document)
+    top = check.top(document.data, "actuals", ("actuals",), ("note",))
+    rows: list[_Row] = []
+    if top is not None:
+        check.text(("note",), top.get("note"), required=False)
+        for index, item in enumerate(check.items(("actuals",), top.get("actuals"))):
+            path: NodePath = ("actuals", index)
+            data = check.mapping(path, item, ("year", "value"), _YAML_KEYS)
+            if data is None:
+                continue
+            cells = {key: check.text((*path, key), data.get(key), required=False) for key in data}
+            rows.append(
+                _Row(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
+            )
+    reading.problems.extend(check.problems)
+    return rows
+
+
+def _yaml_fail(
+    document: yamlfile.Document, path: NodePath, reading: _Reading
+) -> Callable[[str, str], None]:
+    def fail(key: str, message: str) -> None:
+        reading.problems.append(document.problem((*path, key), message))
+
+    return fail
+
+
+def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], Place]:
+    def place(key: str) -> Place:
+        problem = document.problem((*path, key), "")
+        return Place(document.file, problem.line, problem.column, problem.path)
+
+    return place
+
+
+# --- rows from tables ------------------------------------------------------------------------
+
+
+def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
+    header_at = _header_index(table)
+    if header_at is None:
+        reading.problems.append(
+            Problem(
+                table.name,
+                None,
+                None,
+                "",
+                _(
+                    "no header row (expected columns such as 指標ID or 指標名, 年度, "
+                    "実績値; or indicator, year, value)"
+                ),
+            )
+        )
+        return []
+    number, header = table.rows[header_at]
+    columns = _columns(table, number, header, reading)
+    if columns is None:
+        return []
+    skipped_titles = [
+        n for n, cells in table.rows[:header_at] if _filled(cells) and not _comment(cells)
+    ]
+    if skipped_titles:
+        reading.guesses.append(
+            (
+                _("{name}: row(s) {numbers} before the header taken as a title, not data")
+                if table.kind == "xlsx"
+                else _("{name}: line(s) {numbers} before the header taken as a title, not data")
+            ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
+        )
+    rows: list[_Row] = []
+    blank = 0
+    for line, cells in table.rows[header_at + 1 :]:
+        if not _filled(cells) or _comment(cells):
+            continue
+        extra = [c for i, c in enumerate(cells) if i >= len(header) and c not in (None, "")]
+        if extra:
+            reading.problems.append(
+                table.problem(
+                    line,
+                    None,
+                    "",
+                    _("{value} fields, but the header has {count}").format(
+                        value=len(header) + len(extra), count=len(header)
+                    ),
+                )
+            )
+        fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
+        row = _Row(
+            fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
+        )
+        if not row.text("value"):
+            blank += 1
+            continue
+        rows.append(row)
+    if blank:
+        reading.guesses.append(
+            _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
+                name=table.name, blank=blank
+            )
+        )
+    return rows
+
+
+def _header_index(table: tables.Table) -> int | None:
+    """The first row that names at least two known columns, one of them a value."""
+    for index, (_line, cells) in enumerate(table.rows):
+        if _comment(cells):
+            continue
+        keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
+        if len(keys - {None}) >= 2 and "value" in keys:
+            return index
+        if _filled(cells) and index >= 10:
+            return None
+    return None
+
+
+def _columns(
+    table: tables.Table, line: int, header: list[tables.Cell], reading: _Reading
+) -> dict[str, int] | None:
+    columns: dict[str, int] = {}
+    ok = True
+    for index, cell in enumerate(header):
+        written = "" if cell is None else str(cell).strip()
+        key = _COLUMNS.get(_fold_header(written))
+        if key is None:
+            if written and _fold_header(written) not in _INFORMATION:
+                reading.ignored.append(written)
+            continue
+        if key in columns:
+            reading.problems.append(
+                table.problem(
+                    line,
+                    index + 1,
+                    "",
+                    _("column '{key}' is given twice ('{written}')").format(
+                        key=key, written=written
+                    ),
+                )
+            )
+            ok = False
+        columns[key] = index
+    missing = [c for c in ("year", "value") if c not in columns]
+    if "indicator" not in columns and "name" not in columns:
+        missing.insert(0, "indicator (指標ID or 指標名)")
+    if missing:
+        reading.problems.append(
+            table.problem(
+                line, None, "", _("missing column {value}").format(value=", ".join(missing))
+            )
+        )
+        ok = False
+    return columns if ok else None
+
+
+def _table_fail(
+    table: tables.Table, line: int, columns: dict[str, int], reading: _Reading
+) -> Callable[[str, str], None]:
+    def fail(key: str, message: str) -> None:
+        index = columns.get(key)
+        reading.problems.append(
+            table.problem(line, None if index is None else index + 1, key, message)
+        )
+
+    return fail
+
+
+def _table_place(table: tables.Table, line: int, columns: dict[str, int]) -> Callable[[str], Place]:
+    def place(key: str) -> Place:
+        index = columns.get(key)
+        problem = table.problem(line, None if index is None else index + 1, key, "")
+        return Place(problem.file, problem.line, problem.column, key)
+
+    return place
+
+
+def _fold_header(text: object) -> str:
+    return fold(str(text)).strip() if text is not None else ""
+
+
+def _filled(cells: list[tables.Cell]) -> bool:
+    return any(c not in (None, "") and str(c).strip() for c in cells)
+
+
+def _comment(cells: list[tables.Cell]) -> bool:
+    first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
+    return isinstance(first, str) and first.lstrip().startswith("#")
+
+
+# --- matching rows to the plan ---------------------------------------------------------------
+
+
+class _Resolver:
+    """Matches rows to indicators and series, and reads their years and values."""
+
+    def __init__(self, plan: Plan, reading: _Reading) -> None:
+        self.plan = plan
+        self.reading = reading
+        self.last_target = max((i.target_year.year for i in plan.indicators), default=era.LATEST)
+
+    def resolve(self, row: _Row) -> Actual | None:
+        indicator = self.indicator(row)
+        series = self.series(row, indicator) if indicator is not None else None
+        year = self.year(row)
+        value = None
+        if series is not None:
+            value = self.value(row, series)
+        if indicator is None or series is None or year is None or value is None:
+            return None
+        return Actual(
+            indicator, series, Observation(year, value, row.text("source")), row.place("year")
+        )
+
+    def year(self, row: _Row) -> EraYear | None:
+        written = row.text("year")
+        if not written:
+            row.fail("year", _("must not be empty"))
+            return None
+        notes: list[str] = []
+        try:
+            year = era.parse_year(written, notes)
+        except era.EraError as error:
+            row.fail("year", str(error))
+            return None
+        if (why := era.beyond_plan(year, self.last_target)) is not None:
+            row.fail("year", why)
+            return None
+        self.reading.guesses.extend(f"{row.place('year')}: {note}" for note in notes)
+        return year
+
+    def value(self, row: _Row, series: Series) -> float | None:
+        unit = row.text("unit")
+        if unit and values.canonical_unit(unit) != values.canonical_unit(series.unit):
+            row.fail(
+                "unit",
+                _("unit '{unit}' contradicts the series' unit '{unit2}'").format(
+                    unit=unit, unit2=series.unit
+                ),
+            )
+            return None
+        written = row.cells.get("value")
+        try:
+            return values.parse_number(
+                written if isinstance(written, float) else row.text("value"), series.unit
+            )
+        except values.NumberError as error:
+            row.fail("value", str(error))
+            return None
+
+    def indicator(self, row: _Row) -> Indicator | None:
+        by_id, by_name = row.text("indicator"), row.text("name")
+        if not by_id and not by_name:
+            row.fail("indicator" if "indicator" in row.cells else "name", _("must not be empty"))
+            return None
+        first = self.match(row, "indicator", by_id) if by_id else None
+        second = self.match(row, "name", by_name) if by_name else None
+        if by_id and by_name and first is not None and second is not None and first != second:
+            row.fail(
+                "name",
+                _("'{by_id}' is {id} but '{by_name}' is {id2}: which one is meant?").format(
+                    by_id=by_id, id=first.id, by_name=by_name, id2=second.id
+                ),
+            )
+            return None
+        return first or second
+
+    def match(self, row: _Row, key: str, written: str) -> Indicator | None:
+        wanted = fold(written)
+        indicators = self.plan.indicators
+        exact = [i for i in indicators if wanted in (fold(i.id), fold(i.name))]
+        if exact:
+            return exact[0]
+        partial = [i for i in indicators if wanted and wanted in fold(i.name)]
+        if len(partial) == 1:
+            found = partial[0]
+            self.reading.guesses.append(
+                _("{value}: '{written}' read as {id} {name}").format(
+                    value=row.place(key), written=written, id=found.id, name=found.name
+                )
+            )
+            return found
+        if partial:
+            names = ", ".join(f"{i.id} {i.name}" for i in partial)
+            row.fail(
+                key,
+                _("'{written}' could be any of: {names}; give the id or the whole name").format(
+                    written=written, names=names
+                ),
+            )
+        else:
+            known = ", ".join(i.id for i in indicators)
+            row.fail(
+                key,
+                _("unknown indicator '{written}' (expected an id {known}, or a name)").format(
+                    written=written, known=known
+                ),
+            )
+        return None
+
+    def series(self, row: _Row, indicator: Indicator) -> Series | None:
+        written = row.text("component")
+        compound = len(indicator.series) > 1
+        if not written:
+            if not compound:
+                return indicator.series[0]
+            row.fail(
+                "component",
+                _("{id} has components: give one of {value}").format(
+                    id=indicator.id, value=_components(indicator)
+                ),
+            )
+            return None
+        wanted = fold(written)
+        for series in indicator.series:
+            if wanted in {fold(series.key), fold(series.label)} - {""}:
+                return series
+        if not compound:
+            row.fail(
+                "component",
+                _("{id} has no components: leave component empty (got '{written}')").format(
+                    id=indicator.id, written=written
+                ),
+            )
+        else:
+            row.fail(
+                "component",
+                _("unknown component '{written}' of {id} (expected {value})").format(
+                    written=written, id=indicator.id, value=_components(indicator)
+                ),
+            )
+        return None
+
+
+def _components(indicator: Indicator) -> str:
+    return ", ".join(f"{s.key} ({s.label})" if s.label else s.key for s in indicator.series)
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))

@@ -1,0 +1,739 @@
+"""SVG charts drawn from the evaluations: one chart per series, the grade counts, all series.
+
+Every chart has explicit sizes, sets its text at its real width (a Japanese character is
+two units wide: no `textLength` squeezing), places labels where they collide with nothing
+else, tells things apart by shape, line style and label as well as colour (grayscale
+printing, colour-blind readers), and is `role="img"` with a <title> that states its data.
+
+No module outside the standard library is needed: the SVG is written as text, and every
+piece of text from the data is escaped here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import unicodedata
+from collections.abc import Sequence
+from html import escape
+
+from kouryu_cli.core import era
+from kouryu_cli.core.model import Observation, TargetKind
+from kouryu_cli.core.record import Record
+from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
+from kouryu_cli.indicators.views import quantity, series_name
+
+FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"
+# Okabe–Ito colours (safe for the common colour-vision deficiencies); every grade also has
+# its own fill pattern and is always labelled, so no grade is told by colour alone.
+GRADE_COLOURS = {
+    Grade.A: "#009E73",
+    Grade.B: "#56B4E9",
+    Grade.B_STAR: "#E69F00",
+    Grade.C: "#999999",
+    Grade.D: "#D55E00",
+    Grade.E: "#CC79A7",
+    Grade.BASELINE_ONLY: "#FFFFFF",
+}
+INK = "#222222"
+GRID = "#D9D9D9"
+LINE = "#0072B2"  # the straight line from baseline to target
+ACTUAL = "#000000"
+# Advance of one width unit, in em: a narrow character is one unit, a wide one two. A little
+# more than half an em, so that estimates err on the wide side and labels never touch.
+UNIT_EM = 0.55
+
+
+def text_units(text: str) -> int:
+    """Width units of a text: 2 for East Asian wide, full-width and ambiguous characters.
+
+    Ambiguous ones (○, ※, ―) are set wide by Japanese fonts; combining marks take none.
+    """
+    units = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        units += 2 if unicodedata.east_asian_width(char) in ("W", "F", "A") else 1
+    return units
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of a text set at size (px), from its East Asian width."""
+    return text_units(text) * UNIT_EM * size
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """A text broken into lines no wider than width (Japanese breaks between any two chars)."""
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if current and text_width(current + char, size) > width:
+            lines.append(current)
+            current = char.lstrip()
+        else:
+            current += char
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+class Box(Record):
+    """A rectangle on the chart: a label or a marker that others must not overlap."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def overlap(self, other: Box) -> float:
+        """The area this box shares with another."""
+        dx = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
+        dy = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
+        return max(dx, 0) * max(dy, 0)
+
+    def inside(self, outer: Box) -> bool:
+        """Whether this box lies wholly within outer."""
+        return (
+            self.x >= outer.x
+            and self.y >= outer.y
+            and self.x + self.width <= outer.x + outer.width
+            and self.y + self.height <= outer.y + outer.height
+        )
+
+
+class Placer:
+    """Puts labels at the first candidate place that collides with nothing placed before."""
+
+    def __init__(self, bounds: Box) -> None:
+        self.bounds = bounds
+        self.taken: list[Box] = []
+
+    def reserve(self, box: Box) -> None:
+        """Mark an area (a marker, a line end) as taken."""
+        self.taken.append(box)
+
+    def place(self, candidates: Sequence[Box]) -> Box:
+        """The first candidate inside the bounds that overlaps nothing, else the least bad."""
+
+        def cost(box: Box) -> float:
+            outside = 0.0 if box.inside(self.bounds) else 1e9
+            return outside + sum(box.overlap(t) for t in self.taken)
+
+        best = min(candidates, key=lambda b: (cost(b) > 0, cost(b)))
+        self.taken.append(best)
+        return best
+
+
+def text_element(
+    x: float,
+    y: float,
+    content: str,
+    size: float,
+    *,
+    anchor: str = "start",
+    weight: str = "normal",
+    fill: str = INK,
+) -> str:
+    """A <text> at its natural width; y is the baseline."""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
+        f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>'
+    )
+
+
+def label_at(box: Box, content: str, size: float, **options: str) -> str:
+    """A one-line label filling box (the box was sized from the text's width)."""
+    return text_element(box.x, box.y + box.height - size * 0.22, content, size, **options)
+
+
+def label_box(content: str, size: float, x: float, y: float, anchor: str) -> Box:
+    """The box of a one-line label whose anchor point (start, middle, end) is at x, baseline y."""
+    width = text_width(content, size)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return Box(left, y - size * 0.95, width, size * 1.2)
+
+
+def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str = INK) -> str:
+    """A point marker: circle (実績値), square (基準値), diamond (目標値)."""
+    half = size / 2
+    if shape == "square":
+        return (
+            f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{size:g}" height="{size:g}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+        )
+    if shape == "diamond":
+        r = half * 1.3
+        points = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="1.5"/>'
+    )
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering low..high (1, 2, 2.5 or 5 times a power of ten apart)."""
+    if high - low < 1e-9 * max(abs(low), abs(high), 1):  # one value: a range around it
+        high = low + max(abs(low) * 0.1, 1)
+    raw = (high - low) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _svg_open(width: float, height: float, title: str, description: str, ident: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:g}" '
+        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
+        f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(description)}</desc>'
+    )
+
+
+def year_label(year: int) -> str:
+    """2024 → R6 (the era label the office uses)."""
+    return era.short_label(year)
+
+
+def value_text(value: float, unit: str) -> str:
+    """A value with its unit, rounded for a label."""
+    return quantity(round(value, 1), unit)
+
+
+def describe(evaluation: Evaluation) -> str:
+    """The data of a series chart in words, for its <title>."""
+    indicator, series = evaluation.indicator, evaluation.series
+    parts = [
+        f"{series_name(evaluation)}: 基準値 {value_text(series.baseline, series.unit)}"
+        f"（{indicator.baseline_year.year}年度）",
+    ]
+    if series.target is None:
+        parts.append(f"目標 {indicator.target_kind.label}（{indicator.target_year.year}年度）")
+    else:
+        kind = indicator.target_kind.label
+        parts.append(
+            f"目標値 {value_text(series.target, series.unit)}{kind}"
+            f"（{indicator.target_year.year}年度）"
+        )
+    shown = shown_actuals(evaluation)
+    if shown:
+        parts.append(
+            "実績値 "
+            + "、".join(f"{o.year.year}年度 {value_text(o.value, series.unit)}" for o in shown)
+        )
+    else:
+        parts.append("実績値なし")
+    parts.append(f"評価 {evaluation.grade.short}（{evaluation.grade.label}）")
+    return "、".join(parts)
+
+
+def shown_actuals(evaluation: Evaluation) -> list[Observation]:
+    """The actuals up to the evaluation year, oldest first."""
+    return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
+
+
+class Frame(Record):
+    """The plot area of a series chart and its scales."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    first_year: int
+    last_year: int
+    low: float
+    high: float
+
+    def x(self, year: float) -> float:
+        """The horizontal position of a year."""
+        span = max(self.last_year - self.first_year, 1)
+        pad = self.width * 0.06
+        return self.left + pad + (year - self.first_year) / span * (self.width - 2 * pad)
+
+    def y(self, value: float) -> float:
+        """The vertical position of a value."""
+        return self.top + (self.high - value) / (self.high - self.low) * self.height
+
+    @property
+    def box(self) -> Box:
+        """The plot area as a box."""
+        return Box(self.left, self.top, self.width, self.height)
+
+
+SERIES_WIDTH = 640
+SERIES_HEIGHT = 300
+LABEL_SIZE = 12
+TICK_SIZE = 11
+
+
+def _threshold_level(evaluation: Evaluation) -> float | None:
+    """For 増加/減少 targets: the value that counts as reached (baseline ± threshold %)."""
+    series = evaluation.series
+    if series.target is not None:
+        return None
+    sign = -1 if evaluation.indicator.target_kind is TargetKind.DECREASE else 1
+    return series.baseline * (1 + sign * evaluation.threshold / 100)
+
+
+def series_chart(evaluation: Evaluation, ident: str) -> str:
+    """One series: the straight line from baseline to target, the actuals, target year, grade.
+
+    ident makes the ids inside the SVG unique when several charts share one page.
+    """
+    legend_items = _legend_items(evaluation)
+    legend_height = 22 * len(_legend_lines(legend_items, SERIES_WIDTH - 20))
+    frame, ticks = _frame(evaluation, legend_height)
+    # Labels stay right of the value axis' labels and above the year axis.
+    placer = Placer(Box(frame.left, 0, SERIES_WIDTH - frame.left, frame.top + frame.height))
+    parts = [
+        _svg_open(
+            SERIES_WIDTH, SERIES_HEIGHT, describe(evaluation), _legend_words(evaluation), ident
+        ),
+        f'<rect width="{SERIES_WIDTH}" height="{SERIES_HEIGHT}" fill="#FFFFFF"/>',
+        *_grid(frame, ticks, [quantity(t, evaluation.series.unit) for t in ticks]),
+        *_year_axis(frame),
+        *_grade_badge(evaluation, placer),
+        *_year_marks(evaluation, frame),
+    ]
+    points = _points(evaluation, frame)
+    # The target year's dotted line and the evaluation year's band: labels keep off them too.
+    for year, half in ((evaluation.indicator.target_year.year, 2), (evaluation.as_of.year, 9)):
+        x = frame.x(year)
+        placer.reserve(Box(x - half, frame.top, 2 * half, frame.height))
+    for point in points:
+        placer.reserve(Box(point.x - 7, point.y - 7, 14, 14))
+    for start, end, style in _lines(evaluation, frame):
+        parts.append(
+            f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
+            f"{style}/>"
+        )
+        # Labels keep off the lines too: reserve small boxes along each.
+        steps = max(int(math.dist(start, end) / 3), 1)
+        for step in range(steps + 1):
+            x = start[0] + (end[0] - start[0]) * step / steps
+            y = start[1] + (end[1] - start[1]) * step / steps
+            placer.reserve(Box(x - 2, y - 2, 4, 4))
+    parts.extend(marker(p.shape, p.x, p.y, 10, p.fill) for p in points)
+    for content, x in _year_labels(evaluation, frame):
+        candidates = [
+            label_box(content, LABEL_SIZE - 1, x, frame.top - 5, anchor)
+            for anchor in ("middle", "end", "start")
+        ] + [
+            label_box(content, LABEL_SIZE - 1, x + dx, frame.top + 16 + dy, anchor)
+            for dy in (0, 16, 32)
+            for anchor, dx in (("end", -5), ("start", 5))
+        ]
+        parts.append(label_at(placer.place(candidates), content, LABEL_SIZE - 1))
+    for point in points:
+        box = placer.place(_around(point.label, point.x, point.y, LABEL_SIZE))
+        parts.append(label_at(box, point.label, LABEL_SIZE))
+    parts.extend(_legend(legend_items, 10, SERIES_HEIGHT - legend_height + 4, SERIES_WIDTH - 20))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[float]]:
+    """The plot area and the value ticks: every year and value the chart shows fits in it."""
+    indicator, series = evaluation.indicator, evaluation.series
+    shown = shown_actuals(evaluation)
+    values = [series.baseline, *(o.value for o in shown)]
+    for extra in (series.target, _threshold_level(evaluation)):
+        if extra is not None:
+            values.append(extra)
+    # Room above and below the values, so that labels fit beside the highest and lowest point.
+    low, high = min(values), max(values)
+    margin = (high - low or abs(high) * 0.1 or 1) * 0.25
+    ticks = nice_ticks(low - margin if low - margin >= 0 or low < 0 else 0, high + margin)
+    years = [o.year.year for o in shown]
+    first = min([indicator.baseline_year.year, *years])
+    last = max([indicator.target_year.year, evaluation.as_of.year, *years])
+    left = 16 + max(text_width(quantity(t, series.unit), TICK_SIZE) for t in ticks)
+    top, bottom = 40.0, 44 + legend_height
+    frame = Frame(
+        left,
+        top,
+        SERIES_WIDTH - left - 20,
+        SERIES_HEIGHT - top - bottom,
+        first,
+        last,
+        ticks[0],
+        ticks[-1],
+    )
+    return frame, ticks
+
+
+class _Point(Record):
+    shape: str
+    x: float
+    y: float
+    label: str
+    fill: str
+
+
+def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
+    """The baseline (square), the target (diamond) and each actual (circle), labelled."""
+    indicator, series = evaluation.indicator, evaluation.series
+    unit = series.unit
+    points = [
+        _Point(
+            "square",
+            frame.x(indicator.baseline_year.year),
+            frame.y(series.baseline),
+            f"基準値 {value_text(series.baseline, unit)}",
+            "#FFFFFF",
+        )
+    ]
+    target_x = frame.x(indicator.target_year.year)
+    kind = indicator.target_kind.label
+    if series.target is not None:
+        words = f"目標値 {value_text(series.target, unit)}{kind}"
+        points.append(_Point("diamond", target_x, frame.y(series.target), words, LINE))
+    else:
+        level = _threshold_level(evaluation)
+        if level is not None:
+            words = f"目標 {kind}（{format_number(evaluation.threshold)}%の変化）"
+            points.append(_Point("diamond", target_x, frame.y(level), words, LINE))
+    points.extend(
+        _Point("circle", frame.x(o.year.year), frame.y(o.value), value_text(o.value, unit), ACTUAL)
+        for o in shown_actuals(evaluation)
+    )
+    return points
+
+
+Segment = tuple[tuple[float, float], tuple[float, float], str]
+
+
+def _lines(evaluation: Evaluation, frame: Frame) -> list[Segment]:
+    """The straight line (for 増加/減少 the level that counts as reached), then the actuals."""
+    indicator, series = evaluation.indicator, evaluation.series
+    dashed = f'stroke="{LINE}" stroke-width="2" stroke-dasharray="8 5"'
+    segments: list[Segment] = []
+    start = (frame.x(indicator.baseline_year.year), frame.y(series.baseline))
+    if series.target is not None:
+        end = (frame.x(indicator.target_year.year), frame.y(series.target))
+        segments.append((start, end, dashed))
+    else:
+        level = _threshold_level(evaluation)
+        if level is not None:
+            y = frame.y(level)
+            segments.append(((frame.left, y), (frame.left + frame.width, y), dashed))
+    observed = sorted(
+        [(indicator.baseline_year.year, series.baseline)]
+        + [(o.year.year, o.value) for o in shown_actuals(evaluation)]
+    )
+    solid = f'stroke="{ACTUAL}" stroke-width="1.5"'
+    for (year1, value1), (year2, value2) in itertools.pairwise(observed):
+        segments.append(
+            ((frame.x(year1), frame.y(value1)), (frame.x(year2), frame.y(value2)), solid)
+        )
+    return segments
+
+
+def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
+    """The evaluation year as a light band, the target year as a dotted line."""
+    as_of_x = frame.x(evaluation.as_of.year)
+    target_x = frame.x(evaluation.indicator.target_year.year)
+    return [
+        f'<rect x="{as_of_x - 9:.1f}" y="{frame.top:.1f}" width="18" '
+        f'height="{frame.height:.1f}" fill="#EEEEEE"/>',
+        f'<line x1="{target_x:.1f}" y1="{frame.top:.1f}" x2="{target_x:.1f}" '
+        f'y2="{frame.top + frame.height:.1f}" stroke="{INK}" stroke-width="1.2" '
+        'stroke-dasharray="2 3"/>',
+    ]
+
+
+def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]]:
+    """目標年度 and 評価年度 above their marks; one label when they are the same year."""
+    target, as_of = evaluation.indicator.target_year.year, evaluation.as_of.year
+    if target == as_of:
+        return [(f"目標年度・評価年度 {target}", frame.x(target))]
+    return [(f"目標年度 {target}", frame.x(target)), (f"評価年度 {as_of}", frame.x(as_of))]
+
+
+def _around(content: str, x: float, y: float, size: float) -> list[Box]:
+    """Candidate places for a point's label: above, below, right, left, then further out."""
+    candidates = []
+    for distance in (9, 16, 24, 34, 46):
+        candidates += [
+            label_box(content, size, x, y - distance, "middle"),
+            label_box(content, size, x, y + distance + size * 0.8, "middle"),
+            label_box(content, size, x + distance, y + size * 0.35, "start"),
+            label_box(content, size, x - distance, y + size * 0.35, "end"),
+            label_box(content, size, x + distance * 0.7, y - distance * 0.7, "start"),
+            label_box(content, size, x - distance * 0.7, y - distance * 0.7, "end"),
+            label_box(content, size, x + distance * 0.7, y + distance, "start"),
+            label_box(content, size, x - distance * 0.7, y + distance, "end"),
+        ]
+    return candidates
+
+
+def _grid(frame: Frame, ticks: list[float], labels: list[str]) -> list[str]:
+    parts = []
+    for value, content in zip(ticks, labels, strict=True):
+        y = frame.y(value)
+        parts.append(
+            f'<line x1="{frame.left:.1f}" y1="{y:.1f}" x2="{frame.left + frame.width:.1f}" '
+            f'y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            text_element(frame.left - 6, y + TICK_SIZE * 0.35, content, TICK_SIZE, anchor="end")
+        )
+    parts.append(
+        f'<rect x="{frame.left:.1f}" y="{frame.top:.1f}" width="{frame.width:.1f}" '
+        f'height="{frame.height:.1f}" fill="none" stroke="{INK}" stroke-width="1"/>'
+    )
+    return parts
+
+
+def _year_axis(frame: Frame) -> list[str]:
+    """Ticks per year (every second or fifth on a long span), Western year over era label."""
+    span = frame.last_year - frame.first_year
+    step = 1 if span <= 8 else 2 if span <= 16 else 5
+    parts = []
+    bottom = frame.top + frame.height
+    for year in range(frame.first_year, frame.last_year + 1):
+        x = frame.x(year)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+        )
+        if (year - frame.first_year) % step == 0 or year == frame.last_year:
+            parts.append(text_element(x, bottom + 16, str(year), TICK_SIZE, anchor="middle"))
+            parts.append(
+                text_element(x, bottom + 29, year_label(year), TICK_SIZE - 1, anchor="middle")
+            )
+    return parts
+
+
+def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
+    content = f"評価 {evaluation.grade.short}"
+    if evaluation.overdue:
+        content += "・期限超過"
+    size = LABEL_SIZE + 1
+    width = text_width(content, size) + 16
+    box = Box(SERIES_WIDTH - width - 10, 6, width, size + 10)
+    placer.reserve(box)
+    grade = evaluation.grade
+    dark = grade in (Grade.A, Grade.D)
+    return [
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
+        f'rx="4" fill="{GRADE_COLOURS[grade]}" stroke="{INK}" stroke-width="1"/>',
+        text_element(
+            box.x + 8,
+            box.y + box.height - 7,
+            content,
+            size,
+            weight="bold",
+            fill="#FFFFFF" if dark else INK,
+        ),
+    ]
+
+
+LegendItem = tuple[str, str]  # (swatch kind, words)
+
+
+def _legend_items(evaluation: Evaluation) -> list[LegendItem]:
+    items: list[LegendItem] = [("square", "基準値")]
+    if evaluation.series.target is not None:
+        items += [("diamond", "目標値"), ("dash", "基準値から目標値への直線")]
+    else:
+        words = f"目標（{evaluation.indicator.target_kind.label}）とみなす水準"
+        items += [("diamond", "目標"), ("dash", words)]
+    items += [("circle", "実績値"), ("dot", "目標年度"), ("band", "評価年度")]
+    return items
+
+
+def _legend_words(evaluation: Evaluation) -> str:
+    return "凡例: " + "、".join(
+        f"{_SWATCH_WORDS[kind]}は{words}" for kind, words in _legend_items(evaluation)
+    )
+
+
+_SWATCH_WORDS = {
+    "square": "白い四角",
+    "diamond": "青いひし形",
+    "dash": "破線",
+    "circle": "黒い丸と実線",
+    "dot": "点線",
+    "band": "灰色の帯",
+}
+
+
+def _legend_lines(items: Sequence[LegendItem], width: float) -> list[list[LegendItem]]:
+    lines: list[list[LegendItem]] = [[]]
+    used = 0.0
+    for item in items:
+        need = 34 + text_width(item[1], LABEL_SIZE - 1) + 14
+        if lines[-1] and used + need > width:
+            lines.append([])
+            used = 0
+        lines[-1].append(item)
+        used += need
+    return lines
+
+
+def _legend(items: Sequence[LegendItem], x0: float, y0: float, width: float) -> list[str]:
+    parts = []
+    size = LABEL_SIZE - 1
+    for row, line in enumerate(_legend_lines(items, width)):
+        x = x0
+        y = y0 + row * 22 + 8
+        for kind, words in line:
+            parts.append(_swatch(kind, x, y))
+            parts.append(text_element(x + 30, y + size * 0.35, words, size))
+            x += 34 + text_width(words, size) + 14
+    return parts
+
+
+def _swatch(kind: str, x: float, y: float) -> str:
+    if kind in ("square", "diamond", "circle"):
+        fill = {"square": "#FFFFFF", "diamond": LINE, "circle": ACTUAL}[kind]
+        return marker(kind, x + 12, y, 10, fill)
+    if kind == "dash":
+        return (
+            f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 24:.1f}" y2="{y:.1f}" stroke="{LINE}" '
+            'stroke-width="2" stroke-dasharray="8 5"/>'
+        )
+    if kind == "dot":
+        return (
+            f'<line x1="{x + 12:.1f}" y1="{y - 8:.1f}" x2="{x + 12:.1f}" y2="{y + 8:.1f}" '
+            f'stroke="{INK}" stroke-width="1.2" stroke-dasharray="2 3"/>'
+        )
+    return f'<rect x="{x + 3:.1f}" y="{y - 8:.1f}" width="18" height="16" fill="#EEEEEE"/>'
+
+
+# Fill patterns per grade: told apart in grayscale too.
+def _patterns(ident: str) -> str:
+    defs = []
+    for grade in GRADE_ORDER:
+        colour = GRADE_COLOURS[grade]
+        pid = f"{ident}-{_grade_id(grade)}"
+        body = _PATTERN_BODIES[grade]
+        defs.append(
+            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="{colour}"/>{body}</pattern>'
+        )
+    return "<defs>" + "".join(defs) + "</defs>"
+
+
+_GRADE_IDS = {Grade.B_STAR: "Bstar", Grade.BASELINE_ONLY: "base"}
+
+
+def _grade_id(grade: Grade) -> str:
+    """A grade as part of an SVG id (no * or -)."""
+    return _GRADE_IDS.get(grade, grade.short)
+
+
+_PATTERN_BODIES = {
+    Grade.A: "",
+    Grade.B: '<path d="M0,8 L8,0" stroke="#000" stroke-width="1.2"/>',
+    Grade.B_STAR: '<path d="M0,8 L8,0 M0,0 L8,8" stroke="#000" stroke-width="1"/>',
+    Grade.C: '<circle cx="4" cy="4" r="1.4" fill="#000"/>',
+    Grade.D: '<path d="M0,4 L8,4" stroke="#000" stroke-width="1.5"/>',
+    Grade.E: '<path d="M4,0 L4,8" stroke="#000" stroke-width="1.2"/>',
+    Grade.BASELINE_ONLY: "",
+}
+
+COUNT_WIDTH = 640
+COUNT_ROW = 30
+
+
+def grade_counts_chart(counts: dict[Grade, int], ident: str) -> str:
+    """A horizontal bar per grade, its count written beside it; every grade is listed."""
+    size = LABEL_SIZE + 1
+    names = {g: f"{g.short}" for g in GRADE_ORDER}
+    left = 20 + max(text_width(n, size) for n in names.values())
+    total = sum(counts.values())
+    most = max(counts.values(), default=0) or 1
+    right = 90
+    height = COUNT_ROW * len(GRADE_ORDER) + 20
+    title = f"評価区分ごとの系列数（全{total}系列）: " + "、".join(
+        f"{g.short} {counts.get(g, 0)}" for g in GRADE_ORDER
+    )
+    description = (
+        "横棒の長さが系列数を表します。評価区分ごとに色と模様が異なり、区分名と数を併記しています。"
+    )
+    parts = [_svg_open(COUNT_WIDTH, height, title, description, ident), _patterns(ident)]
+    parts.append(f'<rect width="{COUNT_WIDTH}" height="{height}" fill="#FFFFFF"/>')
+    span = COUNT_WIDTH - left - right
+    for row, grade in enumerate(GRADE_ORDER):
+        y = 10 + row * COUNT_ROW
+        count = counts.get(grade, 0)
+        parts.append(
+            text_element(left - 10, y + 19, names[grade], size, anchor="end", weight="bold")
+        )
+        length = span * count / most
+        if count:
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y + 4:.1f}" width="{length:.1f}" height="20" '
+                f'fill="url(#{ident}-{_grade_id(grade)})" stroke="{INK}" stroke-width="1"/>'
+            )
+        parts.append(text_element(left + length + 8, y + 19, f"{count} 系列", size))
+    parts.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{height - 6}" stroke="{INK}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def all_series_chart(evaluations: Sequence[Evaluation], title: str, footer: str) -> str:
+    """Every series' chart on one sheet, two to a row, each under its name."""
+    columns = 2 if len(evaluations) > 1 else 1
+    heading_size = LABEL_SIZE + 2
+    gap = 24
+    heading_lines = [
+        wrap(f"{e.indicator.id} {series_name(e)}", SERIES_WIDTH, heading_size) for e in evaluations
+    ]
+    rows = math.ceil(len(evaluations) / columns)
+    row_heights = [
+        SERIES_HEIGHT
+        + 8
+        + (heading_size + 6) * max(len(h) for h in heading_lines[r * columns : (r + 1) * columns])
+        for r in range(rows)
+    ]
+    width = columns * SERIES_WIDTH + (columns - 1) * gap + 40
+    top = 70
+    height = top + sum(row_heights) + gap * rows + 30
+    description = "; ".join(describe(e) for e in evaluations)
+    parts = [_svg_open(width, height, f"{title}（{footer}）", description, "all")]
+    parts.append(f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>')
+    parts.append(text_element(20, 32, title, LABEL_SIZE + 6, weight="bold"))
+    parts.append(text_element(20, 56, footer, LABEL_SIZE + 1))
+    y = float(top)
+    for row in range(rows):
+        for column in range(columns):
+            index = row * columns + column
+            if index >= len(evaluations):
+                break
+            x = 20 + column * (SERIES_WIDTH + gap)
+            lines = heading_lines[index]
+            for number, line in enumerate(lines):
+                parts.append(
+                    text_element(
+                        x,
+                        y + (number + 1) * (heading_size + 6) - 4,
+                        line,
+                        heading_size,
+                        weight="bold",
+                    )
+                )
+            offset = (heading_size + 6) * max(
+                len(h) for h in heading_lines[row * columns : (row + 1) * columns]
+            )
+            chart = series_chart(evaluations[index], f"s{index + 1}")
+            # A nested <svg> keeps each chart's own coordinates.
+            parts.append(chart.replace("<svg ", f'<svg x="{x}" y="{y + offset + 8:.1f}" ', 1))
+        y += row_heights[row] + gap
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def standalone(svg: str) -> str:
+    """An SVG as a file of its own: the XML declaration first."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"

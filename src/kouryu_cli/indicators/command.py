@@ -1,0 +1,244 @@
+"""`kouryu indicators`: the evaluation of the chapter's indicators (指標の評価)."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kouryu_cli.cli import options, output
+from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
+from kouryu_cli.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    # The evaluation modules load only when the command runs: every other command starts faster.
+    from kouryu_cli.core.model import EraYear, Plan
+    from kouryu_cli.indicators.actuals import ActualsFile
+    from kouryu_cli.indicators.evaluation import Evaluation
+
+FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YEAR",
+        help=N_(
+            "Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
+            "ignored (and listed). Default: the current fiscal year (年度, from April)."
+        ),
+        show_default=False,
+    ),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        metavar="PERCENT",
+        help=N_(
+            "Relative change from the baseline that counts as improving (B) or "
+            "worsening (D), in %. Default: 5."
+        ),
+        show_default=False,
+    ),
+]
+ActualsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actuals",
+        metavar="FILE",
+        dir_okay=False,
+        help=N_(
+            "Actual values (実績値) to add to the plan's; repeat for several files, merged in "
+            "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "
+            "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
+            "year, value, source)."
+        ),
+        show_default=False,
+    ),
+]
+
+
+def indicators(
+    ctx: typer.Context,
+    behind_target: Annotated[
+        bool,
+        typer.Option(
+            "--behind-target", help=N_("Only the series that have not reached their target.")
+        ),
+    ] = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="GRADES",
+            help=N_(
+                "Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
+                "baseline-only (ベースラインのみ)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    actuals_files: ActualsOption = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help=N_("Every series with its baseline, every actual by year, and its target."),
+        ),
+    ] = False,
+    threshold: ThresholdOption = None,
+    fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
+    path: options.OutputOption = None,
+    encoding: options.EncodingOption = None,
+    no_bom: options.NoBomOption = False,
+    raw: options.RawOption = False,
+) -> None:
+    """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
+
+    Grades of 健康日本21（第二次）最終評価, with r = (latest − baseline) / |baseline|,
+    positive in the target's direction, and t = --threshold (5 %):
+
+    \b
+      A   目標値に達した (増加/減少 targets: r >= t)
+      B   改善傾向: r >= t, on or beyond the straight line from baseline to target
+      B*  改善傾向 but behind that line: the target year is in danger
+      C   変わらない: |r| < t
+      D   悪化している: r <= -t
+      E   評価困難: baseline 0, or no actual later than the baseline year
+      ベースラインのみ: no actual yet (up to --as-of)
+
+    An indicator with several series also gets an overall grade (総合): A=5, B/B*=4,
+    C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
+    (x.5 down, x.6 up); E when every series is E.
+    Overdue (期限超過): the target year is before the as-of year and the target is not met.
+
+    Example:
+
+    \b
+        kouryu indicators
+        kouryu indicators --actuals r5.csv --actuals r6.xlsx --as-of R6
+        kouryu indicators --behind-target --status B*,D -f json
+        kouryu indicators --actuals 実績値.csv --history -o 推移.xlsx
+        kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
+    """
+    from kouryu_cli.indicators import evaluation
+    from kouryu_cli.indicators import views as indicatorview
+
+    out = output.resolve(
+        "indicators",
+        FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[options.plan_path(ctx), *(actuals_files or ())],
+    )
+    with options.option("--status"):
+        grades = evaluation.parse_grades(status or ())
+    with options.option("--threshold"):
+        limit = evaluation.check_threshold(
+            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+    with options.option("--as-of"):
+        year = evaluation.as_of_year(as_of)
+    original = options.plan(ctx)
+    current, files = with_actuals(ctx, original, actuals_files or [])
+    if history:
+        if out.format == "svg":
+            raise UsageError(
+                _("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
+            )
+        output.emit_listing(out, indicatorview.history_listing(current))
+        return
+    from kouryu_cli.indicators import actuals
+
+    later = actuals.later_than(original, files, year)
+    if later:
+        options.note(ctx, later)
+    found = evaluation.select(
+        evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
+    )
+    conditions = [_("as of {label}={year}").format(label=year.label, year=year.year)]
+    if behind_target:
+        conditions.append(_("behind target"))
+    if grades:
+        conditions.append(_("grades {grades}").format(grades=",".join(g.short for g in grades)))
+    if not found:
+        options.note(
+            ctx, _("no indicator matches ({conditions})").format(conditions=" / ".join(conditions))
+        )
+        if out.format not in ("table", "plain", "svg"):
+            output.emit_listing(out, indicatorview.listing(found, year))
+        if out.path is not None and out.format in ("table", "plain", "svg"):
+            output.emit_text(out, "")
+        raise typer.Exit(EXIT_NOTHING_FOUND)
+    options.note(
+        ctx,
+        _("{conditions} / {count} series: {grades}").format(
+            conditions=" / ".join(conditions),
+            count=len(found),
+            grades=evaluation.count_line(found),
+        ),
+    )
+    if out.format == "table":
+        output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
+    elif out.format == "svg":
+        output.emit_text(out, _svg(found, year))
+    else:
+        output.emit_listing(out, indicatorview.listing(found, year))
+
+
+def with_actuals(
+    ctx: typer.Context, plan: "Plan", paths: list[Path]
+) -> "tuple[Plan, list[ActualsFile]]":
+    """The plan with the actuals files added; what the reader guessed goes to stderr."""
+    if options.settings(ctx).verbose:
+        from kouryu_cli.core import era
+
+        years = [
+            y
+            for i in plan.indicators
+            for y in (
+                i.baseline_year,
+                i.target_year,
+                *(o.year for s in i.series for o in s.actuals),
+            )
+        ]
+        for note in era.projection_notes(years):
+            options.note(ctx, f"{options.plan_path(ctx)}: {note}")
+    if not paths:
+        return plan, []
+    from kouryu_cli.indicators import actuals
+
+    files = actuals.read_all(paths, plan)
+    report(ctx, files)
+    return actuals.merge_actuals(plan, files), files
+
+
+def report(ctx: typer.Context, files: "list[ActualsFile]") -> None:
+    """Ignored columns (always, once per file) and, with --verbose, every guess the reader made."""
+    verbose = options.settings(ctx).verbose
+    for file in files:
+        if verbose:
+            for guess in file.guesses:
+                options.note(ctx, guess)
+        if file.ignored_columns:
+            shown = "、".join(f"「{c}」" for c in file.ignored_columns)
+            options.note(
+                ctx,
+                _("{file}: unknown columns {columns} skipped").format(
+                    file=file.name, columns=shown
+                ),
+            )
+
+
+def _svg(found: "list[Evaluation]", year: "EraYear") -> str:
+    """A chart of every series (charts.py): Japanese text at its real width."""
+    from kouryu_cli.indicators import charts, evaluation
+
+    title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
+    counts = evaluation.count_line(found)
+    return charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))

@@ -1,0 +1,377 @@
+"""Indicator evaluation (指標の評価): gap, progress, the straight line and the 健康日本21 grade.
+
+The grades are those of 健康日本21（第二次）最終評価. With a threshold t (default 5 %) and
+the relative change r = (latest − baseline) / |baseline|, signed so that a change in the
+desired direction is positive:
+
+- A: the latest actual is at or beyond the target (for 増加/減少: r ≥ t);
+- B: r ≥ t and the latest actual is on or beyond the straight line from the baseline to the
+  target, read at the latest actual's year;
+- B*: r ≥ t but behind that line (the target year is in danger);
+- C: |r| < t;  D: r ≤ −t;
+- E 評価困難: the actual cannot be compared with the baseline (the baseline is 0, or the
+  actual is not later than the baseline year);
+- ベースラインのみ: no actual up to the as-of year.
+
+An indicator with several series (I3: 団体数 and 人数) is also graded as a whole, as the
+report grades such items: A = 5, B and B* = 4, C = 3, D = 2 points, averaged over the series
+that are not E, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; E when every
+graded series is E.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+
+from kouryu_cli.core import era
+from kouryu_cli.core.errors import UsageError
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.model import (
+    EraYear,
+    Indicator,
+    LabelledEnum,
+    Observation,
+    Plan,
+    Series,
+    TargetKind,
+)
+from kouryu_cli.core.record import Record, replace
+
+DEFAULT_THRESHOLD = 5.0
+# Comparisons are made on values rounded to this many decimals, so that 21 against a
+# baseline of 20 is exactly +5 % although 1 / 20 * 100 is not exact in binary.
+_DECIMALS = 9
+
+
+class Grade(LabelledEnum):
+    """評価区分: a grade of 健康日本21（第二次）最終評価, or ベースラインのみ.
+
+    label: what the grade means, as the MHLW report words it.
+    """
+
+    A = ("A", "目標値に達した")
+    B = ("B", "現時点で目標値に達していないが、改善傾向にある")
+    B_STAR = ("B*", "改善傾向にあるが、設定した目標年度までに目標到達が危ぶまれる")
+    C = ("C", "変わらない")
+    D = ("D", "悪化している")
+    E = ("E", "評価困難")
+    BASELINE_ONLY = ("baseline-only", "ベースラインのみ（実績値がまだない）")
+
+    @property
+    def short(self) -> str:
+        """The grade as a table shows it: A … E, or ベースラインのみ."""
+        return "ベースラインのみ" if self is Grade.BASELINE_ONLY else self.value
+
+
+GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
+
+
+class Evaluation(Record):
+    """The evaluation of one series (an indicator, or one component of a compound one)."""
+
+    indicator: Indicator
+    series: Series
+    as_of: EraYear
+    threshold: float
+    latest: Observation | None
+    change: float | None  # latest − baseline
+    relative_change: float | None  # % of |baseline|, positive = the desired direction
+    gap: float | None
+    progress: float | None
+    expected: float | None  # the straight line at the as-of year
+    expected_at_latest: float | None  # the straight line at the latest actual's year
+    grade: Grade
+    reason: str
+    met: bool
+    overdue: bool
+    # The whole indicator's grade, for an indicator with several series; None otherwise.
+    overall: Overall | None = None
+
+
+class Overall(Record):
+    """総合評価: the grade of an indicator with several series, and the mean of its points."""
+
+    grade: Grade
+    points: float | None  # None when no series could be graded
+
+
+POINTS = {Grade.A: 5, Grade.B: 4, Grade.B_STAR: 4, Grade.C: 3, Grade.D: 2}
+_FROM_POINTS = {5: Grade.A, 4: Grade.B, 3: Grade.C, 2: Grade.D}
+
+
+def overall_grade(grades: Iterable[Grade]) -> Overall:
+    """The 健康日本21 grade of several series together (五捨六入: 4.5 → B, 4.6 → A).
+
+    E when no series has A–D but one is E; ベースラインのみ when no series has an actual.
+    """
+    given = list(grades)
+    points = [POINTS[g] for g in given if g in POINTS]
+    if not points:
+        return Overall(Grade.E if Grade.E in given else Grade.BASELINE_ONLY, None)
+    mean = sum(points) / len(points)
+    whole = math.floor(mean)
+    # 五捨六入: a fraction of exactly .5 rounds down, anything above rounds up.
+    rounded = whole + 1 if _round(mean - whole) > 0.5 else whole
+    return Overall(_FROM_POINTS[rounded], _round(mean))
+
+
+def fiscal_year(day: date) -> int:
+    """年度: the Japanese fiscal year a day falls in (it starts on 1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _today() -> date:
+    return date.today()
+
+
+def as_of_year(label: str | None = None) -> EraYear:
+    """The year to evaluate at: --as-of (R7, 令和7年度, 2025), or the current fiscal year."""
+    if label is None:
+        year = fiscal_year(_today())
+        return EraYear(era.short_label(year), year)
+    try:
+        return era.parse_year(label)
+    except era.EraError as error:
+        raise UsageError(str(error)) from None
+
+
+def check_threshold(threshold: float) -> float:
+    """The threshold in %, which must be above 0 and at most 100."""
+    if not math.isfinite(threshold) or not 0 < threshold <= 100:
+        raise UsageError(
+            _("must be above 0 and at most 100 (%), got {threshold:g}").format(threshold=threshold)
+        )
+    return threshold
+
+
+def direction(kind: TargetKind, baseline: float, target: float | None) -> int:
+    """The desired direction: +1 up, −1 down, 0 for a bare target equal to its baseline."""
+    if kind in (TargetKind.AT_LEAST, TargetKind.INCREASE):
+        return 1
+    if kind in (TargetKind.AT_MOST, TargetKind.DECREASE):
+        return -1
+    if target is None or target == baseline:
+        return 0
+    return 1 if target > baseline else -1
+
+
+def line_value(indicator: Indicator, series: Series, year: int) -> float | None:
+    """The straight line from (baseline year, baseline) to (target year, target) at year.
+
+    Before the baseline year it is the baseline, after the target year the target;
+    None for a direction-only target (増加/減少).
+    """
+    if series.target is None:
+        return None
+    start, end = indicator.baseline_year.year, indicator.target_year.year
+    if year >= end:
+        return series.target
+    if year <= start:
+        return series.baseline
+    share = (year - start) / (end - start)
+    return series.baseline + (series.target - series.baseline) * share
+
+
+def relative_change(baseline: float, value: float, sign: int) -> float | None:
+    """100 × (value − baseline) / |baseline|, signed by the desired direction.
+
+    With no direction (keep the value), any change counts against it. None when the
+    baseline is 0.
+    """
+    if baseline == 0:
+        return None
+    change = (value - baseline) / abs(baseline) * 100
+    return -abs(change) if sign == 0 else sign * change
+
+
+def progress(baseline: float, target: float | None, value: float, sign: int) -> float | None:
+    """100 × (value − baseline) / (target − baseline): the share of the targeted change achieved.
+
+    None for a direction-only target, or one already met at the baseline.
+    """
+    if target is None or sign == 0 or sign * (target - baseline) <= 0:
+        return None
+    return (value - baseline) / (target - baseline) * 100
+
+
+def meets_target(
+    kind: TargetKind, baseline: float, target: float | None, value: float, threshold: float
+) -> bool:
+    """Whether value is at or beyond the target (for 増加/減少: moved by at least threshold %)."""
+    sign = direction(kind, baseline, target)
+    if target is None:
+        change = relative_change(baseline, value, sign)
+        return change is not None and _round(change) >= threshold
+    if sign == 0:
+        return _round(value) == _round(target)
+    return _round(sign * (value - target)) >= 0
+
+
+def latest_actual(series: Series, as_of: int) -> Observation | None:
+    """The latest observation up to and including the as-of year."""
+    known = [o for o in series.actuals if o.year.year <= as_of]
+    return max(known, key=lambda o: o.year.year) if known else None
+
+
+def grade(  # noqa: PLR0911 - one return per grade, in the order of the MHLW rule
+    indicator: Indicator, series: Series, latest: Observation | None, threshold: float
+) -> tuple[Grade, str]:
+    """The grade of a series given its latest actual, and why when it is E."""
+    if latest is None:
+        return Grade.BASELINE_ONLY, ""
+    kind = indicator.target_kind
+    if latest.year.year <= indicator.baseline_year.year:
+        return Grade.E, (
+            f"基準年度（{indicator.baseline_year.label}）より後の実績値がなく、比較できない"
+        )
+    if meets_target(kind, series.baseline, series.target, latest.value, threshold):
+        return Grade.A, ""
+    sign = direction(kind, series.baseline, series.target)
+    change = relative_change(series.baseline, latest.value, sign)
+    if change is None:
+        return Grade.E, "基準値が0のため、変化率を計算できない"
+    change = _round(change)
+    if change <= -threshold:
+        return Grade.D, ""
+    if change < threshold:
+        return Grade.C, ""
+    line = line_value(indicator, series, latest.year.year)
+    if line is not None and _round(sign * (latest.value - line)) < 0:
+        return Grade.B_STAR, ""
+    return Grade.B, ""
+
+
+def evaluate(
+    indicator: Indicator, series: Series, as_of: EraYear, threshold: float = DEFAULT_THRESHOLD
+) -> Evaluation:
+    """Evaluate one series at the as-of year, ignoring actuals after it."""
+    latest = latest_actual(series, as_of.year)
+    sign = direction(indicator.target_kind, series.baseline, series.target)
+    current = latest.value if latest is not None else series.baseline
+    change = None if latest is None else latest.value - series.baseline
+    if series.target is not None:
+        gap: float | None = series.target - current
+    else:
+        gap = change
+    met = meets_target(indicator.target_kind, series.baseline, series.target, current, threshold)
+    verdict, reason = grade(indicator, series, latest, threshold)
+    return Evaluation(
+        indicator=indicator,
+        series=series,
+        as_of=as_of,
+        threshold=threshold,
+        latest=latest,
+        change=change,
+        relative_change=(
+            None if latest is None else relative_change(series.baseline, latest.value, sign)
+        ),
+        gap=gap,
+        progress=(
+            None
+            if latest is None or verdict is Grade.E
+            else progress(series.baseline, series.target, latest.value, sign)
+        ),
+        expected=line_value(indicator, series, as_of.year),
+        expected_at_latest=(
+            None if latest is None else line_value(indicator, series, latest.year.year)
+        ),
+        grade=verdict,
+        reason=reason,
+        met=met,
+        overdue=indicator.target_year.year < as_of.year and not met,
+    )
+
+
+def evaluate_plan(
+    plan: Plan, as_of: EraYear, threshold: float = DEFAULT_THRESHOLD
+) -> list[Evaluation]:
+    """Every series of every indicator, in plan order; several series also get an overall grade."""
+    out: list[Evaluation] = []
+    for indicator in plan.indicators:
+        each = [evaluate(indicator, s, as_of, threshold) for s in indicator.series]
+        if len(each) > 1:
+            overall = overall_grade(e.grade for e in each)
+            each = [replace(e, overall=overall) for e in each]
+        out.extend(each)
+    return out
+
+
+def parse_grades(values: Iterable[str]) -> tuple[Grade, ...]:
+    """--status values (comma-separated and/or repeated) as grades; ValueError names a bad one."""
+    out: list[Grade] = []
+    for value in values:
+        for part in value.split(","):
+            word = part.strip()
+            if not word:
+                continue
+            found = _GRADE_WORDS.get(word.upper()) or _GRADE_WORDS.get(word)
+            if found is None:
+                expected = ", ".join(g.value for g in GRADE_ORDER)
+                raise ValueError(
+                    _("unknown status '{word}' (expected {expected})").format(
+                        word=word, expected=expected
+                    )
+                )
+            if found not in out:
+                out.append(found)
+    return tuple(out)
+
+
+_GRADE_WORDS = {g.value.upper(): g for g in Grade} | {
+    "B＊": Grade.B_STAR,
+    "BSTAR": Grade.B_STAR,
+    "BASELINE": Grade.BASELINE_ONLY,
+    "ベースラインのみ": Grade.BASELINE_ONLY,
+}
+
+
+def select(
+    evaluations: Iterable[Evaluation],
+    *,
+    behind_target: bool = False,
+    grades: tuple[Grade, ...] = (),
+) -> list[Evaluation]:
+    """The evaluations not at their target (when asked) and with one of the grades (if any)."""
+    return [
+        e
+        for e in evaluations
+        if not (behind_target and e.met) and (not grades or e.grade in grades)
+    ]
+
+
+def tally(evaluations: Iterable[Evaluation]) -> dict[Grade, int]:
+    """How many series have each grade, in the report's order."""
+    counts = dict.fromkeys(GRADE_ORDER, 0)
+    for evaluation in evaluations:
+        counts[evaluation.grade] += 1
+    return counts
+
+
+def tally_line(counts: dict[Grade, int]) -> str:
+    """The aggregate as the MHLW report prints it: A 0・B 0・…・ベースラインのみ 8."""
+    return "・".join(f"{g.short} {counts.get(g, 0)}" for g in GRADE_ORDER)
+
+
+def overall_line(evaluations: Iterable[Evaluation]) -> str:
+    """The overall grades of the indicators with several series: 総合評価 I3 C (3.5点)."""
+    shown: dict[str, Overall] = {}
+    for e in evaluations:
+        if e.overall is not None:
+            shown.setdefault(e.indicator.id, e.overall)
+    return "・".join(
+        f"{key} {o.grade.short}" + (f"（{o.points:g}点）" if o.points is not None else "")
+        for key, o in shown.items()
+    )
+
+
+def count_line(evaluations: list[Evaluation]) -> str:
+    """The count line: the grades of the series, then the overall grade of compound indicators."""
+    line = tally_line(tally(evaluations))
+    overall = overall_line(evaluations)
+    return f"{line} / 総合評価 {overall}" if overall else line
+
+
+def _round(value: float) -> float:
+    return round(value, _DECIMALS)

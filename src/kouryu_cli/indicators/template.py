@@ -1,0 +1,137 @@
+"""The actuals template (実績値の記入用紙): every series, one row per year still to report.
+
+Its headers are the ones the actuals reader accepts, so a filled-in copy is read back with
+no edit: as CSV (saved by Excel in cp932 or UTF-8) or as the .xlsx workbook itself, whose
+value column is numeric and whose id column has a dropdown.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from kouryu_cli.core import era
+from kouryu_cli.core.model import EraYear, Indicator, Plan, Series
+from kouryu_cli.core.record import Record
+from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
+from kouryu_cli.indicators.views import baseline_text, target_text
+
+COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値", "出典", "備考")
+VALUE_COLUMN = COLUMNS.index("実績値")
+
+
+class TemplateRow(Record):
+    """One line of the form: a series and a year whose value is still to be written."""
+
+    indicator: Indicator
+    series: Series
+    year: int | None  # None: nothing left to report up to the as-of year
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells, the value, source and note left empty."""
+        return (
+            self.indicator.id,
+            self.indicator.name,
+            self.series.label or self.series.key,
+            self.series.unit,
+            baseline_text(self.indicator, self.series),
+            target_text(self.indicator, self.series),
+            era.short_label(self.year) if self.year is not None else "",
+            "",
+            "",
+            "",
+        )
+
+
+def template_rows(plan: Plan, as_of: EraYear) -> list[TemplateRow]:
+    """Every series, once per year after its last known value up to the as-of year."""
+    out: list[TemplateRow] = []
+    for indicator in plan.indicators:
+        for series in indicator.series:
+            known = [o.year.year for o in series.actuals if o.year.year <= as_of.year]
+            start = max([indicator.baseline_year.year, *known]) + 1
+            years: list[int | None] = [*range(start, as_of.year + 1)] or [None]
+            out.extend(TemplateRow(indicator, series, year) for year in years)
+    return out
+
+
+def instructions(plan: Plan, as_of: EraYear) -> list[str]:
+    """What the form is and how to fill it in: comment lines of the CSV, a sheet of the .xlsx."""
+    return [
+        f"{plan.city} {plan.program} 第{plan.chapter.number}章「{plan.chapter.title}」"
+        f" 指標の実績値 記入用紙（{as_of.label}={as_of.year}年度まで）",
+        "「実績値」の欄に数値を記入してください（例: 27.1、27.1%、150,000人、△5）。"
+        "空欄の行は読み飛ばします。",
+        "年度は R6、令和6年度、2024 などの書き方で構いません。行の追加・削除もできます。",
+        "記入後: kouryu actuals check このファイル / kouryu indicators --actuals このファイル",
+    ]
+
+
+def template_csv(plan: Plan, as_of: EraYear) -> str:
+    """The form as CSV: # comment lines, the header, one row per series and year."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in instructions(plan, as_of):
+        writer.writerow([f"# {line}"])
+    writer.writerow(COLUMNS)
+    writer.writerows(row.cells() for row in template_rows(plan, as_of))
+    return buffer.getvalue()
+
+
+def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
+    """The form as an .xlsx workbook: a numeric value column and a dropdown of indicator ids."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    lines = instructions(plan, as_of)
+    _text(sheet.cell(1, 1), lines[0]).font = Font(bold=True, size=12)
+    for index, heading in enumerate(COLUMNS, 1):
+        _text(sheet.cell(2, index), heading).font = Font(bold=True)
+    rows = template_rows(plan, as_of)
+    for number, row in enumerate(rows, 3):
+        for index, value in enumerate(row.cells(), 1):
+            if index - 1 != VALUE_COLUMN and value:
+                _text(sheet.cell(number, index), value)
+        sheet.cell(number, VALUE_COLUMN + 1).number_format = "#,##0.###"
+    last = max(len(rows) + 2, 3) + 200  # room for rows a clerk adds
+    ids = ",".join(i.id for i in plan.indicators)
+    choose = DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True)
+    choose.error, choose.errorTitle = f"指標IDは {ids} のいずれかです", "指標ID"
+    choose.add(f"A3:A{last}")
+    number = DataValidation(type="decimal", operator="between", allow_blank=True)
+    number.formula1, number.formula2 = "-1E+15", "1E+15"
+    number.error, number.errorTitle = "数値を記入してください（単位は不要）", "実績値"
+    letter = chr(ord("A") + VALUE_COLUMN)
+    number.add(f"{letter}3:{letter}{last}")
+    sheet.add_data_validation(choose)
+    sheet.add_data_validation(number)
+    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20), 1):
+        sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
+    sheet.freeze_panes = "A3"
+    # Printed for a clerk to fill in by hand: landscape, every column on the page's width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "2:2"
+    notes = book.create_sheet("説明")
+    for number, line in enumerate(lines, 1):
+        _text(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)
+    notes.column_dimensions["A"].width = 120
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(cell: Any, value: str) -> Any:
+    """A text cell that Excel never reads as a formula, whatever the text begins with."""
+    from kouryu_cli.core.textnorm import strip_controls
+
+    cell.value = strip_controls(value)
+    cell.data_type = "s"
+    return cell

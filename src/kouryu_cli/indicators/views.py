@@ -1,0 +1,463 @@
+"""Indicator evaluations as text, JSON records, listings and a Rich table with bars.
+
+The JSON keys made here are a documented contract (README, tests/test_cli_indicators.py).
+Rich is imported only inside the drawing functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
+
+from kouryu_cli.core import era
+from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
+from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.indicators.evaluation import Evaluation, Grade, Overall, count_line
+from kouryu_cli.render.listing import Listing
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+NONE_YET = "ベースラインのみ"
+OVERDUE = "期限超過"
+# Grade words that no screen breaks across lines, even inside a sentence.
+KEEP_WHOLE = (NONE_YET, OVERDUE)
+Cell = str | int | float | None
+
+
+def title(as_of: EraYear) -> str:
+    """What the evaluation holds, with its year: the first line of every format."""
+    return f"関連計画における参考となる指標の評価（{as_of_text(as_of)}時点）"
+
+
+def as_of_text(as_of: EraYear) -> str:
+    """R7=2025年度."""
+    return f"{as_of.label}={as_of.year}年度"
+
+
+def expected_heading(as_of: EraYear) -> str:
+    """The heading of the straight line's value: 見込み（R7=2025年度）, never 今年度."""
+    return f"見込み（{as_of_text(as_of)}）"
+
+
+def columns(as_of: EraYear) -> tuple[str, ...]:
+    """The columns of the file formats: labels as written, each number in its own column."""
+    expected = expected_heading(as_of)
+    return (
+        "評価年度",
+        "ID",
+        "指標",
+        "内訳",
+        "単位",
+        "基準値",
+        "基準値(数値)",
+        "基準年度",
+        "目標値",
+        "目標値(数値)",
+        "目標年度",
+        "直近の実績",
+        "直近の実績(数値)",
+        "直近の実績の年度",
+        "変化(数値)",
+        "目標までの差",
+        "目標までの差(数値)",
+        "進捗率(%)",
+        expected,
+        "見込み(数値)",
+        "評価",
+        "総合評価",
+        "評価の意味",
+        OVERDUE,
+    )
+
+
+_NUMERIC = (
+    "基準値(数値)",
+    "目標値(数値)",
+    "直近の実績(数値)",
+    "変化(数値)",
+    "目標までの差(数値)",
+    "進捗率(%)",
+    "見込み(数値)",
+)
+GRADE_STYLES = {
+    Grade.A: "bold green",
+    Grade.B: "green",
+    Grade.B_STAR: "yellow",
+    Grade.C: "",
+    Grade.D: "bold red",
+    Grade.E: "magenta",
+    Grade.BASELINE_ONLY: "dim",
+}
+BAR_WIDTH = 16
+
+
+def quantity(value: float, unit: str) -> str:
+    """A number with its unit: '%' attaches (25.6%), other units follow a space (5,480 人)."""
+    number = format_number(_tidy(value, 2))
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def year_text(year: EraYear) -> str:
+    """(Ｈ29/2017): the label as written, then the Western year unless the label has it."""
+    return f"({year_label(year)})"
+
+
+def year_label(year: EraYear) -> str:
+    """Ｈ29/2017, or 2024 for a label that is the Western year already."""
+    return year.label if era.shows_western(year) else f"{year.label}/{year.year}"
+
+
+def baseline_text(indicator: Indicator, series: Series) -> str:
+    """25.6% (Ｈ29/2017)."""
+    return f"{quantity(series.baseline, series.unit)} {year_text(indicator.baseline_year)}"
+
+
+def target_text(indicator: Indicator, series: Series) -> str:
+    """30% 以上 (Ｒ12/2030), 80 団体 (Ｒ7/2025), or 増加 (Ｒ7/2025)."""
+    kind = indicator.target_kind
+    if series.target is None:
+        words = kind.label
+    else:
+        words = quantity(series.target, series.unit)
+        if kind.label:
+            words += f" {kind.label}"
+    return f"{words} {year_text(indicator.target_year)}"
+
+
+def latest_text(observation: Observation | None, unit: str) -> str:
+    """27.1% (R5/2023), or ベースラインのみ."""
+    if observation is None:
+        return NONE_YET
+    return f"{quantity(observation.value, unit)} {year_text(observation.year)}"
+
+
+def difference_text(value: float | None, unit: str) -> str:
+    """A signed difference in the unit; a difference of percentages is in ポイント."""
+    if value is None:
+        return ""
+    tidy = _tidy(value, 2)
+    sign = "+" if tidy > 0 else ""
+    if unit == "%":
+        return f"{sign}{format_number(tidy)}ポイント"
+    return f"{sign}{quantity(tidy, unit)}"
+
+
+def percent_text(value: float | None) -> str:
+    """33.3 (one decimal), or '' when there is none."""
+    return "" if value is None else f"{value:.1f}"
+
+
+def expected_text(evaluation: Evaluation) -> str:
+    """The straight line's value at the as-of year, in the unit."""
+    if evaluation.expected is None:
+        return ""
+    return quantity(round(evaluation.expected, 1), evaluation.series.unit)
+
+
+def series_name(evaluation: Evaluation) -> str:
+    """The indicator's name, with the component of a compound one: …（団体数）."""
+    series = evaluation.series
+    part = series.label or series.key
+    return f"{evaluation.indicator.name}（{part}）" if part else evaluation.indicator.name
+
+
+def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
+    """What a JSON record says of a series itself: names, unit, baseline and target."""
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "component": series.key or None,
+        "component_label": (series.label or series.key) or None,
+        "unit": series.unit,
+        "plan": indicator.plan,
+        "baseline": {
+            "value": _tidy(series.baseline),
+            "year": indicator.baseline_year.year,
+            "label": indicator.baseline_year.label,
+            "as_written": indicator.baseline_written,
+        },
+        "target": {
+            "value": _tidy(series.target),
+            "year": indicator.target_year.year,
+            "label": indicator.target_year.label,
+            "kind": indicator.target_kind.value,
+            "kind_label": indicator.target_kind.label,
+            "as_written": indicator.target_written,
+        },
+    }
+
+
+def record(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON object of one evaluated series."""
+    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+    return {
+        **series_record(indicator, series),
+        "latest": None
+        if latest is None
+        else {
+            "value": _tidy(latest.value),
+            "year": latest.year.year,
+            "label": latest.year.label,
+            "source": latest.source,
+        },
+        "change": _tidy(evaluation.change),
+        "relative_change": _tidy(evaluation.relative_change, 2),
+        "gap": _tidy(evaluation.gap),
+        "progress": _tidy(evaluation.progress, 2),
+        "expected": _tidy(evaluation.expected, 2),
+        "expected_at_latest": _tidy(evaluation.expected_at_latest, 2),
+        "status": evaluation.grade.value,
+        "status_label": evaluation.grade.label,
+        "reason": evaluation.reason,
+        "met": evaluation.met,
+        "overdue": evaluation.overdue,
+        "as_of": {"year": evaluation.as_of.year, "label": evaluation.as_of.label},
+        "threshold": _tidy(evaluation.threshold),
+        "overall": _overall_record(evaluation.overall),
+    }
+
+
+def _overall_record(overall: Overall | None) -> dict[str, Any] | None:
+    if overall is None:
+        return None
+    return {
+        "status": overall.grade.value,
+        "status_label": overall.grade.label,
+        "points": overall.points,
+    }
+
+
+def overall_text(evaluation: Evaluation) -> str:
+    """C（3.5点）: the whole indicator's grade beside a series of a compound one."""
+    overall = evaluation.overall
+    if overall is None:
+        return ""
+    points = f"（{overall.points:g}点）" if overall.points is not None else ""
+    return f"{overall.grade.short}{points}"
+
+
+def row(evaluation: Evaluation) -> tuple[Cell, ...]:
+    """One evaluated series as a row of columns(as_of): each number also as a number."""
+    indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
+    return (
+        f"{evaluation.as_of.label}（{evaluation.as_of.year}年度）",
+        indicator.id,
+        indicator.name,
+        series.label or series.key,
+        series.unit,
+        baseline_text(indicator, series),
+        _tidy(series.baseline),
+        str(indicator.baseline_year.year),
+        target_text(indicator, series),
+        _tidy(series.target),
+        str(indicator.target_year.year),
+        latest_text(latest, series.unit),
+        None if latest is None else _tidy(latest.value),
+        "" if latest is None else str(latest.year.year),
+        _tidy(evaluation.change),
+        difference_text(evaluation.gap, series.unit),
+        _tidy(evaluation.gap),
+        _tidy(evaluation.progress, 1),
+        expected_text(evaluation),
+        _tidy(evaluation.expected, 2),
+        evaluation.grade.short,
+        overall_text(evaluation),
+        evaluation.grade.label + (f"（{evaluation.reason}）" if evaluation.reason else ""),
+        "○" if evaluation.overdue else "",
+    )
+
+
+def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
+    """Evaluations for the file formats (csv, tsv, markdown, xlsx) and JSON."""
+    heads = columns(as_of)
+    return Listing(
+        columns=heads,
+        make_rows=lambda: [row(e) for e in evaluations],
+        make_records=lambda: [record(e) for e in evaluations],
+        numeric=frozenset(i for i, c in enumerate(heads) if c in _NUMERIC),
+        title=title(as_of),
+        sheet="指標",
+    )
+
+
+HISTORY_TITLE = "指標の推移（基準値・各年度の実績値・目標値）"
+
+
+def history_listing(plan: Plan) -> Listing:
+    """Every series with its baseline, every actual by year, and its target."""
+    years = sorted({o.year.year for i in plan.indicators for s in i.series for o in s.actuals})
+    heads = (
+        "ID",
+        "指標",
+        "内訳",
+        "単位",
+        "基準年度",
+        "基準値",
+        *(f"{era.short_label(y)}/{y}" for y in years),
+        "目標年度",
+        "目標値",
+        "目標の種類",
+    )
+
+    def rows() -> list[tuple[Cell, ...]]:
+        out: list[tuple[Cell, ...]] = []
+        for indicator in plan.indicators:
+            for series in indicator.series:
+                by_year = {o.year.year: _tidy(o.value) for o in series.actuals}
+                out.append(
+                    (
+                        indicator.id,
+                        indicator.name,
+                        series.label or series.key,
+                        series.unit,
+                        year_label(indicator.baseline_year),
+                        _tidy(series.baseline),
+                        *(by_year.get(y) for y in years),
+                        year_label(indicator.target_year),
+                        _tidy(series.target),
+                        indicator.target_kind.label,
+                    )
+                )
+        return out
+
+    def records() -> list[dict[str, Any]]:
+        return [
+            {
+                **series_record(indicator, series),
+                "actuals": [
+                    {
+                        "year": o.year.year,
+                        "label": o.year.label,
+                        "value": _tidy(o.value),
+                        "source": o.source,
+                    }
+                    for o in series.actuals
+                ],
+            }
+            for indicator in plan.indicators
+            for series in indicator.series
+        ]
+
+    return Listing(
+        columns=heads,
+        make_rows=rows,
+        make_records=records,
+        numeric=frozenset(range(5, len(heads) - 1)) - {len(heads) - 3},
+        title=HISTORY_TITLE,
+        sheet="指標の推移",
+        names=(0, 1, 2),
+    )
+
+
+def bar_fraction(evaluation: Evaluation) -> float | None:
+    """Where the latest actual stands between baseline (0) and target (1), for the bar.
+
+    A direction-only target counts as reached at the threshold, as in the grading.
+    """
+    if evaluation.latest is None:
+        return None
+    if evaluation.progress is not None:
+        return evaluation.progress / 100
+    if evaluation.series.target is None:
+        change = evaluation.relative_change
+        return None if change is None else change / evaluation.threshold
+    return 1.0 if evaluation.met else 0.0
+
+
+def bar_text(fraction: float | None, width: int = BAR_WIDTH) -> str:
+    """A bar from baseline to target with the latest value as ●; ◀ or ▶ when it lies outside."""
+    if fraction is None:
+        return "○" + "─" * (width - 1)
+    if fraction < 0:
+        return "◀" + "─" * (width - 1)
+    if fraction > 1:
+        return "━" * (width - 1) + "▶"
+    position = round(fraction * (width - 1))
+    return "━" * position + "●" + "─" * (width - 1 - position)
+
+
+def legend(threshold: float, as_of: EraYear) -> list[str]:
+    """The grading rule, in the words of 健康日本21（第二次）最終評価."""
+    t = format_number(threshold)
+    return [
+        f"評価（{as_of.label}={as_of.year}年度時点、しきい値 {t}%）: "
+        "変化率 = (直近の実績 − 基準値) ÷ |基準値|、目標の方向を正とする",
+        "  A  目標値に達した（増加・減少の目標は変化率 " + t + "% 以上）",
+        f"  B  変化率 {t}% 以上で、基準値から目標値への直線上かそれより良い",
+        f"  B* 変化率 {t}% 以上だが直線より遅れ、目標年度までの到達が危ぶまれる",
+        f"  C  変わらない（変化率 ±{t}% 未満）   D  悪化している（変化率 −{t}% 以下）",
+        "  E  評価困難（基準値が0、または基準年度より後の実績値がない）",
+        "  ベースラインのみ  実績値がまだない   期限超過: 目標年度を過ぎて目標値に未達",
+        "  バー: 基準値 ━━●── 目標値（● 直近の実績、◀ 基準値より悪化、▶ 目標値を超過）",
+        "  総合: 系列が複数ある指標全体の評価。A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、",
+        "        五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す。すべてEならE",
+    ]
+
+
+def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
+    """The evaluations as a table with a bar per row, the legend and the aggregate line."""
+    from kouryu_cli.render.terminal import Column, Grid, Kind, draw_table, paragraph, text
+
+    # (column, cell): the grade comes second, as what a reader scans for; the columns after
+    # 直近の実績 are shown while the terminal has room for them.
+    cells: list[tuple[Column, Callable[[Evaluation], Text]]] = [
+        (Column("ID", Kind.ATOM), lambda e: text(e.indicator.id)),
+        (Column("評価", Kind.WORDS), lambda e: _grade_cell(e, GRADE_STYLES[e.grade])),
+        (Column("指標", Kind.PROSE), lambda e: text(series_name(e))),
+        (Column("基準値", Kind.WORDS), lambda e: text(baseline_text(e.indicator, e.series))),
+        (Column("目標値", Kind.WORDS), lambda e: text(target_text(e.indicator, e.series))),
+        # With no actual the 評価 column already says ベースラインのみ.
+        (
+            Column("直近の実績", Kind.WORDS),
+            lambda e: text(latest_text(e.latest, e.series.unit)) if e.latest else text("—", "dim"),
+        ),
+        (
+            Column("基準値→目標値", Kind.ATOM, optional=True),
+            lambda e: text(bar_text(bar_fraction(e)), GRADE_STYLES[e.grade] or "none"),
+        ),
+        (
+            Column("進捗率", Kind.ATOM, "right", optional=True),
+            lambda e: text(f"{percent_text(e.progress)}%" if e.progress is not None else "—"),
+        ),
+        (
+            Column("目標との差", Kind.ATOM, "right", optional=True),
+            lambda e: text(difference_text(e.gap, e.series.unit) or "—"),
+        ),
+        (
+            Column(f"{as_of.label}見込", Kind.ATOM, "right", optional=True),
+            lambda e: text(expected_text(e) or "—"),
+        ),
+    ]
+    paragraph(target, text(title(as_of)), keep=KEEP_WHOLE)
+    rows = [[cell(e) for _, cell in cells] for e in evaluations]
+    draw_table(target, Grid([column for column, _ in cells], rows, (0, 2), KEEP_WHOLE))
+    for line in legend(threshold, as_of):
+        paragraph(target, text(line, "dim"), keep=KEEP_WHOLE)
+    paragraph(target, text(f"集計: {count_line(evaluations)}", "bold"), keep=KEEP_WHOLE)
+
+
+def _grade_cell(evaluation: Evaluation, style: str) -> Text:
+    from kouryu_cli.render.terminal import text
+
+    cell = text(evaluation.grade.short, style)
+    if evaluation.overall is not None:
+        cell.append_text(text(f"\n総合 {overall_text(evaluation)}"))
+    if evaluation.overdue:
+        cell.append_text(text(f"\n{OVERDUE}", "red"))
+    return cell
+
+
+@overload
+def _tidy(value: float, digits: int = 6) -> float | int: ...
+@overload
+def _tidy(value: float | None, digits: int = 6) -> float | int | None: ...
+def _tidy(value: float | None, digits: int = 6) -> float | int | None:
+    """A number for JSON and display: whole numbers as int, others rounded (no 4.3999999)."""
+    if value is None:
+        return None
+    rounded = round(float(value), digits)
+    return int(rounded) if rounded.is_integer() else rounded

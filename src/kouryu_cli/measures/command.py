@@ -1,0 +1,379 @@
+"""Commands that ask about measures: measures, dept, search, show, outline, matrix."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
+    DeptOption,
+    EncodingOption,
+    NoBomOption,
+    OutputOption,
+    RawOption,
+    complete_departments,
+    format_option,
+    note,
+    option,
+    plan,
+    plan_path,
+)
+from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
+from kouryu_cli.core.i18n import N_, _, ngettext
+from kouryu_cli.core.model import AgeGroup, Icon, Plan
+from kouryu_cli.measures import query, views
+from kouryu_cli.render.listing import Listing
+
+LISTING_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
+DOCUMENT_FORMATS = ("table", "json", "markdown")
+ListingFormat = Annotated[str | None, format_option(LISTING_FORMATS)]
+DocumentFormat = Annotated[str | None, format_option(DOCUMENT_FORMATS)]
+
+
+def _resolve(
+    ctx: typer.Context,
+    formats: tuple[str, ...],
+    fmt: str | None,
+    path: Path | None,
+    encoding: str | None,
+    no_bom: bool = False,
+    raw: bool = False,
+) -> output.Output:
+    """This command's output, settled before any work (an impossible request fails first)."""
+    return output.resolve(
+        ctx.info_name or "kouryu",
+        formats,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx)],
+    )
+
+
+def _title(current: Plan, what: str, conditions: str) -> str:
+    return f"{current.program}「{current.chapter.title}」 {what}（{conditions}）"
+
+
+def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty: str) -> None:
+    """Write the listing; when it is empty, still write it (no stale file) and exit 1."""
+    if not output.is_empty(out, listing):
+        output.emit_listing(out, listing)
+        return
+    note(ctx, empty)
+    output.emit_listing(out, listing)
+    if out.path is not None:
+        note(ctx, _("{path}: nothing matched; wrote the headers only").format(path=out.path))
+    raise typer.Exit(EXIT_NOTHING_FOUND)
+
+
+def _complete_ages(incomplete: str) -> list[str]:
+    return [a.value for a in AgeGroup if a.value.startswith(incomplete)]
+
+
+def _complete_icons(incomplete: str) -> list[str]:
+    return [i.value for i in Icon if i.value.startswith(incomplete)]
+
+
+AgeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--age",
+        "-a",
+        metavar="AGE",
+        autocompletion=_complete_ages,
+        help=N_(
+            "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
+            "also 65歳以上, 18〜64, u18, senior …"
+        ),
+        show_default=False,
+    ),
+]
+PolicyOption = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable."), show_default=False
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="ICON",
+        autocompletion=_complete_icons,
+        help=N_("Icon, repeatable: 知守, 食事, 運動."),
+        show_default=False,
+    ),
+]
+
+
+def _filter(
+    current: Plan,
+    ages: list[str] | None,
+    only_age: bool,
+    depts: list[str] | None,
+    policies: list[int] | None,
+    tags: list[str] | None,
+    text: str | None,
+) -> query.MeasureFilter:
+    with option("--age"):
+        age_groups = tuple(dict.fromkeys(query.parse_age(a) for a in ages or ()))
+    with option("--tag"):
+        icons = tuple(dict.fromkeys(query.parse_icon(t) for t in tags or ()))
+    known = [p.number for p in current.policies]
+    for number in policies or ():
+        if number not in known:
+            raise UsageError(
+                _("--policy: no policy {number} (expected {known})").format(
+                    number=number, known=", ".join(map(str, known))
+                )
+            )
+    with option("--dept"):
+        for name in depts or ():
+            query.check_department_filter(current, name)
+    if only_age and not age_groups:
+        raise UsageError(_("--only-age: needs at least one --age"))
+    return query.MeasureFilter(
+        ages=age_groups,
+        only_ages=only_age,
+        departments=tuple(depts or ()),
+        policies=tuple(policies or ()),
+        icons=icons,
+        terms=query.split_terms(text) if text is not None else (),
+    )
+
+
+def measures(
+    ctx: typer.Context,
+    age: AgeOption = None,
+    only_age: Annotated[
+        bool,
+        typer.Option(
+            "--only-age", help=N_("Only measures that target exactly the given age groups.")
+        ),
+    ] = False,
+    dept: DeptOption = None,
+    policy: PolicyOption = None,
+    tag: TagOption = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            metavar="TEXT",
+            help=N_("Words that must all appear (as in search)."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """List measures (事務事業) in plan order, filtered by age, department, policy, icon, words.
+
+    Example:
+
+    \b
+        kouryu measures --age 65+
+        kouryu measures --age 18-64 --age 65+ --only-age --dept 高齢
+        kouryu measures --tag 運動 -f csv -o 運動.csv
+    """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    current = plan(ctx)
+    wanted = _filter(current, age, only_age, dept, policy, tag, text)
+    found = query.filter_measures(current, wanted)
+    conditions = " / ".join(wanted.describe())
+    count = ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found))
+    summary = (
+        _("conditions: {conditions} / {count}").format(conditions=conditions, count=count)
+        if conditions
+        else count
+    )
+    listing = views.measures_listing(
+        current, found, _title(current, "事務事業一覧", conditions or "すべて")
+    )
+    if found:
+        note(ctx, summary)
+    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=summary))
+
+
+def dept(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            autocompletion=complete_departments,
+            help=N_("所管課 (part of the name or its reading is enough)."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """Departments (所管課): all with their counts, or one department's measures.
+
+    Example:
+
+    \b
+        kouryu dept
+        kouryu dept 高齢福祉課
+        kouryu dept こそだて -f json
+    """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    current = plan(ctx)
+    if name is None:
+        tallies = query.department_tallies(current)
+        note(
+            ctx,
+            ngettext("{count} department", "{count} departments", len(tallies)).format(
+                count=len(tallies)
+            ),
+        )
+        title = _title(current, "所管課別の事業数", f"{len(tallies)}課")
+        output.emit_listing(out, views.departments_listing(tallies, title))
+        return
+    department = query.resolve_department(current, name)
+    found = query.department_measures(current, department)
+    summary = f"所管課: {department.name} / {len(found)}件"
+    shown = _("所管課: {department} / {count}").format(
+        department=department.name,
+        count=ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found)),
+    )
+    if found:
+        note(ctx, shown)
+    listing = views.measures_listing(current, found, _title(current, "事務事業一覧", summary))
+    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=shown))
+
+
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT...",
+            help=N_(
+                "Words that must all match (width, case, kana and tildes "
+                "ignored; readings such as こうれいふくし work)."
+            ),
+        ),
+    ],
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """Full-text search over measures, sections, policies, vision, departments, indicators.
+
+    Example:
+
+    \b
+        kouryu search ボランティア
+        kouryu search 子育て 交流
+        kouryu search こうれいふくし -f json
+    """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    terms = query.split_terms(" ".join(words))
+    if not terms:
+        raise UsageError(_("give at least one word to search for"))
+    current = plan(ctx)
+    from kouryu_cli.measures import fulltext  # only this command searches the whole text
+
+    hits = fulltext.search(current, terms)
+    asked = " ".join(words)
+    if hits:
+        note(
+            ctx,
+            ngettext("「{words}」: {count} hit", "「{words}」: {count} hits", len(hits)).format(
+                words=asked, count=len(hits)
+            ),
+        )
+    listing = views.hits_listing(current, hits, _title(current, "検索結果", f"「{asked}」"))
+    _emit_found(ctx, out, listing, _("nothing matches 「{words}」").format(words=asked))
+
+
+def show(
+    ctx: typer.Context,
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|NAME", help=N_("Measure id (2-1-07) or name (part of it is enough).")
+        ),
+    ],
+    fmt: DocumentFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+) -> None:
+    """One measure in full: place in the plan, description, departments, ages, icons, neighbours.
+
+    Example:
+
+    \b
+        kouryu show 2-1-07
+        kouryu show 認知症カフェ
+        kouryu show 3-1-14 -f json
+    """
+    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
+    current = plan(ctx)
+    found = query.find_measure(current, measure)
+    others = query.neighbours(current, found)
+    record = views.measure_record(current, found)
+    record["neighbours"] = [{"id": m.id, "name": m.name} for m in others]
+    output.emit_document(out, record, views.measure_document(current, found, others))
+
+
+def outline(
+    ctx: typer.Context,
+    fmt: DocumentFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+) -> None:
+    """The chapter as a tree: vision, challenges, 施策 › sections › measures (with ids).
+
+    Example:
+
+    \b
+        kouryu outline
+        kouryu outline -f markdown -o 交流.md
+        kouryu outline -f json
+    """
+    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
+    current = plan(ctx)
+    output.emit_document(out, views.outline_record(current), views.outline_document(current))
+
+
+def matrix(
+    ctx: typer.Context,
+    fmt: ListingFormat = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """所管課 × 対象年代 (and icons): how many measures each department has for each age group.
+
+    Example:
+
+    \b
+        kouryu matrix
+        kouryu matrix -f csv -o matrix.csv
+        kouryu matrix -o matrix.xlsx
+    """
+    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    current = plan(ctx)
+    title = _title(current, "所管課 × 対象年代", f"{len(current.measures)}事業")
+    listing = views.matrix_listing(query.matrix(current), title)
+    if out.format == "plain":  # a grid, not records: its columns need their names
+        from kouryu_cli.render.listing import to_plain
+
+        output.emit_text(out, to_plain(listing, header=True))
+        return
+    output.emit_listing(out, listing)

@@ -1,0 +1,307 @@
+"""Query results shaped as listings, records and documents.
+
+The JSON keys made here are a documented contract. Each field label (所管課, 対象年代 …) is
+defined once, in LABELS, and every format (table, text, Markdown, CSV, xlsx) takes it there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
+from kouryu_cli.core.textnorm import JOIN
+from kouryu_cli.measures.query import Tally
+from kouryu_cli.render.listing import Cell, Document, Line, Listing
+
+if TYPE_CHECKING:
+    from kouryu_cli.measures.fulltext import Hit
+
+MARK = "○"
+# Each label once: the table headings, the facts of `show`, the search's field names.
+LABELS = {
+    "id": "ID",
+    "name": "事業名",
+    "departments": "所管課",
+    "ages": "対象年代",
+    "icons": "アイコン",
+    "policy": "施策",
+    "section": "取組",
+    "description": "説明",
+    "place": "位置",
+    "aliases": "別表記",
+    "notes": "注記",
+    "reading": "よみ",
+    "measures": "事業数",
+}
+MEASURE_COLUMNS = (
+    LABELS["id"],
+    LABELS["name"],
+    LABELS["departments"],
+    *(a.label for a in AGE_ORDER),
+    LABELS["icons"],
+    LABELS["policy"],
+    LABELS["section"],
+    LABELS["description"],
+)
+
+
+class _Places(dict[tuple[int, int], tuple[str, str, str, str, int]]):
+    """(policy, section) → the labels and titles a measure shows, each worked out once.
+
+    A listing of 40,000 measures would otherwise look each policy up and format each
+    section label 80,000 times (a tenth of a large query's time).
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[str, str, str, str, int]:
+        policy = self.plan.policy(key[0])
+        section = self.plan.sections[key]
+        place = (policy.label, section.label, policy.title, section.title, section.number)
+        self[key] = place
+        return place
+
+
+def measure_record(plan: Plan, measure: Measure, places: _Places | None = None) -> dict[str, Any]:
+    """The JSON object of one measure."""
+    _, _, policy_title, section_title, section_number = (
+        _Places(plan) if places is None else places
+    )[(measure.policy, measure.section)]
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "description": measure.description,
+        "policy": measure.policy,
+        "policy_title": policy_title,
+        "section": section_title,
+        "section_number": section_number,
+        "order": measure.order,
+        "departments": list(measure.departments),
+        "ages": [a.value for a in measure.ages],
+        "tags": [i.value for i in measure.icons],
+        "aliases": list(measure.aliases),
+        "notes": list(measure.notes),
+    }
+
+
+def measure_row(plan: Plan, measure: Measure, places: _Places | None = None) -> tuple[Cell, ...]:
+    """One measure as a row of MEASURE_COLUMNS."""
+    policy_label, section_label, *_ = (_Places(plan) if places is None else places)[
+        (measure.policy, measure.section)
+    ]
+    return (
+        measure.id,
+        measure.name,
+        JOIN.join(measure.departments),
+        *(MARK if a in measure.ages else "" for a in AGE_ORDER),
+        JOIN.join(i.value for i in measure.icons),
+        policy_label,
+        section_label,
+        measure.description,
+    )
+
+
+def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Listing:
+    """Measures as a listing (terminal table: id, name, departments, ages, icons)."""
+    places = _Places(plan)
+    return Listing(
+        columns=MEASURE_COLUMNS,
+        make_rows=lambda: [measure_row(plan, m, places) for m in measures],
+        make_records=lambda: [measure_record(plan, m, places) for m in measures],
+        sheet="事務事業",
+        title=title,
+        table_columns=(0, 1, 2, 3, 4, 5, 6),
+        names=(0, 1),
+    )
+
+
+def _tally_counts(tally: Tally, icons: bool) -> tuple[int, ...]:
+    return (
+        tally.measures,
+        *(tally.ages[a] for a in AGE_ORDER),
+        *(tally.icons.values() if icons else ()),
+    )
+
+
+def _counts_record(tally: Tally) -> dict[str, Any]:
+    return {
+        "measures": tally.measures,
+        "ages": {a.value: tally.ages[a] for a in AGE_ORDER},
+        "tags": {i.value: n for i, n in tally.icons.items()},
+    }
+
+
+def departments_listing(tallies: list[Tally], title: str = "") -> Listing:
+    """The department view: measures per department and per age group."""
+    columns = (
+        LABELS["departments"],
+        LABELS["reading"],
+        LABELS["measures"],
+        *(a.label for a in AGE_ORDER),
+    )
+    return Listing.of(
+        columns=columns,
+        rows=[(t.name, t.reading, *_tally_counts(t, icons=False)) for t in tallies],
+        records=[
+            {"department": t.name, "reading": t.reading, **_counts_record(t)} for t in tallies
+        ],
+        sheet="所管課別",
+        title=title,
+        numeric=frozenset(range(2, len(columns))),
+    )
+
+
+def matrix_listing(tallies: list[Tally], title: str = "") -> Listing:
+    """所管課 × 対象年代 (and icons) as a plain grid."""
+    icons = list(tallies[0].icons) if tallies else []
+    columns = (LABELS["departments"], LABELS["measures"], *(a.label for a in AGE_ORDER))
+    columns += tuple(i.value for i in icons)
+    return Listing.of(
+        columns=columns,
+        rows=[(t.name, *_tally_counts(t, icons=True)) for t in tallies],
+        records=[{"department": t.name, **_counts_record(t)} for t in tallies],
+        sheet="所管課×対象年代",
+        title=title,
+        numeric=frozenset(range(1, len(columns))),
+    )
+
+
+# The search's field names: the measure's own labels, and those of the chapter's texts.
+FIELD_LABELS = {
+    "intro": "前文",
+    "slogan": "スローガン",
+    "text": "内容",
+    "title": "名称",
+    "lead": "リード文",
+    "name": "名称",
+    "description": LABELS["description"],
+    "alias": LABELS["aliases"],
+    "departments": LABELS["departments"],
+    "reading": LABELS["reading"],
+    "plan": "計画名",
+}
+
+
+def hits_listing(plan: Plan, hits: list[Hit], title: str = "") -> Listing:
+    """Search results: kind, id, title, where it matched, a snippet with the match marked."""
+    from kouryu_cli.measures.fulltext import KIND_LABELS, snippet
+
+    rows: list[tuple[Cell, ...]] = []
+    highlights = {}
+    records = []
+    for index, hit in enumerate(hits):
+        text, spans = snippet(hit.text, hit.spans)
+        rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, FIELD_LABELS[hit.where], text))
+        highlights[(index, 4)] = spans
+        if hit.where in ("name", "title", "slogan") and hit.text == hit.title:
+            highlights[(index, 2)] = hit.spans
+        record: dict[str, Any] = {
+            "kind": hit.kind,
+            "id": hit.id,
+            "title": hit.title,
+            "field": hit.where,
+            "text": hit.text,
+            "matches": [list(s) for s in hit.spans],
+        }
+        if hit.measure is not None:
+            record["measure"] = measure_record(plan, hit.measure)
+        records.append(record)
+    return Listing.of(
+        columns=("種類", "ID", "名称", "一致した欄", "該当箇所"),
+        rows=rows,
+        records=records,
+        sheet="検索結果",
+        title=title,
+        highlights=highlights,
+        names=(1, 2),
+    )
+
+
+def measure_document(plan: Plan, measure: Measure, others: list[Measure]) -> Document:
+    """One measure: its place, departments, ages, icons, description, neighbours."""
+    section = plan.section_of(measure)
+    policy = plan.policy(measure.policy)
+    lines = [
+        Line("heading", f"{measure.id} {measure.name}", 2),
+        Line("fact", f"{policy.label} › {section.label}", label=LABELS["place"]),
+        Line("fact", JOIN.join(measure.departments), label=LABELS["departments"]),
+        Line("fact", JOIN.join(a.label for a in measure.ages), label=LABELS["ages"]),
+        Line("fact", JOIN.join(i.value for i in measure.icons) or "なし", label=LABELS["icons"]),
+    ]
+    if measure.aliases:
+        lines.append(Line("fact", JOIN.join(measure.aliases), label=LABELS["aliases"]))
+    lines.append(Line("text", measure.description))
+    if measure.notes:
+        lines.append(Line("caption", f"{LABELS['notes']}:"))
+        lines += [Line("item", n) for n in measure.notes]
+    if others:
+        lines.append(Line("caption", f"同じ所管課の事業 ({len(others)}):"))
+        lines += [Line("item", f"{m.id} {m.name}") for m in others]
+    return lines
+
+
+def outline_record(plan: Plan) -> dict[str, Any]:
+    """The chapter as nested JSON."""
+    return {
+        "city": plan.city,
+        "program": plan.program,
+        "chapter": {
+            "number": plan.chapter.number,
+            "title": plan.chapter.title,
+            "intro": plan.chapter.intro,
+        },
+        "vision": {"slogan": plan.vision_slogan, "text": plan.vision_text},
+        "challenges": {
+            "lead": plan.challenges_lead,
+            "items": [{"title": c.title, "text": c.text} for c in plan.challenges],
+        },
+        "policies": [
+            {
+                "number": p.number,
+                "title": p.title,
+                "text": p.text,
+                "sections": [
+                    {
+                        "number": s.number,
+                        "title": s.title,
+                        "lead": s.lead,
+                        "measures": [{"id": m.id, "name": m.name} for m in s.measures],
+                    }
+                    for s in p.sections
+                ],
+            }
+            for p in plan.policies
+        ],
+        "indicators": [{"id": i.id, "name": i.name} for i in plan.indicators],
+    }
+
+
+def outline_document(plan: Plan) -> Document:
+    """The chapter: vision, challenges, each 施策 and 取組 with its own sentence and measures."""
+    lines = [Line("heading", f"{plan.chapter.number} {plan.chapter.title}", 1)]
+    if plan.chapter.intro:
+        lines.append(Line("text", plan.chapter.intro))
+    lines += [
+        Line("heading", f"目指す市民の姿: {plan.vision_slogan}", 2),
+        Line("text", plan.vision_text),
+        Line("heading", "市民のチャレンジ目標", 2),
+    ]
+    if plan.challenges_lead:
+        lines.append(Line("text", plan.challenges_lead))
+    lines += [Line("item", f"{c.title}: {c.text}") for c in plan.challenges]
+    # Each 施策 and 取組 with its own sentence, as the plan prints them: a report quotes them.
+    for policy in plan.policies:
+        lines.append(Line("heading", policy.label, 2))
+        if policy.text:
+            lines.append(Line("text", policy.text))
+        for section in policy.sections:
+            lines.append(Line("heading", section.label, 3))
+            if section.lead:
+                lines.append(Line("text", section.lead, 3))
+            lines += [Line("item", f"{m.id} {m.name}", 3) for m in section.measures]
+    if plan.indicators:
+        lines.append(Line("heading", "関連計画における参考となる指標", 2))
+        lines += [Line("item", f"{i.id} {i.name}") for i in plan.indicators]
+    return lines

@@ -1,0 +1,479 @@
+"""`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from kouryu_cli.cli import output
+from kouryu_cli.cli.options import (
+    DeptOption,
+    EncodingOption,
+    NoBomOption,
+    OutputOption,
+    RawOption,
+    format_option,
+    note,
+    option,
+    plan,
+    plan_path,
+)
+from kouryu_cli.core import era
+from kouryu_cli.core.errors import PlanError, Problem, UsageError, os_reason
+from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.model import EraYear, Plan, Vocabulary
+from kouryu_cli.progress import book as progress
+
+STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
+
+app = typer.Typer(name="progress", rich_markup_mode=None, add_completion=False)
+
+
+@app.callback(invoke_without_command=True)
+def _progress(ctx: typer.Context) -> None:
+    """進行管理: write each department's form, collect the returned forms, list the answers.
+
+    Example:
+
+    \b
+        kouryu progress form --year R6 -o forms/
+        kouryu progress collect returned/* --into progress/R6.yaml
+        kouryu progress status progress/R6.yaml --by dept
+    """
+    if ctx.invoked_subcommand is None:
+        output.write_stdout((ctx.get_help() + "\n").encode())
+
+
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="FILE...",
+        help=N_("Progress files of one year (progress/R6.yaml)."),
+        show_default=False,
+    ),
+]
+
+
+def _year(label: str) -> EraYear:
+    with option("--year"):
+        return era.parse_year(label)
+    raise AssertionError  # unreachable: option() re-raises
+
+
+def _departments(current: Plan, names: list[str] | None) -> tuple[str, ...]:
+    from kouryu_cli.measures import query
+
+    return tuple(dict.fromkeys(query.resolve_department(current, n).name for n in names or ()))
+
+
+# ------------------------------------------------------------------ form
+
+
+@app.command()
+def form(
+    ctx: typer.Context,
+    year: Annotated[
+        str,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help=N_("Fiscal year of the round: R6, 令和6年度, 2024."),
+        ),
+    ],
+    folder: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            file_okay=False,
+            help=N_("Folder to write the forms into (made when missing)."),
+        ),
+    ],
+    dept: DeptOption = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help=N_("Last year's progress file: its answers pre-fill the forms."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=N_("xlsx (default) or csv."))
+    ] = "xlsx",
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Replace forms already in the folder."))
+    ] = False,
+) -> None:
+    """Write one form per department (R6_取組状況_高齢福祉課.xlsx) into a folder.
+
+    A form lists the department's measures (shaded, protected) and the answer columns
+    (dropdowns from the vocabularies). A measure of two departments is on both forms.
+    Forms already in the folder are never replaced without --force (exit 2, nothing written).
+
+    Example:
+
+    \b
+        kouryu progress form --year R6 -o forms/
+        kouryu progress form --year R6 --dept 高齢福祉課 --from progress/R5.yaml -o forms/
+        kouryu progress form --year R6 --format csv -o forms-csv/
+    """
+    from kouryu_cli.progress import forms
+
+    kind = fmt.lower()
+    if kind not in ("xlsx", "csv"):
+        raise UsageError(
+            _("--format: progress form writes xlsx or csv, not '{fmt}'").format(fmt=fmt)
+        )
+    if kind == "xlsx":
+        import importlib.util
+
+        if importlib.util.find_spec("openpyxl") is None:
+            raise UsageError(
+                _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)")
+            )
+    current = plan(ctx)
+    round_year = _year(year)
+    wanted = _departments(current, dept)
+    book = None
+    if previous is not None:
+        from kouryu_cli.progress.store import load_progress
+
+        book = load_progress([previous], current)
+    specs = forms.form_specs(current, round_year, wanted, book)
+    if not specs:
+        raise UsageError(_("no department with measures was chosen"))
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(_("{folder} is not a folder").format(folder=folder))
+    targets = [(spec, folder / spec.file_name(f".{kind}")) for spec in specs]
+    existing = [str(path) for _spec, path in targets if path.exists() or path.is_symlink()]
+    if existing and not force:
+        listed = "\n".join(f"  {p}" for p in existing)
+        raise UsageError(
+            _(
+                "{count} form(s) already exist; nothing was written (--force "
+                "replaces them, or choose another folder):\n{listed}"
+            ).format(count=len(existing), listed=listed)
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            _("cannot make the folder {folder}: {reason}").format(
+                folder=folder, reason=os_reason(error)
+            )
+        ) from None
+    lines = []
+    for spec, path in targets:
+        if kind == "xlsx":
+            data = forms.workbook_bytes(spec, current)
+        else:
+            data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
+        output.write_file(path, data)
+        counts = _("{count} measures").format(count=len(spec.measures))
+        if spec.prefill:
+            counts += _(", {count} pre-filled").format(count=len(spec.prefill))
+        lines.append(f"{path}\t{spec.department}\t{counts}\n")
+    # Listed once every form is written: a reader that stops early cannot stop the writing.
+    output.write_stdout("".join(lines).encode())
+    note(
+        ctx,
+        _("{count} form(s) for {label} written to {folder}").format(
+            count=len(targets), label=round_year.label, folder=folder
+        ),
+    )
+
+
+# ------------------------------------------------------------------ collect
+
+
+@app.command()
+def collect(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FORM...",
+            help=N_("Returned forms: .xlsx or CSV, any name, any order."),
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into", metavar="FILE", help=N_("The year's progress file (made when missing).")
+        ),
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help=N_("The round's year (default: the progress file's year, or its name: R6.yaml)."),
+            show_default=False,
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help=N_("Replace answers already in the file that differ."))
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help=N_("Check and report; write nothing."))
+    ] = False,
+) -> None:
+    """Check returned forms and merge their answers into the year's progress file.
+
+    Every form is checked before anything is written; every problem is listed as
+    file:sheet!cell (exit 3, nothing written). An answer already in the file that
+    differs is kept unless --replace (each conflict listed, exit 3).
+
+    Example:
+
+    \b
+        kouryu progress collect returned/*.xlsx --into progress/R6.yaml
+        kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
+    """
+    from kouryu_cli.progress import returned as formread
+    from kouryu_cli.progress.store import load_progress, save_progress
+
+    current = plan(ctx)
+    resolved = set()
+    for path in files:
+        if path.resolve() == into.resolve():
+            raise UsageError(_("{path} is the progress file itself, not a form").format(path=path))
+        if path.resolve() in resolved:
+            raise UsageError(_("{path} is given twice").format(path=path))
+        resolved.add(path.resolve())
+    if not into.parent.is_dir():
+        raise UsageError(_("--into: the folder {parent} does not exist").format(parent=into.parent))
+    kept = load_progress([into], current) if into.exists() else None
+    round_year = _collect_year(year, kept, into)
+    problems: list[Problem] = []
+    returned = []
+    for path in files:
+        try:
+            returned.append(formread.read_form(path))
+        except PlanError as error:
+            problems.extend(error.problems)
+    result = formread.collect(returned, current, round_year)
+    for warning in result.warnings:
+        note(ctx, f"kouryu: {warning}")
+    if problems or result.problems:
+        raise PlanError([*problems, *result.problems])
+    book = kept or progress.ProgressBook(round_year, {}, ())
+    merged = progress.merge(book, result.answers.values(), replace=replace)
+    if merged.conflicts:
+        raise PlanError(
+            [
+                Problem(
+                    result.places[c.measure_id][key],
+                    None,
+                    None,
+                    "",
+                    _(
+                        "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
+                        "(--replace takes the form's answer)"
+                    ).format(
+                        measure_id=c.measure_id,
+                        label=progress.LABELS[key],
+                        new=new,
+                        old=old,
+                        into=into,
+                    ),
+                )
+                for c in merged.conflicts
+                for key, old, new in c.changes
+            ]
+        )
+    _report(merged, result.by_department)
+    if dry_run:
+        note(ctx, _("--dry-run: {into} was not written").format(into=into))
+        return
+    if merged.added or merged.changed or kept is None:
+        save_progress(into, merged.book, current, output.write_file)
+        note(
+            ctx,
+            _("{into}: {count} answers for {label}").format(
+                into=into, count=len(merged.book.answers), label=round_year.label
+            ),
+        )
+    else:
+        note(ctx, _("{into}: nothing new; not written").format(into=into))
+
+
+def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:
+    if label is not None:
+        chosen = _year(label)
+        if kept is not None and kept.year.year != chosen.year:
+            raise UsageError(f"{into} holds {kept.year.label}, not {chosen.label}")
+        return chosen
+    if kept is not None:
+        return kept.year
+    try:
+        return era.parse_year(into.stem)
+    except era.EraError:
+        raise UsageError(
+            _(
+                "which year? {into} does not exist yet and its name is not a year: give --year"
+            ).format(into=into)
+        ) from None
+
+
+def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
+    """One line per department: how many answers were added, changed, unchanged, and which."""
+    added = {a.measure_id for a in merged.added}
+    changed = {a.measure_id for a in merged.changed}
+    lines = []
+    for department, ids in by_department.items():
+        parts = []
+        for label, chosen in (
+            (_("{count} added"), [i for i in ids if i in added]),
+            (_("{count} changed"), [i for i in ids if i in changed]),
+        ):
+            which = f" ({' '.join(chosen)})" if chosen else ""
+            parts.append(label.format(count=len(chosen)) + which)
+        kept = sum(i not in added and i not in changed for i in ids)
+        parts.append(_("{count} unchanged").format(count=kept))
+        lines.append(f"{department}\t{_(', ').join(parts)}\n")
+    output.write_stdout("".join(lines).encode())
+
+
+# ------------------------------------------------------------------ status and check
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    files: FilesArgument,
+    dept: DeptOption = None,
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="VALUE",
+            help=N_("実施状況, comma-separated: 未実施,休止."),
+            show_default=False,
+        ),
+    ] = None,
+    rating: Annotated[
+        str | None,
+        typer.Option(
+            "--rating",
+            "-r",
+            metavar="VALUE",
+            help=N_("評価, comma-separated: C,D."),
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="dept|policy",
+            help=N_("Counts per department or per 施策."),
+            show_default=False,
+        ),
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help=N_("The departments and measures without an answer."))
+    ] = False,
+    fmt: Annotated[str | None, format_option(STATUS_FORMATS)] = None,
+    path: OutputOption = None,
+    encoding: EncodingOption = None,
+    no_bom: NoBomOption = False,
+    raw: RawOption = False,
+) -> None:
+    """Each measure's answer, counts per department or 施策, or the measures not answered.
+
+    Exit 1 when nothing matches (or, with --missing, nothing is missing).
+
+    Example:
+
+    \b
+        kouryu progress status progress/R6.yaml --rating C,D
+        kouryu progress status progress/R6.yaml --by dept
+        kouryu progress status progress/R6.yaml --missing -o 未回答.xlsx
+    """
+    from kouryu_cli.core.errors import EXIT_NOTHING_FOUND
+    from kouryu_cli.progress import views
+    from kouryu_cli.progress.store import load_progress
+
+    out = output.resolve(
+        "progress status",
+        STATUS_FORMATS,
+        fmt,
+        path,
+        encoding=encoding,
+        bom=not no_bom,
+        raw=raw,
+        inputs=[plan_path(ctx), *files],
+    )
+    if by is not None and by not in ("dept", "policy"):
+        raise UsageError(_("--by: '{by}' (expected dept or policy)").format(by=by))
+    if by is not None and missing:
+        raise UsageError(_("--missing: give --by or --missing, not both"))
+    current = plan(ctx)
+    vocabs = progress.vocabularies(current)
+    wanted = progress.AnswerFilter(
+        departments=_departments(current, dept),
+        statuses=_terms(vocabs["status"], status_, "--status"),
+        ratings=_terms(vocabs["rating"], rating, "--rating"),
+    )
+    if (by is not None or missing) and wanted != progress.AnswerFilter():
+        raise UsageError(
+            _("--dept, --status and --rating filter answers; they do not go with --by or --missing")
+        )
+    book = load_progress(files, current)
+    if missing:
+        listing = views.missing_listing(current, book)
+    elif by is not None:
+        group: Literal["dept", "policy"] = "dept" if by == "dept" else "policy"
+        listing = views.counts_listing(current, book, group)
+    else:
+        listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
+    output.emit_listing(out, listing)
+    if not listing.records:
+        note(ctx, _("every measure has an answer") if missing else _("no answer matches"))
+        raise typer.Exit(EXIT_NOTHING_FOUND)
+
+
+def _terms(vocabulary: Vocabulary, text: str | None, name: str) -> tuple[str, ...]:
+    if text is None:
+        return ()
+    with option(name):
+        return progress.read_terms(vocabulary, text)
+    raise AssertionError  # unreachable: option() re-raises
+
+
+@app.command()
+def check(ctx: typer.Context, files: FilesArgument) -> None:
+    """Validate progress files on their own: every problem with file:line:column (exit 3).
+
+    Example:
+
+    \b
+        kouryu progress check progress/R6.yaml
+    """
+    from kouryu_cli.progress.store import load_progress
+
+    current = plan(ctx)
+    book = load_progress(files, current)
+    shown = ", ".join(str(p) for p in files)
+    output.write_stdout(
+        _(
+            "{shown}: ok: {label} ({year}年度), {answers} answers, {departments} "
+            "departments with unanswered measures\n"
+        )
+        .format(
+            shown=shown,
+            label=book.year.label,
+            year=book.year.year,
+            answers=len(book.answers),
+            departments=len(progress.missing(current, book)),
+        )
+        .encode()
+    )

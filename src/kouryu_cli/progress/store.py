@@ -1,0 +1,329 @@
+"""Progress files (progress/R6.yaml): read and validated as strictly as the plan, and written back.
+
+Every problem of every file is reported at once with file:line:column. Writing produces the
+YAML text (progress_yaml) and hands it to a writer, so that the CLI's atomic file writer
+does the writing and the library never opens an output file itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kouryu_cli.core import era
+from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.model import EraYear, Plan, Vocabulary
+from kouryu_cli.files import yamlfile
+from kouryu_cli.files.checker import Checker
+from kouryu_cli.files.checker import Path as NodePath
+from kouryu_cli.progress import book as progress
+from kouryu_cli.progress.book import Answer, Figure, ProgressBook
+
+SCHEMA_VERSION = 1
+_ANSWER_KEYS = ("measure", "departments", "status", "rating", "direction")
+_OPTIONAL_KEYS = ("activities", "figures", "issues", "next_steps", "answered_by", "answered_on")
+
+
+def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
+    """Read, parse and validate progress files of one year into one book.
+
+    Every problem of every file is collected before one PlanError is raised: unknown
+    measures, departments that do not own the measure, values outside the plan's
+    vocabularies, missing required fields, two files of different years, and one measure
+    answered differently in two files.
+    """
+    if not paths:
+        raise ValueError(_("load_progress needs at least one file"))
+    problems: list[Problem] = []
+    books: list[tuple[ProgressBook, yamlfile.Document]] = []
+    for path in paths:
+        try:
+            document = yamlfile.load(Path(path))
+        except PlanError as error:
+            problems.extend(error.problems)
+            continue
+        check = Checker(document)
+        book = _Reader(check, plan).read(document.data, Path(path))
+        problems.extend(sorted(check.problems, key=lambda p: (p.line or 0, p.column or 0)))
+        if book is not None:
+            books.append((book, document))
+    if not problems:
+        problems.extend(_agreement(books))
+    if problems:
+        raise PlanError(problems)
+    first = books[0][0]
+    answers: dict[str, Answer] = {}
+    for book, _document in books:
+        answers.update(book.answers)
+    ordered = {m.id: answers[m.id] for m in plan.measures if m.id in answers}
+    return ProgressBook(first.year, ordered, tuple(Path(p) for p in paths))
+
+
+def progress_from_text(text: str, name: str, plan: Plan) -> ProgressBook:
+    """Validate progress YAML text (what progress_yaml wrote) into a book."""
+    document = yamlfile.parse(text, name)
+    check = Checker(document)
+    book = _Reader(check, plan).read(document.data, Path(name))
+    check.raise_if_any()
+    assert book is not None  # a None book always comes with problems
+    return book
+
+
+def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Problem]:
+    """Problems between files: another year, or one measure answered differently."""
+    out: list[Problem] = []
+    if not books:
+        return out
+    first, first_doc = books[0]
+    seen: dict[str, tuple[Answer, yamlfile.Document, int]] = {}
+    for book, document in books:
+        if book.year.year != first.year.year:
+            out.append(
+                document.problem(
+                    ("year",),
+                    _(
+                        "year {label} differs from {label2} in {file}; give the files of one year"
+                    ).format(label=book.year.label, label2=first.year.label, file=first_doc.file),
+                )
+            )
+            continue  # its answers are another year's: comparing them says nothing
+        for index, (measure_id, answer) in enumerate(book.answers.items()):
+            if measure_id in seen:
+                other, other_doc, other_index = seen[measure_id]
+                if other.content() != answer.content():
+                    where = other_doc.problem(("answers", other_index), "")
+                    out.append(
+                        document.problem(
+                            ("answers", index),
+                            _(
+                                "measure {measure_id} is answered differently in {file}:{line}"
+                            ).format(measure_id=measure_id, file=other_doc.file, line=where.line),
+                        )
+                    )
+            else:
+                seen[measure_id] = (answer, document, index)
+    return out
+
+
+class _Reader:
+    def __init__(self, check: Checker, plan: Plan) -> None:
+        self.check = check
+        self.plan = plan
+        self.measures = progress.owners(plan)
+        self.vocabs = progress.vocabularies(plan)
+
+    def read(self, data: Any, path: Path) -> ProgressBook | None:
+        c = self.check
+        top = c.top(data, "progress", ("schema", "year", "answers"))
+        if top is None:
+            return None
+        if "schema" in top and c.integer(("schema",), top["schema"]) != SCHEMA_VERSION:
+            c.fail(
+                ("schema",),
+                _("this kouryu reads progress schema {SCHEMA_VERSION}").format(
+                    SCHEMA_VERSION=SCHEMA_VERSION
+                ),
+            )
+        year = self.year(top.get("year"))
+        answers: dict[str, Answer] = {}
+        # Answers are kept in file order: _agreement and messages index them as in the file.
+        for index, item in enumerate(c.items(("answers",), top.get("answers"))):
+            answer = self.answer(("answers", index), item)
+            if answer is None:
+                continue
+            if answer.measure_id in answers:
+                c.fail(
+                    ("answers", index, "measure"),
+                    _("measure {measure_id} is answered twice in this file").format(
+                        measure_id=answer.measure_id
+                    ),
+                )
+                continue
+            answers[answer.measure_id] = answer
+        return ProgressBook(year or EraYear("", 0), answers, (path,))
+
+    def year(self, value: Any) -> EraYear | None:
+        label = self.check.text(("year",), value)
+        if not label:
+            return None
+        try:
+            return era.parse_year(label)
+        except era.EraError as error:
+            self.check.fail(("year",), str(error))
+            return None
+
+    def answer(self, path: NodePath, value: Any) -> Answer | None:
+        c = self.check
+        data = c.mapping(path, value, _ANSWER_KEYS, _OPTIONAL_KEYS)
+        if data is None:
+            return None
+        measure_id = c.text((*path, "measure"), data.get("measure"))
+        measure = self.measures.get(measure_id)
+        if measure_id and measure is None:
+            c.fail(
+                (*path, "measure"),
+                _("no measure '{measure_id}' in the plan").format(measure_id=measure_id),
+            )
+        departments: list[str] = []
+        for index, raw in enumerate(
+            c.items((*path, "departments"), data.get("departments"), allow_empty=False)
+        ):
+            name = c.text((*path, "departments", index), raw)
+            if measure is not None and name and name not in measure.departments:
+                c.fail(
+                    (*path, "departments", index),
+                    _("'{name}' is not a department of {measure_id} ({value})").format(
+                        name=name, measure_id=measure_id, value="・".join(measure.departments)
+                    ),
+                )
+            elif name in departments:
+                c.fail(
+                    (*path, "departments", index),
+                    _("department '{name}' is given twice").format(name=name),
+                )
+            departments.append(name)
+        answer = Answer(
+            measure_id=measure_id,
+            departments=tuple(departments),
+            status=self.term(path, progress.STATUS, data),
+            rating=self.term(path, progress.RATING, data),
+            direction=self.term(path, progress.DIRECTION, data),
+            activities=c.text((*path, "activities"), data.get("activities"), required=False),
+            figures=self.figures((*path, "figures"), data.get("figures")),
+            issues=c.text((*path, "issues"), data.get("issues"), required=False),
+            next_steps=c.text((*path, "next_steps"), data.get("next_steps"), required=False),
+            answered_by=c.text((*path, "answered_by"), data.get("answered_by"), required=False),
+            answered_on=self.date((*path, "answered_on"), data.get("answered_on")),
+        )
+        for key, message in progress.answer_problems(answer, self.vocabs):
+            # A value outside the vocabulary was reported already as unknown.
+            unknown = key in progress.KEYS and data.get(key) is not None
+            if (*path, key) not in c.missing and not unknown:
+                c.fail((*path, key), message)
+        return answer if measure is not None else None
+
+    def term(self, path: NodePath, key: str, data: dict[str, Any]) -> str:
+        """A vocabulary value in its canonical spelling; '' (and a problem) when unknown."""
+        raw = data.get(key)
+        if raw is None:
+            return ""  # reported by answer_problems, once
+        vocabulary: Vocabulary = self.vocabs[key]
+        text = self.check.text((*path, key), raw)
+        term = progress.read_term(vocabulary, text) if text else None
+        if term is None:
+            if text:
+                self.check.fail(
+                    (*path, key),
+                    f"unknown {progress.LABELS[key]} '{text}' "
+                    f"(expected {progress.expected(vocabulary)})",
+                )
+            return ""
+        return term.value
+
+    def figures(self, path: NodePath, value: Any) -> tuple[Figure, ...]:
+        c = self.check
+        out: list[Figure] = []
+        for index, item in enumerate(c.items(path, value)):
+            here: NodePath = (*path, index)
+            data = c.mapping(here, item, ("name", "value"), ("unit",))
+            if data is None:
+                continue
+            name = c.text((*here, "name"), data.get("name"))
+            raw = data.get("value")
+            number: int | float = 0
+            if isinstance(raw, str):
+                try:
+                    number = progress.parse_number(raw)
+                except ValueError:
+                    c.fail((*here, "value"), f"expected a number (12, 1,234 or 2.5), got '{raw}'")
+            elif "value" in data:
+                c.fail((*here, "value"), "expected a number (12, 1,234 or 2.5)")
+            out.append(
+                Figure(name, number, c.text((*here, "unit"), data.get("unit"), required=False))
+            )
+        return tuple(out)
+
+    def date(self, path: NodePath, value: Any) -> datetime.date | None:
+        text = self.check.text(path, value, required=False)
+        if not text:
+            return None
+        try:
+            return progress.parse_date(text)
+        except ValueError as error:
+            self.check.fail(path, str(error))
+            return None
+
+
+# ------------------------------------------------------------------ writing
+
+
+def progress_yaml(book: ProgressBook, plan: Plan) -> str:
+    """The book as a progress file: answers in plan order, long texts as literal blocks."""
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> Any:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, text)
+    order = {m.id: i for i, m in enumerate(plan.measures)}
+    answers = sorted(book.answers.values(), key=lambda a: order.get(a.measure_id, len(order)))
+    data = {
+        "schema": SCHEMA_VERSION,
+        "year": book.year.label,
+        "answers": [_plain(a) for a in answers],
+    }
+    # The file's own header: part of the document (Japanese), not a message.
+    head = (
+        f"# 進行管理 {book.year.label}（{book.year.year}年度）: 所管課の取組状況の回答。\n"
+        "# kouryu progress collect が書き、kouryu progress check が検査する。"
+        "書式: docs/progress-format.md\n"
+    )
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+    return head + body
+
+
+def _plain(answer: Answer) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "measure": answer.measure_id,
+        "departments": list(answer.departments),
+        "status": answer.status,
+        "rating": answer.rating,
+    }
+    if answer.activities:
+        out["activities"] = answer.activities
+    if answer.figures:
+        out["figures"] = [
+            {"name": f.name, "value": f.value, **({"unit": f.unit} if f.unit else {})}
+            for f in answer.figures
+        ]
+    if answer.issues:
+        out["issues"] = answer.issues
+    out["direction"] = answer.direction
+    if answer.next_steps:
+        out["next_steps"] = answer.next_steps
+    if answer.answered_by:
+        out["answered_by"] = answer.answered_by
+    if answer.answered_on:
+        out["answered_on"] = answer.answered_on.isoformat()
+    return out
+
+
+def save_progress(
+    path: Path, book: ProgressBook, plan: Plan, write: Callable[[Path, bytes], None]
+) -> str:
+    """Write the book to path through write (an atomic writer); returns the text written.
+
+    The text is read back through the validator first: a file kouryu writes is always one
+    kouryu can read.
+    """
+    text = progress_yaml(book, plan)
+    progress_from_text(text, str(path), plan)
+    write(path, text.encode("utf-8"))
+    return text
