@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import EraYear, Observation, Plan
 from kouryu_cli.indicators.actuals import (
     later_than,
@@ -31,7 +31,7 @@ def actuals_of(plan: Plan, indicator: str, key: str = "") -> tuple[Observation, 
 
 
 def problems(path: Path, plan: Plan) -> list[str]:
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_actuals(path, plan, label=path.name)
     return [str(p) for p in caught.value.problems]
 
@@ -325,7 +325,7 @@ def test_encodings_read_as_they_are(
 def test_another_encoding_gets_a_command_that_converts_it(plan: Plan, tmp_path: Path) -> None:
     path = tmp_path / "r6.csv"
     path.write_bytes("指標,年度,実績値,備考\nI1,R6,30,住民運営\n".encode("euc_jp"))
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         read_actuals(path, plan)
     command = f"iconv -f EUC-JP -t UTF-8 {path} > {tmp_path / 'r6-utf8.csv'}"
     assert str(caught.value) == (
@@ -393,7 +393,7 @@ def test_several_files_merge_in_order(plan: Plan, write: Write) -> None:
 def test_the_same_year_in_two_files_names_both_places(plan: Plan, write: Write) -> None:
     one = write("one.csv", "指標,年度,実績値\nI1,R6,30\nI2,R6,48\n")
     two = write("two.csv", "指標,年度,実績値\nI2,令和6年度,48\nI1,2024,31\n")
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         read_all([one, two], plan)
     # I2 is given twice with the same value: not a conflict.
     assert [str(p) for p in caught.value.problems] == [
@@ -405,7 +405,7 @@ def test_the_same_year_in_two_files_names_both_places(plan: Plan, write: Write) 
 def test_every_problem_of_every_file_at_once(plan: Plan, write: Write) -> None:
     one = write("one.csv", "指標,年度,実績値\nI9,R6,30\n")
     two = write("two.csv", "指標,年度,実績値\nI1,R6,x\n")
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         read_all([one, two], plan)
     assert [p.file for p in caught.value.problems] == [str(one), str(two)]
 

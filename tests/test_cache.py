@@ -6,14 +6,14 @@ import marshal
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kouryu_cli import planfile
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
-from kouryu_cli.core.record import replace
 from kouryu_cli.planfile import cache, loader
 from tests.conftest import SHIPPED, Run
 
@@ -215,13 +215,13 @@ def test_another_file_gets_its_own_entry(copy: Path, tmp_path: Path) -> None:
 def test_a_plan_with_problems_is_never_cached(write: Write) -> None:
     broken = write("broken.yaml", SHIPPED.read_text("utf-8").replace("ages: [65+]", "ages: [70+]"))
     for _ in range(2):
-        with pytest.raises(PlanError, match="unknown age group '70\\+'"):
+        with pytest.raises(DataFileError, match="unknown age group '70\\+'"):
             planfile.open_plan(broken)
     assert entries() == []
 
 
 def test_a_missing_file_is_still_reported_by_the_loader(tmp_path: Path) -> None:
-    with pytest.raises(PlanError, match="no such file"):
+    with pytest.raises(DataFileError, match="no such file"):
         planfile.open_plan(tmp_path / "nothing.yaml")
 
 

@@ -5,13 +5,13 @@ Every expected value has its hand calculation beside it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
-from kouryu_cli.core.record import replace
 from kouryu_cli.indicators import evaluation as indicators
 from kouryu_cli.indicators.evaluation import Grade, evaluate
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import AgeGroup, Icon, TargetKind
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import SHIPPED
@@ -65,13 +65,13 @@ indicators:
 """
 
 
-def load(write: Write, text: str) -> PlanError:
-    with pytest.raises(PlanError) as caught:
+def load(write: Write, text: str) -> DataFileError:
+    with pytest.raises(DataFileError) as caught:
         load_plan(write("plan.yaml", text))
     return caught.value
 
 
-def messages(error: PlanError) -> list[str]:
+def messages(error: DataFileError) -> list[str]:
     return [str(p).split("/", 1)[-1].split("plan.yaml", 1)[-1] for p in error.problems]
 
 
@@ -223,14 +223,14 @@ def test_aliases_are_rejected(write: Write) -> None:
 def test_file_level_problems(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "plan.yaml"
     path.write_bytes(content)
-    with pytest.raises(PlanError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(DataFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_plan(path)
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(PlanError, match="no such file"):
+    with pytest.raises(DataFileError, match="no such file"):
         load_plan(tmp_path / "nope.yaml")
-    with pytest.raises(PlanError, match="is a folder"):
+    with pytest.raises(DataFileError, match="is a folder"):
         load_plan(tmp_path)
 
 
@@ -297,7 +297,7 @@ def test_a_name_names_one_measure(
         line = lines[nth]
         return f"{line + 1}:{text.splitlines()[line].index(value) + 1}"
 
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_plan(path)
     (problem,) = caught.value.problems
     assert str(problem) == (

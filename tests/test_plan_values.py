@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
 from tests.test_loader import MINIMAL
@@ -77,7 +77,7 @@ def test_a_plan_written_in_heisei_years_loads(write: Write) -> None:
     ],
 )
 def test_contradictions_are_errors(write: Write, old: str, new: str, message: str) -> None:
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_plan(write("plan.yaml", edited((old, new))))
     assert message in str(caught.value)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import Plan, Term, Vocabulary
-from kouryu_cli.core.record import replace
 from kouryu_cli.planfile import cache
 from kouryu_cli.planfile.loader import load_plan
 from kouryu_cli.progress import book as progress
@@ -227,7 +227,7 @@ answers:
 
 def test_every_problem_at_once_with_positions(plan: Plan, write: Write) -> None:
     path = write("R6.yaml", _BAD)
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_progress([path], plan)
     lines = str(caught.value).splitlines()
     assert lines == [
@@ -261,7 +261,7 @@ def test_every_problem_at_once_with_positions(plan: Plan, write: Write) -> None:
 )
 def test_progress_file_boundaries(plan: Plan, write: Write, text: str, message: str) -> None:
     path = write("p.yaml", text)
-    with pytest.raises(PlanError, match=message):
+    with pytest.raises(DataFileError, match=message):
         load_progress([path], plan)
 
 
@@ -275,7 +275,7 @@ def test_two_files_must_agree(plan: Plan, write: Write) -> None:
         progress_yaml(ProgressBook(_year("R6"), {"2-1-20": answer(rating="B")}), plan),
     )
     older = write("older.yaml", progress_yaml(ProgressBook(_year("R5"), {}), plan))
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_progress([one, other, older], plan)
     assert str(caught.value).splitlines() == [
         f"{other}:6:3: answers[0]: measure 2-1-20 is answered differently in {one}:6",
@@ -433,7 +433,7 @@ def test_progress_is_read_in_the_plans_scales(write: Write) -> None:
     )
     assert load_progress([good], own).answers["2-1-20"].rating == "S"
     bad = write("bad.yaml", good.read_text(encoding="utf-8").replace("Ｓ", "B"))
-    with pytest.raises(PlanError, match=r"unknown 評価 'B' \(expected S / A\)"):
+    with pytest.raises(DataFileError, match=r"unknown 評価 'B' \(expected S / A\)"):
         load_progress([bad], own)
 
 
@@ -458,5 +458,5 @@ def test_progress_is_read_in_the_plans_scales(write: Write) -> None:
     ],
 )
 def test_plan_scales_are_validated(write: Write, text: str, message: str) -> None:
-    with pytest.raises(PlanError, match=re.escape(message)):
+    with pytest.raises(DataFileError, match=re.escape(message)):
         load_plan(_plan_with(text, write))

@@ -1,4 +1,4 @@
-"""Property tests: any input makes the loader raise only PlanError, and commands exit 0, 1 or 2."""
+"""Property tests: any input makes the loader raise only DataFileError; commands exit 0, 1, 2."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kouryu_cli.cli import app
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.files import yamlfile
 from kouryu_cli.planfile.loader import plan_from_document
 from tests.test_robust_files import MINIMAL
@@ -41,7 +41,7 @@ def load_bytes(raw: bytes) -> None:
 @example(b"? !!binary aGVsbG8=\n: 1\n")
 @example(b"%YAML 1.1\n--- !!set {a, b}\n")
 def test_random_bytes_raise_only_plan_error(raw: bytes) -> None:
-    with pytest.raises(PlanError):
+    with pytest.raises(DataFileError):
         load_bytes(raw)
 
 
@@ -91,7 +91,7 @@ def test_random_yaml_documents_raise_only_plan_error(document: Any, style: str) 
     import yaml
 
     text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=style == "flow")
-    with pytest.raises(PlanError):
+    with pytest.raises(DataFileError):
         load_bytes(text.encode())
 
 
@@ -106,7 +106,7 @@ def test_damaged_plans_load_or_raise_plan_error(start: int, cut: int, insert: st
     problems: tuple[object, ...] = ()
     try:
         load_bytes(text.encode())
-    except PlanError as error:
+    except DataFileError as error:
         problems = error.problems
         assert problems
     assert all(str(p).startswith("plan.yaml") for p in problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli.core.model import Plan
-from kouryu_cli.core.record import replace
 from kouryu_cli.indicators import evaluation
 from kouryu_cli.indicators.actuals import load_actuals
 from kouryu_cli.progress.store import load_progress

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kouryu_cli.core.model import EraYear, Observation, Plan, TargetKind
-from kouryu_cli.core.record import replace
 from kouryu_cli.indicators import charts, evaluation
 from kouryu_cli.indicators.actuals import load_actuals
 from tests.conftest import Run

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli import files
-from kouryu_cli.core.errors import PlanError
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.files import yamlfile
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
@@ -265,7 +265,7 @@ def test_billion_laughs_is_refused_without_expanding(write: Write) -> None:
     path = write("bomb.yaml", billion_laughs(levels=12, width=10))  # 10**12 "lol"s
     tracemalloc.start()
     try:
-        with pytest.raises(PlanError) as caught:
+        with pytest.raises(DataFileError) as caught:
             yamlfile.load(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -345,7 +345,7 @@ def test_a_nonsense_size_limit_falls_back_to_the_default(
 )
 def test_very_deep_nesting_is_a_clean_plan_error(run: Run, write: Write, text: str) -> None:
     path = write("plan.yaml", text)
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_plan(path)
     assert "nesting" in str(caught.value)
     result = run("--data", str(path), "measures")
@@ -360,7 +360,7 @@ def test_deep_nesting_with_the_pure_python_parser(
     # Without libyaml the parser recurses in Python; the RecursionError must not leak.
     monkeypatch.delattr(yaml, "CSafeLoader")
     path = write("plan.yaml", "[" * 10_000 + "]" * 10_000 + "\n")
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         yamlfile.load(path)
     assert "nesting is too deep" in str(caught.value)
 
@@ -374,7 +374,7 @@ def test_unquoted_yaml11_words_are_read_as_the_text_written(write: Write, word: 
     text = text.replace("slogan: つながろうやぁ！", f"slogan: {word}")
     if word == "null":
         # null is the one word YAML reserves for "nothing": a name cannot be nothing.
-        with pytest.raises(PlanError, match="must not be empty"):
+        with pytest.raises(DataFileError, match="must not be empty"):
             load_plan(write("plan.yaml", text))
         return
     plan = load_plan(write("plan.yaml", text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,14 +14,14 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import strip_controls
 
 if TYPE_CHECKING:
     from kouryu_cli.core.model import Plan
 
 
-class Settings(Record):
+@dataclass(frozen=True, slots=True)
+class Settings:
     """Global options, kept on the Click context."""
 
     data: Path | None = None

@@ -13,12 +13,12 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core.errors import OutputError, UsageError
 from kouryu_cli.core.i18n import _
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import codec_name
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ _FORMAT_NAMES = {"md": "markdown", "txt": "table", "text": "table"}
 _BINARY = ("xlsx",)
 
 
-class Output(Record):
+@dataclass(frozen=True, slots=True)
+class Output:
     """A resolved output: one format the command writes, and stdout (path None) or a file."""
 
     command: str

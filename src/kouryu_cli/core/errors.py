@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kouryu_cli.core import i18n
 from kouryu_cli.core.i18n import _
-from kouryu_cli.core.record import Record
 
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1  # also: two editions differ
 EXIT_USAGE = 2
-EXIT_DATA_FILE = 3  # a plan, actuals or progress file that cannot be used
-EXIT_PLAN_FILE = EXIT_DATA_FILE
+EXIT_DATA_FILE = 3  # a plan, actuals, progress file or returned form that cannot be used
 EXIT_INTERNAL = 70  # a bug: unexpected exceptions
 EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written
 EXIT_INTERRUPTED = 130
@@ -22,11 +22,10 @@ __all__ = [
     "EXIT_NOTHING_FOUND",
     "EXIT_OK",
     "EXIT_OUTPUT",
-    "EXIT_PLAN_FILE",
     "EXIT_USAGE",
+    "DataFileError",
     "KouryuError",
     "OutputError",
-    "PlanError",
     "Problem",
     "UsageError",
     "os_reason",
@@ -43,7 +42,8 @@ class UsageError(KouryuError):
     """The user asked for something that does not exist (an unknown department, a bad value)."""
 
 
-class Problem(Record):
+@dataclass(frozen=True, slots=True)
+class Problem:
     """One thing wrong with a data file, where it is, and what is expected."""
 
     file: str
@@ -61,10 +61,11 @@ class Problem(Record):
         return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
 
 
-class PlanError(KouryuError):
-    """A plan or actuals file that cannot be used, with every problem found in it."""
+class DataFileError(KouryuError):
+    """A data file (plan, actuals, progress file, returned form) that cannot be used, with every
+    problem found in it."""
 
-    exit_code = EXIT_PLAN_FILE
+    exit_code = EXIT_DATA_FILE
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
@@ -73,7 +74,7 @@ class PlanError(KouryuError):
     @classmethod
     def single(
         cls, file: str, message: str, line: int | None = None, column: int | None = None
-    ) -> PlanError:
+    ) -> DataFileError:
         """A file-level problem (missing, unreadable, not UTF-8 …)."""
         return cls([Problem(file, line, column, "", message)])
 

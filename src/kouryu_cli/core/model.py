@@ -5,10 +5,9 @@ annotations`): the cache reads the field types from them, with no eval at every 
 """
 
 import enum
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import TypeVar
 
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import fullwidth_digits
 
 # The version of the plan file's format (its `schema:` key); also part of the cache's key.
@@ -69,21 +68,24 @@ class TargetKind(LabelledEnum):
         return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
 
 
-class EraYear(Record):
+@dataclass(frozen=True, slots=True)
+class EraYear:
     """A fiscal year as the plan writes it (Ｈ29, R7, 令和5年度) and its Western year."""
 
     label: str
     year: int
 
 
-class Department(Record):
+@dataclass(frozen=True, slots=True)
+class Department:
     """所管課: a department responsible for measures."""
 
     name: str
     reading: str = ""
 
 
-class Measure(Record):
+@dataclass(frozen=True, slots=True)
+class Measure:
     """事務事業: one measure of the plan."""
 
     id: str
@@ -100,7 +102,8 @@ class Measure(Record):
     notes: tuple[str, ...] = ()
 
 
-class Section(Record):
+@dataclass(frozen=True, slots=True)
+class Section:
     """取組内容: a numbered section under a 施策, with its lead sentence and measures."""
 
     policy: int
@@ -115,7 +118,8 @@ class Section(Record):
         return f"（{fullwidth_digits(self.number)}）{self.title}"
 
 
-class Policy(Record):
+@dataclass(frozen=True, slots=True)
+class Policy:
     """施策: one of the chapter's policies (項目 and 内容)."""
 
     number: int
@@ -129,14 +133,16 @@ class Policy(Record):
         return f"{self.number}.{self.title}"
 
 
-class Challenge(Record):
+@dataclass(frozen=True, slots=True)
+class Challenge:
     """市民のチャレンジ目標: a goal for citizens, with its sentence."""
 
     title: str
     text: str
 
 
-class Observation(Record):
+@dataclass(frozen=True, slots=True)
+class Observation:
     """実績値: one actual value of a series in one year."""
 
     year: EraYear
@@ -144,7 +150,8 @@ class Observation(Record):
     source: str = ""
 
 
-class Series(Record):
+@dataclass(frozen=True, slots=True)
+class Series:
     """One number an indicator tracks; a compound indicator has several."""
 
     key: str
@@ -155,7 +162,8 @@ class Series(Record):
     actuals: tuple[Observation, ...] = ()
 
 
-class Indicator(Record):
+@dataclass(frozen=True, slots=True)
+class Indicator:
     """関連計画における参考となる指標: an indicator with baseline and target."""
 
     id: str
@@ -169,7 +177,8 @@ class Indicator(Record):
     series: tuple[Series, ...]
 
 
-class Chapter(Record):
+@dataclass(frozen=True, slots=True)
+class Chapter:
     """The field (分野) this plan file encodes."""
 
     number: int
@@ -177,7 +186,8 @@ class Chapter(Record):
     intro: str
 
 
-class Term(Record):
+@dataclass(frozen=True, slots=True)
+class Term:
     """One value of a progress vocabulary, with its definition (評価 A: 計画どおり…)."""
 
     value: str
@@ -186,14 +196,16 @@ class Term(Record):
     needs_activities: bool = False
 
 
-class Vocabulary(Record):
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
     """選択肢: the scale one progress field is answered in (実施状況, 評価 or 今後の方向性)."""
 
     key: str
     terms: tuple[Term, ...]
 
 
-class Plan(Record):
+@dataclass(frozen=True, slots=True)
+class Plan:
     """A whole plan file: the chapter, its vision, policies, measures and indicators."""
 
     city: str
@@ -208,21 +220,21 @@ class Plan(Record):
     indicators: tuple[Indicator, ...] = ()
     # Only the scales the plan file defines itself; progress.vocabularies() adds the defaults.
     vocabularies: tuple[Vocabulary, ...] = ()
+    # Every measure in plan order: derived from the policies once, not an argument.
+    measures: tuple[Measure, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def measures(self) -> tuple[Measure, ...]:
-        """Every measure in plan order."""
-        return tuple(m for p in self.policies for s in p.sections for m in s.measures)
-
-    @cached_property
-    def sections(self) -> dict[tuple[int, int], Section]:
-        """Sections by (policy number, section number)."""
-        return {(s.policy, s.number): s for p in self.policies for s in p.sections}
+    def __post_init__(self) -> None:
+        measures = tuple(m for p in self.policies for s in p.sections for m in s.measures)
+        object.__setattr__(self, "measures", measures)  # the documented way in a frozen class
 
     def policy(self, number: int) -> Policy:
         """The 施策 with this number."""
         return next(p for p in self.policies if p.number == number)
 
+    def section(self, policy: int, number: int) -> Section:
+        """The section (取組) with this number in this 施策."""
+        return next(s for s in self.policy(policy).sections if s.number == number)
+
     def section_of(self, measure: Measure) -> Section:
         """The section a measure stands in."""
-        return self.sections[(measure.policy, measure.section)]
+        return self.section(measure.policy, measure.section)

@@ -15,7 +15,7 @@ from kouryu_cli.cli.options import (
     format_option,
     settings,
 )
-from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, PlanError, Problem
+from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, DataFileError, Problem
 from kouryu_cli.core.i18n import N_
 
 if TYPE_CHECKING:
@@ -28,16 +28,16 @@ _ROWS = ("csv", "tsv", "xlsx")
 
 
 def _load_both(old: Path, new: Path, *, use_cache: bool) -> "tuple[Plan, Plan]":
-    """Both editions, or one PlanError with the problems of either file."""
+    """Both editions, or one DataFileError with the problems of either file."""
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in (old, new):
         try:
             plans.append(planfile.open_plan(path, use_cache=use_cache))
-        except PlanError as error:
+        except DataFileError as error:
             problems += error.problems
     if problems:
-        raise PlanError(problems)
+        raise DataFileError(problems)
     return plans[0], plans[1]
 
 

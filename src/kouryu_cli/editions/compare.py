@@ -13,10 +13,10 @@ the measure most like the result changed plus the other removed.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Literal
 
 from kouryu_cli.core.model import Department, Indicator, Measure, Plan, Series
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import fold, format_number, fullwidth_digits
 from kouryu_cli.editions import pairing
 from kouryu_cli.editions.pairing import Reason
@@ -28,7 +28,8 @@ _SHORT_EQUAL = 2
 _REWRITE = 0.3
 
 
-class Place(Record):
+@dataclass(frozen=True, slots=True)
+class Place:
     """Where a measure stands: 施策 number, section number, and the two as the plan prints them."""
 
     policy: int
@@ -41,7 +42,8 @@ class Place(Record):
 Value = str | int | float | tuple[str, ...] | Place | None
 
 
-class FieldChange(Record):
+@dataclass(frozen=True, slots=True)
+class FieldChange:
     """One field whose value differs between the editions."""
 
     field: str
@@ -49,14 +51,16 @@ class FieldChange(Record):
     new: Value
 
 
-class MeasureEntry(Record):
+@dataclass(frozen=True, slots=True)
+class MeasureEntry:
     """A measure found in only one edition, with its place there."""
 
     measure: Measure
     place: Place
 
 
-class MeasureChange(Record):
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
     """A measure present in both editions with at least one field changed."""
 
     old: Measure
@@ -74,14 +78,16 @@ class MeasureChange(Record):
         return self.old.name != self.new.name
 
 
-class DepartmentChange(Record):
+@dataclass(frozen=True, slots=True)
+class DepartmentChange:
     """A 所管課 in both editions whose reading (よみ) changed."""
 
     name: str
     changes: tuple[FieldChange, ...]
 
 
-class TextChange(Record):
+@dataclass(frozen=True, slots=True)
+class TextChange:
     """A chapter text that changed: `path` for programs, `where` for people; '' when absent."""
 
     path: str
@@ -90,7 +96,8 @@ class TextChange(Record):
     new: str
 
 
-class IndicatorChange(Record):
+@dataclass(frozen=True, slots=True)
+class IndicatorChange:
     """An indicator in both editions with a changed name, plan, baseline, target or series."""
 
     old: Indicator
@@ -100,7 +107,8 @@ class IndicatorChange(Record):
     score: float | None = None
 
 
-class PlanDiff(Record):
+@dataclass(frozen=True, slots=True)
+class PlanDiff:
     """Everything that differs between two editions of the plan."""
 
     measures_added: tuple[MeasureEntry, ...] = ()
@@ -406,7 +414,8 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-class Segment(Record):
+@dataclass(frozen=True, slots=True)
+class Segment:
     """A run of a character diff: kept, deleted (only in the old text) or inserted (new)."""
 
     kind: Literal["same", "deleted", "inserted", "elided"]

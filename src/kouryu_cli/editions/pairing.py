@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
-from kouryu_cli.core.record import Record
 from kouryu_cli.editions.assignment import assign
 
 T = TypeVar("T")
@@ -62,7 +61,8 @@ class Traits(NamedTuple):
     departments: tuple[str, ...] = ()
 
 
-class Pair(Record, Generic[T]):
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[T]):
     """The same item in both editions, and why they were paired.
 
     score: the total evidence (0 … 1) for a pair found by similarity or id; None for a pair
@@ -75,7 +75,8 @@ class Pair(Record, Generic[T]):
     score: float | None = None
 
 
-class Pairing(Record, Generic[T]):
+@dataclass(frozen=True, slots=True)
+class Pairing(Generic[T]):
     """Pairs in the new edition's order, then the old items left (removed), the new (added)."""
 
     pairs: tuple[Pair[T], ...]

@@ -6,10 +6,10 @@ one layout, `report_lines`, so that plain text, Markdown and the terminal say th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.core.model import AgeGroup, Indicator, TargetKind
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import JOIN, format_number, strip_controls
 from kouryu_cli.editions.compare import (
     FieldChange,
@@ -176,7 +176,8 @@ Role = Literal["text", "label", "added", "removed", "changed", "deleted", "inser
 Part = tuple[Role, str]
 
 
-class Line(Record):
+@dataclass(frozen=True, slots=True)
+class Line:
     """One line of the report: its level (summary, heading, group, item, detail) and parts."""
 
     level: Literal["summary", "heading", "group", "item", "detail", "blank"]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.files.yamlfile import Document
 
@@ -52,10 +52,10 @@ class Checker:
         return ":".join([problem.file, *place])
 
     def raise_if_any(self) -> None:
-        """Raise one PlanError with every problem, in file order."""
+        """Raise one DataFileError with every problem, in file order."""
         if self.problems:
             ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
-            raise PlanError(ordered)
+            raise DataFileError(ordered)
 
     def node(
         self, path: Path, value: Any, required: Iterable[str], optional: Iterable[str] = ()

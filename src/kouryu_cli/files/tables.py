@@ -11,10 +11,10 @@ CSV on Japanese Windows); any other encoding gets a message with an iconv comman
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from kouryu_cli.core.errors import PlanError, Problem, UsageError
+from kouryu_cli.core.errors import DataFileError, Problem, UsageError
 from kouryu_cli.core.i18n import _
-from kouryu_cli.core.record import Record, field
 
 Cell = str | float | None
 _YAML_START = re.compile(r"\s*(---|%YAML|\{|-\s|[A-Za-z_]+\s*:(\s|$))")
@@ -23,14 +23,15 @@ _ZIP = b"PK\x03\x04"
 SHEET = "実績値"
 
 
-class Table(Record):
+@dataclass(frozen=True, slots=True)
+class Table:
     """A table's rows as read, each with its row number in the file (1 = first line/row)."""
 
     name: str
     kind: str  # CSV, TSV or xlsx
     rows: list[tuple[int, list[Cell]]]
     sheet: str = ""
-    guesses: list[str] = field(factory=list)
+    guesses: list[str] = field(default_factory=list)
 
     def problem(self, row: int, column: int | None, path: str, message: str) -> Problem:
         """A Problem at a cell: file:line:column, or file:sheet!C5 in a workbook."""
@@ -79,7 +80,7 @@ def read_delimited(text: str, name: str, kind: str) -> Table:
             rows.append((line, list(cells)))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("CSV syntax error: {error}").format(error=error), reader.line_num
         ) from None
     return Table(name, kind, rows)
@@ -102,7 +103,7 @@ def read_workbook(raw: bytes, name: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
     try:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kouryu_cli.core.errors import PlanError, Problem, os_reason
+from kouryu_cli.core.errors import DataFileError, Problem, os_reason
 from kouryu_cli.core.i18n import _
-from kouryu_cli.core.record import Record
 from kouryu_cli.files import max_bytes
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 Plain = dict[str, Any] | list[Any] | str | None
 
 
-class Document(Record):
+@dataclass(frozen=True, slots=True)
+class Document:
     """A parsed file: its plain content, and the node tree to find positions in."""
 
     file: str
@@ -79,7 +80,7 @@ def read_bytes(path: Path, label: str | None = None, kind: str | None = None) ->
         if str(path) == "-":
             return _read_limited(sys.stdin.buffer, name, limit, None)
         if path.is_dir():
-            raise PlanError.single(
+            raise DataFileError.single(
                 name, _("is a folder, not {kind}").format(kind=kind or _("a plan file"))
             )
         with path.open("rb") as stream:
@@ -89,11 +90,11 @@ def read_bytes(path: Path, label: str | None = None, kind: str | None = None) ->
                 raise _too_big(name, limit, size)
             return _read_limited(stream, name, limit, size)
     except FileNotFoundError:
-        raise PlanError.single(name, _("no such file")) from None
+        raise DataFileError.single(name, _("no such file")) from None
     except PermissionError:
-        raise PlanError.single(name, _("permission denied: the file cannot be read")) from None
+        raise DataFileError.single(name, _("permission denied: the file cannot be read")) from None
     except OSError as error:
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("cannot be read: {reason}").format(reason=os_reason(error))
         ) from None
 
@@ -109,13 +110,13 @@ def _read_limited(stream: BinaryIO, name: str, limit: int, size: int | None) -> 
     return b"".join(chunks)
 
 
-def _too_big(name: str, limit: int, size: int | None) -> PlanError:
+def _too_big(name: str, limit: int, size: int | None) -> DataFileError:
     what = (
         _("file is {size:,} bytes").format(size=size)
         if size is not None
         else _("more than {limit:,} bytes were read").format(limit=limit)
     )
-    return PlanError.single(
+    return DataFileError.single(
         name,
         _(
             "{what}, over the limit of {limit:,} bytes (raise it with the"
@@ -125,7 +126,7 @@ def _too_big(name: str, limit: int, size: int | None) -> PlanError:
 
 
 def read_text(path: Path, label: str | None = None) -> str:
-    """A data file's text, in whichever encoding decode() reads, or a PlanError that says why."""
+    """A data file's text, in whichever encoding decode() reads, or a DataFileError saying why."""
     name = label or str(path)
     return decode(read_bytes(path, name), name)[0]
 
@@ -148,7 +149,7 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "UTF-16 with a BOM"
         except UnicodeDecodeError as error:
-            raise PlanError.single(
+            raise DataFileError.single(
                 name,
                 _("the file starts with a UTF-16 BOM but byte {start} is not UTF-16").format(
                     start=error.start
@@ -188,7 +189,7 @@ def _mostly_utf8(raw: bytes) -> bool:
     return sum(not c.isascii() for c in text) - bad > bad
 
 
-def _not_utf8(raw: bytes, at: int, name: str, *, damaged: bool) -> PlanError:
+def _not_utf8(raw: bytes, at: int, name: str, *, damaged: bool) -> DataFileError:
     """The message for byte `at`, with its line and column (counted in characters)."""
     line_start = raw.rfind(b"\n", 0, at) + 1
     line = raw.count(b"\n", 0, at) + 1
@@ -205,11 +206,11 @@ def _not_utf8(raw: bytes, at: int, name: str, *, damaged: bool) -> PlanError:
             " was saved in"
         )
     command = Encoding("", "ENCODING").command(name)
-    return PlanError.single(name, message.format(value=raw[at], command=command), line, column)
+    return DataFileError.single(name, message.format(value=raw[at], command=command), line, column)
 
 
-def _not_readable(name: str, guess: Encoding) -> PlanError:
-    return PlanError.single(
+def _not_readable(name: str, guess: Encoding) -> DataFileError:
+    return DataFileError.single(
         name,
         _(
             "the file looks like {name}, which kouryu does not read; save"
@@ -218,7 +219,8 @@ def _not_readable(name: str, guess: Encoding) -> PlanError:
     )
 
 
-class Encoding(Record):
+@dataclass(frozen=True, slots=True)
+class Encoding:
     """An encoding a file seems to be in, and the iconv name that converts it."""
 
     name: str
@@ -254,7 +256,7 @@ def _quote(text: str) -> str:
 
 
 def parse(text: str, name: str) -> Document:
-    """Parse YAML text into a Document; syntax errors become a PlanError with the position."""
+    """Parse YAML text into a Document; syntax errors become a DataFileError with the position."""
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -263,13 +265,13 @@ def parse(text: str, name: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _yaml_message(error, text, mark)
-        raise PlanError.single(
+        raise DataFileError.single(
             name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
         ) from None
     except yaml.YAMLError as error:
-        raise PlanError.single(name, f"YAML error: {error}") from None
+        raise DataFileError.single(name, f"YAML error: {error}") from None
     except RecursionError:
-        raise PlanError.single(
+        raise DataFileError.single(
             name,
             _("nesting is too deep (more than {MAX_DEPTH} levels)").format(MAX_DEPTH=MAX_DEPTH),
         ) from None
@@ -277,11 +279,11 @@ def parse(text: str, name: str) -> Document:
     if root is None or (
         isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
     ):
-        raise PlanError.single(name, _("the file is empty (or holds only comments)"))
+        raise DataFileError.single(name, _("the file is empty (or holds only comments)"))
     problems: list[Problem] = []
     data = _to_plain(root, name, problems)
     if problems:
-        raise PlanError(problems)
+        raise DataFileError(problems)
     return Document(name, data, root)
 
 

@@ -22,15 +22,14 @@ series and year in two places is an error naming both, unless the values are equ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core import era, values
-from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
-from kouryu_cli.core.record import Record, replace
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import tables, yamlfile
 from kouryu_cli.files.checker import Checker
@@ -66,7 +65,8 @@ _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備�
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
 
 
-class Place(Record):
+@dataclass(frozen=True, slots=True)
+class Place:
     """Where a value was written: a file and its line and column, or a workbook cell."""
 
     file: str
@@ -82,7 +82,8 @@ class Place(Record):
         return Problem(self.file, self.line, self.column, self.path, message)
 
 
-class Actual(Record):
+@dataclass(frozen=True, slots=True)
+class Actual:
     """One actual read from a file and matched to a series of the plan."""
 
     indicator: Indicator
@@ -97,7 +98,8 @@ class Actual(Record):
         return f"{self.indicator.id} {part}" if part else self.indicator.id
 
 
-class ActualsFile(Record):
+@dataclass(frozen=True, slots=True)
+class ActualsFile:
     """What one actuals file holds, and what the reader had to guess or leave out."""
 
     name: str
@@ -137,12 +139,12 @@ class _Reading:
 def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFile:
     """The actuals of one file (CSV, TSV, YAML or .xlsx), each matched to a series of the plan.
 
-    PlanError lists every problem of the file.
+    DataFileError lists every problem of the file.
     """
     name = label or ("<stdin>" if str(path) == "-" else str(path))
     raw = yamlfile.read_bytes(path, name)
     if not raw.strip():
-        raise PlanError.single(name, _("the file is empty"))
+        raise DataFileError.single(name, _("the file is empty"))
     reading = _Reading(name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
@@ -166,7 +168,7 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     found = merger.new(actual for row in rows if (actual := resolver.resolve(row)) is not None)
     reading.problems.extend(merger.problems)
     if reading.problems:
-        raise PlanError(_ordered(reading.problems))
+        raise DataFileError(_ordered(reading.problems))
     return ActualsFile(name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses))
 
 
@@ -176,20 +178,20 @@ def load_actuals(path: Path, plan: Plan, label: str | None = None) -> Plan:
 
 
 def read_all(paths: Sequence[Path], plan: Plan) -> list[ActualsFile]:
-    """Every file read, and checked against the others; PlanError lists every problem of all."""
+    """Every file read, and checked against the others; DataFileError lists every problem of all."""
     files: list[ActualsFile] = []
     problems: list[Problem] = []
     for path in paths:
         try:
             files.append(read_actuals(path, plan))
-        except PlanError as error:
+        except DataFileError as error:
             problems.extend(error.problems)
     try:
         merge_actuals(plan, files)
-    except PlanError as error:
+    except DataFileError as error:
         problems.extend(error.problems)
     if problems:
-        raise PlanError(problems)
+        raise DataFileError(problems)
     return files
 
 
@@ -206,7 +208,7 @@ def merge_actuals(plan: Plan, files: Iterable[ActualsFile]) -> Plan:
             key = (actual.indicator.id, actual.series.key)
             added.setdefault(key, []).append(actual.observation)
     if merger.problems:
-        raise PlanError(merger.problems)
+        raise DataFileError(merger.problems)
     return replace(plan, indicators=tuple(_extended(i, added) for i in plan.indicators))
 
 

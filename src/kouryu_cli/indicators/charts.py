@@ -15,11 +15,11 @@ import itertools
 import math
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import Observation, TargetKind
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.indicators.views import quantity, series_name
@@ -78,7 +78,8 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return lines
 
 
-class Box(Record):
+@dataclass(frozen=True, slots=True)
+class Box:
     """A rectangle on the chart: a label or a marker that others must not overlap."""
 
     x: float
@@ -240,7 +241,8 @@ def shown_actuals(evaluation: Evaluation) -> list[Observation]:
     return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
 
 
-class Frame(Record):
+@dataclass(frozen=True, slots=True)
+class Frame:
     """The plot area of a series chart and its scales."""
 
     left: float
@@ -370,7 +372,8 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     return frame, ticks
 
 
-class _Point(Record):
+@dataclass(frozen=True, slots=True)
+class _Point:
     shape: str
     x: float
     y: float

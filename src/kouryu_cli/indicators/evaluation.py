@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kouryu_cli.core import era
@@ -37,7 +38,6 @@ from kouryu_cli.core.model import (
     Series,
     TargetKind,
 )
-from kouryu_cli.core.record import Record, replace
 
 DEFAULT_THRESHOLD = 5.0
 # Comparisons are made on values rounded to this many decimals, so that 21 against a
@@ -68,7 +68,8 @@ class Grade(LabelledEnum):
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 
 
-class Evaluation(Record):
+@dataclass(frozen=True, slots=True)
+class Evaluation:
     """The evaluation of one series (an indicator, or one component of a compound one)."""
 
     indicator: Indicator
@@ -90,7 +91,8 @@ class Evaluation(Record):
     overall: Overall | None = None
 
 
-class Overall(Record):
+@dataclass(frozen=True, slots=True)
+class Overall:
     """総合評価: the grade of an indicator with several series, and the mean of its points."""
 
     grade: Grade

@@ -8,11 +8,11 @@ value column is numeric and whose id column has a dropdown.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Plan, Series
-from kouryu_cli.core.record import Record
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
 
@@ -20,7 +20,8 @@ COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値"
 VALUE_COLUMN = COLUMNS.index("実績値")
 
 
-class TemplateRow(Record):
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
     """One line of the form: a series and a year whose value is still to be written."""
 
     indicator: Indicator

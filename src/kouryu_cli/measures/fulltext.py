@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from kouryu_cli.core.model import Measure, Plan
-from kouryu_cli.core.record import Record, field
 from kouryu_cli.core.textnorm import JOIN, find_spans, fold
 
 
-class Hit(Record):
+@dataclass(frozen=True, slots=True)
+class Hit:
     """One search result: what kind of record, which one, and where the terms matched."""
 
     kind: str
@@ -17,7 +18,7 @@ class Hit(Record):
     title: str
     where: str
     text: str
-    spans: list[tuple[int, int]] = field(factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
     measure: Measure | None = None
 
 
@@ -88,7 +89,8 @@ def _records(plan: Plan) -> Iterator[_Record]:
         )
 
 
-class _Record(Record):
+@dataclass(frozen=True, slots=True)
+class _Record:
     kind: str
     id: str
     title: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
@@ -88,7 +88,8 @@ def split_terms(text: str) -> tuple[str, ...]:
     return tuple(t for t in (fold(part) for part in re.split(r"[\s\u3000]+", text)) if t)
 
 
-class MeasureFilter(Record):
+@dataclass(frozen=True, slots=True)
+class MeasureFilter:
     """Filters for measures: AND across kinds, OR within one kind."""
 
     ages: tuple[AgeGroup, ...] = ()
@@ -302,7 +303,8 @@ def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
     ]
 
 
-class Tally(Record):
+@dataclass(frozen=True, slots=True)
+class Tally:
     """A group of measures (a department's, or the whole plan's) counted by age group and icon."""
 
     name: str

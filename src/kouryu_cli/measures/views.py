@@ -58,7 +58,7 @@ class _Places(dict[tuple[int, int], tuple[str, str, str, str, int]]):
 
     def __missing__(self, key: tuple[int, int]) -> tuple[str, str, str, str, int]:
         policy = self.plan.policy(key[0])
-        section = self.plan.sections[key]
+        section = self.plan.section(*key)
         place = (policy.label, section.label, policy.title, section.title, section.number)
         self[key] = place
         return place

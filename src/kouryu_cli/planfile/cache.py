@@ -21,6 +21,7 @@ there were no cache; ``KOURYU_DEBUG=1`` says why on stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import marshal
 import os
@@ -30,13 +31,13 @@ import types
 import typing
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli import __version__
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import SCHEMA_VERSION, Plan
-from kouryu_cli.core.record import Record
 
 # Bump when the layout of an entry changes.
 FORMAT = 1
@@ -55,7 +56,8 @@ _CODE = (
 )
 
 
-class Source(Record):
+@dataclass(frozen=True, slots=True)
+class Source:
     """A plan file as found: its resolved path, and the key its cache entry must carry."""
 
     path: Path
@@ -240,24 +242,24 @@ def decode(data: Any) -> Plan:
     return plan
 
 
-def _models(root: type[Record]) -> list[type[Record]]:
+def _models(root: type[Any]) -> list[type[Any]]:
     """root and every record class its fields hold, in a stable order."""
-    found: list[type[Record]] = []
+    found: list[type[Any]] = []
 
-    def visit(cls: type[Record]) -> None:
+    def visit(cls: type[Any]) -> None:
         if cls in found:
             return
         found.append(cls)
         for hint in _field_types(cls).values():
             for inner in _flatten(hint):
-                if isinstance(inner, type) and issubclass(inner, Record):
+                if isinstance(inner, type) and dataclasses.is_dataclass(inner):
                     visit(inner)
 
     visit(root)
     return found
 
 
-def _field_types(cls: type[Record]) -> dict[str, Any]:
+def _field_types(cls: type[Any]) -> dict[str, Any]:
     """Each field's type: the model's annotations are objects (model.py is not lazy)."""
     hints = {}
     for klass in reversed(cls.__mro__):
@@ -279,7 +281,7 @@ def _codec(hint: Any) -> tuple[Convert, Convert]:
         return _CODECS[hint]
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     codec: tuple[Convert, Convert]
-    if isinstance(hint, type) and issubclass(hint, Record):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         codec = _record_codec(hint)
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
         lookup = {m.value: m for m in hint}
@@ -326,7 +328,7 @@ def _tuple_codec(item: Any) -> tuple[Convert, Convert]:
     )
 
 
-def _record_codec(cls: type[Record]) -> tuple[Convert, Convert]:
+def _record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
     hints = _field_types(cls)
     names = cls.__match_args__
     codecs = [_codec(hints[name]) for name in names]

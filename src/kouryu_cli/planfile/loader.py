@@ -39,7 +39,7 @@ _KINDS = ", ".join(k.value for k in TargetKind)
 
 
 def load_plan(path: Path | str, label: str | None = None) -> Plan:
-    """Read, parse and validate a plan file; raise PlanError listing every problem."""
+    """Read, parse and validate a plan file; raise DataFileError listing every problem."""
     document = yamlfile.load(Path(path), label)
     return plan_from_document(document)
 

@@ -12,12 +12,12 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
-from kouryu_cli.core.record import Record, field
 from kouryu_cli.core.textnorm import fold
 
 STATUS = "status"
@@ -186,7 +186,8 @@ def parse_date(text: str) -> datetime.date:
         raise ValueError(_("no such date: '{text}'").format(text=text)) from None
 
 
-class Answer(Record):
+@dataclass(frozen=True, slots=True)
+class Answer:
     """回答: one department's answer on one measure for one year."""
 
     measure_id: str
@@ -228,11 +229,12 @@ class Answer(Record):
 ANSWER_FIELDS = (STATUS, RATING, "activities", "figures", "issues", DIRECTION, "next_steps")
 
 
-class ProgressBook(Record):
+@dataclass(frozen=True, slots=True)
+class ProgressBook:
     """進行管理表: every answer of one fiscal year, by measure id, and the files it came from."""
 
     year: EraYear
-    answers: dict[str, Answer] = field(factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
     sources: tuple[Path, ...] = ()
 
 
@@ -283,14 +285,16 @@ def owners(plan: Plan) -> dict[str, Measure]:
 # ------------------------------------------------------------------ merging a year's answers
 
 
-class Conflict(Record):
+@dataclass(frozen=True, slots=True)
+class Conflict:
     """An answer already kept that a new one would change, field by field."""
 
     measure_id: str
     changes: tuple[tuple[str, str, str], ...]  # (field, kept value, new value)
 
 
-class Merge(Record):
+@dataclass(frozen=True, slots=True)
+class Merge:
     """What merging new answers into a book did (or, with conflicts, would do)."""
 
     book: ProgressBook
@@ -341,7 +345,8 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
 # ------------------------------------------------------------------ queries
 
 
-class CountRow(Record):
+@dataclass(frozen=True, slots=True)
+class CountRow:
     """集計: how many measures a department (or 施策) has, how many are answered, and how."""
 
     key: str
@@ -404,7 +409,8 @@ def missing(plan: Plan, book: ProgressBook) -> list[tuple[str, tuple[str, ...]]]
     return out
 
 
-class AnswerFilter(Record):
+@dataclass(frozen=True, slots=True)
+class AnswerFilter:
     """Which answers a listing shows: by department, 実施状況 and 評価 (values as in the scale)."""
 
     departments: tuple[str, ...] = ()

@@ -19,7 +19,7 @@ from kouryu_cli.cli.options import (
     plan_path,
 )
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import PlanError, Problem, UsageError, os_reason
+from kouryu_cli.core.errors import DataFileError, Problem, UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.progress import book as progress
@@ -256,17 +256,17 @@ def collect(
     for path in files:
         try:
             returned.append(formread.read_form(path))
-        except PlanError as error:
+        except DataFileError as error:
             problems.extend(error.problems)
     result = formread.collect(returned, current, round_year)
     for warning in result.warnings:
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
-        raise PlanError([*problems, *result.problems])
+        raise DataFileError([*problems, *result.problems])
     book = kept or progress.ProgressBook(round_year, {}, ())
     merged = progress.merge(book, result.answers.values(), replace=replace)
     if merged.conflicts:
-        raise PlanError(
+        raise DataFileError(
             [
                 Problem(
                     result.places[c.measure_id][key],

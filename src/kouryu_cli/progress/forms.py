@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
-from kouryu_cli.core.record import Record, field
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
@@ -33,7 +33,8 @@ DATE_CELL = "E2"
 LIST_COLUMNS = {progress.STATUS: "D", progress.RATING: "E", progress.DIRECTION: "F"}
 
 
-class Column(Record):
+@dataclass(frozen=True, slots=True)
+class Column:
     """One column of the answer sheet: its key, heading, width, and whether departments fill it."""
 
     key: str
@@ -60,14 +61,15 @@ FIXED_KEYS = tuple(c.key for c in COLUMNS if not c.is_input)
 INPUT_KEYS = tuple(c.key for c in COLUMNS if c.is_input)
 
 
-class FormSpec(Record):
+@dataclass(frozen=True, slots=True)
+class FormSpec:
     """What one department's form holds: the year, its measures, and answers to pre-fill."""
 
     year: EraYear
     department: str
     measures: tuple[Measure, ...]
     digest: str
-    prefill: dict[str, Answer] = field(factory=dict)
+    prefill: dict[str, Answer] = field(default_factory=dict)
     prefill_year: str = ""
 
     def file_name(self, suffix: str) -> str:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
-from kouryu_cli.core.record import Record, replace
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import book as progress
@@ -31,14 +30,16 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class Cell(Record):
+@dataclass(frozen=True, slots=True)
+class Cell:
     """A cell's text and where it is: file:sheet!F7."""
 
     value: str
     place: str
 
 
-class FormRow(Record):
+@dataclass(frozen=True, slots=True)
+class FormRow:
     """One row under the headings: its number and its cells by column key."""
 
     number: int
@@ -50,7 +51,8 @@ class FormRow(Record):
         return cell.value if cell else ""
 
 
-class ReturnedForm(Record):
+@dataclass(frozen=True, slots=True)
+class ReturnedForm:
     """A form as a department sent it back, before any checking."""
 
     file: str
@@ -69,7 +71,7 @@ class ReturnedForm(Record):
 
 
 def read_form(path: Path, label: str | None = None) -> ReturnedForm:
-    """Read a returned form (.xlsx, or CSV / tab-separated text); PlanError when unreadable."""
+    """Read a returned form (.xlsx, or CSV / tab-separated text); DataFileError when unreadable."""
     from kouryu_cli.files.yamlfile import read_bytes
 
     name = label or str(path)
@@ -77,7 +79,7 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     if raw.startswith(_XLSX_MAGIC):
         return _read_workbook(raw, name)
     if raw.startswith(_OLE_MAGIC):
-        raise PlanError.single(
+        raise DataFileError.single(
             name,
             _(
                 "an old .xls workbook or a password-protected one: save it as"
@@ -94,13 +96,13 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
     try:
         from openpyxl import load_workbook
     except ImportError:
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("reading .xlsx needs openpyxl: pip install 'kouryu[excel]'")
         ) from None
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
     record: dict[str, str] = {}
@@ -117,7 +119,7 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         form = _from_grid(grid, name, sheet_name, record, f"{name}:{forms.META_SHEET}!B1")
         if form is not None:
             return form
-    raise PlanError.single(
+    raise DataFileError.single(
         name,
         _("no sheet with the form's headings ({value})").format(
             value=", ".join(c.label for c in forms.COLUMNS)
@@ -150,7 +152,7 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     try:
         grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise PlanError.single(
+        raise DataFileError.single(
             name, _("not readable as CSV: {error}").format(error=error)
         ) from None
     # Excel names a CSV's only sheet after the file: the place names it that way too.
@@ -162,7 +164,7 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
         record.update(zip(cells[1::2], cells[2::2], strict=False))
     form = _from_grid(grid, name, sheet, record, f"{name}:{sheet}!A1")
     if form is None:
-        raise PlanError.single(
+        raise DataFileError.single(
             name,
             _("no row with the form's headings ({value})").format(
                 value=", ".join(c.label for c in forms.COLUMNS)
@@ -274,9 +276,9 @@ class Collected:
     places: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def raise_if_any(self) -> None:
-        """One PlanError with every problem, form by form, cell by cell."""
+        """One DataFileError with every problem, form by form, cell by cell."""
         if self.problems:
-            raise PlanError(self.problems)
+            raise DataFileError(self.problems)
 
 
 def collect(returned: list[ReturnedForm], plan: Plan, year: EraYear) -> Collected:

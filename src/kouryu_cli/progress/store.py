@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import PlanError, Problem
+from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
@@ -30,7 +30,7 @@ _OPTIONAL_KEYS = ("activities", "figures", "issues", "next_steps", "answered_by"
 def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     """Read, parse and validate progress files of one year into one book.
 
-    Every problem of every file is collected before one PlanError is raised: unknown
+    Every problem of every file is collected before one DataFileError is raised: unknown
     measures, departments that do not own the measure, values outside the plan's
     vocabularies, missing required fields, two files of different years, and one measure
     answered differently in two files.
@@ -42,7 +42,7 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     for path in paths:
         try:
             document = yamlfile.load(Path(path))
-        except PlanError as error:
+        except DataFileError as error:
             problems.extend(error.problems)
             continue
         check = Checker(document)
@@ -53,7 +53,7 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     if not problems:
         problems.extend(_agreement(books))
     if problems:
-        raise PlanError(problems)
+        raise DataFileError(problems)
     first = books[0][0]
     answers: dict[str, Answer] = {}
     for book, _document in books:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from kouryu_cli.core.record import Record, field, replace
 from kouryu_cli.core.textnorm import format_number, strip_controls
 
 # Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
@@ -21,7 +21,9 @@ _C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
 Cell = str | int | float | None
 
 
-class Listing(Record):
+# Not slots: the two shapes are cached_property values, kept in the instance's __dict__.
+@dataclass(frozen=True)
+class Listing:
     """Rows for the text formats and records for JSON: the same result, two shapes.
 
     Each shape is built only when a format asks for it (JSON never builds the rows):
@@ -36,7 +38,7 @@ class Listing(Record):
     sheet: str = "一覧"
     title: str = ""
     # (row, column) → spans to highlight in that cell (search matches).
-    highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(factory=dict)
+    highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     # Columns that are numbers: right-aligned in tables, numbers in Excel.
     numeric: frozenset[int] = frozenset()
     # The columns a terminal table shows (all when empty); files get every column.
@@ -210,7 +212,8 @@ def to_markdown(listing: Listing) -> str:
     return "\n".join(out) + "\n"
 
 
-class Line(Record):
+@dataclass(frozen=True, slots=True)
+class Line:
     """One line of a document (show, outline): the layout every format draws.
 
     kind is heading (level 1-3), fact (a labelled value), text (a paragraph), caption (a

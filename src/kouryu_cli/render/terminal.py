@@ -15,10 +15,10 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from kouryu_cli.core.record import Record
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.render.listing import Document, Listing
 
@@ -46,7 +46,8 @@ class Kind(Enum):
     PROSE = "prose"  # names and sentences: between characters, never inside an atom
 
 
-class Column(Record):
+@dataclass(frozen=True, slots=True)
+class Column:
     """One column of a table: its heading, the kind of its text and its alignment."""
 
     heading: str
@@ -382,7 +383,8 @@ def minimum_width(column: Column, cells: Sequence[str], keep: tuple[str, ...] = 
     return max([heading, min(max(longests, default=0), PROSE_MIN), *units])
 
 
-class Grid(Record):
+@dataclass(frozen=True, slots=True)
+class Grid:
     """What a table shows: its columns and a row of cells a record."""
 
     columns: Sequence[Column]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Series
-from kouryu_cli.core.record import Record, replace
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
 from kouryu_cli.indicators import evaluation as ev
@@ -46,7 +46,8 @@ NO_PROGRESS = (
 )
 
 
-class DataFile(Record):
+@dataclass(frozen=True, slots=True)
+class DataFile:
     """A file the report was made from, as the cover lists it."""
 
     role: str  # 計画 / 実績値 / 進行管理
@@ -55,7 +56,8 @@ class DataFile(Record):
     sha256: str = ""
 
 
-class ActualRow(Record):
+@dataclass(frozen=True, slots=True)
+class ActualRow:
     """One actual of a series: its year as written and in the Western calendar, value, source."""
 
     label: str
@@ -65,7 +67,8 @@ class ActualRow(Record):
     used: bool  # False: after the evaluation year, not used
 
 
-class SeriesBlock(Record):
+@dataclass(frozen=True, slots=True)
+class SeriesBlock:
     """Everything the report says about one series."""
 
     anchor: str
@@ -89,7 +92,8 @@ class SeriesBlock(Record):
     met: bool
 
 
-class ChangeRow(Record):
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
     """A series whose latest actual or grade differs from the previous year's evaluation."""
 
     name: str
@@ -100,7 +104,8 @@ class ChangeRow(Record):
     grade_after: str
 
 
-class PastTarget(Record):
+@dataclass(frozen=True, slots=True)
+class PastTarget:
     """A series whose target year has passed."""
 
     name: str
@@ -110,7 +115,8 @@ class PastTarget(Record):
     met: bool
 
 
-class MeasureRow(Record):
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
     """A measure as the 施策事業一覧 shows it, with the year's answer when there is one."""
 
     id: str
@@ -124,7 +130,8 @@ class MeasureRow(Record):
     answered: bool = False
 
 
-class SectionBlock(Record):
+@dataclass(frozen=True, slots=True)
+class SectionBlock:
     """取組: a section of a 施策 with its measures."""
 
     label: str
@@ -132,7 +139,8 @@ class SectionBlock(Record):
     measures: tuple[MeasureRow, ...]
 
 
-class PolicyBlock(Record):
+@dataclass(frozen=True, slots=True)
+class PolicyBlock:
     """施策: a policy with its sections."""
 
     label: str
@@ -140,7 +148,8 @@ class PolicyBlock(Record):
     sections: tuple[SectionBlock, ...]
 
 
-class CountRow(Record):
+@dataclass(frozen=True, slots=True)
+class CountRow:
     """Answers counted for one department or one 施策."""
 
     key: str
@@ -149,7 +158,8 @@ class CountRow(Record):
     cells: tuple[int, ...]  # per column of ProgressPart.count_columns
 
 
-class ProgressPart(Record):
+@dataclass(frozen=True, slots=True)
+class ProgressPart:
     """The departments' answers, counted; who has not answered."""
 
     year: str
@@ -162,7 +172,8 @@ class ProgressPart(Record):
     total: int
 
 
-class Report(Record):
+@dataclass(frozen=True, slots=True)
+class Report:
     """The whole report, in the order it is printed."""
 
     title: str
