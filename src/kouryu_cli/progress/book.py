@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from kouryu_cli.core import values
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
 from kouryu_cli.core.textnorm import fold
@@ -119,28 +120,14 @@ class Figure(NamedTuple):
     unit: str
 
     def __str__(self) -> str:
-        return f"{self.name} {format_value(self.value)}{self.unit}"
+        return f"{self.name} {values.format_number(self.value)}{self.unit}"
 
 
 _FIGURE = re.compile(
     r"(?P<name>.*?[^\d\s,.:=-])\s*[:=]?\s*"
-    r"(?P<value>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s,.]*)"
+    rf"(?P<value>-?(?:{values.DIGITS}))\s*(?P<unit>[^\d\s,.]*)"
 )
 _FIGURE_SEPARATORS = re.compile(r"[\n;；]")
-
-
-def format_value(value: float) -> str:
-    """1234 → 1,234; 2.5 → 2.5."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def parse_number(text: str) -> int | float:
-    """1,234 → 1234; 2.5 → 2.5; ValueError otherwise."""
-    folded = unicodedata.normalize("NFKC", text).strip()
-    if not re.fullmatch(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", folded):
-        raise ValueError(f"not a number: '{text}'")
-    plain = folded.replace(",", "")
-    return float(plain) if "." in plain else int(plain)
 
 
 def parse_figures(text: str) -> tuple[Figure, ...]:
@@ -161,7 +148,7 @@ def parse_figures(text: str) -> tuple[Figure, ...]:
                     "unit, one a line (開催回数 12回)"
                 ).format(piece=piece)
             )
-        out.append(Figure(match["name"], parse_number(match["value"]), match["unit"]))
+        out.append(Figure(match["name"], values.plain_number(match["value"]), match["unit"]))
     return tuple(out)
 
 

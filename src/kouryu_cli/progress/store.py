@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core import era
+from kouryu_cli.core import era, values
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
@@ -236,8 +236,8 @@ class _Reader:
             number: int | float = 0
             if isinstance(raw, str):
                 try:
-                    number = progress.parse_number(raw)
-                except ValueError:
+                    number = values.plain_number(raw)
+                except values.NumberError:
                     c.fail((*here, "value"), f"expected a number (12, 1,234 or 2.5), got '{raw}'")
             elif "value" in data:
                 c.fail((*here, "value"), "expected a number (12, 1,234 or 2.5)")
