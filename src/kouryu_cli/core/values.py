@@ -1,8 +1,8 @@
 """Numbers as people write them in plans and clerks' tables: 27.1%, 150,000人, △5, ５４８０.
 
 One parser for the plan, actuals files and the yearly round's figures, so that a value
-accepted in one is accepted in the others. A unit written after the number must be the series' unit (or its head:
-人 for 人/年); any other unit is an error that names both.
+accepted in one is accepted in the others. A unit written after the number must be the
+series' unit (or its head: 人 for 人/年); any other unit is an error that names both.
 """
 
 from __future__ import annotations

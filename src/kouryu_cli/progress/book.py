@@ -12,7 +12,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -218,11 +218,19 @@ ANSWER_FIELDS = (STATUS, RATING, "activities", "figures", "issues", DIRECTION, "
 
 @dataclass(frozen=True, slots=True)
 class ProgressBook:
-    """進行管理表: every answer of one fiscal year, by measure id, and the files it came from."""
+    """進行管理表: every answer of one fiscal year, one per measure, and the files it came from."""
 
     year: EraYear
-    answers: dict[str, Answer] = field(default_factory=dict)
+    answers: tuple[Answer, ...] = ()
     sources: tuple[Path, ...] = ()
+
+    def answer(self, measure_id: str) -> Answer | None:
+        """The answer on a measure, or None."""
+        return next((a for a in self.answers if a.measure_id == measure_id), None)
+
+    def by_measure(self) -> dict[str, Answer]:
+        """The answers by measure id, for looking many up."""
+        return {a.measure_id: a for a in self.answers}
 
 
 def answer_problems(answer: Answer, vocabs: dict[str, Vocabulary]) -> list[tuple[str, str]]:
@@ -302,7 +310,7 @@ def differences(old: Answer, new: Answer) -> tuple[tuple[str, str, str], ...]:
 
 def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Merge:
     """The book with these answers in; a kept answer that differs conflicts unless replace."""
-    kept = dict(book.answers)
+    kept = book.by_measure()
     added: list[Answer] = []
     changed: list[Answer] = []
     unchanged: list[Answer] = []
@@ -321,7 +329,7 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
             continue
         kept[answer.measure_id] = answer
     return Merge(
-        ProgressBook(book.year, kept, book.sources),
+        ProgressBook(book.year, tuple(kept.values()), book.sources),
         tuple(added),
         tuple(changed),
         tuple(unchanged),
@@ -350,7 +358,8 @@ class CountRow:
 
 def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> CountRow:
     vocabs = vocabularies(plan)
-    answers = [book.answers[m.id] for m in measures if m.id in book.answers]
+    by_measure = book.by_measure()
+    answers = [by_measure[m.id] for m in measures if m.id in by_measure]
     return CountRow(
         key,
         len(measures),
@@ -385,11 +394,10 @@ def total_count(plan: Plan, book: ProgressBook) -> CountRow:
 def missing(plan: Plan, book: ProgressBook) -> list[tuple[str, tuple[str, ...]]]:
     """未回答: each department with the ids of its measures that have no answer, in plan order."""
     out = []
+    answered = book.by_measure()
     for department in plan.departments:
         ids = tuple(
-            m.id
-            for m in plan.measures
-            if department.name in m.departments and m.id not in book.answers
+            m.id for m in plan.measures if department.name in m.departments and m.id not in answered
         )
         if ids:
             out.append((department.name, ids))
@@ -419,8 +427,9 @@ class AnswerFilter:
 def select(plan: Plan, book: ProgressBook, wanted: AnswerFilter) -> list[tuple[Measure, Answer]]:
     """Answered measures that pass every filter, in plan order."""
     out = []
+    answers = book.by_measure()
     for measure in plan.measures:
-        answer = book.answers.get(measure.id)
+        answer = answers.get(measure.id)
         if answer is None:
             continue
         if wanted.departments and not set(wanted.departments) & set(measure.departments):

@@ -264,7 +264,7 @@ def collect(
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
-    book = kept or progress.ProgressBook(round_year, {}, ())
+    book = kept or progress.ProgressBook(round_year)
     merged = progress.merge(book, result.answers.values(), replace=replace)
     if merged.conflicts:
         raise DataFileError(
