@@ -10,6 +10,7 @@ from functools import cached_property
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
+from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
@@ -310,8 +311,8 @@ class Tally:
     name: str
     reading: str
     measures: int
-    ages: dict[AgeGroup, int]
-    icons: dict[Icon, int]
+    ages: Counts[AgeGroup]
+    icons: Counts[Icon]
 
     @classmethod
     def of(cls, name: str, reading: str, measures: list[Measure]) -> Tally:
@@ -320,8 +321,8 @@ class Tally:
             name,
             reading,
             len(measures),
-            {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
-            {i: sum(i in m.icons for m in measures) for i in Icon},
+            Counts.of(AGE_ORDER, measures, lambda m, age: age in m.ages),
+            Counts.of(Icon, measures, lambda m, icon: icon in m.icons),
         )
 
 

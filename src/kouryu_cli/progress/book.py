@@ -19,7 +19,9 @@ from typing import Literal, NamedTuple
 from kouryu_cli.core import values
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
+from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.measures.query import department_measures
 
 STATUS = "status"
 RATING = "rating"
@@ -341,14 +343,14 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
 
 
 @dataclass(frozen=True, slots=True)
-class CountRow:
+class AnswerTally:
     """集計: how many measures a department (or 施策) has, how many are answered, and how."""
 
     key: str
     total: int
     answered: int
-    statuses: dict[str, int]
-    ratings: dict[str, int]
+    statuses: Counts[str]
+    ratings: Counts[str]
 
     @property
     def unanswered(self) -> int:
@@ -356,29 +358,30 @@ class CountRow:
         return self.total - self.answered
 
 
-def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> CountRow:
+def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> AnswerTally:
     vocabs = vocabularies(plan)
     by_measure = book.by_measure()
     answers = [by_measure[m.id] for m in measures if m.id in by_measure]
-    return CountRow(
+    return AnswerTally(
         key,
         len(measures),
         len(answers),
-        {t.value: sum(a.status == t.value for a in answers) for t in vocabs[STATUS].terms},
-        {t.value: sum(a.rating == t.value for a in answers) for t in vocabs[RATING].terms},
+        Counts.of(_values(vocabs[STATUS]), answers, lambda a, value: a.status == value),
+        Counts.of(_values(vocabs[RATING]), answers, lambda a, value: a.rating == value),
     )
 
 
-def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> list[CountRow]:
+def _values(vocabulary: Vocabulary) -> tuple[str, ...]:
+    return tuple(t.value for t in vocabulary.terms)
+
+
+def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> list[AnswerTally]:
     """Counts per department (a shared measure counts for each) or per 施策, in plan order.
 
     Rows with no measures are left out; totals over all measures are total_count().
     """
     if by == "dept":
-        groups = [
-            (d.name, [m for m in plan.measures if d.name in m.departments])
-            for d in plan.departments
-        ]
+        groups = [(d.name, department_measures(plan, d)) for d in plan.departments]
     elif by == "policy":
         groups = [(p.label, [m for s in p.sections for m in s.measures]) for p in plan.policies]
     else:
@@ -386,7 +389,7 @@ def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> lis
     return [_count(plan, key, measures, book) for key, measures in groups if measures]
 
 
-def total_count(plan: Plan, book: ProgressBook) -> CountRow:
+def total_count(plan: Plan, book: ProgressBook) -> AnswerTally:
     """The counts over every measure of the plan, each once (合計)."""
     return _count(plan, "合計", plan.measures, book)
 
