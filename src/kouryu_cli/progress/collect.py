@@ -10,9 +10,10 @@ plan's text is kept, the answer is still read.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from kouryu_cli.core.errors import DataFileError, Problem
+from kouryu_cli.core.errors import Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
 from kouryu_cli.core.textnorm import fold
@@ -35,13 +36,8 @@ class Collected:
     # measure id → field → the cell its answer was first read from (file:sheet!G7)
     places: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def raise_if_any(self) -> None:
-        """One DataFileError with every problem, form by form, cell by cell."""
-        if self.problems:
-            raise DataFileError(self.problems)
 
-
-def collect(returned: list[ReturnedForm], plan: Plan, year: EraYear) -> Collected:
+def collect(returned: Iterable[ReturnedForm], plan: Plan, year: EraYear) -> Collected:
     """Check every form against the plan, the year and each other; keep the clean answers."""
     result = Collected(year)
     checker = _FormChecker(plan, result)
