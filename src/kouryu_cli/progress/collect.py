@@ -271,14 +271,14 @@ class _FormChecker:
             answered_on=date,
         )
         for key, message in progress.answer_problems(answer, self.vocabs):
-            if row.text(key):  # given but unknown: reported above
+            if row.text(key) or not row.has(key):  # unknown, or the column missing: reported
                 continue
             self.fail(row.cell(key).place, f"{measure.id}: {message}")
             ok = False
         return answer if ok else None
 
     def keep(self, answer: Answer, row: FormRow) -> None:
-        place = row.cell(progress.STATUS).place
+        place = row.cell(progress.STATUS if row.has(progress.STATUS) else "measure").place
         earlier = self.seen.get(answer.measure_id)
         if earlier is None:
             self.seen[answer.measure_id] = (answer, place)
