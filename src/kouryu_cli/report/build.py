@@ -19,6 +19,7 @@ from kouryu_cli.indicators import charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, tally
 from kouryu_cli.indicators.views import (
     difference_text,
+    expected_text,
     latest_text,
     percent_text,
     quantity,
@@ -297,9 +298,7 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
         progress_rate=rate,
         change=difference_text(evaluation.change, unit) or "—",
         relative_change=relative or "—",
-        expected=(
-            "—" if evaluation.expected is None else quantity(round(evaluation.expected, 1), unit)
-        ),
+        expected=expected_text(evaluation) or "—",
         overdue=evaluation.overdue,
         met=evaluation.met,
     )
