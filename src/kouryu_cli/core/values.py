@@ -44,7 +44,7 @@ def parse_number(written: str | float, unit: str = "") -> float:
     (-5.0, 150000.0, 27.1)
     """
     if isinstance(written, bool):
-        raise NumberError(f"expected a number, got '{written}'")
+        raise NumberError(_("expected a number, got '{written}'").format(written=written))
     if isinstance(written, int | float):
         return float(written)
     folded = unicodedata.normalize("NFKC", written).strip()
@@ -54,7 +54,7 @@ def parse_number(written: str | float, unit: str = "") -> float:
             break
     match = _NUMBER.match(folded)
     if match is None or not written.strip():
-        raise NumberError(f"expected a number, got '{written}'")
+        raise NumberError(_("expected a number, got '{written}'").format(written=written))
     number = float(match["digits"].replace(",", ""))
     if match["sign"] == "-":
         number = -number
@@ -81,7 +81,7 @@ def _check_unit(written: str, rest: str, unit: str) -> None:
                 written=written, rest=rest
             )
         )
-    raise NumberError(f"expected a number, got '{written}'")
+    raise NumberError(_("expected a number, got '{written}'").format(written=written))
 
 
 def canonical_unit(unit: str) -> str:

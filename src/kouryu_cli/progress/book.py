@@ -138,7 +138,7 @@ def parse_number(text: str) -> int | float:
     """1,234 → 1234; 2.5 → 2.5; ValueError otherwise."""
     folded = unicodedata.normalize("NFKC", text).strip()
     if not re.fullmatch(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", folded):
-        raise ValueError(f"not a number: '{text}'")
+        raise ValueError(_("not a number: '{text}'").format(text=text))
     plain = folded.replace(",", "")
     return float(plain) if "." in plain else int(plain)
 
@@ -178,7 +178,9 @@ def parse_date(text: str) -> datetime.date:
     folded = unicodedata.normalize("NFKC", text).strip()
     match = _DATE.fullmatch(folded) or _DATE.fullmatch(folded.split(" ")[0])
     if match is None:
-        raise ValueError(f"not a date: '{text}' (write 2025-05-12 or 2025/5/12)")
+        raise ValueError(
+            _("not a date: '{text}' (write 2025-05-12 or 2025/5/12)").format(text=text)
+        )
     year, month, day = (int(g) for g in match.groups())
     try:
         return datetime.date(year, month, day)
