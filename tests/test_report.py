@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ACTUALS = FIXTURES / "actuals-example.csv"
 PROGRESS = FIXTURES / "progress-R6-example.yaml"
 HOSTILE = "<script>alert(1)</script>"
-# The README's command: the shipped plan with the example actuals and answers (made up).
+# The command of docs/report.md: the shipped plan with the example actuals and answers (made up).
 EXAMPLE = ("report", "--as-of", "R6", "--actuals", str(ACTUALS), "--progress", str(PROGRESS))
 SECTIONS = ["1. 評価の概要", "2. 指標ごとの評価", "3. 施策・事業", "4. 評価の方法"]
 
