@@ -20,6 +20,7 @@ from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files.tables import column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress import forms
@@ -244,15 +245,6 @@ def _from_grid(
         rows=tuple(rows),
         problems=tuple(problems),
     )
-
-
-def column_letter(number: int) -> str:
-    """1 → A, 27 → AA: as a spreadsheet names its columns."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _problem(place: str, message: str) -> Problem:
