@@ -5,7 +5,8 @@ break: ids, grades, numbers and marks never (ATOM); values such as 25.6% (Ｈ29/
 spaces (WORDS); names and sentences between any two characters, but never inside an id, a
 number or a protected word (PROSE). The kinds give each column its narrowest readable width;
 when a table cannot have those, its records are stacked instead: one block a record, one
-line a field. Every cell is broken into lines here, so Rich never folds one by itself.
+line a field. Every cell is broken into lines here, by the rule of render/textwidth.py, so
+Rich never folds one by itself.
 """
 
 from __future__ import annotations
