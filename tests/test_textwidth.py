@@ -62,6 +62,8 @@ def test_natural_is_the_longest_line() -> None:
         ("25.6% (Ｈ29/2017)", 12, Kind.WORDS, ["25.6%", "(Ｈ29/2017)"]),  # at the space only
         ("2-1-20 推進", 6, Kind.ATOM, ["2-1-20", "推進"]),  # an id is never broken
         ("data/actuals/実績値.csv", 14, Kind.PROSE, ["data/actuals/", "実績値.csv"]),
+        ("cp932（sjis）", 8, Kind.PROSE, ["cp932", "（sjis）"]),  # （ is no letter of cp932
+        ("（18～64歳）", 8, Kind.PROSE, ["（18～64", "歳）"]),  # ～ never starts a line
         ("", 5, Kind.PROSE, [""]),
     ],
 )

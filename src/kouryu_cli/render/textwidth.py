@@ -68,8 +68,10 @@ class Kind(Enum):
 
 
 # A run of ASCII or full-width letters, digits and signs is one unit: 2-1-20, I3, 5,480, 25.6%,
-# B*, Ｈ29/2017, R8=2026. Spaces are where WORDS break; any other character is a unit of its own.
-_UNIT = r"[!-~\uff01-\uff5e]+|[ \u3000]+|."
+# B*, Ｈ29/2017, R8=2026; full-width brackets （）［］｛｝ are not part of it, they keep to their
+# neighbour by NO_START and NO_END. Spaces are where WORDS break; any other character is a unit
+# of its own.
+_UNIT = r"[!-~\uff01-\uff07\uff0a-\uff3a\uff3c\uff3e-\uff5a\uff5c\uff5e]+|[ \u3000]+|."
 
 
 def _closes(marks: str) -> bool:
