@@ -400,7 +400,8 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
 
 def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
     """The evaluations as a table with a bar per row, the legend and the aggregate line."""
-    from kouryu_cli.render.terminal import Column, Grid, Kind, draw_table, paragraph, text
+    from kouryu_cli.render.terminal import Column, Grid, draw_table, paragraph, text
+    from kouryu_cli.render.textwidth import Kind
 
     # (column, cell): the grade comes second, as what a reader scans for; the columns after
     # 直近の実績 are shown while the terminal has room for them.
