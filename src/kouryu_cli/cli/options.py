@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -146,6 +148,69 @@ RawOption = Annotated[
         ),
     ),
 ]
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def output_options(
+    formats: tuple[str, ...],
+    *,
+    name: str | None = None,
+    encoding: bool = True,
+    bom: bool = True,
+    raw: bool = True,
+    format_help: str | None = None,
+) -> Callable[[Command], Command]:
+    """Give a command the output options it has (-f, -o, --encoding, --no-bom, --raw).
+
+    The command declares a last parameter `request: output.Request` instead: it receives
+    what was asked, and settles it with request.resolve() (sqlite-utils' output_options).
+    name is the command's name in messages (default: the function's).
+    """
+    from kouryu_cli.cli.output import Request
+
+    fmt_option = (
+        format_option(formats)
+        if format_help is None
+        else typer.Option("--format", "-f", metavar="FORMAT", help=format_help, show_default=False)
+    )
+    added = [
+        ("fmt", Annotated[str | None, fmt_option], None),
+        ("output_path", OutputOption, None),
+        *([("encoding", EncodingOption, None)] if encoding else []),
+        *([("no_bom", NoBomOption, False)] if bom else []),
+        *([("raw", RawOption, False)] if raw else []),
+    ]
+
+    def decorate(command: Command) -> Command:
+        shown = name or command.__name__
+        signature = inspect.signature(command)
+        kept = [p for p in signature.parameters.values() if p.name != "request"]
+        options = [
+            inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=a, default=d)
+            for n, a, d in added
+        ]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = Request(
+                shown,
+                formats,
+                kwargs.pop("fmt"),
+                kwargs.pop("output_path"),
+                kwargs.pop("encoding", None),
+                not kwargs.pop("no_bom", False),
+                kwargs.pop("raw", False),
+            )
+            return command(*args, request=request, **kwargs)
+
+        # Typer reads the parameters from the signature and the annotations.
+        wrapper.__signature__ = signature.replace(parameters=[*kept, *options])  # type: ignore[attr-defined]
+        annotations = {k: v for k, v in command.__annotations__.items() if k != "request"}
+        wrapper.__annotations__ = {**annotations, **{n: a for n, a, _d in added}}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:

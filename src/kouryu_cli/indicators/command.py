@@ -58,6 +58,7 @@ ActualsOption = Annotated[
 ]
 
 
+@options.output_options(FORMATS)
 def indicators(
     ctx: typer.Context,
     behind_target: Annotated[
@@ -89,11 +90,8 @@ def indicators(
         ),
     ] = False,
     threshold: ThresholdOption = None,
-    fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
-    path: options.OutputOption = None,
-    encoding: options.EncodingOption = None,
-    no_bom: options.NoBomOption = False,
-    raw: options.RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
 
@@ -126,16 +124,7 @@ def indicators(
     from kouryu_cli.indicators import evaluation
     from kouryu_cli.indicators import views as indicatorview
 
-    out = output.resolve(
-        "indicators",
-        FORMATS,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[options.plan_path(ctx), *(actuals_files or ())],
-    )
+    out = request.resolve([options.plan_path(ctx), *(actuals_files or ())])
     with options.option("--status"):
         grades = evaluation.parse_grades(status or ())
     with options.option("--threshold"):

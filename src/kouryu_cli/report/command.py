@@ -7,14 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kouryu_cli.cli import output
-from kouryu_cli.cli.options import (
-    OutputOption,
-    note,
-    option,
-    plan,
-    plan_path,
-    settings,
-)
+from kouryu_cli.cli.options import note, option, output_options, plan, plan_path, settings
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.indicators.command import ActualsOption, AsOfOption, ThresholdOption, with_actuals
@@ -27,6 +20,15 @@ if TYPE_CHECKING:
 FORMATS = ("html", "markdown")
 
 
+@output_options(
+    FORMATS,
+    encoding=False,
+    bom=False,
+    raw=False,
+    format_help=N_(
+        "html or markdown. Default: from the suffix of -o (.html, .md); html in a pipe."
+    ),
+)
 def report(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -45,19 +47,8 @@ def report(
         ),
     ] = None,
     threshold: ThresholdOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=N_(
-                "html or markdown. Default: from the suffix of -o (.html, .md); html in a pipe."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    destination: OutputOption = None,
+    *,
+    request: output.Request,
 ) -> None:
     """Write the year's evaluation report (評価報告書): one self-contained page to print.
 
@@ -78,13 +69,7 @@ def report(
     from kouryu_cli.indicators import actuals, evaluation
     from kouryu_cli.report import build as reportview
 
-    out = output.resolve(
-        "report",
-        FORMATS,
-        fmt,
-        destination,
-        inputs=[plan_path(ctx), *(actuals_files or ()), *(progress_files or ())],
-    )
+    out = request.resolve([plan_path(ctx), *(actuals_files or ()), *(progress_files or ())])
     if out.format == "table":
         raise UsageError(
             _("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
