@@ -79,6 +79,14 @@ def option(name: str) -> Iterator[None]:
         raise UsageError(f"{name}: {error}") from None
 
 
+def value_option(*names: str, metavar: str, help: str, **more: Any) -> Any:
+    """An option that takes a value: its names, the metavar and help shown, no default shown.
+
+    Use: `depts: Annotated[list[str] | None, value_option("--dept", metavar="NAME", help=…)]`.
+    """
+    return typer.Option(*names, metavar=metavar, help=help, show_default=False, **more)
+
+
 FORMAT_HELP = {
     "table": "table",
     "json": "json",
@@ -97,7 +105,7 @@ def format_option(formats: tuple[str, ...]) -> Any:
     Use: `fmt: Annotated[str | None, format_option(FORMATS)] = None`.
     """
     names = ", ".join(FORMAT_HELP[f] for f in formats)
-    return typer.Option(
+    return value_option(
         "--format",
         "-f",
         metavar="FORMAT",
@@ -106,13 +114,12 @@ def format_option(formats: tuple[str, ...]) -> Any:
             "plain lines in a pipe.",
             formats=names,
         ),
-        show_default=False,
     )
 
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option(
+    value_option(
         "--output",
         "-o",
         metavar="FILE",
@@ -120,19 +127,17 @@ OutputOption = Annotated[
             "Write to FILE (replaced atomically; a link is followed, a pipe written into; "
             "- is stdout). The suffix picks the format."
         ),
-        show_default=False,
     ),
 ]
 EncodingOption = Annotated[
     str | None,
-    typer.Option(
+    value_option(
         "--encoding",
         metavar="ENC",
         help=N_(
             "Text encoding of the output, e.g. cp932 (also shift_jis, sjis). "
             "CSV defaults to UTF-8 with a BOM."
         ),
-        show_default=False,
     ),
 ]
 NoBomOption = Annotated[
@@ -172,7 +177,7 @@ def output_options(
     fmt_option = (
         format_option(formats)
         if format_help is None
-        else typer.Option("--format", "-f", metavar="FORMAT", help=format_help, show_default=False)
+        else value_option("--format", "-f", metavar="FORMAT", help=format_help)
     )
     added = [
         ("fmt", Annotated[str | None, fmt_option], None),
@@ -225,12 +230,11 @@ def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
 
 DeptOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--dept",
         "-d",
         metavar="NAME",
         autocompletion=complete_departments,
         help=N_("所管課, repeatable; part of the name is enough."),
-        show_default=False,
     ),
 ]

@@ -19,31 +19,29 @@ FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
 
 AsOfOption = Annotated[
     str | None,
-    typer.Option(
+    options.value_option(
         "--as-of",
         metavar="YEAR",
         help=N_(
             "Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
             "ignored (and listed). Default: the current fiscal year (年度, from April)."
         ),
-        show_default=False,
     ),
 ]
 ThresholdOption = Annotated[
     float | None,
-    typer.Option(
+    options.value_option(
         "--threshold",
         metavar="PERCENT",
         help=N_(
             "Relative change from the baseline that counts as improving (B) or "
             "worsening (D), in %. Default: 5."
         ),
-        show_default=False,
     ),
 ]
 ActualsOption = Annotated[
     list[Path] | None,
-    typer.Option(
+    options.value_option(
         "--actuals",
         metavar="FILE",
         dir_okay=False,
@@ -53,7 +51,6 @@ ActualsOption = Annotated[
             "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
             "year, value, source)."
         ),
-        show_default=False,
     ),
 ]
 
@@ -69,7 +66,7 @@ def indicators(
     ] = False,
     status: Annotated[
         list[str] | None,
-        typer.Option(
+        options.value_option(
             "--status",
             "-s",
             metavar="GRADES",
@@ -77,7 +74,6 @@ def indicators(
                 "Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
                 "baseline-only (ベースラインのみ)."
             ),
-            show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,

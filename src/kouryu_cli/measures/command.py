@@ -13,6 +13,7 @@ from kouryu_cli.cli.options import (
     output_options,
     plan,
     plan_path,
+    value_option,
 )
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
 from kouryu_cli.core.i18n import N_, _, ngettext
@@ -52,7 +53,7 @@ def _complete_icons(incomplete: str) -> list[str]:
 
 AgeOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--age",
         "-a",
         metavar="AGE",
@@ -61,24 +62,20 @@ AgeOption = Annotated[
             "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
             "also 65歳以上, 18〜64, u18, senior …"
         ),
-        show_default=False,
     ),
 ]
 PolicyOption = Annotated[
     list[int] | None,
-    typer.Option(
-        "--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable."), show_default=False
-    ),
+    value_option("--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable.")),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--tag",
         "-t",
         metavar="ICON",
         autocompletion=_complete_icons,
         help=N_("Icon, repeatable: 知守, 食事, 運動."),
-        show_default=False,
     ),
 ]
 
@@ -134,11 +131,8 @@ def measures(
     tag: TagOption = None,
     text: Annotated[
         str | None,
-        typer.Option(
-            "--query",
-            metavar="TEXT",
-            help=N_("Words that must all appear (as in search)."),
-            show_default=False,
+        value_option(
+            "--query", metavar="TEXT", help=N_("Words that must all appear (as in search).")
         ),
     ] = None,
     *,

@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from kouryu_cli.cli import output
-from kouryu_cli.cli.options import DeptOption, note, option, output_options, plan, plan_path
+from kouryu_cli.cli import options, output
+from kouryu_cli.cli.options import DeptOption, note, option, plan, value_option
 from kouryu_cli.core import era
 from kouryu_cli.core.errors import DataFileError, Problem, UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _
@@ -84,11 +84,10 @@ def form(
     dept: DeptOption = None,
     previous: Annotated[
         Path | None,
-        typer.Option(
+        value_option(
             "--from",
             metavar="FILE",
             help=N_("Last year's progress file: its answers pre-fill the forms."),
-            show_default=False,
         ),
     ] = None,
     fmt: Annotated[
@@ -199,12 +198,11 @@ def collect(
     ],
     year: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--year",
             "-y",
             metavar="YEAR",
             help=N_("The round's year (default: the progress file's year, or its name: R6.yaml)."),
-            show_default=False,
         ),
     ] = None,
     replace: Annotated[
@@ -335,39 +333,24 @@ def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None
 
 
 @app.command()
-@output_options(STATUS_FORMATS, name="progress status")
+@options.output_options(STATUS_FORMATS, name="progress status")
 def status(
     ctx: typer.Context,
     files: FilesArgument,
     dept: DeptOption = None,
     status_: Annotated[
         str | None,
-        typer.Option(
-            "--status",
-            "-s",
-            metavar="VALUE",
-            help=N_("実施状況, comma-separated: 未実施,休止."),
-            show_default=False,
+        value_option(
+            "--status", "-s", metavar="VALUE", help=N_("実施状況, comma-separated: 未実施,休止.")
         ),
     ] = None,
     rating: Annotated[
         str | None,
-        typer.Option(
-            "--rating",
-            "-r",
-            metavar="VALUE",
-            help=N_("評価, comma-separated: C,D."),
-            show_default=False,
-        ),
+        value_option("--rating", "-r", metavar="VALUE", help=N_("評価, comma-separated: C,D.")),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            metavar="dept|policy",
-            help=N_("Counts per department or per 施策."),
-            show_default=False,
-        ),
+        value_option("--by", metavar="dept|policy", help=N_("Counts per department or per 施策.")),
     ] = None,
     missing: Annotated[
         bool, typer.Option("--missing", help=N_("The departments and measures without an answer."))
@@ -390,7 +373,7 @@ def status(
     from kouryu_cli.progress import views
     from kouryu_cli.progress.store import load_progress
 
-    out = request.resolve([plan_path(ctx), *files])
+    out = request.resolve([options.plan_path(ctx), *files])
     if by is not None and by not in ("dept", "policy"):
         raise UsageError(_("--by: '{by}' (expected dept or policy)").format(by=by))
     if by is not None and missing:

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kouryu_cli.cli import output
-from kouryu_cli.cli.options import note, option, output_options, plan, plan_path, settings
+from kouryu_cli.cli.options import (
+    note,
+    option,
+    output_options,
+    plan,
+    plan_path,
+    settings,
+    value_option,
+)
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.indicators.command import ActualsOption, AsOfOption, ThresholdOption, with_actuals
@@ -35,7 +43,7 @@ def report(
     actuals_files: ActualsOption = None,
     progress_files: Annotated[
         list[Path] | None,
-        typer.Option(
+        value_option(
             "--progress",
             metavar="FILE",
             dir_okay=False,
@@ -43,7 +51,6 @@ def report(
                 "The departments' answers of the year (進行管理, progress/R6.yaml); repeat "
                 "for several files. Without it the report leaves that part out and says so."
             ),
-            show_default=False,
         ),
     ] = None,
     threshold: ThresholdOption = None,
