@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from kouryu_cli import planfile
+from kouryu_cli.cli.output import Request
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_
 from kouryu_cli.core.textnorm import strip_controls
@@ -168,12 +169,17 @@ def output_options(
 ) -> Callable[[Command], Command]:
     """Give a command the output options it has (-f, -o, --encoding, --no-bom, --raw).
 
-    The command declares a last parameter `request: output.Request` instead: it receives
-    what was asked, and settles it with request.resolve() (sqlite-utils' output_options).
-    name is the command's name in messages (default: the function's).
-    """
-    from kouryu_cli.cli.output import Request
+    Declared once here, as sqlite-utils' output_options: the command takes one keyword
+    parameter `request` instead, the options as given, and settles them once with
+    request.resolve(inputs). name is the command's name in messages (default: the
+    function's); format_help replaces the help of --format.
 
+    Use:
+
+        @output_options(FORMATS)
+        def diff(ctx: typer.Context, old: …, new: …, *, request: output.Request) -> None:
+            out = request.resolve([old, new])
+    """
     fmt_option = (
         format_option(formats)
         if format_help is None
