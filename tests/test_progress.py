@@ -190,9 +190,8 @@ def test_yaml_round_trip(plan: Plan, tmp_path: Path) -> None:
     answers = book.by_measure()
     assert again.answers == tuple(answers[m.id] for m in plan.measures if m.id in answers)
     assert "activities: |" in text
-    written: dict[Path, bytes] = {}
-    save_progress(tmp_path / "R6.yaml", book, plan, written.__setitem__)
-    assert written[tmp_path / "R6.yaml"].decode("utf-8") == text
+    assert save_progress(tmp_path / "R6.yaml", book, plan) == text
+    assert (tmp_path / "R6.yaml").read_bytes().decode("utf-8") == text
 
 
 _BAD = """\

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.cli import output
+from kouryu_cli.files import writing
 from tests.conftest import Run
 from tests.test_robust_files import MINIMAL
 
@@ -384,7 +384,7 @@ def test_a_failure_half_way_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     if failing == "fsync":
-        monkeypatch.setattr(output.os, "fsync", disk_full)
+        monkeypatch.setattr(writing.os, "fsync", disk_full)
     elif failing == "replace":
         monkeypatch.setattr(Path, "replace", disk_full)
     else:
@@ -404,7 +404,7 @@ def test_a_failure_half_way_leaves_the_old_file(
                 self.stream.write(data[: len(data) // 2])
                 raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(output.os, "fdopen", Half)
+        monkeypatch.setattr(writing.os, "fdopen", Half)
     result = run("measures", "-f", "csv", "-o", str(target))
     assert result.exit_code == 74
     assert result.stderr.endswith(

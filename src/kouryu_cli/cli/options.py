@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from kouryu_cli import planfile
+from kouryu_cli.cli.output import Request
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_
 from kouryu_cli.core.textnorm import strip_controls
@@ -77,6 +80,14 @@ def option(name: str) -> Iterator[None]:
         raise UsageError(f"{name}: {error}") from None
 
 
+def value_option(*names: str, metavar: str, help: str, **more: Any) -> Any:
+    """An option that takes a value: its names, the metavar and help shown, no default shown.
+
+    Use: `depts: Annotated[list[str] | None, value_option("--dept", metavar="NAME", help=…)]`.
+    """
+    return typer.Option(*names, metavar=metavar, help=help, show_default=False, **more)
+
+
 FORMAT_HELP = {
     "table": "table",
     "json": "json",
@@ -95,7 +106,7 @@ def format_option(formats: tuple[str, ...]) -> Any:
     Use: `fmt: Annotated[str | None, format_option(FORMATS)] = None`.
     """
     names = ", ".join(FORMAT_HELP[f] for f in formats)
-    return typer.Option(
+    return value_option(
         "--format",
         "-f",
         metavar="FORMAT",
@@ -104,13 +115,12 @@ def format_option(formats: tuple[str, ...]) -> Any:
             "plain lines in a pipe.",
             formats=names,
         ),
-        show_default=False,
     )
 
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option(
+    value_option(
         "--output",
         "-o",
         metavar="FILE",
@@ -118,19 +128,17 @@ OutputOption = Annotated[
             "Write to FILE (replaced atomically; a link is followed, a pipe written into; "
             "- is stdout). The suffix picks the format."
         ),
-        show_default=False,
     ),
 ]
 EncodingOption = Annotated[
     str | None,
-    typer.Option(
+    value_option(
         "--encoding",
         metavar="ENC",
         help=N_(
             "Text encoding of the output, e.g. cp932 (also shift_jis, sjis). "
             "CSV defaults to UTF-8 with a BOM."
         ),
-        show_default=False,
     ),
 ]
 NoBomOption = Annotated[
@@ -147,6 +155,74 @@ RawOption = Annotated[
     ),
 ]
 
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def output_options(
+    formats: tuple[str, ...],
+    *,
+    name: str | None = None,
+    encoding: bool = True,
+    bom: bool = True,
+    raw: bool = True,
+    format_help: str | None = None,
+) -> Callable[[Command], Command]:
+    """Give a command the output options it has (-f, -o, --encoding, --no-bom, --raw).
+
+    Declared once here, as sqlite-utils' output_options: the command takes one keyword
+    parameter `request` instead, the options as given, and settles them once with
+    request.resolve(inputs). name is the command's name in messages (default: the
+    function's); format_help replaces the help of --format.
+
+    Use:
+
+        @output_options(FORMATS)
+        def diff(ctx: typer.Context, old: …, new: …, *, request: output.Request) -> None:
+            out = request.resolve([old, new])
+    """
+    fmt_option = (
+        format_option(formats)
+        if format_help is None
+        else value_option("--format", "-f", metavar="FORMAT", help=format_help)
+    )
+    added = [
+        ("fmt", Annotated[str | None, fmt_option], None),
+        ("output_path", OutputOption, None),
+        *([("encoding", EncodingOption, None)] if encoding else []),
+        *([("no_bom", NoBomOption, False)] if bom else []),
+        *([("raw", RawOption, False)] if raw else []),
+    ]
+
+    def decorate(command: Command) -> Command:
+        shown = name or command.__name__
+        signature = inspect.signature(command)
+        kept = [p for p in signature.parameters.values() if p.name != "request"]
+        options = [
+            inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=a, default=d)
+            for n, a, d in added
+        ]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = Request(
+                shown,
+                formats,
+                kwargs.pop("fmt"),
+                kwargs.pop("output_path"),
+                kwargs.pop("encoding", None),
+                not kwargs.pop("no_bom", False),
+                kwargs.pop("raw", False),
+            )
+            return command(*args, request=request, **kwargs)
+
+        # Typer reads the parameters from the signature and the annotations.
+        wrapper.__signature__ = signature.replace(parameters=[*kept, *options])  # type: ignore[attr-defined]
+        annotations = {k: v for k, v in command.__annotations__.items() if k != "request"}
+        wrapper.__annotations__ = {**annotations, **{n: a for n, a, _d in added}}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
 
 def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
     """The departments that start with what was typed (shell completion)."""
@@ -160,12 +236,11 @@ def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:
 
 DeptOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--dept",
         "-d",
         metavar="NAME",
         autocompletion=complete_departments,
         help=N_("所管課, repeatable; part of the name is enough."),
-        show_default=False,
     ),
 ]

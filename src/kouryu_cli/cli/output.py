@@ -1,25 +1,26 @@
-"""Where a command's result goes, in which format, and how it is written without losing data.
+"""Where a command's result goes and in which format: resolved once, rendered once, written once.
 
-resolve() settles --format, the suffix of -o and the terminal once per command, against the
-formats that command writes, before any work is done. The emit_* functions then write the
-result to stdout or through write_file(), which never replaces a link, a pipe or a device
-and replaces a regular file atomically.
+A command gets its output options as one Request (options.output_options); resolve() settles
+--format, the suffix of -o and the terminal against the formats that command writes, before
+any work is done. The emit_* functions render the result once and hand the bytes to
+files.writing, which never replaces a link, a pipe or a device and replaces a regular file
+atomically.
 """
 
 from __future__ import annotations
 
 import codecs
-import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kouryu_cli.core.errors import OutputError, UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import codec_name
+from kouryu_cli.files.writing import require_stdout, write_file, write_stdout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,6 +54,38 @@ class Output:
     encoding: str | None = None
     bom: bool = True
     raw: bool = False
+
+
+class Request(NamedTuple):
+    """The output options as given to a command, before resolve() settles them.
+
+    A NamedTuple, not a dataclass: it is defined at every start-up of a command, and a
+    NamedTuple class is made several times faster.
+    """
+
+    command: str
+    formats: tuple[str, ...]
+    format: str | None = None
+    path: Path | None = None
+    encoding: str | None = None
+    bom: bool = True
+    raw: bool = False
+
+    def resolve(self, inputs: Iterable[Path | None] = (), *, default: str | None = None) -> Output:
+        """The output asked for; default is the format when neither -f nor -o is given."""
+        fmt = self.format
+        if default is not None:
+            fmt = fmt or (None if self.path is not None else default)
+        return resolve(
+            self.command,
+            self.formats,
+            fmt,
+            self.path,
+            encoding=self.encoding,
+            bom=self.bom,
+            raw=self.raw,
+            inputs=inputs,
+        )
 
 
 def resolve(
@@ -179,14 +212,11 @@ def is_empty(out: Output, listing: Listing) -> bool:
 
 def emit_listing(out: Output, listing: Listing) -> None:
     """A listing in the resolved format; an empty one still writes its header to a file."""
-    from kouryu_cli.render import listing as formats
-
     fmt = out.format
     if fmt in ("table", "plain") and is_empty(out, listing):
         if out.path is not None:
             emit_text(out, "")
-        return
-    if fmt == "xlsx":
+    elif fmt == "xlsx":
         from kouryu_cli.render import xlsx
 
         emit_bytes(out, xlsx.workbook_bytes(listing))
@@ -194,16 +224,10 @@ def emit_listing(out: Output, listing: Listing) -> None:
         from kouryu_cli.render import terminal
 
         emit_rich(out, lambda console: terminal.draw_listing(listing, console))
-    elif fmt == "json":
-        emit_json(out, listing.records, listing=listing)
-    elif fmt == "csv":
-        emit_text(out, formats.to_csv(listing, raw=out.raw), listing=listing)
-    elif fmt == "tsv":
-        emit_text(out, formats.to_tsv(listing, raw=out.raw), listing=listing)
-    elif fmt == "markdown":
-        emit_text(out, formats.to_markdown(listing), listing=listing)
     else:
-        emit_text(out, formats.to_plain(listing), listing=listing)
+        from kouryu_cli.render.listing import render
+
+        emit_text(out, render(listing, fmt, raw=out.raw), listing=listing)
 
 
 def emit_document(out: Output, record: Any, document: Document) -> None:
@@ -220,11 +244,11 @@ def emit_document(out: Output, record: Any, document: Document) -> None:
         emit_text(out, formats.document_text(document, markdown=out.format == "markdown"))
 
 
-def emit_json(out: Output, value: Any, *, listing: Listing | None = None) -> None:
-    """JSON: a listing one record per line, anything else indented."""
+def emit_json(out: Output, value: Any) -> None:
+    """JSON: a list of records one record per line, anything else indented."""
     from kouryu_cli.render.listing import to_json
 
-    emit_text(out, to_json(value), listing=listing)
+    emit_text(out, to_json(value))
 
 
 def emit_rich(out: Output, draw: Callable[[Console], None]) -> None:
@@ -232,7 +256,7 @@ def emit_rich(out: Output, draw: Callable[[Console], None]) -> None:
     from kouryu_cli.render import terminal
 
     if out.path is None:
-        _require_stdout()
+        require_stdout()
         try:
             draw(terminal.console())
             sys.stdout.flush()
@@ -292,107 +316,3 @@ def _unencodable(error: UnicodeEncodeError, encoding: str, listing: Listing | No
         "in {encoding}; use UTF-8 (the default) or remove the "
         "character"
     ).format(char=char, code=ord(char), where=where, encoding=encoding)
-
-
-# Writing -----------------------------------------------------------------------------------
-
-
-def _require_stdout() -> None:
-    if sys.stdout is None:
-        raise OutputError(None, _("standard output is closed"))
-
-
-def write_stdout(data: bytes) -> None:
-    """Bytes to stdout; a full, closed or read-only stream is an OutputError (exit 74)."""
-    _require_stdout()
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        raise  # the reader went away: the CLI exits quietly
-    except (OSError, ValueError) as error:
-        raise OutputError(None, error) from None
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write data to the file the user named, the way that keeps every other file intact.
-
-    - A regular file is replaced atomically (a failure leaves the old one as it was) and
-      keeps its permission bits (and, as root, its owner); a new file gets the umask's.
-    - A symbolic link is followed: its target is replaced, the link stays a link.
-    - A FIFO, a device or a descriptor path (/dev/stdout) is opened and written into.
-    """
-    try:
-        info: os.stat_result | None = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise OutputError(path, error) from None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputError(path, _("is a folder"))
-    if (info is not None and not stat.S_ISREG(info.st_mode)) or _is_descriptor(path):
-        _write_into(path, data)
-    else:
-        _replace(path, Path(os.path.realpath(path)), data, info)
-
-
-def _is_descriptor(path: Path) -> bool:
-    """Whether path reaches an open descriptor (/dev/stdout → /proc/self/fd/1): never replace."""
-    current = Path.cwd() / path
-    for _step in range(40):
-        if str(current).startswith(("/proc/", "/dev/fd/")):
-            return True
-        if not current.is_symlink():
-            return False
-        current = Path(os.path.normpath(current.parent / current.readlink()))
-    return False
-
-
-def _write_into(path: Path, data: bytes) -> None:
-    # O_APPEND: a descriptor path may stand for a file the shell opened with >> .
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_APPEND)
-    except OSError as error:
-        raise OutputError(path, error) from None
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputError(path, error) from None
-    finally:
-        os.close(handle)
-
-
-def _replace(shown: Path, target: Path, data: bytes, info: os.stat_result | None) -> None:
-    import tempfile  # only when writing a file: it costs milliseconds of every start-up
-
-    try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(shown, error) from None
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if info is not None:
-            temp.chmod(stat.S_IMODE(info.st_mode))
-            if getattr(os, "geteuid", lambda: -1)() == 0:
-                os.chown(temp, info.st_uid, info.st_gid)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as error:
-        # A full disk, a locked file, a vanished folder: the old file is still there, untouched.
-        temp.unlink(missing_ok=True)
-        raise OutputError(shown, error) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

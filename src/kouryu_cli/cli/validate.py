@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 
 from kouryu_cli import planfile
-from kouryu_cli.cli import output
 from kouryu_cli.cli.options import settings
 from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.files.writing import write_stdout
 
 
 def validate(
@@ -38,7 +38,7 @@ def validate(
     plan = load_plan(target)
     ages = sum(len(m.ages) for m in plan.measures)
     series = sum(len(i.series) for i in plan.indicators)
-    output.write_stdout(
+    write_stdout(
         _(
             "{target}: ok: {policies} policies, {sections} sections, {measures} "
             "measures, {departments} departments, {indicators} indicators "

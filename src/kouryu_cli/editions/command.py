@@ -7,14 +7,7 @@ import typer
 
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
-from kouryu_cli.cli.options import (
-    EncodingOption,
-    NoBomOption,
-    OutputOption,
-    RawOption,
-    format_option,
-    settings,
-)
+from kouryu_cli.cli.options import output_options, settings
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, DataFileError, Problem
 from kouryu_cli.core.i18n import N_
 
@@ -41,17 +34,15 @@ def _load_both(old: Path, new: Path, *, use_cache: bool) -> "tuple[Plan, Plan]":
     return plans[0], plans[1]
 
 
+@output_options(FORMATS)
 def diff(
     ctx: typer.Context,
     old: Annotated[
         Path, typer.Argument(metavar="OLD", help=N_("The earlier edition's plan file."))
     ],
     new: Annotated[Path, typer.Argument(metavar="NEW", help=N_("The later edition's plan file."))],
-    fmt: Annotated[str | None, format_option(FORMATS)] = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Compare two editions of the plan: measures, departments, texts, indicators.
 
@@ -69,16 +60,7 @@ def diff(
         kouryu diff r5.yaml r6.yaml -f markdown -o 変更点.md
         kouryu diff r5.yaml r6.yaml -f json
     """
-    out = output.resolve(
-        "diff",
-        FORMATS,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[old, new],
-    )
+    out = request.resolve([old, new])
     from kouryu_cli.editions import compare as comparison
     from kouryu_cli.editions import views as diffview
 

@@ -36,13 +36,12 @@ CHECK_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
 
 @app.command("template")
+@options.output_options(TEMPLATE_FORMATS, name="actuals template", raw=False)
 def template_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    fmt: Annotated[str | None, options.format_option(TEMPLATE_FORMATS)] = None,
-    path: options.OutputOption = None,
-    encoding: options.EncodingOption = None,
-    no_bom: options.NoBomOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Write a form listing every series, one row per year still to report.
 
@@ -61,15 +60,7 @@ def template_command(
     from kouryu_cli.indicators import evaluation, template
 
     year = evaluation.as_of_year(as_of)
-    out = output.resolve(
-        "actuals template",
-        TEMPLATE_FORMATS,
-        fmt or (None if path is not None else "csv"),
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        inputs=[options.plan_path(ctx)],
-    )
+    out = request.resolve([options.plan_path(ctx)], default="csv")
     plan = options.plan(ctx)
     if out.format == "xlsx":
         output.emit_bytes(out, template.template_workbook(plan, year))
@@ -88,6 +79,7 @@ def template_command(
 
 
 @app.command("check")
+@options.output_options(CHECK_FORMATS, name="actuals check")
 def check_command(
     ctx: typer.Context,
     files: Annotated[
@@ -99,11 +91,8 @@ def check_command(
             show_default=False,
         ),
     ],
-    fmt: Annotated[str | None, options.format_option(CHECK_FORMATS)] = None,
-    path: options.OutputOption = None,
-    encoding: options.EncodingOption = None,
-    no_bom: options.NoBomOption = False,
-    raw: options.RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Check actuals files against the plan and list what they hold.
 
@@ -121,16 +110,7 @@ def check_command(
     from kouryu_cli.indicators import actuals
     from kouryu_cli.indicators import actuals_view as actualsview
 
-    out = output.resolve(
-        "actuals check",
-        CHECK_FORMATS,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[options.plan_path(ctx), *files],
-    )
+    out = request.resolve([options.plan_path(ctx), *files])
     read = actuals.read_all(files, options.plan(ctx))
     report(ctx, read)
     output.emit_listing(out, actualsview.listing(read))

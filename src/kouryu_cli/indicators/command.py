@@ -19,31 +19,29 @@ FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
 
 AsOfOption = Annotated[
     str | None,
-    typer.Option(
+    options.value_option(
         "--as-of",
         metavar="YEAR",
         help=N_(
             "Evaluate as in this fiscal year (R7, 令和7年度, 2025): later actuals are "
             "ignored (and listed). Default: the current fiscal year (年度, from April)."
         ),
-        show_default=False,
     ),
 ]
 ThresholdOption = Annotated[
     float | None,
-    typer.Option(
+    options.value_option(
         "--threshold",
         metavar="PERCENT",
         help=N_(
             "Relative change from the baseline that counts as improving (B) or "
             "worsening (D), in %. Default: 5."
         ),
-        show_default=False,
     ),
 ]
 ActualsOption = Annotated[
     list[Path] | None,
-    typer.Option(
+    options.value_option(
         "--actuals",
         metavar="FILE",
         dir_okay=False,
@@ -53,11 +51,11 @@ ActualsOption = Annotated[
             "Columns: 指標ID or 指標名, 内訳, 年度, 実績値[, 出典] (or indicator, component, "
             "year, value, source)."
         ),
-        show_default=False,
     ),
 ]
 
 
+@options.output_options(FORMATS)
 def indicators(
     ctx: typer.Context,
     behind_target: Annotated[
@@ -68,7 +66,7 @@ def indicators(
     ] = False,
     status: Annotated[
         list[str] | None,
-        typer.Option(
+        options.value_option(
             "--status",
             "-s",
             metavar="GRADES",
@@ -76,7 +74,6 @@ def indicators(
                 "Only these grades, comma-separated or repeated: A, B, B*, C, D, E, "
                 "baseline-only (ベースラインのみ)."
             ),
-            show_default=False,
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -89,11 +86,8 @@ def indicators(
         ),
     ] = False,
     threshold: ThresholdOption = None,
-    fmt: Annotated[str | None, options.format_option(FORMATS)] = None,
-    path: options.OutputOption = None,
-    encoding: options.EncodingOption = None,
-    no_bom: options.NoBomOption = False,
-    raw: options.RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Evaluate the indicators: baseline, target, latest actual, gap, progress and grade.
 
@@ -126,16 +120,7 @@ def indicators(
     from kouryu_cli.indicators import evaluation
     from kouryu_cli.indicators import views as indicatorview
 
-    out = output.resolve(
-        "indicators",
-        FORMATS,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[options.plan_path(ctx), *(actuals_files or ())],
-    )
+    out = request.resolve([options.plan_path(ctx), *(actuals_files or ())])
     with options.option("--status"):
         grades = evaluation.parse_grades(status or ())
     with options.option("--threshold"):

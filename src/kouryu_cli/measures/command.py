@@ -1,6 +1,5 @@
 """Commands that ask about measures: measures, dept, search, show, outline, matrix."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -8,16 +7,13 @@ import typer
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
     DeptOption,
-    EncodingOption,
-    NoBomOption,
-    OutputOption,
-    RawOption,
     complete_departments,
-    format_option,
     note,
     option,
+    output_options,
     plan,
     plan_path,
+    value_option,
 )
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
 from kouryu_cli.core.i18n import N_, _, ngettext
@@ -27,30 +23,8 @@ from kouryu_cli.render.listing import Listing
 
 LISTING_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 DOCUMENT_FORMATS = ("table", "json", "markdown")
-ListingFormat = Annotated[str | None, format_option(LISTING_FORMATS)]
-DocumentFormat = Annotated[str | None, format_option(DOCUMENT_FORMATS)]
-
-
-def _resolve(
-    ctx: typer.Context,
-    formats: tuple[str, ...],
-    fmt: str | None,
-    path: Path | None,
-    encoding: str | None,
-    no_bom: bool = False,
-    raw: bool = False,
-) -> output.Output:
-    """This command's output, settled before any work (an impossible request fails first)."""
-    return output.resolve(
-        ctx.info_name or "kouryu",
-        formats,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[plan_path(ctx)],
-    )
+listing_options = output_options(LISTING_FORMATS)
+document_options = output_options(DOCUMENT_FORMATS, bom=False, raw=False)
 
 
 def _title(current: Plan, what: str, conditions: str) -> str:
@@ -79,7 +53,7 @@ def _complete_icons(incomplete: str) -> list[str]:
 
 AgeOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--age",
         "-a",
         metavar="AGE",
@@ -88,24 +62,20 @@ AgeOption = Annotated[
             "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
             "also 65歳以上, 18〜64, u18, senior …"
         ),
-        show_default=False,
     ),
 ]
 PolicyOption = Annotated[
     list[int] | None,
-    typer.Option(
-        "--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable."), show_default=False
-    ),
+    value_option("--policy", "-p", metavar="N", help=N_("施策 number (1-3), repeatable.")),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--tag",
         "-t",
         metavar="ICON",
         autocompletion=_complete_icons,
         help=N_("Icon, repeatable: 知守, 食事, 運動."),
-        show_default=False,
     ),
 ]
 
@@ -146,6 +116,7 @@ def _filter(
     )
 
 
+@listing_options
 def measures(
     ctx: typer.Context,
     age: AgeOption = None,
@@ -160,18 +131,12 @@ def measures(
     tag: TagOption = None,
     text: Annotated[
         str | None,
-        typer.Option(
-            "--query",
-            metavar="TEXT",
-            help=N_("Words that must all appear (as in search)."),
-            show_default=False,
+        value_option(
+            "--query", metavar="TEXT", help=N_("Words that must all appear (as in search).")
         ),
     ] = None,
-    fmt: ListingFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """List measures (事務事業) in plan order, filtered by age, department, policy, icon, words.
 
@@ -182,7 +147,7 @@ def measures(
         kouryu measures --age 18-64 --age 65+ --only-age --dept 高齢
         kouryu measures --tag 運動 -f csv -o 運動.csv
     """
-    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     wanted = _filter(current, age, only_age, dept, policy, tag, text)
     found = query.filter_measures(current, wanted)
@@ -201,6 +166,7 @@ def measures(
     _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=summary))
 
 
+@listing_options
 def dept(
     ctx: typer.Context,
     name: Annotated[
@@ -212,11 +178,8 @@ def dept(
             show_default=False,
         ),
     ] = None,
-    fmt: ListingFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Departments (所管課): all with their counts, or one department's measures.
 
@@ -227,7 +190,7 @@ def dept(
         kouryu dept 高齢福祉課
         kouryu dept こそだて -f json
     """
-    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     if name is None:
         tallies = query.department_tallies(current)
@@ -253,6 +216,7 @@ def dept(
     _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=shown))
 
 
+@listing_options
 def search(
     ctx: typer.Context,
     words: Annotated[
@@ -265,11 +229,8 @@ def search(
             ),
         ),
     ],
-    fmt: ListingFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Full-text search over measures, sections, policies, vision, departments, indicators.
 
@@ -280,7 +241,7 @@ def search(
         kouryu search 子育て 交流
         kouryu search こうれいふくし -f json
     """
-    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    out = request.resolve([plan_path(ctx)])
     terms = query.split_terms(" ".join(words))
     if not terms:
         raise UsageError(_("give at least one word to search for"))
@@ -300,6 +261,7 @@ def search(
     _emit_found(ctx, out, listing, _("nothing matches 「{words}」").format(words=asked))
 
 
+@document_options
 def show(
     ctx: typer.Context,
     measure: Annotated[
@@ -308,9 +270,8 @@ def show(
             metavar="ID|NAME", help=N_("Measure id (2-1-07) or name (part of it is enough).")
         ),
     ],
-    fmt: DocumentFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
+    *,
+    request: output.Request,
 ) -> None:
     """One measure in full: place in the plan, description, departments, ages, icons, neighbours.
 
@@ -321,7 +282,7 @@ def show(
         kouryu show 認知症カフェ
         kouryu show 3-1-14 -f json
     """
-    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
+    out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     found = query.find_measure(current, measure)
     others = query.neighbours(current, found)
@@ -330,11 +291,11 @@ def show(
     output.emit_document(out, record, views.measure_document(current, found, others))
 
 
+@document_options
 def outline(
     ctx: typer.Context,
-    fmt: DocumentFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
+    *,
+    request: output.Request,
 ) -> None:
     """The chapter as a tree: vision, challenges, 施策 › sections › measures (with ids).
 
@@ -345,18 +306,16 @@ def outline(
         kouryu outline -f markdown -o 交流.md
         kouryu outline -f json
     """
-    out = _resolve(ctx, DOCUMENT_FORMATS, fmt, path, encoding)
+    out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     output.emit_document(out, views.outline_record(current), views.outline_document(current))
 
 
+@listing_options
 def matrix(
     ctx: typer.Context,
-    fmt: ListingFormat = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """所管課 × 対象年代 (and icons): how many measures each department has for each age group.
 
@@ -367,7 +326,7 @@ def matrix(
         kouryu matrix -f csv -o matrix.csv
         kouryu matrix -o matrix.xlsx
     """
-    out = _resolve(ctx, LISTING_FORMATS, fmt, path, encoding, no_bom, raw)
+    out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     title = _title(current, "所管課 × 対象年代", f"{len(current.measures)}事業")
     listing = views.matrix_listing(query.matrix(current), title)

@@ -5,23 +5,13 @@ from typing import Annotated, Literal
 
 import typer
 
-from kouryu_cli.cli import output
-from kouryu_cli.cli.options import (
-    DeptOption,
-    EncodingOption,
-    NoBomOption,
-    OutputOption,
-    RawOption,
-    format_option,
-    note,
-    option,
-    plan,
-    plan_path,
-)
+from kouryu_cli.cli import options, output
+from kouryu_cli.cli.options import DeptOption, note, option, plan, value_option
 from kouryu_cli.core import era
 from kouryu_cli.core.errors import DataFileError, Problem, UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
+from kouryu_cli.files.writing import write_file, write_stdout
 from kouryu_cli.progress import book as progress
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
@@ -41,7 +31,7 @@ def _progress(ctx: typer.Context) -> None:
         kouryu progress status progress/R6.yaml --by dept
     """
     if ctx.invoked_subcommand is None:
-        output.write_stdout((ctx.get_help() + "\n").encode())
+        write_stdout((ctx.get_help() + "\n").encode())
 
 
 FilesArgument = Annotated[
@@ -94,11 +84,10 @@ def form(
     dept: DeptOption = None,
     previous: Annotated[
         Path | None,
-        typer.Option(
+        value_option(
             "--from",
             metavar="FILE",
             help=N_("Last year's progress file: its answers pre-fill the forms."),
-            show_default=False,
         ),
     ] = None,
     fmt: Annotated[
@@ -172,13 +161,13 @@ def form(
             data = forms.workbook_bytes(spec, current)
         else:
             data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
-        output.write_file(path, data)
+        write_file(path, data)
         counts = _("{count} measures").format(count=len(spec.measures))
         if spec.prefill:
             counts += _(", {count} pre-filled").format(count=len(spec.prefill))
         lines.append(f"{path}\t{spec.department}\t{counts}\n")
     # Listed once every form is written: a reader that stops early cannot stop the writing.
-    output.write_stdout("".join(lines).encode())
+    write_stdout("".join(lines).encode())
     note(
         ctx,
         _("{count} form(s) for {label} written to {folder}").format(
@@ -209,12 +198,11 @@ def collect(
     ],
     year: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--year",
             "-y",
             metavar="YEAR",
             help=N_("The round's year (default: the progress file's year, or its name: R6.yaml)."),
-            show_default=False,
         ),
     ] = None,
     replace: Annotated[
@@ -294,7 +282,7 @@ def collect(
         note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
     if merged.added or merged.changed or kept is None:
-        save_progress(into, merged.book, current, output.write_file)
+        save_progress(into, merged.book, current)
         note(
             ctx,
             _("{into}: {count} answers for {label}").format(
@@ -343,54 +331,37 @@ def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None
         kept = sum(i not in added and i not in changed for i in ids)
         parts.append(_("{count} unchanged").format(count=kept))
         lines.append(f"{department}\t{_(', ').join(parts)}\n")
-    output.write_stdout("".join(lines).encode())
+    write_stdout("".join(lines).encode())
 
 
 # ------------------------------------------------------------------ status and check
 
 
 @app.command()
+@options.output_options(STATUS_FORMATS, name="progress status")
 def status(
     ctx: typer.Context,
     files: FilesArgument,
     dept: DeptOption = None,
     status_: Annotated[
         str | None,
-        typer.Option(
-            "--status",
-            "-s",
-            metavar="VALUE",
-            help=N_("実施状況, comma-separated: 未実施,休止."),
-            show_default=False,
+        value_option(
+            "--status", "-s", metavar="VALUE", help=N_("実施状況, comma-separated: 未実施,休止.")
         ),
     ] = None,
     rating: Annotated[
         str | None,
-        typer.Option(
-            "--rating",
-            "-r",
-            metavar="VALUE",
-            help=N_("評価, comma-separated: C,D."),
-            show_default=False,
-        ),
+        value_option("--rating", "-r", metavar="VALUE", help=N_("評価, comma-separated: C,D.")),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(
-            "--by",
-            metavar="dept|policy",
-            help=N_("Counts per department or per 施策."),
-            show_default=False,
-        ),
+        value_option("--by", metavar="dept|policy", help=N_("Counts per department or per 施策.")),
     ] = None,
     missing: Annotated[
         bool, typer.Option("--missing", help=N_("The departments and measures without an answer."))
     ] = False,
-    fmt: Annotated[str | None, format_option(STATUS_FORMATS)] = None,
-    path: OutputOption = None,
-    encoding: EncodingOption = None,
-    no_bom: NoBomOption = False,
-    raw: RawOption = False,
+    *,
+    request: output.Request,
 ) -> None:
     """Each measure's answer, counts per department or 施策, or the measures not answered.
 
@@ -407,16 +378,7 @@ def status(
     from kouryu_cli.progress import views
     from kouryu_cli.progress.store import load_progress
 
-    out = output.resolve(
-        "progress status",
-        STATUS_FORMATS,
-        fmt,
-        path,
-        encoding=encoding,
-        bom=not no_bom,
-        raw=raw,
-        inputs=[plan_path(ctx), *files],
-    )
+    out = request.resolve([options.plan_path(ctx), *files])
     if by is not None and by not in ("dept", "policy"):
         raise UsageError(_("--by: '{by}' (expected dept or policy)").format(by=by))
     if by is not None and missing:
@@ -468,7 +430,7 @@ def check(ctx: typer.Context, files: FilesArgument) -> None:
     current = plan(ctx)
     book = load_progress(files, current)
     shown = ", ".join(str(p) for p in files)
-    output.write_stdout(
+    write_stdout(
         _(
             "{shown}: ok: {label} ({year}年度), {answers} answers, {departments} "
             "departments with unanswered measures\n"

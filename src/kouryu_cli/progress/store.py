@@ -1,14 +1,13 @@
 """Progress files (progress/R6.yaml): read and validated as strictly as the plan, and written back.
 
 Every problem of every file is reported at once with file:line:column. Writing produces the
-YAML text (progress_yaml) and hands it to a writer, so that the CLI's atomic file writer
-does the writing and the library never opens an output file itself.
+YAML text (progress_yaml), reads it back, and replaces the file atomically (files.writing).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
+from kouryu_cli.files.writing import write_file
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, Figure, ProgressBook
 
@@ -322,15 +322,13 @@ def _plain(answer: Answer) -> dict[str, Any]:
     return out
 
 
-def save_progress(
-    path: Path, book: ProgressBook, plan: Plan, write: Callable[[Path, bytes], None]
-) -> str:
-    """Write the book to path through write (an atomic writer); returns the text written.
+def save_progress(path: Path, book: ProgressBook, plan: Plan) -> str:
+    """Write the book to path, replacing the file atomically; returns the text written.
 
     The text is read back through the validator first: a file kouryu writes is always one
     kouryu can read.
     """
     text = progress_yaml(book, plan)
     progress_from_text(text, str(path), plan)
-    write(path, text.encode("utf-8"))
+    write_file(path, text.encode("utf-8"))
     return text

@@ -8,12 +8,13 @@ import typer
 
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
-    OutputOption,
     note,
     option,
+    output_options,
     plan,
     plan_path,
     settings,
+    value_option,
 )
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_, _
@@ -27,13 +28,22 @@ if TYPE_CHECKING:
 FORMATS = ("html", "markdown")
 
 
+@output_options(
+    FORMATS,
+    encoding=False,
+    bom=False,
+    raw=False,
+    format_help=N_(
+        "html or markdown. Default: from the suffix of -o (.html, .md); html in a pipe."
+    ),
+)
 def report(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     actuals_files: ActualsOption = None,
     progress_files: Annotated[
         list[Path] | None,
-        typer.Option(
+        value_option(
             "--progress",
             metavar="FILE",
             dir_okay=False,
@@ -41,23 +51,11 @@ def report(
                 "The departments' answers of the year (進行管理, progress/R6.yaml); repeat "
                 "for several files. Without it the report leaves that part out and says so."
             ),
-            show_default=False,
         ),
     ] = None,
     threshold: ThresholdOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=N_(
-                "html or markdown. Default: from the suffix of -o (.html, .md); html in a pipe."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    destination: OutputOption = None,
+    *,
+    request: output.Request,
 ) -> None:
     """Write the year's evaluation report (評価報告書): one self-contained page to print.
 
@@ -79,13 +77,7 @@ def report(
     from kouryu_cli.report import build as reportview
     from kouryu_cli.report import render
 
-    out = output.resolve(
-        "report",
-        FORMATS,
-        fmt,
-        destination,
-        inputs=[plan_path(ctx), *(actuals_files or ()), *(progress_files or ())],
-    )
+    out = request.resolve([plan_path(ctx), *(actuals_files or ()), *(progress_files or ())])
     if out.format == "table":
         raise UsageError(
             _("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
