@@ -467,6 +467,22 @@ def test_unreadable_forms(run: Run, tmp_path: Path, content: bytes, message: str
     assert not (tmp_path / "R6.yaml").exists()
 
 
+def test_a_form_without_an_input_column_names_the_column(run: Run, tmp_path: Path) -> None:
+    path = culture_csv_form(run, tmp_path / "forms")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    dropped = forms.HEADER_ROW - 1
+    column = rows[dropped].index("評価")
+    rows = [r[:column] + r[column + 1 :] if n >= dropped else r for n, r in enumerate(rows)]
+    rows[forms.HEADER_ROW][rows[dropped].index("実施状況")] = "実施"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = run("progress", "collect", str(path), "--into", str(tmp_path / "R6.yaml"))
+    assert result.exit_code == 3, result.stderr
+    assert f"{path}:{path.stem}!A4: the column '評価' is missing from the headings" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_a_copied_sheet_is_not_a_form(run: Run, round_dir: Path) -> None:
     book = openpyxl.load_workbook(round_dir / "forms" / "R6_取組状況_高齢福祉課.xlsx")
     del book["kouryu"]

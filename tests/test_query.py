@@ -8,6 +8,7 @@ from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.model import AgeGroup, Icon, Plan
 from kouryu_cli.measures.query import (
     MeasureFilter,
+    MeasureIndex,
     department_tallies,
     filter_measures,
     find_measure,
@@ -101,6 +102,16 @@ def ids(measures: list) -> list[str]:  # type: ignore[type-arg]
 )
 def test_filter_counts(plan: Plan, wanted: MeasureFilter, count: int) -> None:
     assert len(filter_measures(plan, wanted)) == count
+
+
+def test_matches_answers_alike_before_and_after_select(plan: Plan) -> None:
+    wanted = MeasureFilter(departments=("高齢",))
+    index = MeasureIndex(plan, wanted)
+    before = [m.id for m in plan.measures if index.matches(m)]
+    selected = [m.id for m in index.select()]
+    after = [m.id for m in plan.measures if index.matches(m)]
+    assert len(before) == 8
+    assert before == selected == after
 
 
 def test_only_age_65_lists_exactly_the_four_senior_only_measures(plan: Plan) -> None:

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from kouryu_cli.core.values import NumberError, canonical_unit, parse_number
+from kouryu_cli.core.values import (
+    NumberError,
+    canonical_unit,
+    format_number,
+    parse_number,
+    plain_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +68,26 @@ def test_parse_number_refuses(written: str, unit: str, message: str) -> None:
 def test_unit_spellings() -> None:
     assert {canonical_unit(u) for u in ("か所", "箇所", "ヶ所", "カ所", "ｶ所")} == {"か所"}
     assert canonical_unit("％") == "%"
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [("12", 12), ("1,234", 1234), ("１，２３４", 1234), ("2.5", 2.5), ("2.50", 2.5), ("-3", -3)],
+)
+def test_plain_number_is_whole_unless_written_with_a_point(written: str, number: float) -> None:
+    parsed = plain_number(written)
+    assert parsed == number
+    assert type(parsed) is type(number)
+
+
+@pytest.mark.parametrize("written", ["12回", "1,23", "010", "", "many", "1.2.3"])
+def test_plain_number_refuses(written: str) -> None:
+    with pytest.raises(NumberError, match=re.escape(f"expected a number, got '{written}'")):
+        plain_number(written)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(1234, "1,234"), (1234.0, "1,234"), (2.5, "2.5"), (-3, "-3"), (0, "0")]
+)
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text

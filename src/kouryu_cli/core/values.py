@@ -1,8 +1,8 @@
 """Numbers as people write them in plans and clerks' tables: 27.1%, 150,000人, △5, ５４８０.
 
-One parser for the plan and for actuals files, so that a value accepted in one is accepted
-in the other. A unit written after the number must be the series' unit (or its head:
-人 for 人/年); any other unit is an error that names both.
+One parser for the plan, actuals files and the yearly round's figures, so that a value
+accepted in one is accepted in the others. A unit written after the number must be the
+series' unit (or its head: 人 for 人/年); any other unit is an error that names both.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from kouryu_cli.core.i18n import _
 
 # After NFKC: full-width digits, ％ and ， are ASCII; these minus signs are not.
 _MINUS = "△▲−－-‐‑–—"
-_NUMBER = re.compile(
-    r"(?P<sign>[-+]?)\s*(?P<digits>(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?|\.\d+)"
-)
+# A number's digits as written: 1,234 (a comma every three digits), 1234, 0.5, .5 (no 010).
+DIGITS = r"(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?|\.\d+"
+_NUMBER = re.compile(rf"(?P<sign>[-+]?)\s*(?P<digits>{DIGITS})")
 # Spellings of the same counter: 90か所 = 90箇所 = 90ヶ所 = 90カ所.
 _UNIT_SPELLINGS = {
     "箇所": "か所",
@@ -47,6 +47,31 @@ def parse_number(written: str | float, unit: str = "") -> float:
         raise NumberError(f"expected a number, got '{written}'")
     if isinstance(written, int | float):
         return float(written)
+    signed, rest = _split(written)
+    if rest:
+        _check_unit(written, rest, unit)
+    return float(signed)
+
+
+def plain_number(written: str) -> int | float:
+    """A number without a unit, whole unless written with a decimal point; NumberError otherwise.
+
+    >>> plain_number("1,234"), plain_number("２．５"), plain_number("△3")
+    (1234, 2.5, -3)
+    """
+    signed, rest = _split(written)
+    if rest:
+        raise NumberError(f"expected a number, got '{written}'")
+    return float(signed) if "." in signed else int(signed)
+
+
+def format_number(value: float) -> str:
+    """A number as people read it: 1234 → 1,234; 2.5 → 2.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _split(written: str) -> tuple[str, str]:
+    """The number at the start of a value (signed, without commas: -1234.5) and what follows."""
     folded = unicodedata.normalize("NFKC", written).strip()
     for minus in _MINUS:
         if folded.startswith(minus):
@@ -55,13 +80,8 @@ def parse_number(written: str | float, unit: str = "") -> float:
     match = _NUMBER.match(folded)
     if match is None or not written.strip():
         raise NumberError(f"expected a number, got '{written}'")
-    number = float(match["digits"].replace(",", ""))
-    if match["sign"] == "-":
-        number = -number
-    rest = folded[match.end() :].strip()
-    if rest:
-        _check_unit(written, rest, unit)
-    return number
+    sign = "-" if match["sign"] == "-" else ""
+    return sign + match["digits"].replace(",", ""), folded[match.end() :].strip()
 
 
 def _check_unit(written: str, rest: str, unit: str) -> None:

@@ -10,6 +10,7 @@ from functools import cached_property
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
+from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
@@ -117,14 +118,18 @@ class MeasureFilter:
 
 
 class MeasureIndex:
-    """Folded search keys of a plan's measures, computed once."""
+    """One filter made ready for one plan: the departments it names, the measures' folded text.
 
-    def __init__(self, plan: Plan) -> None:
+    Each is computed once, when first needed, from the plan and the filter alone: no answer
+    depends on what was asked before.
+    """
+
+    def __init__(self, plan: Plan, wanted: MeasureFilter) -> None:
         self.plan = plan
-        self._departments: frozenset[str] = frozenset()
+        self.wanted = wanted
 
     # Folding every measure's text is most of a filter's cost on a large plan:
-    # done only when a filter needs it (words, departments), once.
+    # done only when a filter needs it (words), once.
     @cached_property
     def keys(self) -> dict[str, str]:
         """Folded text of each measure (id, name, description, readings …) by id."""
@@ -147,14 +152,18 @@ class MeasureIndex:
             for m in plan.measures
         }
 
-    def departments_for(self, wanted: MeasureFilter) -> frozenset[str]:
-        """The departments a --dept filter names: by part of the name or of the reading."""
+    @cached_property
+    def departments(self) -> frozenset[str]:
+        """The departments the filter names: by part of the name or of the reading."""
         return frozenset(
-            d.name for text in wanted.departments for d in departments_matching(self.plan, text)
+            d.name
+            for text in self.wanted.departments
+            for d in departments_matching(self.plan, text)
         )
 
-    def matches(self, measure: Measure, wanted: MeasureFilter) -> bool:
+    def matches(self, measure: Measure) -> bool:
         """Whether a measure passes every filter."""
+        wanted = self.wanted
         if wanted.ages:
             if wanted.only_ages:
                 if set(measure.ages) != set(wanted.ages):
@@ -165,19 +174,18 @@ class MeasureIndex:
             return False
         if wanted.icons and not any(i in measure.icons for i in wanted.icons):
             return False
-        if wanted.departments and self._departments.isdisjoint(measure.departments):
+        if wanted.departments and self.departments.isdisjoint(measure.departments):
             return False
         return not wanted.terms or all(term in self.keys[measure.id] for term in wanted.terms)
 
-    def select(self, wanted: MeasureFilter) -> list[Measure]:
+    def select(self) -> list[Measure]:
         """The measures that pass, in plan order."""
-        self._departments = self.departments_for(wanted)
-        return [m for m in self.plan.measures if self.matches(m, wanted)]
+        return [m for m in self.plan.measures if self.matches(m)]
 
 
 def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
     """Measures that pass every filter, in plan order."""
-    return MeasureIndex(plan).select(wanted)
+    return MeasureIndex(plan, wanted).select()
 
 
 def resolve_department(plan: Plan, text: str) -> Department:
@@ -310,8 +318,8 @@ class Tally:
     name: str
     reading: str
     measures: int
-    ages: dict[AgeGroup, int]
-    icons: dict[Icon, int]
+    ages: Counts[AgeGroup]
+    icons: Counts[Icon]
 
     @classmethod
     def of(cls, name: str, reading: str, measures: list[Measure]) -> Tally:
@@ -320,8 +328,8 @@ class Tally:
             name,
             reading,
             len(measures),
-            {a: sum(a in m.ages for m in measures) for a in AGE_ORDER},
-            {i: sum(i in m.icons for m in measures) for i in Icon},
+            Counts.of(AGE_ORDER, measures, lambda m, age: age in m.ages),
+            Counts.of(Icon, measures, lambda m, icon: icon in m.icons),
         )
 
 

@@ -12,13 +12,16 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from kouryu_cli.core import values
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
+from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.measures.query import department_measures
 
 STATUS = "status"
 RATING = "rating"
@@ -119,28 +122,14 @@ class Figure(NamedTuple):
     unit: str
 
     def __str__(self) -> str:
-        return f"{self.name} {format_value(self.value)}{self.unit}"
+        return f"{self.name} {values.format_number(self.value)}{self.unit}"
 
 
 _FIGURE = re.compile(
     r"(?P<name>.*?[^\d\s,.:=-])\s*[:=]?\s*"
-    r"(?P<value>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s,.]*)"
+    rf"(?P<value>-?(?:{values.DIGITS}))\s*(?P<unit>[^\d\s,.]*)"
 )
 _FIGURE_SEPARATORS = re.compile(r"[\n;；]")
-
-
-def format_value(value: float) -> str:
-    """1234 → 1,234; 2.5 → 2.5."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def parse_number(text: str) -> int | float:
-    """1,234 → 1234; 2.5 → 2.5; ValueError otherwise."""
-    folded = unicodedata.normalize("NFKC", text).strip()
-    if not re.fullmatch(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", folded):
-        raise ValueError(f"not a number: '{text}'")
-    plain = folded.replace(",", "")
-    return float(plain) if "." in plain else int(plain)
 
 
 def parse_figures(text: str) -> tuple[Figure, ...]:
@@ -161,7 +150,7 @@ def parse_figures(text: str) -> tuple[Figure, ...]:
                     "unit, one a line (開催回数 12回)"
                 ).format(piece=piece)
             )
-        out.append(Figure(match["name"], parse_number(match["value"]), match["unit"]))
+        out.append(Figure(match["name"], values.plain_number(match["value"]), match["unit"]))
     return tuple(out)
 
 
@@ -231,11 +220,19 @@ ANSWER_FIELDS = (STATUS, RATING, "activities", "figures", "issues", DIRECTION, "
 
 @dataclass(frozen=True, slots=True)
 class ProgressBook:
-    """進行管理表: every answer of one fiscal year, by measure id, and the files it came from."""
+    """進行管理表: every answer of one fiscal year, one per measure, and the files it came from."""
 
     year: EraYear
-    answers: dict[str, Answer] = field(default_factory=dict)
+    answers: tuple[Answer, ...] = ()
     sources: tuple[Path, ...] = ()
+
+    def answer(self, measure_id: str) -> Answer | None:
+        """The answer on a measure, or None."""
+        return next((a for a in self.answers if a.measure_id == measure_id), None)
+
+    def by_measure(self) -> dict[str, Answer]:
+        """The answers by measure id, for looking many up."""
+        return {a.measure_id: a for a in self.answers}
 
 
 def answer_problems(answer: Answer, vocabs: dict[str, Vocabulary]) -> list[tuple[str, str]]:
@@ -315,7 +312,7 @@ def differences(old: Answer, new: Answer) -> tuple[tuple[str, str, str], ...]:
 
 def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Merge:
     """The book with these answers in; a kept answer that differs conflicts unless replace."""
-    kept = dict(book.answers)
+    kept = book.by_measure()
     added: list[Answer] = []
     changed: list[Answer] = []
     unchanged: list[Answer] = []
@@ -334,7 +331,7 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
             continue
         kept[answer.measure_id] = answer
     return Merge(
-        ProgressBook(book.year, kept, book.sources),
+        ProgressBook(book.year, tuple(kept.values()), book.sources),
         tuple(added),
         tuple(changed),
         tuple(unchanged),
@@ -346,14 +343,14 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
 
 
 @dataclass(frozen=True, slots=True)
-class CountRow:
+class AnswerTally:
     """集計: how many measures a department (or 施策) has, how many are answered, and how."""
 
     key: str
     total: int
     answered: int
-    statuses: dict[str, int]
-    ratings: dict[str, int]
+    statuses: Counts[str]
+    ratings: Counts[str]
 
     @property
     def unanswered(self) -> int:
@@ -361,28 +358,30 @@ class CountRow:
         return self.total - self.answered
 
 
-def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> CountRow:
+def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> AnswerTally:
     vocabs = vocabularies(plan)
-    answers = [book.answers[m.id] for m in measures if m.id in book.answers]
-    return CountRow(
+    by_measure = book.by_measure()
+    answers = [by_measure[m.id] for m in measures if m.id in by_measure]
+    return AnswerTally(
         key,
         len(measures),
         len(answers),
-        {t.value: sum(a.status == t.value for a in answers) for t in vocabs[STATUS].terms},
-        {t.value: sum(a.rating == t.value for a in answers) for t in vocabs[RATING].terms},
+        Counts.of(_values(vocabs[STATUS]), answers, lambda a, value: a.status == value),
+        Counts.of(_values(vocabs[RATING]), answers, lambda a, value: a.rating == value),
     )
 
 
-def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> list[CountRow]:
+def _values(vocabulary: Vocabulary) -> tuple[str, ...]:
+    return tuple(t.value for t in vocabulary.terms)
+
+
+def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> list[AnswerTally]:
     """Counts per department (a shared measure counts for each) or per 施策, in plan order.
 
     Rows with no measures are left out; totals over all measures are total_count().
     """
     if by == "dept":
-        groups = [
-            (d.name, [m for m in plan.measures if d.name in m.departments])
-            for d in plan.departments
-        ]
+        groups = [(d.name, department_measures(plan, d)) for d in plan.departments]
     elif by == "policy":
         groups = [(p.label, [m for s in p.sections for m in s.measures]) for p in plan.policies]
     else:
@@ -390,7 +389,7 @@ def counts(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]) -> lis
     return [_count(plan, key, measures, book) for key, measures in groups if measures]
 
 
-def total_count(plan: Plan, book: ProgressBook) -> CountRow:
+def total_count(plan: Plan, book: ProgressBook) -> AnswerTally:
     """The counts over every measure of the plan, each once (合計)."""
     return _count(plan, "合計", plan.measures, book)
 
@@ -398,11 +397,10 @@ def total_count(plan: Plan, book: ProgressBook) -> CountRow:
 def missing(plan: Plan, book: ProgressBook) -> list[tuple[str, tuple[str, ...]]]:
     """未回答: each department with the ids of its measures that have no answer, in plan order."""
     out = []
+    answered = book.by_measure()
     for department in plan.departments:
         ids = tuple(
-            m.id
-            for m in plan.measures
-            if department.name in m.departments and m.id not in book.answers
+            m.id for m in plan.measures if department.name in m.departments and m.id not in answered
         )
         if ids:
             out.append((department.name, ids))
@@ -432,8 +430,9 @@ class AnswerFilter:
 def select(plan: Plan, book: ProgressBook, wanted: AnswerFilter) -> list[tuple[Measure, Answer]]:
     """Answered measures that pass every filter, in plan order."""
     out = []
+    answers = book.by_measure()
     for measure in plan.measures:
-        answer = book.answers.get(measure.id)
+        answer = answers.get(measure.id)
         if answer is None:
             continue
         if wanted.departments and not set(wanted.departments) & set(measure.departments):

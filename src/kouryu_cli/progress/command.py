@@ -236,7 +236,8 @@ def collect(
         kouryu progress collect returned/*.xlsx --into progress/R6.yaml
         kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
     """
-    from kouryu_cli.progress import returned as formread
+    from kouryu_cli.progress import collect as collecting
+    from kouryu_cli.progress.returned import read_form
     from kouryu_cli.progress.store import load_progress, save_progress
 
     current = plan(ctx)
@@ -255,15 +256,15 @@ def collect(
     returned = []
     for path in files:
         try:
-            returned.append(formread.read_form(path))
+            returned.append(read_form(path))
         except DataFileError as error:
             problems.extend(error.problems)
-    result = formread.collect(returned, current, round_year)
+    result = collecting.collect(returned, current, round_year)
     for warning in result.warnings:
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
-    book = kept or progress.ProgressBook(round_year, {}, ())
+    book = kept or progress.ProgressBook(round_year)
     merged = progress.merge(book, result.answers.values(), replace=replace)
     if merged.conflicts:
         raise DataFileError(

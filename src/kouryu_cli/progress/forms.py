@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
@@ -69,8 +69,12 @@ class FormSpec:
     department: str
     measures: tuple[Measure, ...]
     digest: str
-    prefill: dict[str, Answer] = field(default_factory=dict)
+    prefill: tuple[Answer, ...] = ()
     prefill_year: str = ""
+
+    def prefilled(self) -> dict[str, Answer]:
+        """The answers rows are pre-filled with, by measure id."""
+        return {a.measure_id: a for a in self.prefill}
 
     def file_name(self, suffix: str) -> str:
         """R6_取組状況_高齢福祉課.xlsx: safe on every file system."""
@@ -86,6 +90,7 @@ def form_specs(
 ) -> list[FormSpec]:
     """One form per department (all, or those named) that has measures, in plan order."""
     digest = progress.plan_digest(plan)
+    answers = previous.by_measure() if previous else {}
     out = []
     for department in plan.departments:
         if departments and department.name not in departments:
@@ -93,11 +98,7 @@ def form_specs(
         measures = tuple(m for m in plan.measures if department.name in m.departments)
         if not measures:
             continue
-        prefill = (
-            {m.id: previous.answers[m.id] for m in measures if m.id in previous.answers}
-            if previous
-            else {}
-        )
+        prefill = tuple(answers[m.id] for m in measures if m.id in answers)
         out.append(
             FormSpec(
                 year,
@@ -227,8 +228,9 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
         sheet.column_dimensions[get_column_letter(index)].width = column.width
 
     first = HEADER_ROW + 1
+    prefilled = spec.prefilled()
     for row, measure in enumerate(spec.measures, first):
-        values = {**fixed_values(plan, measure), **input_values(spec.prefill.get(measure.id))}
+        values = {**fixed_values(plan, measure), **input_values(prefilled.get(measure.id))}
         for index, column in enumerate(COLUMNS, 1):
             cell = sheet.cell(row, index)
             _put(cell, values[column.key])
@@ -429,8 +431,9 @@ def csv_text(spec: FormSpec, plan: Plan) -> str:
     writer.writerow([progress.LABELS["answered_by"], "", "", progress.LABELS["answered_on"], ""])
     writer.writerow([CSV_NOTE])
     writer.writerow([c.label for c in COLUMNS])
+    prefilled = spec.prefilled()
     for measure in spec.measures:
-        values = {**fixed_values(plan, measure), **input_values(spec.prefill.get(measure.id))}
+        values = {**fixed_values(plan, measure), **input_values(prefilled.get(measure.id))}
         writer.writerow([_csv_cell(values[c.key]) for c in COLUMNS])
     return buffer.getvalue()
 

@@ -1,10 +1,7 @@
-"""Returned forms read back: workbooks and CSV in any encoding Excel saves, checked as a set.
+"""Returned forms read back: workbooks and CSV in any encoding Excel saves, as rows of cells.
 
-Every problem is named by its cell, ``file:sheet!F7: message``, and every form is checked
-before anything is kept: a form of another year, a department that does not own a measure,
-values outside the vocabularies, missing required fields, rows added or deleted, and one
-measure answered differently in two places. Edited protected cells are warnings: the
-plan's text is kept, the answer is still read.
+One form at a time, bytes to cells named by their place (``file:sheet!F7``); what the cells
+say is checked by collect, against the plan and the other forms of the round.
 """
 
 from __future__ import annotations
@@ -12,18 +9,16 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
-from kouryu_cli.core.model import EraYear, Measure, Plan
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files.tables import column_letter
 from kouryu_cli.files.yamlfile import decode
-from kouryu_cli.progress import book as progress
 from kouryu_cli.progress import forms
-from kouryu_cli.progress.book import Answer
 
 _HEADER_SCAN = 20  # rows searched for the headings, should a row have been inserted above
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -31,24 +26,35 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
-    """A cell's text and where it is: file:sheet!F7."""
+class FormCell:
+    """A cell of a returned form: its column's key, its text, and where it is (file:sheet!F7)."""
 
+    key: str
     value: str
     place: str
 
 
 @dataclass(frozen=True, slots=True)
 class FormRow:
-    """One row under the headings: its number and its cells by column key."""
+    """One row under the headings: its number and its cells, in the form's column order."""
 
     number: int
-    cells: dict[str, Cell]
+    cells: tuple[FormCell, ...]
+
+    def has(self, key: str) -> bool:
+        """Whether the form has the column."""
+        return any(cell.key == key for cell in self.cells)
+
+    def cell(self, key: str) -> FormCell:
+        """The cell of a column; KeyError when the form lacks the column."""
+        for cell in self.cells:
+            if cell.key == key:
+                return cell
+        raise KeyError(key)
 
     def text(self, key: str) -> str:
         """The cell's text, '' when the column is missing."""
-        cell = self.cells.get(key)
-        return cell.value if cell else ""
+        return self.cell(key).value if self.has(key) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +63,10 @@ class ReturnedForm:
 
     file: str
     sheet: str
-    record: dict[str, str]
+    record: tuple[tuple[str, str], ...]  # (key, value) as on the hidden sheet or the CSV's row 1
     record_place: str
-    person: Cell
-    date: Cell
+    person: FormCell
+    date: FormCell
     header_place: str
     rows: tuple[FormRow, ...] = ()
     problems: tuple[Problem, ...] = ()
@@ -105,18 +111,18 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
-    record: dict[str, str] = {}
+    record: list[tuple[str, str]] = []
     if forms.META_SHEET in book.sheetnames:
         meta = book[forms.META_SHEET]
         for key, value, *_rest in meta.iter_rows(min_col=1, max_col=2, values_only=True):
             if key:
-                record[str(key)] = _text(value)
+                record.append((str(key), _text(value)))
     candidates = [forms.MAIN_SHEET] if forms.MAIN_SHEET in book.sheetnames else []
     candidates += [s for s in book.sheetnames if s not in (forms.META_SHEET, forms.HELP_SHEET)]
     for sheet_name in candidates:
         sheet = book[sheet_name]
         grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True, max_col=40)]
-        form = _from_grid(grid, name, sheet_name, record, f"{name}:{forms.META_SHEET}!B1")
+        form = _from_grid(grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1")
         if form is not None:
             return form
     raise DataFileError.single(
@@ -157,11 +163,10 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
         ) from None
     # Excel names a CSV's only sheet after the file: the place names it that way too.
     sheet = stem[:31]
-    record: dict[str, str] = {}
+    record: tuple[tuple[str, str], ...] = ()
     if grid and grid[0] and _unquote(grid[0][0]) == forms.MARKER:
         cells = [_unquote(c) for c in grid[0]]
-        record = {"form": forms.MARKER}
-        record.update(zip(cells[1::2], cells[2::2], strict=False))
+        record = (("form", forms.MARKER), *zip(cells[1::2], cells[2::2], strict=False))
     form = _from_grid(grid, name, sheet, record, f"{name}:{sheet}!A1")
     if form is None:
         raise DataFileError.single(
@@ -189,7 +194,11 @@ def _unquote(text: str) -> str:
 
 
 def _from_grid(
-    grid: list[list[str]], name: str, sheet: str, record: dict[str, str], record_place: str
+    grid: list[list[str]],
+    name: str,
+    sheet: str,
+    record: tuple[tuple[str, str], ...],
+    record_place: str,
 ) -> ReturnedForm | None:
     def place(row: int, column: int) -> str:
         return f"{name}:{sheet}!{column_letter(column)}{row}"
@@ -213,7 +222,7 @@ def _from_grid(
             columns[column.key] = headings.index(folded) + 1
         else:
             problems.append(
-                _problem(
+                problem(
                     place(header, 1),
                     _("the column '{label}' is missing from the headings").format(
                         label=column.label
@@ -222,338 +231,31 @@ def _from_grid(
             )
     rows = []
     for number, row in enumerate(grid[header:], header + 1):
-        cells = {
-            key: Cell(_clean(row[col - 1]) if col <= len(row) else "", place(number, col))
+        cells = tuple(
+            FormCell(key, _clean(row[col - 1]) if col <= len(row) else "", place(number, col))
             for key, col in columns.items()
-        }
-        if any(c.value for c in cells.values()):
+        )
+        if any(c.value for c in cells):
             rows.append(FormRow(number, cells))
 
-    def at(row: int, column: int) -> Cell:
+    def at(key: str, row: int, column: int) -> FormCell:
         values = grid[row - 1] if row <= len(grid) else []
-        return Cell(values[column - 1].strip() if column <= len(values) else "", place(row, column))
+        text = values[column - 1].strip() if column <= len(values) else ""
+        return FormCell(key, text, place(row, column))
 
     return ReturnedForm(
         file=name,
         sheet=sheet,
         record=record,
         record_place=record_place,
-        person=at(2, 2),
-        date=at(2, 5),
+        person=at("answered_by", 2, 2),
+        date=at("answered_on", 2, 5),
         header_place=place(header, 1),
         rows=tuple(rows),
         problems=tuple(problems),
     )
 
 
-def column_letter(number: int) -> str:
-    """1 → A, 27 → AA: as a spreadsheet names its columns."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _problem(place: str, message: str) -> Problem:
+def problem(place: str, message: str) -> Problem:
+    """A problem named by its cell (file:sheet!F7), with no line and column."""
     return Problem(place, None, None, "", message)
-
-
-# ------------------------------------------------------------------ checking a set of forms
-
-
-@dataclass
-class Collected:
-    """What a set of returned forms says, and what is wrong with it."""
-
-    year: EraYear
-    answers: dict[str, Answer] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    # department → the ids it answered, in the order read
-    by_department: dict[str, list[str]] = field(default_factory=dict)
-    # measure id → field → the cell its answer was first read from (file:sheet!G7)
-    places: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def raise_if_any(self) -> None:
-        """One DataFileError with every problem, form by form, cell by cell."""
-        if self.problems:
-            raise DataFileError(self.problems)
-
-
-def collect(returned: list[ReturnedForm], plan: Plan, year: EraYear) -> Collected:
-    """Check every form against the plan, the year and each other; keep the clean answers."""
-    result = Collected(year)
-    checker = _FormChecker(plan, result)
-    for form in returned:
-        checker.form(form)
-    return result
-
-
-class _FormChecker:
-    def __init__(self, plan: Plan, result: Collected) -> None:
-        self.plan = plan
-        self.result = result
-        self.measures = progress.owners(plan)
-        self.vocabs = progress.vocabularies(plan)
-        self.digest = progress.plan_digest(plan)
-        self.departments = {d.name for d in plan.departments}
-        # measure id → (answer, the place of its first input cell)
-        self.seen: dict[str, tuple[Answer, str]] = {}
-        self.forms_of: dict[str, str] = {}
-
-    def fail(self, place: str, message: str) -> None:
-        self.result.problems.append(_problem(place, message))
-
-    def warn(self, place: str, message: str) -> None:
-        self.result.warnings.append(
-            _problem(place, _("warning: {message}").format(message=message))
-        )
-
-    def form(self, form: ReturnedForm) -> None:
-        self.result.problems.extend(form.problems)
-        record = form.record
-        if record.get("form") != forms.MARKER or not record.get("department"):
-            self.fail(
-                form.place(),
-                _(
-                    "not a progress form written by kouryu: its record of the "
-                    "year and department is missing (was the sheet copied into "
-                    "another workbook?)"
-                ),
-            )
-            return
-        year = self.result.year
-        label = record.get("year", "")
-        if record.get("western_year") != str(year.year):
-            self.fail(
-                form.place("A1"),
-                _(
-                    "this form is for {label} ({value}年度), but {label2} "
-                    "({year}年度) is being collected"
-                ).format(
-                    label=label,
-                    value=record.get("western_year", "?"),
-                    label2=year.label,
-                    year=year.year,
-                ),
-            )
-            return
-        department = record["department"]
-        if department not in self.departments:
-            self.fail(
-                form.record_place,
-                _("the form's department '{department}' is not in the plan").format(
-                    department=department
-                ),
-            )
-            return
-        if department in self.forms_of:
-            self.warn(
-                form.place(),
-                _("a second form of {department} (the first is {value})").format(
-                    department=department, value=self.forms_of[department]
-                ),
-            )
-        self.forms_of.setdefault(department, form.file)
-        if record.get("plan_digest") != self.digest:
-            self.warn(
-                form.place(),
-                _(
-                    "written from another edition of the plan: its measures are "
-                    "checked against the current plan"
-                ),
-            )
-        listed = record.get("measures", "").split()
-        person = form.person.value
-        date = self.date(form.date)
-        found: dict[str, int] = {}
-        for row in form.rows:
-            measure = self.row_measure(row, department, listed, found)
-            if measure is None:
-                continue
-            self.fixed_cells(row, measure)
-            answer = self.answer(row, measure, department, person, date)
-            if answer is not None:
-                self.keep(answer, row)
-        for measure_id in listed:
-            if measure_id not in found and measure_id in self.measures:
-                self.fail(
-                    form.header_place,
-                    _(
-                        "the row of {measure_id} ({name}) was deleted; rows cannot be"
-                        " deleted (leave the input cells empty instead)"
-                    ).format(measure_id=measure_id, name=self.measures[measure_id].name),
-                )
-
-    def date(self, cell: Cell) -> datetime.date | None:
-        if not cell.value:
-            return None
-        try:
-            return progress.parse_date(cell.value)
-        except ValueError as error:
-            self.fail(cell.place, str(error))
-            return None
-
-    def row_measure(
-        self,
-        row: FormRow,
-        department: str,
-        listed: list[str],
-        found: dict[str, int],
-    ) -> Measure | None:
-        id_cell = row.cells["measure"]
-        measure = self.measures.get(id_cell.value)
-        if measure is None:
-            # Excel turns an id such as 1-1-01 in a CSV into a date: find the row by its name.
-            by_name = [
-                self.measures[i]
-                for i in listed
-                if self.measures.get(i) and self.measures[i].name == row.text("name")
-            ]
-            if by_name and id_cell.value and by_name[0].id not in found:
-                measure = by_name[0]
-                self.warn(
-                    id_cell.place,
-                    _(
-                        "ID '{value}' read as {id} by its 事業名 (Excel may have turned "
-                        "the id into a date)"
-                    ).format(value=id_cell.value, id=measure.id),
-                )
-            else:
-                what = (
-                    _("'{value}' is not a measure of the plan").format(value=id_cell.value)
-                    if id_cell.value
-                    else _("a row without ID")
-                )
-                self.fail(
-                    id_cell.place, _("{what}: rows cannot be added to a form").format(what=what)
-                )
-                return None
-        if department not in measure.departments:
-            self.fail(
-                id_cell.place,
-                _("{id} ({name}) belongs to {value}, not to {department}").format(
-                    id=measure.id,
-                    name=measure.name,
-                    value="・".join(measure.departments),
-                    department=department,
-                ),
-            )
-            return None
-        if measure.id in found:
-            self.fail(
-                id_cell.place,
-                _("{id} is listed twice (also on row {value})").format(
-                    id=measure.id, value=found[measure.id]
-                ),
-            )
-            return None
-        if listed and measure.id not in listed:
-            self.fail(
-                id_cell.place,
-                _("{id} was not on this form: rows cannot be added").format(id=measure.id),
-            )
-            return None
-        found[measure.id] = row.number
-        return measure
-
-    def fixed_cells(self, row: FormRow, measure: Measure) -> None:
-        expected = forms.fixed_values(self.plan, measure)
-        for column in forms.COLUMNS:
-            if column.is_input or column.key == "measure" or column.key not in row.cells:
-                continue
-            cell = row.cells[column.key]
-            if fold(cell.value) != fold(expected[column.key]):
-                self.warn(
-                    cell.place,
-                    _("{label} was changed to '{value}'; the plan's '{value2}' is kept").format(
-                        label=column.label,
-                        value=_short(cell.value),
-                        value2=_short(expected[column.key]),
-                    ),
-                )
-
-    def answer(
-        self,
-        row: FormRow,
-        measure: Measure,
-        department: str,
-        person: str,
-        date: datetime.date | None,
-    ) -> Answer | None:
-        if not any(row.text(key) for key in forms.INPUT_KEYS):
-            return None  # not answered: listed by `status --missing`
-        ok = True
-        terms: dict[str, str] = {}
-        for key in progress.KEYS:
-            text = row.text(key)
-            term = progress.read_term(self.vocabs[key], text) if text else None
-            if text and term is None:
-                self.fail(
-                    row.cells[key].place,
-                    f"unknown {progress.LABELS[key]} '{_short(text)}' "
-                    f"(expected {progress.expected(self.vocabs[key])})",
-                )
-                ok = False
-            terms[key] = term.value if term else ""
-        try:
-            figures = progress.parse_figures(row.text("figures"))
-        except ValueError as error:
-            self.fail(row.cells["figures"].place, str(error))
-            figures = ()
-            ok = False
-        answer = Answer(
-            measure_id=measure.id,
-            departments=(department,),
-            status=terms[progress.STATUS],
-            rating=terms[progress.RATING],
-            direction=terms[progress.DIRECTION],
-            activities=row.text("activities"),
-            figures=figures,
-            issues=row.text("issues"),
-            next_steps=row.text("next_steps"),
-            answered_by=person,
-            answered_on=date,
-        )
-        for key, message in progress.answer_problems(answer, self.vocabs):
-            if row.text(key):  # given but unknown: reported above
-                continue
-            self.fail(row.cells[key].place, f"{measure.id}: {message}")
-            ok = False
-        return answer if ok else None
-
-    def keep(self, answer: Answer, row: FormRow) -> None:
-        place = row.cells[progress.STATUS].place
-        earlier = self.seen.get(answer.measure_id)
-        if earlier is None:
-            self.seen[answer.measure_id] = (answer, place)
-            self.result.answers[answer.measure_id] = answer
-            self.result.places[answer.measure_id] = {k: c.place for k, c in row.cells.items()}
-        else:
-            first, first_place = earlier
-            if first.content() != answer.content():
-                changes = "; ".join(
-                    f"{progress.LABELS[key]} '{_short(old)}' ≠ '{_short(new)}'"
-                    for key, old, new in progress.differences(first, answer)
-                )
-                self.fail(
-                    place,
-                    _("{measure_id} is answered differently at {first_place}: {changes}").format(
-                        measure_id=answer.measure_id, first_place=first_place, changes=changes
-                    ),
-                )
-                return
-            merged = tuple(dict.fromkeys((*first.departments, *answer.departments)))
-            kept = replace(first, departments=merged)
-            self.seen[answer.measure_id] = (kept, first_place)
-            self.result.answers[answer.measure_id] = kept
-        for department in answer.departments:
-            ids = self.result.by_department.setdefault(department, [])
-            if answer.measure_id not in ids:
-                ids.append(answer.measure_id)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"

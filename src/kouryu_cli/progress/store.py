@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core import era
+from kouryu_cli.core import era, values
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
@@ -57,8 +57,8 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     first = books[0][0]
     answers: dict[str, Answer] = {}
     for book, _document in books:
-        answers.update(book.answers)
-    ordered = {m.id: answers[m.id] for m in plan.measures if m.id in answers}
+        answers.update(book.by_measure())
+    ordered = tuple(answers[m.id] for m in plan.measures if m.id in answers)
     return ProgressBook(first.year, ordered, tuple(Path(p) for p in paths))
 
 
@@ -90,7 +90,8 @@ def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Prob
                 )
             )
             continue  # its answers are another year's: comparing them says nothing
-        for index, (measure_id, answer) in enumerate(book.answers.items()):
+        for index, answer in enumerate(book.answers):
+            measure_id = answer.measure_id
             if measure_id in seen:
                 other, other_doc, other_index = seen[measure_id]
                 if other.content() != answer.content():
@@ -143,7 +144,7 @@ class _Reader:
                 )
                 continue
             answers[answer.measure_id] = answer
-        return ProgressBook(year or EraYear("", 0), answers, (path,))
+        return ProgressBook(year or EraYear("", 0), tuple(answers.values()), (path,))
 
     def year(self, value: Any) -> EraYear | None:
         label = self.check.text(("year",), value)
@@ -236,8 +237,8 @@ class _Reader:
             number: int | float = 0
             if isinstance(raw, str):
                 try:
-                    number = progress.parse_number(raw)
-                except ValueError:
+                    number = values.plain_number(raw)
+                except values.NumberError:
                     c.fail((*here, "value"), f"expected a number (12, 1,234 or 2.5), got '{raw}'")
             elif "value" in data:
                 c.fail((*here, "value"), "expected a number (12, 1,234 or 2.5)")
@@ -273,7 +274,7 @@ def progress_yaml(book: ProgressBook, plan: Plan) -> str:
 
     _Dumper.add_representer(str, text)
     order = {m.id: i for i, m in enumerate(plan.measures)}
-    answers = sorted(book.answers.values(), key=lambda a: order.get(a.measure_id, len(order)))
+    answers = sorted(book.answers, key=lambda a: order.get(a.measure_id, len(order)))
     data = {
         "schema": SCHEMA_VERSION,
         "year": book.year.label,

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from kouryu_cli.core.model import Measure, Plan
 from kouryu_cli.core.textnorm import JOIN
 from kouryu_cli.progress import book as progress
-from kouryu_cli.progress.book import LABELS, Answer, AnswerFilter, CountRow, ProgressBook
+from kouryu_cli.progress.book import LABELS, Answer, AnswerFilter, AnswerTally, ProgressBook
 from kouryu_cli.render.listing import Cell, Listing
 
 _ANSWER_COLUMNS = (
@@ -105,7 +105,7 @@ def counts_listing(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]
     vocabs = progress.vocabularies(plan)
     statuses = [t.value for t in vocabs[progress.STATUS].terms]
     ratings = [t.value for t in vocabs[progress.RATING].terms]
-    groups: list[tuple[str, CountRow]] = [(by, row) for row in progress.counts(plan, book, by)]
+    groups: list[tuple[str, AnswerTally]] = [(by, row) for row in progress.counts(plan, book, by)]
     groups.append(("total", progress.total_count(plan, book)))
 
     def rows() -> list[tuple[Cell, ...]]:
@@ -142,7 +142,7 @@ def counts_listing(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]
     )
 
 
-def count_record(by: str, row: CountRow) -> dict[str, Any]:
+def count_record(by: str, row: AnswerTally) -> dict[str, Any]:
     """The JSON object of one count row (a documented contract)."""
     return {
         "by": by,

@@ -256,7 +256,7 @@ def build(
     answers = (
         None
         if book is None
-        else {i: (a.status, a.rating, a.direction) for i, a in book.answers.items()}
+        else {a.measure_id: (a.status, a.rating, a.direction) for a in book.answers}
     )
 
     evaluations = ev.evaluate_plan(plan, as_of, threshold)

@@ -1,0 +1,313 @@
+"""Collecting a round: a set of returned forms checked against the plan, the year and each other.
+
+Every problem is named by its cell, ``file:sheet!F7: message``, and every form is checked
+before anything is kept: a form of another year, a department that does not own a measure,
+values outside the vocabularies, missing required fields, rows added or deleted, and one
+measure answered differently in two places. Edited protected cells are warnings: the
+plan's text is kept, the answer is still read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from kouryu_cli.core.errors import Problem
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.model import EraYear, Measure, Plan
+from kouryu_cli.core.textnorm import fold
+from kouryu_cli.progress import book as progress
+from kouryu_cli.progress import forms
+from kouryu_cli.progress.book import Answer
+from kouryu_cli.progress.returned import FormCell, FormRow, ReturnedForm, problem
+
+
+@dataclass
+class Collected:
+    """What a set of returned forms says, and what is wrong with it."""
+
+    year: EraYear
+    answers: dict[str, Answer] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # department → the ids it answered, in the order read
+    by_department: dict[str, list[str]] = field(default_factory=dict)
+    # measure id → field → the cell its answer was first read from (file:sheet!G7)
+    places: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def collect(returned: Iterable[ReturnedForm], plan: Plan, year: EraYear) -> Collected:
+    """Check every form against the plan, the year and each other; keep the clean answers."""
+    result = Collected(year)
+    checker = _FormChecker(plan, result)
+    for form in returned:
+        checker.form(form)
+    return result
+
+
+class _FormChecker:
+    def __init__(self, plan: Plan, result: Collected) -> None:
+        self.plan = plan
+        self.result = result
+        self.measures = progress.owners(plan)
+        self.vocabs = progress.vocabularies(plan)
+        self.digest = progress.plan_digest(plan)
+        self.departments = {d.name for d in plan.departments}
+        # measure id → (answer, the place of its first input cell)
+        self.seen: dict[str, tuple[Answer, str]] = {}
+        self.forms_of: dict[str, str] = {}
+
+    def fail(self, place: str, message: str) -> None:
+        self.result.problems.append(problem(place, message))
+
+    def warn(self, place: str, message: str) -> None:
+        self.result.warnings.append(problem(place, _("warning: {message}").format(message=message)))
+
+    def form(self, form: ReturnedForm) -> None:
+        self.result.problems.extend(form.problems)
+        record = dict(form.record)  # a key written twice: the last counts
+        if record.get("form") != forms.MARKER or not record.get("department"):
+            self.fail(
+                form.place(),
+                _(
+                    "not a progress form written by kouryu: its record of the "
+                    "year and department is missing (was the sheet copied into "
+                    "another workbook?)"
+                ),
+            )
+            return
+        year = self.result.year
+        label = record.get("year", "")
+        if record.get("western_year") != str(year.year):
+            self.fail(
+                form.place("A1"),
+                _(
+                    "this form is for {label} ({value}年度), but {label2} "
+                    "({year}年度) is being collected"
+                ).format(
+                    label=label,
+                    value=record.get("western_year", "?"),
+                    label2=year.label,
+                    year=year.year,
+                ),
+            )
+            return
+        department = record["department"]
+        if department not in self.departments:
+            self.fail(
+                form.record_place,
+                _("the form's department '{department}' is not in the plan").format(
+                    department=department
+                ),
+            )
+            return
+        if department in self.forms_of:
+            self.warn(
+                form.place(),
+                _("a second form of {department} (the first is {value})").format(
+                    department=department, value=self.forms_of[department]
+                ),
+            )
+        self.forms_of.setdefault(department, form.file)
+        if record.get("plan_digest") != self.digest:
+            self.warn(
+                form.place(),
+                _(
+                    "written from another edition of the plan: its measures are "
+                    "checked against the current plan"
+                ),
+            )
+        listed = record.get("measures", "").split()
+        person = form.person.value
+        date = self.date(form.date)
+        found: dict[str, int] = {}
+        for row in form.rows:
+            measure = self.row_measure(row, department, listed, found)
+            if measure is None:
+                continue
+            self.fixed_cells(row, measure)
+            answer = self.answer(row, measure, department, person, date)
+            if answer is not None:
+                self.keep(answer, row)
+        for measure_id in listed:
+            if measure_id not in found and measure_id in self.measures:
+                self.fail(
+                    form.header_place,
+                    _(
+                        "the row of {measure_id} ({name}) was deleted; rows cannot be"
+                        " deleted (leave the input cells empty instead)"
+                    ).format(measure_id=measure_id, name=self.measures[measure_id].name),
+                )
+
+    def date(self, cell: FormCell) -> datetime.date | None:
+        if not cell.value:
+            return None
+        try:
+            return progress.parse_date(cell.value)
+        except ValueError as error:
+            self.fail(cell.place, str(error))
+            return None
+
+    def row_measure(
+        self,
+        row: FormRow,
+        department: str,
+        listed: list[str],
+        found: dict[str, int],
+    ) -> Measure | None:
+        id_cell = row.cell("measure")
+        measure = self.measures.get(id_cell.value)
+        if measure is None:
+            # Excel turns an id such as 1-1-01 in a CSV into a date: find the row by its name.
+            by_name = [
+                self.measures[i]
+                for i in listed
+                if self.measures.get(i) and self.measures[i].name == row.text("name")
+            ]
+            if by_name and id_cell.value and by_name[0].id not in found:
+                measure = by_name[0]
+                self.warn(
+                    id_cell.place,
+                    _(
+                        "ID '{value}' read as {id} by its 事業名 (Excel may have turned "
+                        "the id into a date)"
+                    ).format(value=id_cell.value, id=measure.id),
+                )
+            else:
+                what = (
+                    _("'{value}' is not a measure of the plan").format(value=id_cell.value)
+                    if id_cell.value
+                    else _("a row without ID")
+                )
+                self.fail(
+                    id_cell.place, _("{what}: rows cannot be added to a form").format(what=what)
+                )
+                return None
+        if department not in measure.departments:
+            self.fail(
+                id_cell.place,
+                _("{id} ({name}) belongs to {value}, not to {department}").format(
+                    id=measure.id,
+                    name=measure.name,
+                    value="・".join(measure.departments),
+                    department=department,
+                ),
+            )
+            return None
+        if measure.id in found:
+            self.fail(
+                id_cell.place,
+                _("{id} is listed twice (also on row {value})").format(
+                    id=measure.id, value=found[measure.id]
+                ),
+            )
+            return None
+        if listed and measure.id not in listed:
+            self.fail(
+                id_cell.place,
+                _("{id} was not on this form: rows cannot be added").format(id=measure.id),
+            )
+            return None
+        found[measure.id] = row.number
+        return measure
+
+    def fixed_cells(self, row: FormRow, measure: Measure) -> None:
+        expected = forms.fixed_values(self.plan, measure)
+        for column in forms.COLUMNS:
+            if column.is_input or column.key == "measure" or not row.has(column.key):
+                continue
+            cell = row.cell(column.key)
+            if fold(cell.value) != fold(expected[column.key]):
+                self.warn(
+                    cell.place,
+                    _("{label} was changed to '{value}'; the plan's '{value2}' is kept").format(
+                        label=column.label,
+                        value=_short(cell.value),
+                        value2=_short(expected[column.key]),
+                    ),
+                )
+
+    def answer(
+        self,
+        row: FormRow,
+        measure: Measure,
+        department: str,
+        person: str,
+        date: datetime.date | None,
+    ) -> Answer | None:
+        if not any(row.text(key) for key in forms.INPUT_KEYS):
+            return None  # not answered: listed by `status --missing`
+        ok = True
+        terms: dict[str, str] = {}
+        for key in progress.KEYS:
+            text = row.text(key)
+            term = progress.read_term(self.vocabs[key], text) if text else None
+            if text and term is None:
+                self.fail(
+                    row.cell(key).place,
+                    f"unknown {progress.LABELS[key]} '{_short(text)}' "
+                    f"(expected {progress.expected(self.vocabs[key])})",
+                )
+                ok = False
+            terms[key] = term.value if term else ""
+        try:
+            figures = progress.parse_figures(row.text("figures"))
+        except ValueError as error:
+            self.fail(row.cell("figures").place, str(error))
+            figures = ()
+            ok = False
+        answer = Answer(
+            measure_id=measure.id,
+            departments=(department,),
+            status=terms[progress.STATUS],
+            rating=terms[progress.RATING],
+            direction=terms[progress.DIRECTION],
+            activities=row.text("activities"),
+            figures=figures,
+            issues=row.text("issues"),
+            next_steps=row.text("next_steps"),
+            answered_by=person,
+            answered_on=date,
+        )
+        for key, message in progress.answer_problems(answer, self.vocabs):
+            if row.text(key) or not row.has(key):  # unknown, or the column missing: reported
+                continue
+            self.fail(row.cell(key).place, f"{measure.id}: {message}")
+            ok = False
+        return answer if ok else None
+
+    def keep(self, answer: Answer, row: FormRow) -> None:
+        place = row.cell(progress.STATUS if row.has(progress.STATUS) else "measure").place
+        earlier = self.seen.get(answer.measure_id)
+        if earlier is None:
+            self.seen[answer.measure_id] = (answer, place)
+            self.result.answers[answer.measure_id] = answer
+            self.result.places[answer.measure_id] = {c.key: c.place for c in row.cells}
+        else:
+            first, first_place = earlier
+            if first.content() != answer.content():
+                changes = "; ".join(
+                    f"{progress.LABELS[key]} '{_short(old)}' ≠ '{_short(new)}'"
+                    for key, old, new in progress.differences(first, answer)
+                )
+                self.fail(
+                    place,
+                    _("{measure_id} is answered differently at {first_place}: {changes}").format(
+                        measure_id=answer.measure_id, first_place=first_place, changes=changes
+                    ),
+                )
+                return
+            merged = tuple(dict.fromkeys((*first.departments, *answer.departments)))
+            kept = replace(first, departments=merged)
+            self.seen[answer.measure_id] = (kept, first_place)
+            self.result.answers[answer.measure_id] = kept
+        for department in answer.departments:
+            ids = self.result.by_department.setdefault(department, [])
+            if answer.measure_id not in ids:
+                ids.append(answer.measure_id)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
