@@ -193,6 +193,11 @@ def as_of_year(label: str | None = None) -> EraYear:
         raise UsageError(str(error)) from None
 
 
+def since_year(label: str | None) -> EraYear | None:
+    """The first year of the evaluation period: --since (H29, 平成29年度, 2017), or None."""
+    return None if label is None else as_of_year(label)
+
+
 def check_threshold(threshold: float) -> float:
     """The threshold in %, which must be above 0 and at most 100."""
     if not math.isfinite(threshold) or not 0 < threshold <= 100:

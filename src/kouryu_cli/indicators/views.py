@@ -113,7 +113,9 @@ def year_label(year: EraYear) -> str:
 
 def baseline_text(indicator: Indicator, series: Series) -> str:
     """25.6% (Ｈ29/2017)."""
-    return f"{quantity(series.baseline, series.unit)} {year_text(indicator.baseline_year)}"
+    return (
+        f"{quantity(series.baseline, series.unit)} {year_text(indicator.baseline_year_of(series))}"
+    )
 
 
 def target_text(indicator: Indicator, series: Series) -> str:
@@ -125,7 +127,7 @@ def target_text(indicator: Indicator, series: Series) -> str:
         words = quantity(series.target, series.unit)
         if kind.label:
             words += f" {kind.label}"
-    return f"{words} {year_text(indicator.target_year)}"
+    return f"{words} {year_text(indicator.target_year_of(series))}"
 
 
 def latest_text(observation: Observation | None, unit: str) -> str:
@@ -176,14 +178,14 @@ def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
         "plan": indicator.plan,
         "baseline": {
             "value": _tidy(series.baseline),
-            "year": indicator.baseline_year.year,
-            "label": indicator.baseline_year.label,
+            "year": indicator.baseline_year_of(series).year,
+            "label": indicator.baseline_year_of(series).label,
             "as_written": indicator.baseline_written,
         },
         "target": {
             "value": _tidy(series.target),
-            "year": indicator.target_year.year,
-            "label": indicator.target_year.label,
+            "year": indicator.target_year_of(series).year,
+            "label": indicator.target_year_of(series).label,
             "kind": indicator.target_kind.value,
             "kind_label": indicator.target_kind.label,
             "as_written": indicator.target_written,
@@ -251,10 +253,10 @@ def row(evaluation: Evaluation) -> tuple[Cell, ...]:
         series.unit,
         baseline_text(indicator, series),
         _tidy(series.baseline),
-        str(indicator.baseline_year.year),
+        str(indicator.baseline_year_of(series).year),
         target_text(indicator, series),
         _tidy(series.target),
-        str(indicator.target_year.year),
+        str(indicator.target_year_of(series).year),
         latest_text(latest, series.unit),
         None if latest is None else _tidy(latest.value),
         "" if latest is None else str(latest.year.year),
@@ -314,10 +316,10 @@ def history_listing(plan: Plan) -> Listing:
                         indicator.name,
                         series.label or series.key,
                         series.unit,
-                        year_label(indicator.baseline_year),
+                        year_label(indicator.baseline_year_of(series)),
                         _tidy(series.baseline),
                         *(by_year.get(y) for y in years),
-                        year_label(indicator.target_year),
+                        year_label(indicator.target_year_of(series)),
                         _tidy(series.target),
                         indicator.target_kind.label,
                     )

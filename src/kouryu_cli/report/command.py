@@ -17,7 +17,13 @@ from kouryu_cli.cli.options import (
 )
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_, _
-from kouryu_cli.indicators.command import ActualsOption, AsOfOption, ThresholdOption, with_actuals
+from kouryu_cli.indicators.command import (
+    ActualsOption,
+    AsOfOption,
+    SinceOption,
+    ThresholdOption,
+    with_actuals,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -30,6 +36,7 @@ FORMATS = ("html", "markdown")
 def report(
     ctx: typer.Context,
     as_of: AsOfOption = None,
+    since: SinceOption = None,
     actuals_files: ActualsOption = None,
     progress_files: Annotated[
         list[Path] | None,
@@ -95,6 +102,8 @@ def report(
         )
     with option("--as-of"):
         year = evaluation.as_of_year(as_of)
+    with option("--since"):
+        period = evaluation.since_year(since)
     original = plan(ctx)
     current, read = with_actuals(ctx, original, actuals_files or [])
     later = actuals.later_than(original, read, year)
@@ -119,7 +128,9 @@ def report(
                 ),
             )
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
-    built = reportview.build(current, year, _today(), files, threshold=limit, book=book)
+    built = reportview.build(
+        current, year, _today(), files, threshold=limit, book=book, since=period
+    )
     # A pipe with no --format gets the page itself; the page says it is UTF-8, so it is.
     text = reportview.to_markdown(built) if out.format == "markdown" else reportview.to_html(built)
     output.emit_bytes(out, text.encode("utf-8"))
