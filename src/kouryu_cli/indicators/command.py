@@ -167,7 +167,7 @@ def indicators(
     with options.option("--as-of"):
         year = evaluation.as_of_year(as_of)
     with options.option("--since"):
-        period = evaluation.since_year(since)
+        period = None if since is None else evaluation.as_of_year(since)
     original = options.plan(ctx)
     current, files = with_actuals(ctx, original, actuals_files or [])
     if history:

@@ -14,18 +14,15 @@ desired direction is positive:
   evaluation period (--since: 評価期間内の実績値なし);
 - ベースラインのみ: no actual up to the as-of year.
 
-The 5 % is the report's 目安 for figures that are not tested (全数調査). Where an actual
-carries the result of a significance test against the baseline (有意差), that result decides
-instead: 改善 → A if the target is reached (増加/減少: A), else B or B* by the line; 変化なし
-→ C unless the target is reached; 悪化 → D. A series marked `tested` (a sample survey) whose
-grade the 5 % guide decided is provisional (暫定). Every grade says which rule decided it.
+The 5 % is the report's 目安 for untested figures. An actual's significance test against the
+baseline (有意差) decides instead: 改善 → A (target reached; 増加/減少: always), B or B*;
+変化なし → C; 悪化 → D. A `tested` series graded by the guide alone is provisional (暫定).
 
 An indicator with several series (I3: 団体数 and 人数) is also graded as a whole, as the
 report grades such items: A = 5, B and B* = 4, C = 3, D = 2 points, averaged over the series
 that are not E, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; E when every
-graded series is E. When that gives B, the item is B* unless it is expected to reach A by the
-target year: each series projected (A and B → A, B* → B, C and D unchanged) must average to A
-under the same rounding (A+B → B, A+B* → B*, B*+B* → B*; 第2章, tests/corpus/kenkou21).
+graded series is E. A B is B* unless the series projected to the target year (A, B → A;
+B* → B) average to A (A+B → B, A+B* → B*, B*+B* → B*; 第2章, tests/corpus/kenkou21).
 """
 
 from __future__ import annotations
@@ -124,6 +121,16 @@ class Evaluation:
     provisional: bool = False
     since: EraYear | None = None  # the evaluation period's first year, when one is set
 
+    def basis_fields(self) -> dict[str, object]:
+        """The rule behind the grade as plain data: rule, label, significance, provisional."""
+        tested = self.latest.significance if self.latest is not None else None
+        return {
+            "rule": None if self.basis is None else self.basis.value,
+            "label": self.basis_text,
+            "significance": None if tested is None else tested.value,
+            "provisional": self.provisional,
+        }
+
     @property
     def basis_text(self) -> str:
         """有意差（改善）, 5%目安（暫定）, 目標値, or '' for E and ベースラインのみ."""
@@ -191,11 +198,6 @@ def as_of_year(label: str | None = None) -> EraYear:
         return era.parse_year(label)
     except era.EraError as error:
         raise UsageError(str(error)) from None
-
-
-def since_year(label: str | None) -> EraYear | None:
-    """The first year of the evaluation period: --since (H29, 平成29年度, 2017), or None."""
-    return None if label is None else as_of_year(label)
 
 
 def check_threshold(threshold: float) -> float:

@@ -103,7 +103,7 @@ def report(
     with option("--as-of"):
         year = evaluation.as_of_year(as_of)
     with option("--since"):
-        period = evaluation.since_year(since)
+        period = None if since is None else evaluation.as_of_year(since)
     original = plan(ctx)
     current, read = with_actuals(ctx, original, actuals_files or [])
     later = actuals.later_than(original, read, year)
