@@ -4,22 +4,28 @@ Run it with the interpreter of the environment where kouryu is installed:
 
     python bench/run.py            # everything: 1x, 10x, 100x and 1000x plans (a few minutes)
     python bench/run.py --quick    # fewer runs, plans up to 100x (about half a minute)
+    python bench/run.py --markdown benchmark.md        # also the results as Markdown
+    python bench/run.py --quick --markdown -           # Markdown on stdout, the rest on stderr
 
 It generates plans 1x, 10x, 100x and 1000x the size of the shipped one (the measures
 replicated with unique ids and departments) into a temporary folder, then times each
 scenario as a whole process: one warm-up, then several runs; it prints the median, the
 spread (min-max) and the peak memory (max RSS) of each, the ratios to `python -c pass`
-measured in the same run, and PASS or MISS for every target of issue 5.
+measured in the same run, and PASS or MISS for every target of issue 5. With --markdown
+it also writes the results as a Markdown page that states the date and the machine, so that
+timings are quoted from a dated run instead of being pasted into prose.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import itertools
 import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -320,6 +326,64 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def markdown(
+    argv: Sequence[str],
+    startup: dict[str, Timing],
+    normal: float,
+    scales: dict[int, dict[str, Timing]],
+    sizes: dict[int, float],
+    results: list[tuple[str, bool, str]],
+) -> str:
+    """The results as a Markdown page: when, where, what, and every target's verdict."""
+    base = startup["python -c pass"].median
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# kouryu benchmark",
+        "",
+        f"- date: {now}",
+        f"- machine: {machine()}",
+        f"- command: `{shlex.join(['python', 'bench/run.py', *argv])}`",
+        "- whole processes: one warm-up, then the runs round-robin; medians, min–max, peak RSS",
+        "",
+        "## Start-up on the shipped plan",
+        "",
+        "| scenario | median | min–max | × `python -c pass` | peak MiB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for timing in startup.values():
+        lines.append(
+            f"| {timing.name} | {timing.median * 1000:.1f} ms | {timing.spread} ms "
+            f"| {timing.median / base:.1f}× | {timing.peak_mib:.1f} |"
+        )
+    lines += [
+        "",
+        f"For the record: json with Python's normal exit takes {normal:.2f}× the Typer floor.",
+        "",
+        "## Plan size: `--data PLAN measures --age 65+ --format json > /dev/null`",
+        "",
+        "| plan | scenario | runs | median | min–max | peak MiB |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for scale, timings in scales.items():
+        for timing in timings.values():
+            lines.append(
+                f"| {scale}× ({sizes[scale]:.1f} MB) | {timing.name} | {len(timing.seconds)} "
+                f"| {timing.median * 1000:.1f} ms | {timing.spread} ms | {timing.peak_mib:.1f} |"
+            )
+    lines += ["", "## Targets", "", "| verdict | target | value |", "| --- | --- | ---: |"]
+    lines += [f"| {verdict(ok)} | {label} | {value} |" for label, ok, value in results]
+    return "\n".join(lines) + "\n"
+
+
+def publish(target: str, page: str) -> None:
+    """The Markdown page into a file, or onto stdout for -."""
+    if target == "-":
+        sys.stdout.write(page)
+    else:
+        Path(target).write_text(page, encoding="utf-8")
+        print(f"\nwritten: {target}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, plans up to 100x")
@@ -327,7 +391,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--scales", type=int, nargs="+", help="plan sizes to test (default 1 10 100 1000)"
     )
+    parser.add_argument(
+        "--markdown",
+        metavar="FILE",
+        help="also write the results as Markdown with the date and machine (- for stdout)",
+    )
     args = parser.parse_args(argv)
+    # With the Markdown on stdout, the running report goes to stderr.
+    out = sys.stderr if args.markdown == "-" else sys.stdout
+
+    def say(*parts: object) -> None:
+        print(*parts, file=out)
+
     runs = args.runs or (7 if args.quick else 20)
     scales = tuple(args.scales or ((1, 10, 100) if args.quick else SCALES))
     script = Path(PYTHON).with_name("kouryu")
@@ -336,8 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.pop("KOURYU_DATA", None)
     env.pop("KOURYU_DEBUG", None)
-    print(f"machine: {machine()}")
-    print(f"kouryu: {' '.join(kouryu)}")
+    say(f"machine: {machine()}")
+    say(f"kouryu: {' '.join(kouryu)}")
     with tempfile.TemporaryDirectory(prefix="kouryu-bench-") as folder:
         scratch = Path(folder)
         env["XDG_CACHE_HOME"] = str(scratch / "cache")
@@ -385,14 +460,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 output=scratch / "naive.txt",
             ),
         ]
-        print(f"\nstart-up on the shipped plan: 1 warm-up + {runs} runs each, round-robin")
+        say(f"\nstart-up on the shipped plan: 1 warm-up + {runs} runs each, round-robin")
         small = measure(startup, runs, scratch)
         base = small["python -c pass"].median
-        print(
-            f"{'scenario':22s} {'median':>9s} {'min-max ms':>12s} {'× pass':>7s} {'peak MiB':>9s}"
-        )
+        say(f"{'scenario':22s} {'median':>9s} {'min-max ms':>12s} {'× pass':>7s} {'peak MiB':>9s}")
         for timing in small.values():
-            print(
+            say(
                 f"{timing.name:22s} {timing.median * 1000:7.1f}ms {timing.spread:>12s} "
                 f"{timing.median / base:6.1f}× {timing.peak_mib:8.1f}"
             )
@@ -408,10 +481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = small["json"].median / small["typer floor json"].median
         results.append(("json ≤ 1.1× the Typer floor", ratio <= 1.1, f"{ratio:.2f}×"))
         normal = small["json, normal exit"].median / small["typer floor json"].median
-        print(f"\n(record) json with Python's normal exit: {normal:.2f}× the Typer floor")
+        say(f"\n(record) json with Python's normal exit: {normal:.2f}× the Typer floor")
 
-        print("\nscale: --data PLAN measures --age 65+ --format json > /dev/null")
+        say("\nscale: --data PLAN measures --age 65+ --format json > /dev/null")
         rows: dict[int, dict[str, Timing]] = {}
+        sizes: dict[int, float] = {}
         for scale in scales:
             plan = scratch / f"plan-{scale}x.yaml"
             plan.write_text(plan_text(scale), encoding="utf-8")
@@ -426,10 +500,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scenarios.append(Scenario("naive json", [*naive_json, "--format", "json"], env))
             scale_runs = max(3, runs // (1 if scale <= 10 else 4 if scale <= 100 else 7))
             rows[scale] = measure(scenarios, scale_runs, scratch)
-            size = plan.stat().st_size / 1e6
-            print(f"{scale}× ({size:.1f} MB, {scale_runs} runs):")
+            size = sizes[scale] = plan.stat().st_size / 1e6
+            say(f"{scale}× ({size:.1f} MB, {scale_runs} runs):")
             for timing in rows[scale].values():
-                print(
+                say(
                     f"  {timing.name:14s} {timing.median * 1000:9.1f}ms "
                     f"{timing.spread:>15s} {timing.peak_mib:8.1f} MiB"
                 )
@@ -440,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ok = growth <= factor * 1.15
                 label = f"linear {name} {previous}×→{scale}× (≤ {factor * 1.15:.1f}×)"
                 if name == "yaml C parse":  # the reference is not a target: shown for the record
-                    print(f"  (record) {label}: {growth:.1f}×")
+                    say(f"  (record) {label}: {growth:.1f}×")
                     continue
                 results.append((label, ok, f"{growth:.1f}×"))
         if 1000 in rows:
@@ -457,9 +531,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             ratio = big["first"].median / big["yaml C parse"].median
             results.append(("1000× first run ≤ 1.3× yaml C parse", ratio <= 1.3, f"{ratio:.2f}×"))
-        print("\ntargets:")
+        say("\ntargets:")
         for label, ok, value in results:
-            print(f"  {verdict(ok)}  {label}: {value}")
+            say(f"  {verdict(ok)}  {label}: {value}")
+        if args.markdown:
+            page = markdown(
+                sys.argv[1:] if argv is None else argv, small, normal, rows, sizes, results
+            )
+            publish(args.markdown, page)
         return 0 if all(ok for _, ok, _ in results) else 1
 
 

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from kouryu_cli.cli.helpformat import fill, width, wrap
+from kouryu_cli.cli.helpformat import fill, wrap
+from kouryu_cli.render.textwidth import width
 
 SENTENCE = "FILE に書く（一度に置き換える。リンクはたどり、パイプには書き込む。- は標準出力）。"
 

@@ -1,4 +1,4 @@
-"""The evaluation arithmetic: fiscal year, straight line, gap, progress and the grades.
+"""The evaluation arithmetic: fiscal year, straight line, gap, progress rate and the grades.
 
 Every expected value has its hand calculation beside it.
 """
@@ -224,8 +224,8 @@ def test_as_of_before_any_actual_is_baseline_only() -> None:
     indicator, series = make(REACH, 20, 30, {2024: 26, 2026: 29})
     early = evaluate(indicator, series, at(2023))
     assert (early.grade, early.latest) == (Grade.BASELINE_ONLY, None)
-    # Gap from the latest known value, the baseline: 30 − 20 = 10; no progress without actuals.
-    assert (early.gap, early.progress, early.change) == (10, None, None)
+    # Gap from the latest known value, the baseline: 30 − 20 = 10; no progress rate without actuals.
+    assert (early.gap, early.progress_rate, early.change) == (10, None, None)
     # The line at 2023: 20 + 10 × 3/10 = 23.
     assert early.expected == pytest.approx(23)
     # As of 2025 the 2026 actual is ignored: latest is 26 at 2024.
@@ -233,13 +233,13 @@ def test_as_of_before_any_actual_is_baseline_only() -> None:
     assert middle.latest == Observation(EraYear("2024", 2024), 26)
 
 
-def test_gap_progress_and_expected() -> None:
+def test_gap_progress_rate_and_expected() -> None:
     # 61 団体 (2020) → 80 (2025), 65 in 2024, as of 2025.
     indicator, series = make(REACH, 61, 80, {2024: 65}, start=2020, end=2025)
     result = evaluate(indicator, series, at(2025))
     assert result.gap == 15  # 80 − 65
     assert result.change == 4  # 65 − 61
-    assert result.progress == pytest.approx(4 / 19 * 100)  # 21.05 %
+    assert result.progress_rate == pytest.approx(4 / 19 * 100)  # 21.05 %
     assert result.relative_change == pytest.approx(4 / 61 * 100)  # 6.557 %
     assert result.expected == 80  # the line at the target year
     assert result.expected_at_latest == pytest.approx(76.2)  # 61 + 19 × 4/5
@@ -250,15 +250,15 @@ def test_gap_progress_and_expected() -> None:
 def test_direction_only_gap_is_the_change_from_baseline() -> None:
     indicator, series = make(INCREASE, 146828, None, {2024: 154170})
     result = evaluate(indicator, series, at(2025))
-    # 154170 − 146828 = 7342; 7342 / 146828 = 5.0004 % → A; no progress or line without a value.
-    assert (result.gap, result.progress, result.expected) == (7342, None, None)
+    # 154170 − 146828 = 7342; 7342 / 146828 = 5.0004 % → A; no rate or line without a value.
+    assert (result.gap, result.progress_rate, result.expected) == (7342, None, None)
     assert result.relative_change == pytest.approx(5.00041, abs=1e-5)
     assert result.grade is Grade.A
 
 
-def test_progress_is_undefined_for_a_target_met_at_baseline() -> None:
+def test_progress_rate_is_undefined_for_a_target_met_at_baseline() -> None:
     indicator, series = make(AT_LEAST, 32, 30, {2025: 33})
-    assert evaluate(indicator, series, at(2025)).progress is None
+    assert evaluate(indicator, series, at(2025)).progress_rate is None
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,17 @@ import pytest
 from kouryu_cli.core.model import Plan
 from kouryu_cli.indicators import evaluation
 from kouryu_cli.indicators.actuals import load_actuals
+from kouryu_cli.progress.book import ProgressBook
 from kouryu_cli.progress.store import load_progress
 from kouryu_cli.report import build as report
+from kouryu_cli.report import render
 from tests.conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACTUALS = FIXTURES / "actuals-example.csv"
 PROGRESS = FIXTURES / "progress-R6-example.yaml"
 HOSTILE = "<script>alert(1)</script>"
-# The README's command: the shipped plan with the example actuals and answers (made up).
+# The command of docs/report.md: the shipped plan with the example actuals and answers (made up).
 EXAMPLE = ("report", "--as-of", "R6", "--actuals", str(ACTUALS), "--progress", str(PROGRESS))
 SECTIONS = ["1. 評価の概要", "2. 指標ごとの評価", "3. 施策・事業", "4. 評価の方法"]
 
@@ -78,14 +80,18 @@ def with_actuals(plan: Plan) -> Plan:
     return load_actuals(ACTUALS, plan)
 
 
-def build(plan: Plan, year: str = "R7", **options: object) -> report.Report:
-    files = [report.DataFile("計画", "plan.yaml", 10, "ab" * 32)]
+def build(plan: Plan, year: str = "R7", book: ProgressBook | None = None) -> report.Report:
+    as_of = evaluation.as_of_year(year)
+    limit = evaluation.DEFAULT_THRESHOLD
     return report.build(
         plan,
-        evaluation.as_of_year(year),
-        date(2025, 6, 30),
-        files,
-        **options,  # type: ignore[arg-type]
+        evaluation.evaluate_plan(plan, as_of, limit),
+        evaluation.evaluate_plan(plan, evaluation.year_before(as_of), limit),
+        as_of=as_of,
+        threshold=limit,
+        written=date(2025, 6, 30),
+        files=[report.DataFile("計画", "plan.yaml", 10, "ab" * 32)],
+        book=book,
     )
 
 
@@ -102,7 +108,7 @@ def test_fiscal_year_text(year: int, text: str) -> None:
 
 
 def test_html_is_one_self_contained_semantic_page(with_actuals: Plan) -> None:
-    html = report.to_html(build(with_actuals))
+    html = render.to_html(build(with_actuals))
     page = outline(html)
     assert page.lang == "ja"
     assert page.references == []
@@ -122,7 +128,7 @@ def test_html_is_one_self_contained_semantic_page(with_actuals: Plan) -> None:
 
 
 def test_cover_states_city_programme_field_year_date_and_files(with_actuals: Plan) -> None:
-    html = report.to_html(build(with_actuals, "R6"))
+    html = render.to_html(build(with_actuals, "R6"))
     cover = html[html.index('<header class="cover"') : html.index("</header>")]
     for words in (
         "山陽小野田市",
@@ -142,7 +148,7 @@ def test_summary_counts_grades_and_lists_series_past_their_target_year(with_actu
     # Targets of R5 (I5) only are past at R7.
     assert [p.name for p in built.past_target] == ["I5 住民運営通いの場の設置数"]
     assert not built.past_target[0].met
-    html = report.to_html(built)
+    html = render.to_html(built)
     summary = html[html.index('id="summary"') : html.index('id="indicators"')]
     assert "<svg" in summary
     assert "I5 住民運営通いの場の設置数" in summary
@@ -167,6 +173,22 @@ def test_changes_since_the_previous_year(with_actuals: Plan) -> None:
     assert build(with_actuals, "R7").changes == ()
 
 
+def test_the_builder_reports_the_evaluations_it_is_handed(with_actuals: Plan) -> None:
+    as_of = evaluation.as_of_year("R6")
+    evaluations = evaluation.evaluate_plan(with_actuals, as_of, 5.0)
+    built = report.build(
+        with_actuals,
+        evaluations,
+        evaluations,  # the year before said to be the same: no change to list
+        as_of=as_of,
+        threshold=5.0,
+        written=date(2025, 6, 30),
+        files=[],
+    )
+    assert built.changes == ()
+    assert [b.grade for b in built.series] == [e.grade.short for e in evaluations]
+
+
 def test_one_block_per_series_with_values_as_written_and_western_years(with_actuals: Plan) -> None:
     built = build(with_actuals, "R7")
     assert len(built.series) == 8
@@ -174,11 +196,11 @@ def test_one_block_per_series_with_values_as_written_and_western_years(with_actu
     assert i1.baseline == "25.6%（Ｈ29）（2017年度）"
     assert i1.target == "30％以上（Ｒ12）（2030年度）"
     assert i1.grade == "A"
-    assert i1.progress == "111.4%"
+    assert i1.progress_rate == "111.4%"
     assert [(a.label, a.year, a.value) for a in i1.actuals] == [("R6", 2024, "30.5%")]
     i7 = built.series[-1]
     assert [a.used for a in i7.actuals] == [True, False]  # R8 is after R7
-    assert i7.progress.startswith("—（目標が「増加」")
+    assert i7.progress_rate.startswith("—（目標が「増加」")
     assert built.later_actuals == 1
     i3 = built.series[2]
     assert i3.name == "福祉活動ボランティア団体登録数及び人数（団体数）"
@@ -187,7 +209,7 @@ def test_one_block_per_series_with_values_as_written_and_western_years(with_actu
     assert built.series[3].target == "6,000 人（2025年度。計画の記載: 80 団体・6,000 人（Ｒ7））"
     assert i3.grade == "B*"
     assert "届いていません" in i3.reason
-    html = report.to_html(built)
+    html = render.to_html(built)
     assert html.count('<article class="series"') == 8
     assert "評価に不使用（評価年度より後）" in html
 
@@ -228,7 +250,7 @@ def test_measures_by_policy_and_section(with_actuals: Plan) -> None:
 
 
 def test_without_progress_the_report_says_the_part_is_left_out(with_actuals: Plan) -> None:
-    html = report.to_html(build(with_actuals))
+    html = render.to_html(build(with_actuals))
     assert report.NO_PROGRESS in html
     assert 'class="c-status">実施状況' not in html
     assert "未回答の所管課" not in html
@@ -261,7 +283,7 @@ def test_with_progress_answers_counts_and_missing_departments(with_actuals: Plan
         answer.rating,
         answer.direction,
     )
-    html = report.to_html(built)
+    html = render.to_html(built)
     assert "所管課ごとの回答状況" in html
     assert "施策ごとの回答状況" in html
     assert "未回答の所管課" in html
@@ -286,7 +308,7 @@ def hostile_plan(plan: Plan) -> Plan:
 
 
 def test_text_from_the_plan_never_becomes_markup_in_html(plan: Plan) -> None:
-    html = report.to_html(build(hostile_plan(plan)))
+    html = render.to_html(build(hostile_plan(plan)))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "</style><b>" not in html
@@ -296,7 +318,7 @@ def test_text_from_the_plan_never_becomes_markup_in_html(plan: Plan) -> None:
 
 
 def test_text_from_the_plan_never_becomes_markup_in_markdown(plan: Plan) -> None:
-    text = report.to_markdown(build(hostile_plan(plan)))
+    text = render.to_markdown(build(hostile_plan(plan)))
     assert "<script>" not in text
     assert r"\<script\>alert(1)\</script\>" in text
     assert r"a\|b\*\_\[x\](y)" in text
@@ -313,7 +335,7 @@ def assert_tables_are_whole(text: str) -> None:
 
 def test_markdown_with_progress_has_the_answers(with_actuals: Plan) -> None:
     book = load_progress([PROGRESS], with_actuals)
-    text = report.to_markdown(build(with_actuals, "R6", book=book))
+    text = render.to_markdown(build(with_actuals, "R6", book=book))
     assert "### 所管課ごとの回答状況" in text
     assert "### 未回答の所管課" in text
     row = "| 1-1-01 | 社会教育推進事業 | 社会教育課 | ○ | ○ | ○ | 知守・食事・運動 | 実施 | A | 継続 |"  # noqa: E501
@@ -322,7 +344,7 @@ def test_markdown_with_progress_has_the_answers(with_actuals: Plan) -> None:
 
 
 def test_markdown_has_the_same_sections(with_actuals: Plan) -> None:
-    text = report.to_markdown(build(with_actuals))
+    text = render.to_markdown(build(with_actuals))
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     assert headings == SECTIONS
     assert text.startswith("# 山陽小野田市 第4分野「交流」 評価報告書 令和7年度（2025年度）\n")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kouryu_cli.core.model import EraYear, Observation, Plan, TargetKind
 from kouryu_cli.indicators import charts, evaluation
 from kouryu_cli.indicators.actuals import load_actuals
+from kouryu_cli.render import svg
 from tests.conftest import Run
 
 EXAMPLE_CSV = Path(__file__).parent / "fixtures" / "actuals-example.csv"
@@ -42,23 +43,23 @@ def graded(plan: Plan) -> list[evaluation.Evaluation]:
     ],
 )
 def test_text_units_count_wide_characters_twice(text: str, units: int) -> None:
-    assert charts.text_units(text) == units
+    assert svg.text_units(text) == units
 
 
 def test_text_width_follows_the_units() -> None:
-    assert charts.text_width("交流", 10) == 2 * charts.text_width("ab", 10)
+    assert svg.text_width("交流", 10) == 2 * svg.text_width("ab", 10)
 
 
 @pytest.mark.parametrize(
     ("text", "width", "lines"),
     [
         ("交流交流", 100, ["交流交流"]),
-        ("交流交流", charts.text_width("交流", 10), ["交流", "交流"]),
+        ("交流交流", svg.text_width("交流", 10), ["交流", "交流"]),
         ("", 50, [""]),
     ],
 )
 def test_wrap_breaks_japanese_between_characters(text: str, width: float, lines: list[str]) -> None:
-    assert charts.wrap(text, width, 10) == lines
+    assert svg.wrap(text, width, 10) == lines
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_wrap_breaks_japanese_between_characters(text: str, width: float, lines:
 def test_nice_ticks_cover_the_values_with_round_steps(
     low: float, high: float, first: float, last: float
 ) -> None:
-    ticks = charts.nice_ticks(low, high)
+    ticks = svg.nice_ticks(low, high)
     assert ticks[0] == first
     assert ticks[-1] == last
     steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
@@ -85,7 +86,7 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 - our own output
 
 
-def text_boxes(root: ET.Element, size: float) -> list[tuple[str, charts.Box]]:
+def text_boxes(root: ET.Element, size: float) -> list[tuple[str, svg.Box]]:
     """The boxes of the labels at one font size, from their position, anchor and width."""
     out = []
     for node in root.iter(f"{SVG}text"):
@@ -93,7 +94,7 @@ def text_boxes(root: ET.Element, size: float) -> list[tuple[str, charts.Box]]:
             continue
         content = node.text or ""
         x, y = float(node.get("x", "0")), float(node.get("y", "0"))
-        box = charts.label_box(
+        box = svg.label_box(
             content, size, x, y + size * 0.22 - 0.05, node.get("text-anchor", "start")
         )
         out.append((content, box))

@@ -7,7 +7,8 @@ import io
 import pytest
 
 from kouryu_cli.render import terminal
-from kouryu_cli.render.terminal import GAP, Column, Grid, Kind, minimum_width, narrowest, text, wrap
+from kouryu_cli.render.terminal import GAP, Column, Grid, minimum_width, text, wrap
+from kouryu_cli.render.textwidth import Kind, narrowest
 
 ATOM, WORDS, PROSE = Kind.ATOM, Kind.WORDS, Kind.PROSE
 

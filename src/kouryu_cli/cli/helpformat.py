@@ -2,46 +2,36 @@
 
 Click wraps help by counting characters, so a Japanese line comes out twice as wide as the
 terminal, and it joins the lines of a paragraph with spaces. This formatter measures each
-character's width, breaks a Japanese paragraph between any two characters (never before
-、。）」 nor after （「) and an English one between words, and joins Japanese lines without
-a space. Everything else is Click's layout.
+character's width and breaks a Japanese paragraph between any two characters (never before
+、。）」 nor after （「), both by render/textwidth.py, the rule of every other screen; an
+English one breaks between words, and Japanese lines join without a space. Everything else
+is Click's layout.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import typer
 
-_NO_START = set("、。，．・：；！？）」』】〕〉》ー’”%％")  # never begins a line
-_NO_END = set("（「『【〔〈《‘“")  # never ends a line
-
-
-def width(text: str) -> int:
-    """Columns the text takes on a terminal."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+from kouryu_cli.render import textwidth
+from kouryu_cli.render.textwidth import width
 
 
 def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WF"
+    return textwidth.char_width(char) == 2
 
 
 def _tokens(text: str) -> list[str]:
-    """Pieces a line may break between: words of narrow text, single wide characters."""
+    """Pieces a line may break between (textwidth's units), each with the spaces after it."""
     tokens: list[str] = []
-    for char in text:
-        last = tokens[-1][-1] if tokens else ""
-        if not tokens:
-            tokens.append(char)
-        elif char.isspace() or char in _NO_START or last in _NO_END:
-            tokens[-1] += char  # spaces and closing marks stay with what comes before
-        elif _wide(char) or _wide(last) or last.isspace():
-            tokens.append(char)  # a line may break here
+    for start, end in textwidth.prose_units(text):
+        if tokens and text[start] in textwidth.SPACES:
+            tokens[-1] += text[start:end]  # spaces stay with what comes before
         else:
-            tokens[-1] += char  # inside a word
+            tokens.append(text[start:end])
     return tokens
 
 

@@ -99,13 +99,17 @@ def resolve(
                 )
             chosen = implied
         elif implied is not None and implied != chosen:
-            raise UsageError(f"--format {chosen} contradicts {path}: {suffix} is {implied}")
+            raise UsageError(
+                _("--format {chosen} contradicts {path}: {suffix} is {implied}").format(
+                    chosen=chosen, path=path, suffix=suffix, implied=implied
+                )
+            )
         _check_target(path, inputs)
     if chosen is None:
         chosen = "table" if _stdout_is_terminal() else "plain"
     if chosen in _BINARY:
         if path is None and _stdout_is_terminal():
-            raise UsageError(f"{chosen} needs a file: use -o FILE.{chosen}")
+            raise UsageError(_("{chosen} needs a file: use -o FILE.{chosen}").format(chosen=chosen))
         _check_openpyxl()
     if encoding is not None:
         encoding = _check_encoding(encoding)
@@ -126,7 +130,7 @@ def _check_target(path: Path, inputs: Iterable[Path | None]) -> None:
     except OSError:
         return  # a new file (or one the write will report on)
     if stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{path} is a folder; -o needs a file")
+        raise UsageError(_("{path} is a folder; -o needs a file").format(path=path))
     for source in inputs:
         if source is None or str(source) == "-":
             continue
@@ -326,7 +330,7 @@ def write_file(path: Path, data: bytes) -> None:
     except OSError as error:
         raise OutputError(path, error) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputError(path, "is a folder")
+        raise OutputError(path, _("is a folder"))
     if (info is not None and not stat.S_ISREG(info.st_mode)) or _is_descriptor(path):
         _write_into(path, data)
     else:

@@ -44,7 +44,7 @@ def parse_number(written: str | float, unit: str = "") -> float:
     (-5.0, 150000.0, 27.1)
     """
     if isinstance(written, bool):
-        raise NumberError(f"expected a number, got '{written}'")
+        raise NumberError(_("expected a number, got '{written}'").format(written=written))
     if isinstance(written, int | float):
         return float(written)
     signed, rest = _split(written)
@@ -61,7 +61,7 @@ def plain_number(written: str) -> int | float:
     """
     signed, rest = _split(written)
     if rest:
-        raise NumberError(f"expected a number, got '{written}'")
+        raise NumberError(_("expected a number, got '{written}'").format(written=written))
     return float(signed) if "." in signed else int(signed)
 
 
@@ -79,7 +79,7 @@ def _split(written: str) -> tuple[str, str]:
             break
     match = _NUMBER.match(folded)
     if match is None or not written.strip():
-        raise NumberError(f"expected a number, got '{written}'")
+        raise NumberError(_("expected a number, got '{written}'").format(written=written))
     sign = "-" if match["sign"] == "-" else ""
     return sign + match["digits"].replace(",", ""), folded[match.end() :].strip()
 
@@ -101,7 +101,7 @@ def _check_unit(written: str, rest: str, unit: str) -> None:
                 written=written, rest=rest
             )
         )
-    raise NumberError(f"expected a number, got '{written}'")
+    raise NumberError(_("expected a number, got '{written}'").format(written=written))
 
 
 def canonical_unit(unit: str) -> str:

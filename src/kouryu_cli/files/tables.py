@@ -41,11 +41,15 @@ class Table:
         return Problem(self.name, row, column, path, message)
 
 
-def column_letter(column: int | None) -> str:
-    """1 → A, 27 → AA."""
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA: as a spreadsheet names its columns.
+
+    The one helper for every place that names a cell. openpyxl's get_column_letter does the
+    same, but openpyxl is optional (the `excel` extra) and a CSV form's problems name cells
+    too; writers that have loaded openpyxl use its own.
+    """
     letters = ""
-    number = column or 1
-    while number:
+    while number > 0:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters

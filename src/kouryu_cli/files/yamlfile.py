@@ -269,7 +269,7 @@ def parse(text: str, name: str) -> Document:
             name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
         ) from None
     except yaml.YAMLError as error:
-        raise DataFileError.single(name, f"YAML error: {error}") from None
+        raise DataFileError.single(name, _("YAML error: {error}").format(error=error)) from None
     except RecursionError:
         raise DataFileError.single(
             name,
@@ -431,7 +431,9 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
     data = convert(root, ())
     if len(aliases) > _ALIASES_SHOWN:
         more = len(aliases) - _ALIASES_SHOWN
-        problems.append(Problem(name, None, None, "", f"… and {more} more YAML aliases"))
+        problems.append(
+            Problem(name, None, None, "", _("… and {more} more YAML aliases").format(more=more))
+        )
     return data
 
 

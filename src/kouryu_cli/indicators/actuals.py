@@ -17,18 +17,17 @@ worsened); it then decides the grade instead of the 5 % guide (evaluation.py).
 
 A row names its indicator by id, by its exact name or by an unambiguous part of it, and its
 component by id or label. Values and years are read by one parser with the plan's
-(core/values.py, core/era.py). A row without a value is a blank line of the form and is
-skipped; unknown columns are ignored and listed. Every problem of a file is reported at once,
-with file:line:column (file:sheet!C5 in a workbook). Several files merge in order; the same
+(core/values.py, core/era.py). indicators/actuals_rows.py reads the rows as written; here
+they are matched to the plan. Every problem of a file is reported at once, with
+file:line:column (file:sheet!C5 in a workbook). Several files merge in order; the same
 series and year in two places is an error naming both, unless the values are equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from kouryu_cli.core import era, values
 from kouryu_cli.core.errors import DataFileError, Problem
@@ -43,57 +42,7 @@ from kouryu_cli.core.model import (
     Significance,
 )
 from kouryu_cli.core.textnorm import fold
-from kouryu_cli.files import tables, yamlfile
-from kouryu_cli.files.checker import Checker
-from kouryu_cli.files.checker import Path as NodePath
-
-# Column names a header may use, in English or as a Japanese office writes them.
-_COLUMNS = {
-    "indicator": "indicator",
-    "indicator_id": "indicator",
-    "id": "indicator",
-    "指標": "indicator",
-    "指標id": "indicator",
-    "指標番号": "indicator",
-    "name": "name",
-    "indicator_name": "name",
-    "指標名": "name",
-    "component": "component",
-    "series": "component",
-    "内訳": "component",
-    "year": "year",
-    "年度": "year",
-    "value": "value",
-    "値": "value",
-    "実績値": "value",
-    "実績": "value",
-    "source": "source",
-    "出典": "source",
-    "unit": "unit",
-    "単位": "unit",
-    "significance": "significance",
-    "有意差": "significance",
-}
-# Columns of the template that help the person filling it in; read past without a word.
-_INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
-_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit", "significance")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a value was written: a file and its line and column, or a workbook cell."""
-
-    file: str
-    line: int | None = None
-    column: int | None = None
-    path: str = ""  # actuals[3].year in YAML, the column's field in a table
-
-    def __str__(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
-
-    def problem(self, message: str) -> Problem:
-        """A Problem here."""
-        return Problem(self.file, self.line, self.column, self.path, message)
+from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +52,7 @@ class Actual:
     indicator: Indicator
     series: Series
     observation: Observation
-    place: Place  # of the year, where a conflict is reported
+    place: FilePlace  # of the year, where a conflict is reported
 
     @property
     def what(self) -> str:
@@ -123,67 +72,22 @@ class ActualsFile:
     guesses: tuple[str, ...] = ()
 
 
-@dataclass
-class _Row:
-    """One row as written, and how to report a problem with each of its fields."""
-
-    cells: dict[str, Any]  # field → str (or a number from a workbook)
-    fail: Callable[[str, str], None]
-    place: Callable[[str], Place]
-
-    def text(self, key: str) -> str:
-        value = self.cells.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
-
-
-@dataclass
-class _Reading:
-    """The state of reading one file: problems, guesses and ignored columns."""
-
-    name: str
-    problems: list[Problem] = field(default_factory=list)
-    guesses: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-
-
 def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFile:
     """The actuals of one file (CSV, TSV, YAML or .xlsx), each matched to a series of the plan.
 
     DataFileError lists every problem of the file.
     """
-    name = label or ("<stdin>" if str(path) == "-" else str(path))
-    raw = yamlfile.read_bytes(path, name)
-    if not raw.strip():
-        raise DataFileError.single(name, _("the file is empty"))
-    reading = _Reading(name)
-    if tables.is_workbook(raw):
-        table = tables.read_workbook(raw, name)
-        reading.guesses.extend(table.guesses)
-        rows = _table_rows(table, reading)
-        kind = "xlsx"
-    else:
-        text, encoding = yamlfile.decode(raw, name)
-        kind = tables.kind_of(text)
-        reading.guesses.append(
-            _("{name}: read as {kind}, encoding {encoding}").format(
-                name=name, kind=kind, encoding=encoding
-            )
-        )
-        if kind == "YAML":
-            rows = _yaml_rows(yamlfile.parse(text, name), reading)
-        else:
-            rows = _table_rows(tables.read_delimited(text, name, kind), reading)
+    reading = FileReading(label or ("<stdin>" if str(path) == "-" else str(path)))
+    kind, rows = read_rows(path, reading)
     resolver = _Resolver(plan, reading)
     merger = _Merger(plan)
     found = merger.new(actual for row in rows if (actual := resolver.resolve(row)) is not None)
     reading.problems.extend(merger.problems)
     if reading.problems:
         raise DataFileError(_ordered(reading.problems))
-    return ActualsFile(name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses))
+    return ActualsFile(
+        reading.name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses)
+    )
 
 
 def load_actuals(path: Path, plan: Plan, label: str | None = None) -> Plan:
@@ -314,210 +218,18 @@ def _extended(indicator: Indicator, added: dict[tuple[str, str], list[Observatio
     return replace(indicator, series=series)
 
 
-# --- rows from YAML --------------------------------------------------------------------------
-
-
-def _yaml_rows(document: yamlfile.Document, reading: _Reading) -> list[_Row]:
-    check = Checker(document)
-    top = check.top(document.data, "actuals", ("actuals",), ("note",))
-    rows: list[_Row] = []
-    if top is not None:
-        check.text(("note",), top.get("note"), required=False)
-        for index, item in enumerate(check.items(("actuals",), top.get("actuals"))):
-            path: NodePath = ("actuals", index)
-            data = check.mapping(path, item, ("year", "value"), _YAML_KEYS)
-            if data is None:
-                continue
-            cells = {key: check.text((*path, key), data.get(key), required=False) for key in data}
-            rows.append(
-                _Row(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
-            )
-    reading.problems.extend(check.problems)
-    return rows
-
-
-def _yaml_fail(
-    document: yamlfile.Document, path: NodePath, reading: _Reading
-) -> Callable[[str, str], None]:
-    def fail(key: str, message: str) -> None:
-        reading.problems.append(document.problem((*path, key), message))
-
-    return fail
-
-
-def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], Place]:
-    def place(key: str) -> Place:
-        problem = document.problem((*path, key), "")
-        return Place(document.file, problem.line, problem.column, problem.path)
-
-    return place
-
-
-# --- rows from tables ------------------------------------------------------------------------
-
-
-def _table_rows(table: tables.Table, reading: _Reading) -> list[_Row]:
-    header_at = _header_index(table)
-    if header_at is None:
-        reading.problems.append(
-            Problem(
-                table.name,
-                None,
-                None,
-                "",
-                _(
-                    "no header row (expected columns such as 指標ID or 指標名, 年度, "
-                    "実績値; or indicator, year, value)"
-                ),
-            )
-        )
-        return []
-    number, header = table.rows[header_at]
-    columns = _columns(table, number, header, reading)
-    if columns is None:
-        return []
-    skipped_titles = [
-        n for n, cells in table.rows[:header_at] if _filled(cells) and not _comment(cells)
-    ]
-    if skipped_titles:
-        reading.guesses.append(
-            (
-                _("{name}: row(s) {numbers} before the header taken as a title, not data")
-                if table.kind == "xlsx"
-                else _("{name}: line(s) {numbers} before the header taken as a title, not data")
-            ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
-        )
-    rows: list[_Row] = []
-    blank = 0
-    for line, cells in table.rows[header_at + 1 :]:
-        if not _filled(cells) or _comment(cells):
-            continue
-        extra = [c for i, c in enumerate(cells) if i >= len(header) and c not in (None, "")]
-        if extra:
-            reading.problems.append(
-                table.problem(
-                    line,
-                    None,
-                    "",
-                    _("{value} fields, but the header has {count}").format(
-                        value=len(header) + len(extra), count=len(header)
-                    ),
-                )
-            )
-        fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
-        row = _Row(
-            fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
-        )
-        if not row.text("value"):
-            blank += 1
-            continue
-        rows.append(row)
-    if blank:
-        reading.guesses.append(
-            _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
-                name=table.name, blank=blank
-            )
-        )
-    return rows
-
-
-def _header_index(table: tables.Table) -> int | None:
-    """The first row that names at least two known columns, one of them a value."""
-    for index, (_line, cells) in enumerate(table.rows):
-        if _comment(cells):
-            continue
-        keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
-        if len(keys - {None}) >= 2 and "value" in keys:
-            return index
-        if _filled(cells) and index >= 10:
-            return None
-    return None
-
-
-def _columns(
-    table: tables.Table, line: int, header: list[tables.Cell], reading: _Reading
-) -> dict[str, int] | None:
-    columns: dict[str, int] = {}
-    ok = True
-    for index, cell in enumerate(header):
-        written = "" if cell is None else str(cell).strip()
-        key = _COLUMNS.get(_fold_header(written))
-        if key is None:
-            if written and _fold_header(written) not in _INFORMATION:
-                reading.ignored.append(written)
-            continue
-        if key in columns:
-            reading.problems.append(
-                table.problem(
-                    line,
-                    index + 1,
-                    "",
-                    _("column '{key}' is given twice ('{written}')").format(
-                        key=key, written=written
-                    ),
-                )
-            )
-            ok = False
-        columns[key] = index
-    missing = [c for c in ("year", "value") if c not in columns]
-    if "indicator" not in columns and "name" not in columns:
-        missing.insert(0, "indicator (指標ID or 指標名)")
-    if missing:
-        reading.problems.append(
-            table.problem(
-                line, None, "", _("missing column {value}").format(value=", ".join(missing))
-            )
-        )
-        ok = False
-    return columns if ok else None
-
-
-def _table_fail(
-    table: tables.Table, line: int, columns: dict[str, int], reading: _Reading
-) -> Callable[[str, str], None]:
-    def fail(key: str, message: str) -> None:
-        index = columns.get(key)
-        reading.problems.append(
-            table.problem(line, None if index is None else index + 1, key, message)
-        )
-
-    return fail
-
-
-def _table_place(table: tables.Table, line: int, columns: dict[str, int]) -> Callable[[str], Place]:
-    def place(key: str) -> Place:
-        index = columns.get(key)
-        problem = table.problem(line, None if index is None else index + 1, key, "")
-        return Place(problem.file, problem.line, problem.column, key)
-
-    return place
-
-
-def _fold_header(text: object) -> str:
-    return fold(str(text)).strip() if text is not None else ""
-
-
-def _filled(cells: list[tables.Cell]) -> bool:
-    return any(c not in (None, "") and str(c).strip() for c in cells)
-
-
-def _comment(cells: list[tables.Cell]) -> bool:
-    first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
-    return isinstance(first, str) and first.lstrip().startswith("#")
-
-
 # --- matching rows to the plan ---------------------------------------------------------------
 
 
 class _Resolver:
     """Matches rows to indicators and series, and reads their years and values."""
 
-    def __init__(self, plan: Plan, reading: _Reading) -> None:
+    def __init__(self, plan: Plan, reading: FileReading) -> None:
         self.plan = plan
         self.reading = reading
         self.last_target = max((i.target_year.year for i in plan.indicators), default=era.LATEST)
 
-    def resolve(self, row: _Row) -> Actual | None:
+    def resolve(self, row: WrittenRow) -> Actual | None:
         indicator = self.indicator(row)
         series = self.series(row, indicator) if indicator is not None else None
         year = self.year(row)
@@ -539,7 +251,7 @@ class _Resolver:
         observation = Observation(year, value, row.text("source"), tested)
         return Actual(indicator, series, observation, row.place("year"))
 
-    def year(self, row: _Row) -> EraYear | None:
+    def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
         if not written:
             row.fail("year", _("must not be empty"))
@@ -556,7 +268,7 @@ class _Resolver:
         self.reading.guesses.extend(f"{row.place('year')}: {note}" for note in notes)
         return year
 
-    def value(self, row: _Row, series: Series) -> float | None:
+    def value(self, row: WrittenRow, series: Series) -> float | None:
         unit = row.text("unit")
         if unit and values.canonical_unit(unit) != values.canonical_unit(series.unit):
             row.fail(
@@ -575,7 +287,7 @@ class _Resolver:
             row.fail("value", str(error))
             return None
 
-    def indicator(self, row: _Row) -> Indicator | None:
+    def indicator(self, row: WrittenRow) -> Indicator | None:
         by_id, by_name = row.text("indicator"), row.text("name")
         if not by_id and not by_name:
             row.fail("indicator" if "indicator" in row.cells else "name", _("must not be empty"))
@@ -592,7 +304,7 @@ class _Resolver:
             return None
         return first or second
 
-    def match(self, row: _Row, key: str, written: str) -> Indicator | None:
+    def match(self, row: WrittenRow, key: str, written: str) -> Indicator | None:
         wanted = fold(written)
         indicators = self.plan.indicators
         exact = [i for i in indicators if wanted in (fold(i.id), fold(i.name))]
@@ -625,7 +337,7 @@ class _Resolver:
             )
         return None
 
-    def series(self, row: _Row, indicator: Indicator) -> Series | None:
+    def series(self, row: WrittenRow, indicator: Indicator) -> Series | None:
         written = row.text("component")
         compound = len(indicator.series) > 1
         if not written:

@@ -5,26 +5,42 @@ two units wide: no `textLength` squeezing), places labels where they collide wit
 else, tells things apart by shape, line style and label as well as colour (grayscale
 printing, colour-blind readers), and is `role="img"` with a <title> that states its data.
 
-No module outside the standard library is needed: the SVG is written as text, and every
-piece of text from the data is escaped here.
+The primitives (text widths, boxes, the label placer, markers, ticks) are render/svg.py's,
+which writes the SVG as text and escapes every piece of text from the data.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
-from kouryu_cli.core import era
 from kouryu_cli.core.model import Observation, TargetKind
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.indicators.views import quantity, series_name
+from kouryu_cli.render.svg import (
+    INK,
+    Box,
+    Frame,
+    Placer,
+    label_at,
+    label_box,
+    label_candidates,
+    legend,
+    legend_lines,
+    marker,
+    nice_ticks,
+    pattern,
+    svg_open,
+    text_element,
+    text_width,
+    value_grid,
+    wrap,
+    year_axis,
+)
 
-FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"
 # Okabe–Ito colours (safe for the common colour-vision deficiencies); every grade also has
 # its own fill pattern and is always labelled, so no grade is told by colour alone.
 GRADE_COLOURS = {
@@ -36,172 +52,8 @@ GRADE_COLOURS = {
     Grade.E: "#CC79A7",
     Grade.BASELINE_ONLY: "#FFFFFF",
 }
-INK = "#222222"
-GRID = "#D9D9D9"
 LINE = "#0072B2"  # the straight line from baseline to target
 ACTUAL = "#000000"
-# Advance of one width unit, in em: a narrow character is one unit, a wide one two. A little
-# more than half an em, so that estimates err on the wide side and labels never touch.
-UNIT_EM = 0.55
-
-
-def text_units(text: str) -> int:
-    """Width units of a text: 2 for East Asian wide, full-width and ambiguous characters.
-
-    Ambiguous ones (○, ※, ―) are set wide by Japanese fonts; combining marks take none.
-    """
-    units = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        units += 2 if unicodedata.east_asian_width(char) in ("W", "F", "A") else 1
-    return units
-
-
-def text_width(text: str, size: float) -> float:
-    """The width of a text set at size (px), from its East Asian width."""
-    return text_units(text) * UNIT_EM * size
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """A text broken into lines no wider than width (Japanese breaks between any two chars)."""
-    lines: list[str] = []
-    current = ""
-    for char in text:
-        if current and text_width(current + char, size) > width:
-            lines.append(current)
-            current = char.lstrip()
-        else:
-            current += char
-    if current or not lines:
-        lines.append(current)
-    return lines
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A rectangle on the chart: a label or a marker that others must not overlap."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-
-    def overlap(self, other: Box) -> float:
-        """The area this box shares with another."""
-        dx = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
-        dy = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
-        return max(dx, 0) * max(dy, 0)
-
-    def inside(self, outer: Box) -> bool:
-        """Whether this box lies wholly within outer."""
-        return (
-            self.x >= outer.x
-            and self.y >= outer.y
-            and self.x + self.width <= outer.x + outer.width
-            and self.y + self.height <= outer.y + outer.height
-        )
-
-
-class Placer:
-    """Puts labels at the first candidate place that collides with nothing placed before."""
-
-    def __init__(self, bounds: Box) -> None:
-        self.bounds = bounds
-        self.taken: list[Box] = []
-
-    def reserve(self, box: Box) -> None:
-        """Mark an area (a marker, a line end) as taken."""
-        self.taken.append(box)
-
-    def place(self, candidates: Sequence[Box]) -> Box:
-        """The first candidate inside the bounds that overlaps nothing, else the least bad."""
-
-        def cost(box: Box) -> float:
-            outside = 0.0 if box.inside(self.bounds) else 1e9
-            return outside + sum(box.overlap(t) for t in self.taken)
-
-        best = min(candidates, key=lambda b: (cost(b) > 0, cost(b)))
-        self.taken.append(best)
-        return best
-
-
-def text_element(
-    x: float,
-    y: float,
-    content: str,
-    size: float,
-    *,
-    anchor: str = "start",
-    weight: str = "normal",
-    fill: str = INK,
-) -> str:
-    """A <text> at its natural width; y is the baseline."""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>'
-    )
-
-
-def label_at(box: Box, content: str, size: float, **options: str) -> str:
-    """A one-line label filling box (the box was sized from the text's width)."""
-    return text_element(box.x, box.y + box.height - size * 0.22, content, size, **options)
-
-
-def label_box(content: str, size: float, x: float, y: float, anchor: str) -> Box:
-    """The box of a one-line label whose anchor point (start, middle, end) is at x, baseline y."""
-    width = text_width(content, size)
-    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return Box(left, y - size * 0.95, width, size * 1.2)
-
-
-def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str = INK) -> str:
-    """A point marker: circle (実績値), square (基準値), diamond (目標値)."""
-    half = size / 2
-    if shape == "square":
-        return (
-            f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{size:g}" height="{size:g}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-        )
-    if shape == "diamond":
-        r = half * 1.3
-        points = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
-        return f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-    return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1.5"/>'
-    )
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering low..high (1, 2, 2.5 or 5 times a power of ten apart)."""
-    if high - low < 1e-9 * max(abs(low), abs(high), 1):  # one value: a range around it
-        high = low + max(abs(low) * 0.1, 1)
-    raw = (high - low) / max(count - 1, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step * 0.999:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
-
-
-def _svg_open(width: float, height: float, title: str, description: str, ident: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:g}" '
-        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
-        f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(description)}</desc>'
-    )
-
-
-def year_label(year: int) -> str:
-    """2024 → R6 (the era label the office uses)."""
-    return era.short_label(year)
 
 
 def value_text(value: float, unit: str) -> str:
@@ -243,35 +95,6 @@ def shown_actuals(evaluation: Evaluation) -> list[Observation]:
     return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """The plot area of a series chart and its scales."""
-
-    left: float
-    top: float
-    width: float
-    height: float
-    first_year: int
-    last_year: int
-    low: float
-    high: float
-
-    def x(self, year: float) -> float:
-        """The horizontal position of a year."""
-        span = max(self.last_year - self.first_year, 1)
-        pad = self.width * 0.06
-        return self.left + pad + (year - self.first_year) / span * (self.width - 2 * pad)
-
-    def y(self, value: float) -> float:
-        """The vertical position of a value."""
-        return self.top + (self.high - value) / (self.high - self.low) * self.height
-
-    @property
-    def box(self) -> Box:
-        """The plot area as a box."""
-        return Box(self.left, self.top, self.width, self.height)
-
-
 SERIES_WIDTH = 640
 SERIES_HEIGHT = 300
 LABEL_SIZE = 12
@@ -293,17 +116,19 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     ident makes the ids inside the SVG unique when several charts share one page.
     """
     legend_items = _legend_items(evaluation)
-    legend_height = 22 * len(_legend_lines(legend_items, SERIES_WIDTH - 20))
+    legend_height = 22 * len(
+        legend_lines([w for _, w in legend_items], SERIES_WIDTH - 20, LABEL_SIZE - 1)
+    )
     frame, ticks = _frame(evaluation, legend_height)
     # Labels stay right of the value axis' labels and above the year axis.
     placer = Placer(Box(frame.left, 0, SERIES_WIDTH - frame.left, frame.top + frame.height))
     parts = [
-        _svg_open(
+        svg_open(
             SERIES_WIDTH, SERIES_HEIGHT, describe(evaluation), _legend_words(evaluation), ident
         ),
         f'<rect width="{SERIES_WIDTH}" height="{SERIES_HEIGHT}" fill="#FFFFFF"/>',
-        *_grid(frame, ticks, [quantity(t, evaluation.series.unit) for t in ticks]),
-        *_year_axis(frame),
+        *value_grid(frame, ticks, [quantity(t, evaluation.series.unit) for t in ticks], TICK_SIZE),
+        *year_axis(frame, TICK_SIZE),
         *_grade_badge(evaluation, placer),
         *_year_marks(evaluation, frame),
     ]
@@ -340,9 +165,17 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         ]
         parts.append(label_at(placer.place(candidates), content, LABEL_SIZE - 1))
     for point in points:
-        box = placer.place(_around(point.label, point.x, point.y, LABEL_SIZE))
+        box = placer.place(label_candidates(point.label, point.x, point.y, LABEL_SIZE))
         parts.append(label_at(box, point.label, LABEL_SIZE))
-    parts.extend(_legend(legend_items, 10, SERIES_HEIGHT - legend_height + 4, SERIES_WIDTH - 20))
+    parts.extend(
+        legend(
+            legend_items,
+            _swatch,
+            (10, SERIES_HEIGHT - legend_height + 4),
+            SERIES_WIDTH - 20,
+            LABEL_SIZE - 1,
+        )
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -469,61 +302,6 @@ def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]
     return [(f"目標年度 {target}", frame.x(target)), (f"評価年度 {as_of}", frame.x(as_of))]
 
 
-def _around(content: str, x: float, y: float, size: float) -> list[Box]:
-    """Candidate places for a point's label: above, below, right, left, then further out."""
-    candidates = []
-    for distance in (9, 16, 24, 34, 46):
-        candidates += [
-            label_box(content, size, x, y - distance, "middle"),
-            label_box(content, size, x, y + distance + size * 0.8, "middle"),
-            label_box(content, size, x + distance, y + size * 0.35, "start"),
-            label_box(content, size, x - distance, y + size * 0.35, "end"),
-            label_box(content, size, x + distance * 0.7, y - distance * 0.7, "start"),
-            label_box(content, size, x - distance * 0.7, y - distance * 0.7, "end"),
-            label_box(content, size, x + distance * 0.7, y + distance, "start"),
-            label_box(content, size, x - distance * 0.7, y + distance, "end"),
-        ]
-    return candidates
-
-
-def _grid(frame: Frame, ticks: list[float], labels: list[str]) -> list[str]:
-    parts = []
-    for value, content in zip(ticks, labels, strict=True):
-        y = frame.y(value)
-        parts.append(
-            f'<line x1="{frame.left:.1f}" y1="{y:.1f}" x2="{frame.left + frame.width:.1f}" '
-            f'y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(
-            text_element(frame.left - 6, y + TICK_SIZE * 0.35, content, TICK_SIZE, anchor="end")
-        )
-    parts.append(
-        f'<rect x="{frame.left:.1f}" y="{frame.top:.1f}" width="{frame.width:.1f}" '
-        f'height="{frame.height:.1f}" fill="none" stroke="{INK}" stroke-width="1"/>'
-    )
-    return parts
-
-
-def _year_axis(frame: Frame) -> list[str]:
-    """Ticks per year (every second or fifth on a long span), Western year over era label."""
-    span = frame.last_year - frame.first_year
-    step = 1 if span <= 8 else 2 if span <= 16 else 5
-    parts = []
-    bottom = frame.top + frame.height
-    for year in range(frame.first_year, frame.last_year + 1):
-        x = frame.x(year)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" '
-            f'stroke="{INK}" stroke-width="1"/>'
-        )
-        if (year - frame.first_year) % step == 0 or year == frame.last_year:
-            parts.append(text_element(x, bottom + 16, str(year), TICK_SIZE, anchor="middle"))
-            parts.append(
-                text_element(x, bottom + 29, year_label(year), TICK_SIZE - 1, anchor="middle")
-            )
-    return parts
-
-
 def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
     content = f"評価 {evaluation.grade.short}"
     if evaluation.overdue:
@@ -578,32 +356,6 @@ _SWATCH_WORDS = {
 }
 
 
-def _legend_lines(items: Sequence[LegendItem], width: float) -> list[list[LegendItem]]:
-    lines: list[list[LegendItem]] = [[]]
-    used = 0.0
-    for item in items:
-        need = 34 + text_width(item[1], LABEL_SIZE - 1) + 14
-        if lines[-1] and used + need > width:
-            lines.append([])
-            used = 0
-        lines[-1].append(item)
-        used += need
-    return lines
-
-
-def _legend(items: Sequence[LegendItem], x0: float, y0: float, width: float) -> list[str]:
-    parts = []
-    size = LABEL_SIZE - 1
-    for row, line in enumerate(_legend_lines(items, width)):
-        x = x0
-        y = y0 + row * 22 + 8
-        for kind, words in line:
-            parts.append(_swatch(kind, x, y))
-            parts.append(text_element(x + 30, y + size * 0.35, words, size))
-            x += 34 + text_width(words, size) + 14
-    return parts
-
-
 def _swatch(kind: str, x: float, y: float) -> str:
     if kind in ("square", "diamond", "circle"):
         fill = {"square": "#FFFFFF", "diamond": LINE, "circle": ACTUAL}[kind]
@@ -627,11 +379,7 @@ def _patterns(ident: str) -> str:
     for grade in GRADE_ORDER:
         colour = GRADE_COLOURS[grade]
         pid = f"{ident}-{_grade_id(grade)}"
-        body = _PATTERN_BODIES[grade]
-        defs.append(
-            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
-            f'<rect width="8" height="8" fill="{colour}"/>{body}</pattern>'
-        )
+        defs.append(pattern(pid, colour, _PATTERN_BODIES[grade]))
     return "<defs>" + "".join(defs) + "</defs>"
 
 
@@ -672,7 +420,7 @@ def grade_counts_chart(counts: dict[Grade, int], ident: str) -> str:
     description = (
         "横棒の長さが系列数を表します。評価区分ごとに色と模様が異なり、区分名と数を併記しています。"
     )
-    parts = [_svg_open(COUNT_WIDTH, height, title, description, ident), _patterns(ident)]
+    parts = [svg_open(COUNT_WIDTH, height, title, description, ident), _patterns(ident)]
     parts.append(f'<rect width="{COUNT_WIDTH}" height="{height}" fill="#FFFFFF"/>')
     span = COUNT_WIDTH - left - right
     for row, grade in enumerate(GRADE_ORDER):
@@ -712,7 +460,7 @@ def all_series_chart(evaluations: Sequence[Evaluation], title: str, footer: str)
     top = 70
     height = top + sum(row_heights) + gap * rows + 30
     description = "; ".join(describe(e) for e in evaluations)
-    parts = [_svg_open(width, height, f"{title}（{footer}）", description, "all")]
+    parts = [svg_open(width, height, f"{title}（{footer}）", description, "all")]
     parts.append(f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>')
     parts.append(text_element(20, 32, title, LABEL_SIZE + 6, weight="bold"))
     parts.append(text_element(20, 56, footer, LABEL_SIZE + 1))
@@ -743,8 +491,3 @@ def all_series_chart(evaluations: Sequence[Evaluation], title: str, footer: str)
         y += row_heights[row] + gap
     parts.append("</svg>")
     return "".join(parts)
-
-
-def standalone(svg: str) -> str:
-    """An SVG as a file of its own: the XML declaration first."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"

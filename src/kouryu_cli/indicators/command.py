@@ -266,7 +266,8 @@ def report(ctx: typer.Context, files: "list[ActualsFile]") -> None:
 def _svg(found: "list[Evaluation]", year: "EraYear") -> str:
     """A chart of every series (charts.py): Japanese text at its real width."""
     from kouryu_cli.indicators import charts, evaluation
+    from kouryu_cli.render import svg
 
     title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
     counts = evaluation.count_line(found)
-    return charts.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))
+    return svg.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))

@@ -1,4 +1,4 @@
-"""Indicator evaluation (指標の評価): gap, progress, the straight line and the 健康日本21 grade.
+"""Indicator evaluation (指標の評価): gap, 進捗率, the straight line and the 健康日本21 grade.
 
 The grades are those of 健康日本21（第二次）最終評価. With a threshold t (default 5 %) and
 the relative change r = (latest − baseline) / |baseline|, signed so that a change in the
@@ -106,7 +106,7 @@ class Evaluation:
     change: float | None  # latest − baseline
     relative_change: float | None  # % of |baseline|, positive = the desired direction
     gap: float | None
-    progress: float | None
+    progress_rate: float | None  # 進捗率, % of the targeted change achieved
     expected: float | None  # the straight line at the as-of year
     expected_at_latest: float | None  # the straight line at the latest actual's year
     grade: Grade
@@ -200,6 +200,11 @@ def as_of_year(label: str | None = None) -> EraYear:
         raise UsageError(str(error)) from None
 
 
+def year_before(as_of: EraYear) -> EraYear:
+    """The fiscal year before as_of, labelled by its Western year: the report compares with it."""
+    return EraYear(f"{as_of.year - 1}", as_of.year - 1)
+
+
 def check_threshold(threshold: float) -> float:
     """The threshold in %, which must be above 0 and at most 100."""
     if not math.isfinite(threshold) or not 0 < threshold <= 100:
@@ -250,8 +255,8 @@ def relative_change(baseline: float, value: float, sign: int) -> float | None:
     return -abs(change) if sign == 0 else sign * change
 
 
-def progress(baseline: float, target: float | None, value: float, sign: int) -> float | None:
-    """100 × (value − baseline) / (target − baseline): the share of the targeted change achieved.
+def progress_rate(baseline: float, target: float | None, value: float, sign: int) -> float | None:
+    """進捗率: 100 × (value − baseline) / (target − baseline), the targeted change achieved.
 
     None for a direction-only target, or one already met at the baseline.
     """
@@ -372,10 +377,10 @@ def evaluate(
             None if latest is None else relative_change(series.baseline, latest.value, sign)
         ),
         gap=gap,
-        progress=(
+        progress_rate=(
             None
             if latest is None or verdict.grade is Grade.E
-            else progress(series.baseline, series.target, latest.value, sign)
+            else progress_rate(series.baseline, series.target, latest.value, sign)
         ),
         expected=line_value(indicator, series, as_of.year),
         expected_at_latest=(

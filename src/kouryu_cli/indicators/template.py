@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Plan, Series
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
+from kouryu_cli.render.xlsx import print_setup, text_cell
 
 COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値", "出典", "備考")
 VALUE_COLUMN = COLUMNS.index("実績値")
@@ -85,20 +85,21 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     """The form as an .xlsx workbook: a numeric value column and a dropdown of indicator ids."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     lines = instructions(plan, as_of)
-    _text(sheet.cell(1, 1), lines[0]).font = Font(bold=True, size=12)
+    text_cell(sheet.cell(1, 1), lines[0]).font = Font(bold=True, size=12)
     for index, heading in enumerate(COLUMNS, 1):
-        _text(sheet.cell(2, index), heading).font = Font(bold=True)
+        text_cell(sheet.cell(2, index), heading).font = Font(bold=True)
     rows = template_rows(plan, as_of)
     for number, row in enumerate(rows, 3):
         for index, value in enumerate(row.cells(), 1):
             if index - 1 != VALUE_COLUMN and value:
-                _text(sheet.cell(number, index), value)
+                text_cell(sheet.cell(number, index), value)
         sheet.cell(number, VALUE_COLUMN + 1).number_format = "#,##0.###"
     last = max(len(rows) + 2, 3) + 200  # room for rows a clerk adds
     ids = ",".join(i.id for i in plan.indicators)
@@ -108,31 +109,19 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     number = DataValidation(type="decimal", operator="between", allow_blank=True)
     number.formula1, number.formula2 = "-1E+15", "1E+15"
     number.error, number.errorTitle = "数値を記入してください（単位は不要）", "実績値"
-    letter = chr(ord("A") + VALUE_COLUMN)
+    letter = get_column_letter(VALUE_COLUMN + 1)
     number.add(f"{letter}3:{letter}{last}")
     sheet.add_data_validation(choose)
     sheet.add_data_validation(number)
     for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20), 1):
-        sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
     # Printed for a clerk to fill in by hand: landscape, every column on the page's width.
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.print_title_rows = "2:2"
+    print_setup(sheet, "2:2")
     notes = book.create_sheet("説明")
     for number, line in enumerate(lines, 1):
-        _text(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)
+        text_cell(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)
     notes.column_dimensions["A"].width = 120
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _text(cell: Any, value: str) -> Any:
-    """A text cell that Excel never reads as a formula, whatever the text begins with."""
-    from kouryu_cli.core.textnorm import strip_controls
-
-    cell.value = strip_controls(value)
-    cell.data_type = "s"
-    return cell

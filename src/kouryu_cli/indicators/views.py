@@ -7,7 +7,7 @@ Rich is imported only inside the drawing functions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
@@ -196,7 +196,7 @@ def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
             "as_written": indicator.baseline_written,
         },
         "target": {
-            "value": _tidy(series.target),
+            "value": _tidy_optional(series.target),
             "year": indicator.target_year_of(series).year,
             "label": indicator.target_year_of(series).label,
             "kind": indicator.target_kind.value,
@@ -219,12 +219,12 @@ def record(evaluation: Evaluation, basis: bool = False) -> dict[str, Any]:
             "label": latest.year.label,
             "source": latest.source,
         },
-        "change": _tidy(evaluation.change),
-        "relative_change": _tidy(evaluation.relative_change, 2),
-        "gap": _tidy(evaluation.gap),
-        "progress": _tidy(evaluation.progress, 2),
-        "expected": _tidy(evaluation.expected, 2),
-        "expected_at_latest": _tidy(evaluation.expected_at_latest, 2),
+        "change": _tidy_optional(evaluation.change),
+        "relative_change": _tidy_optional(evaluation.relative_change, 2),
+        "gap": _tidy_optional(evaluation.gap),
+        "progress": _tidy_optional(evaluation.progress_rate, 2),
+        "expected": _tidy_optional(evaluation.expected, 2),
+        "expected_at_latest": _tidy_optional(evaluation.expected_at_latest, 2),
         "status": evaluation.grade.value,
         "status_label": evaluation.grade.label,
         "reason": evaluation.reason,
@@ -269,17 +269,17 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         _tidy(series.baseline),
         str(indicator.baseline_year_of(series).year),
         target_text(indicator, series),
-        _tidy(series.target),
+        _tidy_optional(series.target),
         str(indicator.target_year_of(series).year),
         latest_text(latest, series.unit),
         None if latest is None else _tidy(latest.value),
         "" if latest is None else str(latest.year.year),
-        _tidy(evaluation.change),
+        _tidy_optional(evaluation.change),
         difference_text(evaluation.gap, series.unit),
-        _tidy(evaluation.gap),
-        _tidy(evaluation.progress, 1),
+        _tidy_optional(evaluation.gap),
+        _tidy_optional(evaluation.progress_rate, 1),
         expected_text(evaluation),
-        _tidy(evaluation.expected, 2),
+        _tidy_optional(evaluation.expected, 2),
         evaluation.grade.short,
         overall_text(evaluation),
         evaluation.grade.label + (f"（{evaluation.reason}）" if evaluation.reason else ""),
@@ -336,7 +336,7 @@ def history_listing(plan: Plan) -> Listing:
                         _tidy(series.baseline),
                         *(by_year.get(y) for y in years),
                         year_label(indicator.target_year_of(series)),
-                        _tidy(series.target),
+                        _tidy_optional(series.target),
                         indicator.target_kind.label,
                     )
                 )
@@ -378,8 +378,8 @@ def bar_fraction(evaluation: Evaluation) -> float | None:
     """
     if evaluation.latest is None:
         return None
-    if evaluation.progress is not None:
-        return evaluation.progress / 100
+    if evaluation.progress_rate is not None:
+        return evaluation.progress_rate / 100
     if evaluation.series.target is None:
         change = evaluation.relative_change
         return None if change is None else change / evaluation.threshold
@@ -425,7 +425,8 @@ TESTED_LEGEND = [
 
 def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
     """The evaluations as a table with a bar per row, the legend and the aggregate line."""
-    from kouryu_cli.render.terminal import Column, Grid, Kind, draw_table, paragraph, text
+    from kouryu_cli.render.terminal import Column, Grid, draw_table, paragraph, text
+    from kouryu_cli.render.textwidth import Kind
 
     # (column, cell): the grade comes second, as what a reader scans for; the columns after
     # 直近の実績 are shown while the terminal has room for them.
@@ -446,7 +447,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
         ),
         (
             Column("進捗率", Kind.ATOM, "right", optional=True),
-            lambda e: text(f"{percent_text(e.progress)}%" if e.progress is not None else "—"),
+            lambda e: text("—" if e.progress_rate is None else f"{percent_text(e.progress_rate)}%"),
         ),
         (
             Column("目標との差", Kind.ATOM, "right", optional=True),
@@ -480,13 +481,12 @@ def _grade_cell(evaluation: Evaluation, style: str) -> Text:
     return cell
 
 
-@overload
-def _tidy(value: float, digits: int = 6) -> float | int: ...
-@overload
-def _tidy(value: float | None, digits: int = 6) -> float | int | None: ...
-def _tidy(value: float | None, digits: int = 6) -> float | int | None:
+def _tidy(value: float, digits: int = 6) -> float | int:
     """A number for JSON and display: whole numbers as int, others rounded (no 4.3999999)."""
-    if value is None:
-        return None
     rounded = round(float(value), digits)
     return int(rounded) if rounded.is_integer() else rounded
+
+
+def _tidy_optional(value: float | None, digits: int = 6) -> float | int | None:
+    """_tidy, or None when there is no number (no actual, no target)."""
+    return None if value is None else _tidy(value, digits)

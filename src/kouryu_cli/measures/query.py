@@ -205,7 +205,11 @@ def resolve_department(plan: Plan, text: str) -> Department:
         return partial[0]
     if partial:
         names = "、".join(d.name for d in partial)
-        raise UsageError(f"'{text}' matches {len(partial)} departments: {names}")
+        raise UsageError(
+            _("'{text}' matches {count} departments: {names}").format(
+                text=text, count=len(partial), names=names
+            )
+        )
     raise UsageError(
         _("no department '{text}'.{value}").format(
             text=text, value=did_you_mean(text, [d.name for d in plan.departments])

@@ -167,7 +167,9 @@ def parse_date(text: str) -> datetime.date:
     folded = unicodedata.normalize("NFKC", text).strip()
     match = _DATE.fullmatch(folded) or _DATE.fullmatch(folded.split(" ")[0])
     if match is None:
-        raise ValueError(f"not a date: '{text}' (write 2025-05-12 or 2025/5/12)")
+        raise ValueError(
+            _("not a date: '{text}' (write 2025-05-12 or 2025/5/12)").format(text=text)
+        )
     year, month, day = (int(g) for g in match.groups())
     try:
         return datetime.date(year, month, day)

@@ -246,8 +246,11 @@ class _FormChecker:
             if text and term is None:
                 self.fail(
                     row.cell(key).place,
-                    f"unknown {progress.LABELS[key]} '{_short(text)}' "
-                    f"(expected {progress.expected(self.vocabs[key])})",
+                    _("unknown {label} '{text}' (expected {expected})").format(
+                        label=progress.LABELS[key],
+                        text=_short(text),
+                        expected=progress.expected(self.vocabs[key]),
+                    ),
                 )
                 ok = False
             terms[key] = term.value if term else ""

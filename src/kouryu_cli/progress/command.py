@@ -309,7 +309,11 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
     if label is not None:
         chosen = _year(label)
         if kept is not None and kept.year.year != chosen.year:
-            raise UsageError(f"{into} holds {kept.year.label}, not {chosen.label}")
+            raise UsageError(
+                _("{into} holds {year}, not {chosen}").format(
+                    into=into, year=kept.year.label, chosen=chosen.label
+                )
+            )
         return chosen
     if kept is not None:
         return kept.year

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,8 @@ from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
+from kouryu_cli.render.listing import guard_formula
+from kouryu_cli.render.xlsx import cell_lines, print_setup, text_cell
 
 MARKER = "kouryu 取組状況調査票"
 FORM_VERSION = "1"
@@ -174,15 +175,6 @@ def workbook_bytes(spec: FormSpec, plan: Plan) -> bytes:
     return buffer.getvalue()
 
 
-def _put(cell: Any, value: str) -> None:
-    """Text into a cell: always a string, never a formula, no characters XML forbids."""
-    # Line breaks stay (wrapped cells); other control characters are shown escaped.
-    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cell.value = "\n".join(strip_controls(part) for part in lines) if value else None
-    if value:
-        cell.data_type = "s"
-
-
 def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Vocabulary]) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -193,14 +185,14 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
     unlocked = Protection(locked=False)
     last = get_column_letter(len(COLUMNS))
 
-    _put(sheet["A1"], title(spec))
+    text_cell(sheet["A1"], title(spec))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(f"A1:{last}1")
     for label_cell, input_cell, label in (
         ("A2", PERSON_CELL, progress.LABELS["answered_by"]),
         ("D2", DATE_CELL, progress.LABELS["answered_on"]),
     ):
-        _put(sheet[label_cell], label)
+        text_cell(sheet[label_cell], label)
         sheet[label_cell].font = Font(bold=True)
         sheet[input_cell].protection = unlocked
         sheet[input_cell].border = box
@@ -213,14 +205,14 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
         note += (
             f"前年度（{spec.prefill_year}）の回答を記入してあります。今年度の内容に直してください。"
         )
-    _put(sheet["A3"], note)
+    text_cell(sheet["A3"], note)
     sheet["A3"].alignment = Alignment(wrap_text=True, vertical="center")
     sheet.merge_cells(f"A3:{last}3")
     sheet.row_dimensions[3].height = 30
 
     for index, column in enumerate(COLUMNS, 1):
         cell = sheet.cell(HEADER_ROW, index)
-        _put(cell, column.label)
+        text_cell(cell, column.label)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="BDD7EE") if column.is_input else shade
         cell.border = box
@@ -233,14 +225,14 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
         values = {**fixed_values(plan, measure), **input_values(prefilled.get(measure.id))}
         for index, column in enumerate(COLUMNS, 1):
             cell = sheet.cell(row, index)
-            _put(cell, values[column.key])
+            text_cell(cell, values[column.key])
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = box
             if column.is_input:
                 cell.protection = unlocked
             else:
                 cell.fill = shade
-        lines = max(_lines(values[c.key], c.width) for c in COLUMNS)
+        lines = max(cell_lines(values[c.key], c.width) for c in COLUMNS)
         sheet.row_dimensions[row].height = min(max(lines, 3) * 15, 400)
     end = first + len(spec.measures) - 1
     _dropdowns(sheet, vocabs, first, end)
@@ -249,7 +241,7 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
     # Resizing rows and columns stays allowed: long answers need taller rows.
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    _print_setup(sheet, f"A1:{last}{end}")
+    print_setup(sheet, f"1:{TITLE_ROWS}", area=f"A1:{last}{end}")
 
 
 def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) -> None:
@@ -276,20 +268,6 @@ def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) 
         )
         validation.add(f"{column}{first}:{column}{end}")
         sheet.add_data_validation(validation)
-
-
-def _print_setup(sheet: Any, area: str) -> None:
-    """A4 landscape, one page wide, the title rows on every page, page numbers below."""
-    sheet.print_title_rows = f"1:{TITLE_ROWS}"
-    setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddFooter.center.text = "&P / &N"
-    sheet.print_area = area
 
 
 def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
@@ -366,45 +344,30 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> No
         ),
     ]
     for index, (label, text, bold) in enumerate(rows, 1):
-        _put(sheet.cell(index, 1), label)
-        _put(sheet.cell(index, 2), text)
+        text_cell(sheet.cell(index, 1), label)
+        text_cell(sheet.cell(index, 2), text)
         sheet.cell(index, 1).alignment = Alignment(vertical="top", wrap_text=True)
         sheet.cell(index, 2).alignment = Alignment(vertical="top", wrap_text=True)
         if bold:
             sheet.cell(index, 1).font = Font(bold=True, size=12 if index == 1 else 11)
         elif text:
-            sheet.row_dimensions[index].height = 15 * _lines(text, 70)
+            sheet.row_dimensions[index].height = 15 * cell_lines(text, 70)
     sheet.merge_cells("A1:B1")
     sheet.cell(1, 1).alignment = Alignment(vertical="top", wrap_text=False)
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(sheet, portrait=True)
     sheet.protection.sheet = True
 
 
 def _meta_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
     for row, (key, value) in enumerate(metadata(spec), 1):
-        _put(sheet.cell(row, 1), key)
-        _put(sheet.cell(row, 2), value)
+        text_cell(sheet.cell(row, 1), key)
+        text_cell(sheet.cell(row, 2), value)
     for key, letter in LIST_COLUMNS.items():
         for row, term in enumerate(vocabs[key].terms, 1):
-            _put(sheet[f"{letter}{row}"], term.value)
+            text_cell(sheet[f"{letter}{row}"], term.value)
     # Very hidden: not offered by Excel's "unhide" menu, so it is not edited by accident.
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
-
-
-def _lines(text: str, width: float) -> int:
-    if not text:
-        return 1
-    per_line = max(int(width) - 2, 1)
-    return sum(max(1, -(-_display_width(part) // per_line)) for part in text.split("\n"))
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -414,7 +377,6 @@ def _fit(text: str, limit: int) -> str:
 
 # ------------------------------------------------------------------ CSV
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
 CSV_NOTE = (
     "1行目は様式の記録です。変更しないでください。ID～事業の概要の列は変更せず、"
     "実施状況・評価・今後の方向性は「記入方法」の選択肢から記入してください。"
@@ -440,8 +402,7 @@ def csv_text(spec: FormSpec, plan: Plan) -> str:
 
 def _csv_cell(text: str) -> str:
     # Excel would run a field starting with = + - @ as a formula: a leading ' keeps it text.
-    text = "\n".join(strip_controls(part) for part in text.split("\n"))
-    return "'" + text if text.startswith(_RISKY) else text
+    return guard_formula("\n".join(strip_controls(part) for part in text.split("\n")))
 
 
 def _safe_file_name(name: str) -> str:

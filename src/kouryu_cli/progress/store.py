@@ -218,8 +218,11 @@ class _Reader:
             if text:
                 self.check.fail(
                     (*path, key),
-                    f"unknown {progress.LABELS[key]} '{text}' "
-                    f"(expected {progress.expected(vocabulary)})",
+                    _("unknown {label} '{text}' (expected {expected})").format(
+                        label=progress.LABELS[key],
+                        text=text,
+                        expected=progress.expected(vocabulary),
+                    ),
                 )
             return ""
         return term.value
@@ -239,9 +242,12 @@ class _Reader:
                 try:
                     number = values.plain_number(raw)
                 except values.NumberError:
-                    c.fail((*here, "value"), f"expected a number (12, 1,234 or 2.5), got '{raw}'")
+                    c.fail(
+                        (*here, "value"),
+                        _("expected a number (12, 1,234 or 2.5), got '{raw}'").format(raw=raw),
+                    )
             elif "value" in data:
-                c.fail((*here, "value"), "expected a number (12, 1,234 or 2.5)")
+                c.fail((*here, "value"), _("expected a number (12, 1,234 or 2.5)"))
             out.append(
                 Figure(name, number, c.text((*here, "unit"), data.get("unit"), required=False))
             )

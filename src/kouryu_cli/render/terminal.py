@@ -5,22 +5,23 @@ break: ids, grades, numbers and marks never (ATOM); values such as 25.6% (Ｈ29/
 spaces (WORDS); names and sentences between any two characters, but never inside an id, a
 number or a protected word (PROSE). The kinds give each column its narrowest readable width;
 when a table cannot have those, its records are stacked instead: one block a record, one
-line a field. Every cell is broken into lines here, so Rich never folds one by itself.
+line a field. Every cell is broken into lines here, by the rule of render/textwidth.py, so
+Rich never folds one by itself.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.core.textnorm import strip_controls
+from kouryu_cli.render import textwidth
 from kouryu_cli.render.listing import Document, Listing
+from kouryu_cli.render.textwidth import Kind, break_line, narrowest, natural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,14 +37,6 @@ HEADING_MIN = 4
 GAP = 3
 # A stacked field's value is given at least this many cells beside its label, else a line below.
 FIELD_MIN = 12
-
-
-class Kind(Enum):
-    """Where the text of a column may break across lines."""
-
-    ATOM = "atom"  # ids (2-1-20, I3), grades (B*), numbers, marks (○): never
-    WORDS = "words"  # values with their year, 25.6% (Ｈ29/2017): at spaces only
-    PROSE = "prose"  # names and sentences: between characters, never inside an atom
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,152 +120,7 @@ def text(value: str, style: str = "", spans: list[tuple[int, int]] | None = None
     return out
 
 
-# Breaking text into lines -------------------------------------------------------------------
-
-# A run of ASCII or full-width letters, digits and signs is one unit: 2-1-20, I3, 5,480, 25.6%,
-# B*, Ｈ29/2017, R8=2026. Spaces are where WORDS break; any other character is a unit of its own.
-_UNIT = r"[!-~\uff01-\uff5e]+|[ \u3000]+|."
-# Kept with the unit before them (a line never starts with them) or with the one after.
-_CLOSING = frozenset(
-    "、。，．）」』】〕〉》］｝)]}・：；？！ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜～"
-)
-_OPENING = frozenset("（「『【〔〈《［｛([{")
-_SPACES = frozenset(" \u3000")
-
-
-def _closes(marks: str) -> bool:
-    return any(c in ")]}" for c in marks)
-
-
-def _opens(marks: str) -> bool:
-    return any(c in "([{" for c in marks)
-
-
-@functools.lru_cache(maxsize=32)
-def _unit_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
-    protected = "|".join(re.escape(word) for word in sorted(keep, key=len, reverse=True) if word)
-    return re.compile(f"{protected}|{_UNIT}" if protected else _UNIT, re.S)
-
-
-def _prose_units(line: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The spans of line that never break, spaces as units of their own."""
-    units: list[list[int]] = []
-    glue_next = False
-    for match in _unit_pattern(keep).finditer(line):
-        start, end = match.span()
-        piece = match.group()
-        space = piece[0] in _SPACES
-        marks = not space and not any(c.isalnum() for c in piece)  # -] or {+ of a diff
-        if (
-            units
-            and not space
-            and (glue_next or piece[0] in _CLOSING or (marks and _closes(piece)))
-        ):
-            units[-1][1] = end
-        else:
-            units.append([start, end])
-        glue_next = not space and (piece[-1] in _OPENING or (marks and _opens(piece)))
-    return [(start, end) for start, end in units]
-
-
-def _units(line: str, kind: Kind, keep: tuple[str, ...]) -> list[tuple[int, int]]:
-    if kind is Kind.PROSE:
-        return _prose_units(line, keep)
-    if kind is Kind.WORDS:
-        return [m.span() for m in re.finditer(r"[ \u3000]+|[^ \u3000]+", line)]
-    return [(0, len(line))] if line else []
-
-
-def _cells(value: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(value)
-
-
-def _fold(line: str, start: int, end: int, width: int) -> Iterator[tuple[int, int]]:
-    """A unit wider than the screen (a long path): cut after a slash, else where it must."""
-    while _cells(line[start:end]) > width:
-        cut = start + 1
-        while cut < end and _cells(line[start : cut + 1]) <= width:
-            cut += 1
-        slash = line.rfind("/", start, cut - 1)
-        if slash >= start:
-            cut = slash + 1
-        back = cut  # never inside a number, unless the number alone is too wide
-        while back > start and line[back - 1].isdigit() and line[back].isdigit():
-            back -= 1
-        if back > start:
-            cut = back
-        yield start, cut
-        start = cut
-    yield start, end
-
-
-def _break_line(
-    line: str, width: int, kind: Kind, keep: tuple[str, ...], first: int
-) -> list[tuple[int, int]]:
-    """(start, end) of each line of line: the first `first` cells wide, the others `width`."""
-    if _cells(line) <= first:
-        return [(0, len(line))]
-    lines: list[tuple[int, int]] = []
-    current: list[int] | None = None  # [start, end, cells]
-    pending = 0  # the cells of the spaces since the last unit
-
-    def limit() -> int:
-        return max(1, first if not lines else width)
-
-    def pieces() -> Iterator[tuple[int, int]]:
-        for start, end in _units(line, kind, keep):
-            if _cells(line[start:end]) <= width or line[start] in _SPACES:
-                yield start, end
-            elif kind is not Kind.PROSE:
-                # A word too wide for any line breaks as prose would: never inside a number.
-                for a, b in _prose_units(line[start:end], keep):
-                    yield start + a, start + b
-            else:
-                yield start, end
-
-    for start, end in pieces():
-        cells = _cells(line[start:end])
-        if line[start] in _SPACES:
-            if current is not None:
-                pending += cells
-            elif not lines:
-                current = [start, end, cells]  # the first line's indentation stays
-            continue
-        if current is None:
-            current = [start, end, cells]
-        elif current[2] + pending + cells <= limit():
-            current[1], current[2] = end, current[2] + pending + cells
-        else:
-            lines.append((current[0], current[1]))
-            current = [start, end, cells]
-        pending = 0
-        if current[2] > limit():
-            *done, last = _fold(line, current[0], current[1], limit())
-            for span in done:
-                lines.append(span)
-            current = [last[0], last[1], _cells(line[last[0] : last[1]])]
-    if current is not None:
-        lines.append((current[0], current[1]))
-    if kind is Kind.PROSE:
-        _no_orphan(line, lines, width, keep)
-    return lines or [(0, 0)]
-
-
-def _no_orphan(line: str, lines: list[tuple[int, int]], width: int, keep: tuple[str, ...]) -> None:
-    """A last line of one character takes a unit from above: 推進 / 事業, not 推進事 / 業."""
-    if len(lines) < 2:
-        return
-    (start, end), (last, stop) = lines[-2], lines[-1]
-    if stop - last != 1 or line[last - 1] in _SPACES:
-        return
-    units = _prose_units(line[start:end], keep)
-    if len(units) < 3:
-        return  # the line above would be left with one unit itself
-    moved = start + units[-1][0]
-    if _cells(line[moved:stop]) <= width:
-        lines[-2:] = [(start, moved), (moved, stop)]
+# Breaking text into lines (where: render/textwidth.py) ------------------------------------
 
 
 def wrap(
@@ -280,30 +128,15 @@ def wrap(
 ) -> list[Text]:
     """value broken into lines of at most `width` cells (`first` for the first), styles kept."""
     plain = value.plain
-    if "\n" not in plain and _cells(plain) <= (first or width):
+    if "\n" not in plain and textwidth.width(plain) <= (first or width):
         return [value]  # most cells: nothing to break
     out: list[Text] = []
     offset = 0
     for line in plain.split("\n"):
-        spans = _break_line(line, width, kind, keep, (first or width) if not out else width)
+        spans = break_line(line, width, kind, keep, (first or width) if not out else width)
         out += [value[offset + start : offset + end] for start, end in spans]
         offset += len(line) + 1
     return out
-
-
-def narrowest(value: str, kind: Kind, keep: tuple[str, ...] = ()) -> int:
-    """The fewest cells a line of value can have without breaking what its kind keeps whole."""
-    widest = 0
-    for line in value.split("\n"):
-        for start, end in _units(line, kind, keep):
-            if line[start] not in _SPACES:
-                widest = max(widest, _cells(line[start:end]))
-    return widest
-
-
-def natural(value: str) -> int:
-    """The cells of value's longest line."""
-    return max(_cells(line) for line in value.split("\n"))
 
 
 def paragraph(target: Console, value: Text, *, hang: int = 2, keep: tuple[str, ...] = ()) -> None:
@@ -456,7 +289,7 @@ def _table(
         # 65歳 / 以上, not 65歳以 / 上; 評価 / A, not 評 / 価A.
         count = len(wrap(value, width))
         while width > 1:
-            narrower = [line.cell_len for line in wrap(value, width - 1)]
+            narrower = [textwidth.width(line.plain) for line in wrap(value, width - 1)]
             if len(narrower) != count or narrower[-1] > narrower[0]:
                 break
             width -= 1
@@ -494,7 +327,7 @@ def _rows(
         line = Text()
         for number, (lines, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
             piece = lines[index] if index < len(lines) else Text()
-            room = width - piece.cell_len
+            room = width - textwidth.width(piece.plain)
             left = (
                 room
                 if column.justify == "right"
@@ -543,15 +376,15 @@ def field_lines(
 
     if not fields:
         return []
-    label_width = min(max(_cells(label) for label, _, _ in fields), max(6, width // 3))
+    label_width = min(max(textwidth.width(label) for label, _, _ in fields), max(6, width // 3))
     beside = width - indent - label_width - 2
     out: list[Text] = []
     for label, value, kind in fields:
         head = text(label, "bold")
-        if _cells(label) <= label_width and beside >= min(
+        if textwidth.width(label) <= label_width and beside >= min(
             max(FIELD_MIN, narrowest(value.plain, kind, keep)), natural(value.plain)
         ):
-            pad = " " * (label_width - _cells(label) + 2)
+            pad = " " * (label_width - textwidth.width(label) + 2)
             first, *rest = wrap(value, beside, kind, keep)
             out.append(Text(" " * indent) + head + pad + first)
             out += [Text(" " * (width - beside)) + line for line in rest]

@@ -1,20 +1,21 @@
 """Excel workbooks through openpyxl (the optional `excel` extra).
 
-Every workbook the tool writes prints: A4 landscape, fitted to the page width, the header
-row repeated on every page, and a title row that says what the sheet holds. Text cells are
-always strings: a measure named `=1+1` is shown, never calculated.
+Every workbook the tool writes prints alike (print_setup): A4, fitted to the page width, the
+header rows repeated on every page, page numbers below; a listing's sheet is landscape and
+has a title row that says what it holds. Text cells are always strings (text_cell): a
+measure named `=1+1` is shown, never calculated.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.render.listing import Cell, Listing
+from kouryu_cli.render.textwidth import char_width
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -67,7 +68,7 @@ def fill_sheet(page: Worksheet, listing: Listing) -> None:
         cell = put(page, header_row, index, column)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    page.row_dimensions[header_row].height = LINE_HEIGHT * _lines(listing.columns, widths)
+    page.row_dimensions[header_row].height = LINE_HEIGHT * row_lines(listing.columns, widths)
     top = Alignment(vertical="top")
     wrapped = Alignment(vertical="top", wrap_text=True)
     centred = Alignment(vertical="top", horizontal="center")
@@ -80,11 +81,11 @@ def fill_sheet(page: Worksheet, listing: Listing) -> None:
                 cell.alignment = wrapped
             else:
                 cell.alignment = top
-        page.row_dimensions[offset].height = LINE_HEIGHT * _lines(shown, widths)
+        page.row_dimensions[offset].height = LINE_HEIGHT * row_lines(shown, widths)
     for index, width in enumerate(widths, 1):
         page.column_dimensions[page.cell(1, index).column_letter].width = width
     page.freeze_panes = page.cell(header_row + 1, 1).coordinate
-    print_setup(page, header_row)
+    print_setup(page, f"{header_row}:{header_row}", grid_lines=True)
 
 
 def _column_width(heading: str, cells: list[str]) -> int:
@@ -94,26 +95,44 @@ def _column_width(heading: str, cells: list[str]) -> int:
     return max(min(natural, cap), min(heading_words, NARROW), 4)
 
 
-def _lines(cells: tuple[str, ...], widths: list[int]) -> int:
+def row_lines(cells: tuple[str, ...], widths: list[int]) -> int:
     """How many lines the tallest cell of a row takes once wrapped."""
-    lines = 1
-    for text, width in zip(cells, widths, strict=True):
-        count = sum(-(-display_width(part) // max(width - 1, 1)) or 1 for part in text.split("\n"))
-        lines = max(lines, count)
-    return lines
+    return max([1, *(cell_lines(text, width) for text, width in zip(cells, widths, strict=True))])
 
 
-def print_setup(page: Worksheet, header_row: int) -> None:
-    """A4 landscape, one page wide, the header row repeated on every printed page."""
-    page.page_setup.orientation = "landscape"
-    page.page_setup.paperSize = page.PAPERSIZE_A4
-    page.page_setup.fitToWidth = 1
-    page.page_setup.fitToHeight = 0
+def cell_lines(text: str, width: float) -> int:
+    """How many lines a text takes in a wrapped cell `width` units wide."""
+    room = max(int(width) - 1, 1)
+    return sum(-(-display_width(part) // room) or 1 for part in text.split("\n"))
+
+
+def print_setup(
+    page: Worksheet,
+    title_rows: str = "",
+    *,
+    portrait: bool = False,
+    grid_lines: bool = False,
+    area: str = "",
+) -> None:
+    """How every sheet prints: A4, one page wide, title rows on every page, page numbers below.
+
+    Landscape unless portrait; grid_lines for a sheet whose cells have no borders of their own.
+    """
+    setup = page.page_setup
+    setup.orientation = "portrait" if portrait else "landscape"
+    setup.paperSize = page.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
     page.sheet_properties.pageSetUpPr.fitToPage = True
-    page.print_title_rows = f"{header_row}:{header_row}"
-    page.print_options.gridLines = True
-    page.print_options.horizontalCentered = True
     page.page_margins.left = page.page_margins.right = 0.4
+    page.oddFooter.center.text = "&P / &N"
+    if title_rows:
+        page.print_title_rows = title_rows
+    if grid_lines:
+        page.print_options.gridLines = True
+        page.print_options.horizontalCentered = True
+    if area:
+        page.print_area = area
 
 
 def put(page: Worksheet, row: int, column: int, value: Cell, *, numeric: bool = False) -> Any:
@@ -127,11 +146,20 @@ def put(page: Worksheet, row: int, column: int, value: Cell, *, numeric: bool = 
             if number is not None:
                 cell.value = number
                 return cell
-        # Control characters are illegal in XML; show them escaped instead of failing the save.
-        cell.value = strip_controls(value)
-        cell.data_type = "s"  # openpyxl would take a leading = as a formula
-        return cell
+        return text_cell(cell, value)
     cell.value = value
+    return cell
+
+
+def text_cell(cell: Any, value: str) -> Any:
+    """Text into a cell: always a string, never a formula; line breaks kept, empty left empty."""
+    if not value:
+        cell.value = None
+        return cell
+    # Control characters are illegal in XML; show them escaped instead of failing the save.
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cell.value = "\n".join(strip_controls(part) for part in lines)
+    cell.data_type = "s"  # openpyxl would take a leading = as a formula
     return cell
 
 
@@ -158,7 +186,7 @@ def display_width(value: Cell) -> int:
     text = "" if value is None else str(value)
     widest = max(
         (
-            sum(_WIDE if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in line)
+            sum(_WIDE if columns == 2 else columns for columns in map(char_width, line))
             for line in text.split("\n")
         ),
         default=0.0,

@@ -1,42 +1,39 @@
-"""評価報告書: the year's evaluation as one self-contained HTML page (or Markdown).
+"""評価報告書: what the year's evaluation report says, as one value, `Report`.
 
-One layout, `Report`, is built from the plan, its evaluations and (when given) the
-departments' progress answers; the HTML and Markdown templates only lay it out. Jinja2 is
-imported here only, inside the functions that render, with auto-escaping on: text from the
-plan or the data files is never markup. The charts come from indicators/charts.py, which
-escapes its own text.
+The report is built from the plan, the evaluations its command made (at the evaluation year
+and at the year before) and, when given, the departments' answers of the yearly round
+(進行管理). It evaluates nothing itself. report/render.py lays it out as HTML or Markdown;
+the charts come from indicators/charts.py, which escapes its own text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
-from kouryu_cli.indicators import evaluation as ev
+from kouryu_cli.indicators.evaluation import GRADE_ORDER, Basis, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
     difference_text,
+    expected_text,
     latest_text,
     percent_text,
     quantity,
     series_name,
     target_text,
 )
+from kouryu_cli.report.answers import PolicyBlock, ProgressPart, policies, progress_part
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
-
     from kouryu_cli.indicators.evaluation import Evaluation
     from kouryu_cli.progress.book import ProgressBook
 
-FORMATS = ("html", "markdown")
 SOURCE_OF_GRADES = "厚生労働省「健康日本21（第二次）最終評価報告書」（令和4年10月）"
-SOURCE_OF_PROGRESS = (
+SOURCE_OF_PROGRESS_RATE = (
     "米国 Healthy People 2030 の進捗の測り方（基準値から目標値までの変化のうち達成した割合）"
 )
 NO_PROGRESS = (
@@ -85,7 +82,7 @@ class SeriesBlock:
     grade: str
     grade_label: str
     reason: str
-    progress: str  # "33.3%" or a reason there is none
+    progress_rate: str  # 進捗率: "33.3%" or a reason there is none
     change: str  # 基準値からの変化
     relative_change: str
     expected: str  # the straight line at the evaluation year
@@ -116,63 +113,6 @@ class PastTarget:
     latest: str
     grade: str
     met: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureRow:
-    """A measure as the 施策事業一覧 shows it, with the year's answer when there is one."""
-
-    id: str
-    name: str
-    departments: str
-    ages: tuple[bool, ...]
-    icons: str
-    status: str = ""
-    rating: str = ""
-    direction: str = ""
-    answered: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SectionBlock:
-    """取組: a section of a 施策 with its measures."""
-
-    label: str
-    lead: str
-    measures: tuple[MeasureRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyBlock:
-    """施策: a policy with its sections."""
-
-    label: str
-    text: str
-    sections: tuple[SectionBlock, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CountRow:
-    """Answers counted for one department or one 施策."""
-
-    key: str
-    total: int
-    answered: int
-    cells: tuple[int, ...]  # per column of ProgressPart.count_columns
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressPart:
-    """The departments' answers, counted; who has not answered."""
-
-    year: str
-    sources: tuple[str, ...]
-    count_columns: tuple[str, ...]
-    by_department: tuple[CountRow, ...]
-    by_policy: tuple[CountRow, ...]
-    missing: tuple[tuple[str, tuple[str, ...]], ...]  # department, measure "id 名前"
-    answered: int
-    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +151,9 @@ class Report:
         return SOURCE_OF_GRADES
 
     @property
-    def progress_source(self) -> str:
-        """Where the progress formula comes from."""
-        return SOURCE_OF_PROGRESS
+    def progress_rate_source(self) -> str:
+        """Where the formula of 進捗率 comes from."""
+        return SOURCE_OF_PROGRESS_RATE
 
     @property
     def notes_no_progress(self) -> str:
@@ -245,30 +185,26 @@ def with_year(written: str, year: EraYear) -> str:
 
 def build(
     plan: Plan,
+    evaluations: Sequence[Evaluation],
+    before: Sequence[Evaluation],
+    *,
     as_of: EraYear,
+    threshold: float,
     written: date,
     files: Sequence[DataFile],
-    *,
-    threshold: float = ev.DEFAULT_THRESHOLD,
     book: ProgressBook | None = None,
-    since: EraYear | None = None,
 ) -> Report:
-    """The report of the plan evaluated at as_of, with the departments' answers when given."""
+    """The report of the plan's evaluations at as_of, against those of the year before.
+
+    evaluations and before are evaluate_plan's at as_of and at the year before, with the same
+    threshold; book holds the departments' answers of the yearly round, when given.
+    """
     from kouryu_cli import __version__
 
-    progress = None if book is None else progress_part(plan, book)
-    answers = (
-        None
-        if book is None
-        else {a.measure_id: (a.status, a.rating, a.direction) for a in book.answers}
-    )
-
-    evaluations = ev.evaluate_plan(plan, as_of, threshold, since)
-    previous_year = EraYear(f"{as_of.year - 1}", as_of.year - 1)
-    before = ev.evaluate_plan(plan, previous_year, threshold, since)
-    counts = ev.tally(evaluations)
+    progress = None if book is None else progress_part(plan, book, fiscal_year_text(book.year.year))
+    counts = tally(evaluations)
     field_text = f"第{plan.chapter.number}分野「{plan.chapter.title}」"
-    basis = ev.shows_basis(evaluations)
+    basis = shows_basis(evaluations)
     series = tuple(_series_block(e, n, basis) for n, e in enumerate(evaluations, 1))
     later = sum(b.later for b in series)
     return Report(
@@ -283,7 +219,7 @@ def build(
         written=date_text(written),
         threshold=format_number(threshold),
         files=tuple(files),
-        counts=tuple((g.short, g.label, counts[g]) for g in ev.GRADE_ORDER),
+        counts=tuple((g.short, g.label, counts[g]) for g in GRADE_ORDER),
         counts_chart=charts.grade_counts_chart(counts, "counts"),
         total_series=len(evaluations),
         past_target=tuple(
@@ -297,10 +233,10 @@ def build(
             for e in evaluations
             if e.indicator.target_year_of(e.series).year < as_of.year
         ),
-        previous_year=fiscal_year_text(previous_year.year),
+        previous_year=fiscal_year_text(as_of.year - 1),
         changes=tuple(_changes(before, evaluations)),
         series=series,
-        policies=_policies(plan, answers),
+        policies=policies(plan, book),
         age_labels=tuple(a.label for a in AGE_ORDER),
         icon_legend="アイコン: 知守 = 知る・守る、食事、運動（プログラムの他の分野との関わり）",
         progress=progress,
@@ -324,16 +260,16 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         )
         for o in series.actuals
     )
-    if evaluation.progress is not None:
-        progress = f"{percent_text(evaluation.progress)}%"
+    if evaluation.progress_rate is not None:
+        rate = f"{percent_text(evaluation.progress_rate)}%"
     elif evaluation.latest is None:
-        progress = "—（実績値がまだありません）"
-    elif evaluation.grade is ev.Grade.E:
-        progress = "—（評価困難のため計算しません）"
+        rate = "—（実績値がまだありません）"
+    elif evaluation.grade is Grade.E:
+        rate = "—（評価困難のため計算しません）"
     elif series.target is None:
-        progress = f"—（目標が「{indicator.target_kind.label}」で目標値がないため計算しません）"
+        rate = f"—（目標が「{indicator.target_kind.label}」で目標値がないため計算しません）"
     else:
-        progress = "—（基準値の時点で目標値に達しているため計算しません）"
+        rate = "—（基準値の時点で目標値に達しているため計算しません）"
     relative = (
         ""
         if evaluation.relative_change is None
@@ -364,12 +300,10 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         grade=evaluation.grade.short,
         grade_label=evaluation.grade.label,
         reason=_reason(evaluation),
-        progress=progress,
+        progress_rate=rate,
         change=difference_text(evaluation.change, unit) or "—",
         relative_change=relative or "—",
-        expected=(
-            "—" if evaluation.expected is None else quantity(round(evaluation.expected, 1), unit)
-        ),
+        expected=expected_text(evaluation) or "—",
         overdue=evaluation.overdue,
         met=evaluation.met,
         basis=evaluation.basis_text if shows_basis else "",
@@ -422,25 +356,25 @@ def _reason(evaluation: Evaluation) -> str:
     line_text = "" if line is None else quantity(round(line, 1), evaluation.series.unit)
     year = latest.year.year
     sentences = {
-        ev.Grade.A: f"直近の実績（{year}年度）が目標に達しています。{change_text}。",
-        ev.Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {line_text} 以上です。",
-        ev.Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {line_text} "
+        Grade.A: f"直近の実績（{year}年度）が目標に達しています。{change_text}。",
+        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {line_text} 以上です。",
+        Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {line_text} "
         "に届いていません。",
-        ev.Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
-        ev.Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
+        Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
+        Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
     }
     said = sentences.get(evaluation.grade, evaluation.grade.label)
-    if evaluation.basis is ev.Basis.SIGNIFICANCE and latest.significance is not None:
+    if evaluation.basis is Basis.SIGNIFICANCE and latest.significance is not None:
         tested = latest.significance.label
         said = f"基準値との有意差の検定: {tested}。" + (
-            said if evaluation.grade in (ev.Grade.B, ev.Grade.B_STAR) else ""
+            said if evaluation.grade in (Grade.B, Grade.B_STAR) else ""
         )
     if evaluation.provisional:
         said += "標本調査の指標ですが検定結果がないため、5%の目安による暫定の評価です。"
     return said
 
 
-def _changes(before: list[Evaluation], after: list[Evaluation]) -> list[ChangeRow]:
+def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[ChangeRow]:
     rows = []
     for old, new in zip(before, after, strict=True):
         same_latest = (old.latest is None and new.latest is None) or (
@@ -464,75 +398,6 @@ def _changes(before: list[Evaluation], after: list[Evaluation]) -> list[ChangeRo
             )
         )
     return rows
-
-
-def _policies(
-    plan: Plan, answers: dict[str, tuple[str, str, str]] | None
-) -> tuple[PolicyBlock, ...]:
-    def row(measure: Any) -> MeasureRow:
-        answer = (answers or {}).get(measure.id)
-        base = MeasureRow(
-            id=measure.id,
-            name=measure.name,
-            departments="・".join(measure.departments),
-            ages=tuple(a in measure.ages for a in AGE_ORDER),
-            icons="・".join(i.value for i in measure.icons),
-        )
-        if answer is None:
-            return base
-        status, rating, direction = answer
-        return replace(base, status=status, rating=rating, direction=direction, answered=True)
-
-    return tuple(
-        PolicyBlock(
-            label=p.label,
-            text=p.text,
-            sections=tuple(
-                SectionBlock(s.label, s.lead, tuple(row(m) for m in s.measures)) for s in p.sections
-            ),
-        )
-        for p in plan.policies
-    )
-
-
-def progress_part(plan: Plan, book: ProgressBook) -> ProgressPart:
-    """The answers counted per department and per 施策, and the departments yet to answer."""
-    from kouryu_cli.progress import book as progress
-
-    vocabs = progress.vocabularies(plan)
-    statuses = [t.value for t in vocabs[progress.STATUS].terms]
-    ratings = [t.value for t in vocabs[progress.RATING].terms]
-    columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
-
-    def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
-        return tuple(
-            CountRow(
-                key=row.key,
-                total=row.total,
-                answered=row.answered,
-                cells=(
-                    *(row.statuses.get(s, 0) for s in statuses),
-                    *(row.ratings.get(r, 0) for r in ratings),
-                ),
-            )
-            for row in progress.counts(plan, book, by)
-        )
-
-    names = {m.id: m.name for m in plan.measures}
-    total = progress.total_count(plan, book)
-    return ProgressPart(
-        year=fiscal_year_text(book.year.year),
-        sources=tuple(str(p) for p in book.sources),
-        count_columns=columns,
-        by_department=rows("dept"),
-        by_policy=rows("policy"),
-        missing=tuple(
-            (dept, tuple(f"{i} {names[i]}" for i in ids))
-            for dept, ids in progress.missing(plan, book)
-        ),
-        answered=total.answered,
-        total=total.total,
-    )
 
 
 def _grade_rules(threshold: float) -> list[tuple[str, str]]:
@@ -570,62 +435,3 @@ def _grade_rules(threshold: float) -> list[tuple[str, str]]:
             "平均がAにならなければ B*（健康日本21（第二次）最終評価報告書 第2章）",
         ),
     ]
-
-
-_CSS_SAFE = re.compile(r"[0-9A-Za-z\u3000-\u9fff\uff00-\uffef ]")
-
-
-def css_string(text: str) -> Any:
-    """Text as a CSS string literal ("…"): anything but letters, digits and kana escaped."""
-    from markupsafe import Markup
-
-    body = "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):06x}" for c in text)
-    return Markup(f'"{body}"')  # noqa: S704 - every character outside the safe set is escaped
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
-
-
-def markdown_text(value: Any) -> Any:
-    """Text for a Markdown file: one line, Markdown and HTML characters escaped.
-
-    Values already marked safe (Markup) pass as they are.
-    """
-    from markupsafe import Markup
-
-    if isinstance(value, Markup):
-        return str(value)
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _environment(markdown: bool) -> Environment:
-    import jinja2
-    from markupsafe import Markup
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("kouryu_cli.report", "templates"),
-        # HTML: every {{ value }} is escaped. Markdown: every value goes through markdown_text.
-        autoescape=not markdown,  # noqa: S701 - Markdown escapes every value in finalize
-        finalize=markdown_text if markdown else None,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["css_string"] = css_string
-    # The charts are SVG built (and escaped) by indicators/charts.py.
-    env.filters["svg"] = Markup
-    return env
-
-
-def to_html(report: Report) -> str:
-    """The report as one self-contained HTML page."""
-    return _environment(markdown=False).get_template("report.html.j2").render(r=report)
-
-
-def to_markdown(report: Report) -> str:
-    """The report as Markdown (tables; the charts are in the HTML version)."""
-    return _environment(markdown=True).get_template("report.md.j2").render(r=report)

@@ -84,6 +84,7 @@ def report(
     """
     from kouryu_cli.indicators import actuals, evaluation
     from kouryu_cli.report import build as reportview
+    from kouryu_cli.report import render
 
     out = output.resolve(
         "report",
@@ -129,10 +130,17 @@ def report(
             )
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
     built = reportview.build(
-        current, year, _today(), files, threshold=limit, book=book, since=period
+        current,
+        evaluation.evaluate_plan(current, year, limit, period),
+        evaluation.evaluate_plan(current, evaluation.year_before(year), limit, period),
+        as_of=year,
+        threshold=limit,
+        written=_today(),
+        files=files,
+        book=book,
     )
     # A pipe with no --format gets the page itself; the page says it is UTF-8, so it is.
-    text = reportview.to_markdown(built) if out.format == "markdown" else reportview.to_html(built)
+    text = render.to_markdown(built) if out.format == "markdown" else render.to_html(built)
     output.emit_bytes(out, text.encode("utf-8"))
     counts = "・".join(f"{grade} {count}" for grade, _, count in built.counts)
     where = "" if out.path is None else f" → {out.path}"

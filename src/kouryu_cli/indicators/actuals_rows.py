@@ -1,0 +1,318 @@
+"""Actuals files as written (実績値): the rows of a table or a YAML list, before any matching.
+
+A table (CSV, TSV or an .xlsx workbook, recognised by content) has a header row, found among
+the first rows and named in English or as a Japanese office writes it (指標ID, 年度, 実績値 …);
+title lines above it are read past and said so. A row without a value is a blank line of the
+form and is skipped; unknown columns are ignored and listed. Each row keeps how to report a
+problem with each of its fields, at file:line:column (file:sheet!C5 in a workbook).
+indicators/actuals.py matches the rows to the plan's series and merges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kouryu_cli.core.errors import DataFileError, Problem
+from kouryu_cli.core.i18n import _
+from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files import tables, yamlfile
+from kouryu_cli.files.checker import Checker
+from kouryu_cli.files.checker import Path as NodePath
+
+# Column names a header may use, in English or as a Japanese office writes them.
+_COLUMNS = {
+    "indicator": "indicator",
+    "indicator_id": "indicator",
+    "id": "indicator",
+    "指標": "indicator",
+    "指標id": "indicator",
+    "指標番号": "indicator",
+    "name": "name",
+    "indicator_name": "name",
+    "指標名": "name",
+    "component": "component",
+    "series": "component",
+    "内訳": "component",
+    "year": "year",
+    "年度": "year",
+    "value": "value",
+    "値": "value",
+    "実績値": "value",
+    "実績": "value",
+    "source": "source",
+    "出典": "source",
+    "unit": "unit",
+    "単位": "unit",
+    "significance": "significance",
+    "有意差": "significance",
+}
+# Columns of the template that help the person filling it in; read past without a word.
+_INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
+_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit", "significance")
+
+
+@dataclass(frozen=True, slots=True)
+class FilePlace:
+    """Where a value was written: a file and its line and column, or a workbook cell."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    path: str = ""  # actuals[3].year in YAML, the column's field in a table
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def problem(self, message: str) -> Problem:
+        """A Problem here."""
+        return Problem(self.file, self.line, self.column, self.path, message)
+
+
+@dataclass
+class WrittenRow:
+    """One row as written, and how to report a problem with each of its fields."""
+
+    cells: dict[str, Any]  # field → str (or a number from a workbook)
+    fail: Callable[[str, str], None]
+    place: Callable[[str], FilePlace]
+
+    def text(self, key: str) -> str:
+        value = self.cells.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+
+@dataclass
+class FileReading:
+    """The state of reading one file: problems, guesses and ignored columns."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_rows(path: Path, reading: FileReading) -> tuple[str, list[WrittenRow]]:
+    """The kind of an actuals file (CSV, TSV, YAML or xlsx, by content) and its rows as written.
+
+    A file that cannot be read or is empty raises DataFileError; the problems of its rows
+    are collected in reading.
+    """
+    name = reading.name
+    raw = yamlfile.read_bytes(path, name)
+    if not raw.strip():
+        raise DataFileError.single(name, _("the file is empty"))
+    if tables.is_workbook(raw):
+        table = tables.read_workbook(raw, name)
+        reading.guesses.extend(table.guesses)
+        return "xlsx", _table_rows(table, reading)
+    text, encoding = yamlfile.decode(raw, name)
+    kind = tables.kind_of(text)
+    reading.guesses.append(
+        _("{name}: read as {kind}, encoding {encoding}").format(
+            name=name, kind=kind, encoding=encoding
+        )
+    )
+    if kind == "YAML":
+        return kind, _yaml_rows(yamlfile.parse(text, name), reading)
+    return kind, _table_rows(tables.read_delimited(text, name, kind), reading)
+
+
+# --- rows from YAML --------------------------------------------------------------------------
+
+
+def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[WrittenRow]:
+    check = Checker(document)
+    top = check.top(document.data, "actuals", ("actuals",), ("note",))
+    rows: list[WrittenRow] = []
+    if top is not None:
+        check.text(("note",), top.get("note"), required=False)
+        for index, item in enumerate(check.items(("actuals",), top.get("actuals"))):
+            path: NodePath = ("actuals", index)
+            data = check.mapping(path, item, ("year", "value"), _YAML_KEYS)
+            if data is None:
+                continue
+            cells = {key: check.text((*path, key), data.get(key), required=False) for key in data}
+            rows.append(
+                WrittenRow(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
+            )
+    reading.problems.extend(check.problems)
+    return rows
+
+
+def _yaml_fail(
+    document: yamlfile.Document, path: NodePath, reading: FileReading
+) -> Callable[[str, str], None]:
+    def fail(key: str, message: str) -> None:
+        reading.problems.append(document.problem((*path, key), message))
+
+    return fail
+
+
+def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], FilePlace]:
+    def place(key: str) -> FilePlace:
+        problem = document.problem((*path, key), "")
+        return FilePlace(document.file, problem.line, problem.column, problem.path)
+
+    return place
+
+
+# --- rows from tables ------------------------------------------------------------------------
+
+
+def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
+    header_at = _header_index(table)
+    if header_at is None:
+        reading.problems.append(
+            Problem(
+                table.name,
+                None,
+                None,
+                "",
+                _(
+                    "no header row (expected columns such as 指標ID or 指標名, 年度, "
+                    "実績値; or indicator, year, value)"
+                ),
+            )
+        )
+        return []
+    number, header = table.rows[header_at]
+    columns = _columns(table, number, header, reading)
+    if columns is None:
+        return []
+    skipped_titles = [
+        n for n, cells in table.rows[:header_at] if _filled(cells) and not _comment(cells)
+    ]
+    if skipped_titles:
+        reading.guesses.append(
+            (
+                _("{name}: row(s) {numbers} before the header taken as a title, not data")
+                if table.kind == "xlsx"
+                else _("{name}: line(s) {numbers} before the header taken as a title, not data")
+            ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
+        )
+    rows: list[WrittenRow] = []
+    blank = 0
+    for line, cells in table.rows[header_at + 1 :]:
+        if not _filled(cells) or _comment(cells):
+            continue
+        extra = [c for i, c in enumerate(cells) if i >= len(header) and c not in (None, "")]
+        if extra:
+            reading.problems.append(
+                table.problem(
+                    line,
+                    None,
+                    "",
+                    _("{value} fields, but the header has {count}").format(
+                        value=len(header) + len(extra), count=len(header)
+                    ),
+                )
+            )
+        fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
+        row = WrittenRow(
+            fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
+        )
+        if not row.text("value"):
+            blank += 1
+            continue
+        rows.append(row)
+    if blank:
+        reading.guesses.append(
+            _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
+                name=table.name, blank=blank
+            )
+        )
+    return rows
+
+
+def _header_index(table: tables.Table) -> int | None:
+    """The first row that names at least two known columns, one of them a value."""
+    for index, (_line, cells) in enumerate(table.rows):
+        if _comment(cells):
+            continue
+        keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
+        if len(keys - {None}) >= 2 and "value" in keys:
+            return index
+        if _filled(cells) and index >= 10:
+            return None
+    return None
+
+
+def _columns(
+    table: tables.Table, line: int, header: list[tables.Cell], reading: FileReading
+) -> dict[str, int] | None:
+    columns: dict[str, int] = {}
+    ok = True
+    for index, cell in enumerate(header):
+        written = "" if cell is None else str(cell).strip()
+        key = _COLUMNS.get(_fold_header(written))
+        if key is None:
+            if written and _fold_header(written) not in _INFORMATION:
+                reading.ignored.append(written)
+            continue
+        if key in columns:
+            reading.problems.append(
+                table.problem(
+                    line,
+                    index + 1,
+                    "",
+                    _("column '{key}' is given twice ('{written}')").format(
+                        key=key, written=written
+                    ),
+                )
+            )
+            ok = False
+        columns[key] = index
+    missing = [c for c in ("year", "value") if c not in columns]
+    if "indicator" not in columns and "name" not in columns:
+        missing.insert(0, "indicator (指標ID or 指標名)")
+    if missing:
+        reading.problems.append(
+            table.problem(
+                line, None, "", _("missing column {value}").format(value=", ".join(missing))
+            )
+        )
+        ok = False
+    return columns if ok else None
+
+
+def _table_fail(
+    table: tables.Table, line: int, columns: dict[str, int], reading: FileReading
+) -> Callable[[str, str], None]:
+    def fail(key: str, message: str) -> None:
+        index = columns.get(key)
+        reading.problems.append(
+            table.problem(line, None if index is None else index + 1, key, message)
+        )
+
+    return fail
+
+
+def _table_place(
+    table: tables.Table, line: int, columns: dict[str, int]
+) -> Callable[[str], FilePlace]:
+    def place(key: str) -> FilePlace:
+        index = columns.get(key)
+        problem = table.problem(line, None if index is None else index + 1, key, "")
+        return FilePlace(problem.file, problem.line, problem.column, key)
+
+    return place
+
+
+def _fold_header(text: object) -> str:
+    return fold(str(text)).strip() if text is not None else ""
+
+
+def _filled(cells: list[tables.Cell]) -> bool:
+    return any(c not in (None, "") and str(c).strip() for c in cells)
+
+
+def _comment(cells: list[tables.Cell]) -> bool:
+    first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
+    return isinstance(first, str) and first.lstrip().startswith("#")

@@ -1,0 +1,150 @@
+"""施策・事業と取組状況: the plan's measures in the report, with the yearly round's answers.
+
+The departments' answers (進行管理) come from the round's book; they are laid beside each
+measure, counted per department and per 施策, and the departments yet to answer are named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
+
+if TYPE_CHECKING:
+    from kouryu_cli.progress.book import ProgressBook
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """A measure as the 施策事業一覧 shows it, with the year's answer when there is one."""
+
+    id: str
+    name: str
+    departments: str
+    ages: tuple[bool, ...]
+    icons: str
+    status: str = ""
+    rating: str = ""
+    direction: str = ""
+    answered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBlock:
+    """取組: a section of a 施策 with its measures."""
+
+    label: str
+    lead: str
+    measures: tuple[MeasureRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyBlock:
+    """施策: a policy with its sections."""
+
+    label: str
+    text: str
+    sections: tuple[SectionBlock, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """Answers counted for one department or one 施策."""
+
+    key: str
+    total: int
+    answered: int
+    cells: tuple[int, ...]  # per column of ProgressPart.count_columns
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPart:
+    """The departments' answers, counted; who has not answered."""
+
+    year: str
+    sources: tuple[str, ...]
+    count_columns: tuple[str, ...]
+    by_department: tuple[CountRow, ...]
+    by_policy: tuple[CountRow, ...]
+    missing: tuple[tuple[str, tuple[str, ...]], ...]  # department, measure "id 名前"
+    answered: int
+    total: int
+
+
+def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
+    """The plan's 施策 and 取組 with their measures, and each measure's answer when given."""
+    answers = {} if book is None else book.by_measure()
+
+    def row(measure: Measure) -> MeasureRow:
+        answer = answers.get(measure.id)
+        base = MeasureRow(
+            id=measure.id,
+            name=measure.name,
+            departments="・".join(measure.departments),
+            ages=tuple(a in measure.ages for a in AGE_ORDER),
+            icons="・".join(i.value for i in measure.icons),
+        )
+        if answer is None:
+            return base
+        return replace(
+            base,
+            status=answer.status,
+            rating=answer.rating,
+            direction=answer.direction,
+            answered=True,
+        )
+
+    return tuple(
+        PolicyBlock(
+            label=p.label,
+            text=p.text,
+            sections=tuple(
+                SectionBlock(s.label, s.lead, tuple(row(m) for m in s.measures)) for s in p.sections
+            ),
+        )
+        for p in plan.policies
+    )
+
+
+def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
+    """The answers counted per department and per 施策, and the departments yet to answer.
+
+    year: the fiscal year of the answers as the report writes it.
+    """
+    from kouryu_cli.progress import book as progress
+
+    vocabs = progress.vocabularies(plan)
+    statuses = [t.value for t in vocabs[progress.STATUS].terms]
+    ratings = [t.value for t in vocabs[progress.RATING].terms]
+    columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
+
+    def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
+        return tuple(
+            CountRow(
+                key=row.key,
+                total=row.total,
+                answered=row.answered,
+                cells=(
+                    *(row.statuses.get(s, 0) for s in statuses),
+                    *(row.ratings.get(r, 0) for r in ratings),
+                ),
+            )
+            for row in progress.counts(plan, book, by)
+        )
+
+    names = {m.id: m.name for m in plan.measures}
+    total = progress.total_count(plan, book)
+    return ProgressPart(
+        year=year,
+        sources=tuple(str(p) for p in book.sources),
+        count_columns=columns,
+        by_department=rows("dept"),
+        by_policy=rows("policy"),
+        missing=tuple(
+            (dept, tuple(f"{i} {names[i]}" for i in ids))
+            for dept, ids in progress.missing(plan, book)
+        ),
+        answered=total.answered,
+        total=total.total,
+    )

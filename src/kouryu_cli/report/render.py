@@ -1,0 +1,75 @@
+"""The report laid out by its templates: one self-contained HTML page, or Markdown.
+
+Jinja2 is imported here only, inside the functions that render, with auto-escaping on: text
+from the plan or the data files is never markup. The charts in the `Report` are SVG made
+(and escaped) by indicators/charts.py. Rendering reads no data file: only the templates
+shipped with the package (report/templates/).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from kouryu_cli.report.build import Report
+
+_CSS_SAFE = re.compile(r"[0-9A-Za-z\u3000-\u9fff\uff00-\uffef ]")
+
+
+def css_string(text: str) -> Any:
+    """Text as a CSS string literal ("…"): anything but letters, digits and kana escaped."""
+    from markupsafe import Markup
+
+    body = "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):06x}" for c in text)
+    return Markup(f'"{body}"')  # noqa: S704 - every character outside the safe set is escaped
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
+
+
+def markdown_text(value: Any) -> Any:
+    """Text for a Markdown file: one line, Markdown and HTML characters escaped.
+
+    Values already marked safe (Markup) pass as they are.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment(markdown: bool) -> Environment:
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kouryu_cli.report", "templates"),
+        # HTML: every {{ value }} is escaped. Markdown: every value goes through markdown_text.
+        autoescape=not markdown,  # noqa: S701 - Markdown escapes every value in finalize
+        finalize=markdown_text if markdown else None,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    # The charts are SVG built (and escaped) by indicators/charts.py.
+    env.filters["svg"] = Markup
+    return env
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained HTML page."""
+    return _environment(markdown=False).get_template("report.html.j2").render(r=report)
+
+
+def to_markdown(report: Report) -> str:
+    """The report as Markdown (tables; the charts are in the HTML version)."""
+    return _environment(markdown=True).get_template("report.md.j2").render(r=report)
