@@ -91,7 +91,7 @@ class Basis(LabelledEnum):
         return self.label
 
 
-NO_ACTUAL_IN_PERIOD = "評価期間内の実績値なし"
+NO_ACTUAL_IN_PERIOD = "評価期間内の実績値なし"  # E: figures, but none in --since's period
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,8 +364,7 @@ def evaluate(
     if latest is None and since is not None and latest_actual(series, as_of.year) is not None:
         # Figures exist, but all before the evaluation period: nothing to grade, not "none yet".
         verdict = Verdict(Grade.E, f"{NO_ACTUAL_IN_PERIOD}（{since.label}以降）")
-    # A direction target (増加/減少) is also met by a significant improvement.
-    met = met or verdict.grade is Grade.A
+    met = met or verdict.grade is Grade.A  # 増加/減少 is also met by a significant 改善
     return Evaluation(
         indicator=indicator,
         series=series,
@@ -404,7 +403,7 @@ def evaluate_plan(
 ) -> list[Evaluation]:
     """Every series of every indicator, in plan order; several series also get an overall grade.
 
-    since: the evaluation period's first year; the plan's own (evaluation.since) when None.
+    since: the evaluation period's first year; the plan's evaluation.since when None.
     """
     period = since if since is not None else plan.since
     out: list[Evaluation] = []
@@ -418,11 +417,7 @@ def evaluate_plan(
 
 
 def shows_basis(evaluations: Iterable[Evaluation]) -> bool:
-    """Whether any grade rests on a test or is provisional: then every view names each rule.
-
-    A plan without test results and survey-based series is graded as it always was, by the
-    guide alone, and its views stay as they were.
-    """
+    """Whether any grade rests on a test or is provisional: then every view names each rule."""
     return any(e.basis is Basis.SIGNIFICANCE or e.provisional for e in evaluations)
 
 
