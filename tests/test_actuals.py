@@ -148,7 +148,7 @@ def test_yaml_problems_have_line_numbers(plan: Plan, write: Write) -> None:
         "values: 28 here, 27 in a.yaml:2",
         "a.yaml:4:57: actuals[2].value: expected a number, got 'x'",
         "a.yaml:5:41: actuals[3].when: unknown key 'when' "
-        "(allowed: component, indicator, name, source, unit, value, year)",
+        "(allowed: component, indicator, name, significance, source, unit, value, year)",
     ]
 
 

@@ -108,7 +108,7 @@ def test_codec_round_trips_a_generated_big_plan_exactly(plan: Plan) -> None:
 
 
 def test_encoded_plan_is_plain_data_only(plan: Plan) -> None:
-    plain = (tuple, str, int, float, type(None))
+    plain = (tuple, str, int, float, bool, type(None))  # marshal writes bool as it is
 
     def walk(value: object) -> None:
         assert type(value) in plain, type(value)
@@ -123,15 +123,17 @@ def test_the_cache_key_names_every_model_field() -> None:
     # The codec is derived from these fields; a changed field must change the key.
     assert cache._model_signature() == (
         "Plan:city,program,chapter,vision_slogan,vision_text,challenges_lead,challenges,"
-        "departments,policies,indicators,vocabularies;Chapter:number,title,intro;"
+        "departments,policies,indicators,vocabularies,since;Chapter:number,title,intro;"
         "Challenge:title,text;"
         "Department:name,reading;Policy:number,title,text,sections;"
         "Section:policy,number,title,lead,measures;"
         "Measure:id,name,description,policy,section,order,departments,ages,icons,reading,"
         "aliases,notes;"
         "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
-        "target_written,series;EraYear:label,year;"
-        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source;"
+        "target_written,series,history;EraYear:label,year;"
+        "Series:key,label,unit,baseline,target,actuals,baseline_year,target_year,tested,"
+        "target_change;Observation:year,value,source,significance;"
+        "Revision:revised,series,baseline,baseline_year,target,target_year,note;"
         "Vocabulary:key,terms;Term:value,definition,needs_activities"
     )
 

@@ -350,13 +350,16 @@ A, B, BS, C, D, E = Grade.A, Grade.B, Grade.B_STAR, Grade.C, Grade.D, Grade.E
 @pytest.mark.parametrize(
     ("grades", "overall", "points"),
     [
-        ([A, B], B, 4.5),  # x.5 rounds down (五捨六入)
+        ([A, B], B, 4.5),  # x.5 rounds down (五捨六入); on course: A+A at the target year
         ([A, A, A, B, B], A, 4.6),  # x.6 rounds up
         ([B, C], C, 3.5),
         ([A, A, B, B, B], B, 4.4),
         ([C, D], D, 2.5),
         ([A, A], A, 5),
-        ([BS, B], B, 4),  # B* counts as B
+        ([BS, B], BS, 4),  # B* counts 4 points, but the item is not on course for A
+        ([A, BS], BS, 4.5),  # A+B at the target year (第2章 p.7)
+        ([BS, BS], BS, 4),  # 特定健診・特定保健指導 (別添 p.23)
+        ([A, B, B, B, B, BS, BS, BS], B, 4.125),  # がん検診 (第3章 p.36): 4.625 → A
         ([BS, D], C, 3),
         ([E, A], A, 5),  # E is left out of the mean
         ([E, E], E, None),

@@ -8,7 +8,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from kouryu_cli.core.textnorm import fullwidth_digits
+from kouryu_cli.core.textnorm import fold, fullwidth_digits
 
 # The version of the plan file's format (its `schema:` key); also part of the cache's key.
 SCHEMA_VERSION = 1
@@ -66,6 +66,37 @@ class TargetKind(LabelledEnum):
     def has_value(self) -> bool:
         """Whether the target names a number (増加/減少 do not)."""
         return self not in (TargetKind.INCREASE, TargetKind.DECREASE)
+
+
+class Significance(LabelledEnum):
+    """有意差: a significance test of an actual against the baseline (label: as a sheet says it).
+
+    Sample surveys (国民健康・栄養調査, a city's 市民アンケート) are graded by such a test in
+    健康日本21（第二次）最終評価, not by the 5 % guide.
+    """
+
+    IMPROVED = ("improved", "改善")
+    UNCHANGED = ("unchanged", "変化なし")
+    WORSENED = ("worsened", "悪化")
+
+    @classmethod
+    def parse(cls, text: str) -> "Significance | None":
+        """The result a clerk wrote (改善, 有意に改善, 有意差なし, improved …); None if unknown."""
+        return _SIGNIFICANCE_WORDS.get(fold(text).lower())
+
+
+# Every spelling a sheet or a clerk uses for each result; compared folded (全角/半角, case).
+_SIGNIFICANCE_SPELLINGS = (
+    (Significance.IMPROVED, ("改善", "有意に改善", "improved")),
+    (Significance.UNCHANGED, ("変化なし", "有意差なし", "unchanged")),
+    (Significance.WORSENED, ("悪化", "有意に悪化", "worsened")),
+)
+SIGNIFICANCE_WORDS: tuple[str, ...] = tuple(
+    w for _, words in _SIGNIFICANCE_SPELLINGS for w in words
+)
+_SIGNIFICANCE_WORDS = {
+    fold(word).lower(): member for member, words in _SIGNIFICANCE_SPELLINGS for word in words
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +179,8 @@ class Observation:
     year: EraYear
     value: float
     source: str = ""
+    # 有意差: the result of a test against the baseline, where one was made.
+    significance: Significance | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +193,26 @@ class Series:
     baseline: float
     target: float | None
     actuals: tuple[Observation, ...] = ()
+    # Years of this series when they differ from its indicator's (児童精神科医 H21 beside H22).
+    baseline_year: EraYear | None = None
+    target_year: EraYear | None = None
+    # Survey-based: its grades are decided by a significance test; without one, provisional.
+    tested: bool = False
+    # A target written as a change from the baseline (10% 減少 = -10.0); target is then derived.
+    target_change: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """見直し: a baseline or target as it stood before a revision (中間評価), as written."""
+
+    revised: EraYear
+    series: str = ""  # the series it concerns, or '' for the whole indicator
+    baseline: str = ""
+    baseline_year: str = ""
+    target: str = ""
+    target_year: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +228,15 @@ class Indicator:
     target_kind: TargetKind
     target_written: str
     series: tuple[Series, ...]
+    history: tuple[Revision, ...] = ()
+
+    def baseline_year_of(self, series: Series) -> EraYear:
+        """The baseline year of one series: its own, or the indicator's."""
+        return series.baseline_year or self.baseline_year
+
+    def target_year_of(self, series: Series) -> EraYear:
+        """The target year of one series: its own, or the indicator's."""
+        return series.target_year or self.target_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +282,8 @@ class Plan:
     indicators: tuple[Indicator, ...] = ()
     # Only the scales the plan file defines itself; progress.vocabularies() adds the defaults.
     vocabularies: tuple[Vocabulary, ...] = ()
+    # 評価期間: figures before this year are not used (the plan's default for --since).
+    since: EraYear | None = None
     # Every measure in plan order: derived from the policies once, not an argument.
     measures: tuple[Measure, ...] = field(init=False, repr=False, compare=False)
 

@@ -11,6 +11,10 @@ or YAML::
     actuals:
       - {indicator: I3, component: groups, year: R6, value: 65, source: 市調べ}
 
+A column 有意差 (YAML: significance) may give the result of a significance test against the
+baseline: 改善, 変化なし, 悪化 (also 有意に改善, 有意差なし, 有意に悪化, improved, unchanged,
+worsened); it then decides the grade instead of the 5 % guide (evaluation.py).
+
 A row names its indicator by id, by its exact name or by an unambiguous part of it, and its
 component by id or label. Values and years are read by one parser with the plan's
 (core/values.py, core/era.py). indicators/actuals_rows.py reads the rows as written; here
@@ -28,7 +32,15 @@ from pathlib import Path
 from kouryu_cli.core import era, values
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _, ngettext
-from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
+from kouryu_cli.core.model import (
+    SIGNIFICANCE_WORDS,
+    EraYear,
+    Indicator,
+    Observation,
+    Plan,
+    Series,
+    Significance,
+)
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
 
@@ -224,11 +236,20 @@ class _Resolver:
         value = None
         if series is not None:
             value = self.value(row, series)
+        written = row.text("significance")
+        tested = Significance.parse(written) if written else None
+        if written and tested is None:
+            row.fail(
+                "significance",
+                _("unknown significance '{written}' (expected {expected})").format(
+                    written=written, expected=", ".join(SIGNIFICANCE_WORDS)
+                ),
+            )
+            return None
         if indicator is None or series is None or year is None or value is None:
             return None
-        return Actual(
-            indicator, series, Observation(year, value, row.text("source")), row.place("year")
-        )
+        observation = Observation(year, value, row.text("source"), tested)
+        return Actual(indicator, series, observation, row.place("year"))
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")

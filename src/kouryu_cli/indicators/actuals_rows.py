@@ -46,10 +46,12 @@ _COLUMNS = {
     "出典": "source",
     "unit": "unit",
     "単位": "unit",
+    "significance": "significance",
+    "有意差": "significance",
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
-_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
+_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit", "significance")
 
 
 @dataclass(frozen=True, slots=True)

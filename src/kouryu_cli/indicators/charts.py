@@ -66,15 +66,17 @@ def describe(evaluation: Evaluation) -> str:
     indicator, series = evaluation.indicator, evaluation.series
     parts = [
         f"{series_name(evaluation)}: 基準値 {value_text(series.baseline, series.unit)}"
-        f"（{indicator.baseline_year.year}年度）",
+        f"（{indicator.baseline_year_of(series).year}年度）",
     ]
     if series.target is None:
-        parts.append(f"目標 {indicator.target_kind.label}（{indicator.target_year.year}年度）")
+        parts.append(
+            f"目標 {indicator.target_kind.label}（{indicator.target_year_of(series).year}年度）"
+        )
     else:
         kind = indicator.target_kind.label
         parts.append(
             f"目標値 {value_text(series.target, series.unit)}{kind}"
-            f"（{indicator.target_year.year}年度）"
+            f"（{indicator.target_year_of(series).year}年度）"
         )
     shown = shown_actuals(evaluation)
     if shown:
@@ -132,7 +134,10 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     ]
     points = _points(evaluation, frame)
     # The target year's dotted line and the evaluation year's band: labels keep off them too.
-    for year, half in ((evaluation.indicator.target_year.year, 2), (evaluation.as_of.year, 9)):
+    for year, half in (
+        (evaluation.indicator.target_year_of(evaluation.series).year, 2),
+        (evaluation.as_of.year, 9),
+    ):
         x = frame.x(year)
         placer.reserve(Box(x - half, frame.top, 2 * half, frame.height))
     for point in points:
@@ -188,8 +193,8 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     margin = (high - low or abs(high) * 0.1 or 1) * 0.25
     ticks = nice_ticks(low - margin if low - margin >= 0 or low < 0 else 0, high + margin)
     years = [o.year.year for o in shown]
-    first = min([indicator.baseline_year.year, *years])
-    last = max([indicator.target_year.year, evaluation.as_of.year, *years])
+    first = min([indicator.baseline_year_of(series).year, *years])
+    last = max([indicator.target_year_of(series).year, evaluation.as_of.year, *years])
     left = 16 + max(text_width(quantity(t, series.unit), TICK_SIZE) for t in ticks)
     top, bottom = 40.0, 44 + legend_height
     frame = Frame(
@@ -221,13 +226,13 @@ def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
     points = [
         _Point(
             "square",
-            frame.x(indicator.baseline_year.year),
+            frame.x(indicator.baseline_year_of(series).year),
             frame.y(series.baseline),
             f"基準値 {value_text(series.baseline, unit)}",
             "#FFFFFF",
         )
     ]
-    target_x = frame.x(indicator.target_year.year)
+    target_x = frame.x(indicator.target_year_of(series).year)
     kind = indicator.target_kind.label
     if series.target is not None:
         words = f"目標値 {value_text(series.target, unit)}{kind}"
@@ -252,9 +257,9 @@ def _lines(evaluation: Evaluation, frame: Frame) -> list[Segment]:
     indicator, series = evaluation.indicator, evaluation.series
     dashed = f'stroke="{LINE}" stroke-width="2" stroke-dasharray="8 5"'
     segments: list[Segment] = []
-    start = (frame.x(indicator.baseline_year.year), frame.y(series.baseline))
+    start = (frame.x(indicator.baseline_year_of(series).year), frame.y(series.baseline))
     if series.target is not None:
-        end = (frame.x(indicator.target_year.year), frame.y(series.target))
+        end = (frame.x(indicator.target_year_of(series).year), frame.y(series.target))
         segments.append((start, end, dashed))
     else:
         level = _threshold_level(evaluation)
@@ -262,7 +267,7 @@ def _lines(evaluation: Evaluation, frame: Frame) -> list[Segment]:
             y = frame.y(level)
             segments.append(((frame.left, y), (frame.left + frame.width, y), dashed))
     observed = sorted(
-        [(indicator.baseline_year.year, series.baseline)]
+        [(indicator.baseline_year_of(series).year, series.baseline)]
         + [(o.year.year, o.value) for o in shown_actuals(evaluation)]
     )
     solid = f'stroke="{ACTUAL}" stroke-width="1.5"'
@@ -276,7 +281,7 @@ def _lines(evaluation: Evaluation, frame: Frame) -> list[Segment]:
 def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
     """The evaluation year as a light band, the target year as a dotted line."""
     as_of_x = frame.x(evaluation.as_of.year)
-    target_x = frame.x(evaluation.indicator.target_year.year)
+    target_x = frame.x(evaluation.indicator.target_year_of(evaluation.series).year)
     return [
         f'<rect x="{as_of_x - 9:.1f}" y="{frame.top:.1f}" width="18" '
         f'height="{frame.height:.1f}" fill="#EEEEEE"/>',
@@ -288,7 +293,10 @@ def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
 
 def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]]:
     """目標年度 and 評価年度 above their marks; one label when they are the same year."""
-    target, as_of = evaluation.indicator.target_year.year, evaluation.as_of.year
+    target, as_of = (
+        evaluation.indicator.target_year_of(evaluation.series).year,
+        evaluation.as_of.year,
+    )
     if target == as_of:
         return [(f"目標年度・評価年度 {target}", frame.x(target))]
     return [(f"目標年度 {target}", frame.x(target)), (f"評価年度 {as_of}", frame.x(as_of))]

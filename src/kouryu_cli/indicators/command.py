@@ -28,6 +28,19 @@ AsOfOption = Annotated[
         ),
     ),
 ]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="YEAR",
+        help=N_(
+            "The evaluation period starts in this fiscal year (H29, 2017): earlier actuals are "
+            "not used, and a series whose actuals are all earlier is E. Default: the plan's "
+            "evaluation.since, else every year."
+        ),
+        show_default=False,
+    ),
+]
 ThresholdOption = Annotated[
     float | None,
     options.value_option(
@@ -77,6 +90,7 @@ def indicators(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    since: SinceOption = None,
     actuals_files: ActualsOption = None,
     history: Annotated[
         bool,
@@ -103,9 +117,16 @@ def indicators(
       E   評価困難: baseline 0, or no actual later than the baseline year
       ベースラインのみ: no actual yet (up to --as-of)
 
+    Where an actual gives a significance test (有意差: 改善, 変化なし, 悪化), the test
+    decides instead of t: 改善 → A/B/B*, 変化なし → C, 悪化 → D (A when the target is
+    reached). A survey-based series (tested) graded by t alone is provisional (暫定).
+    --since YEAR (or the plan's evaluation.since) leaves earlier actuals out; a series
+    whose actuals are all earlier is E (評価期間内の実績値なし).
+
     An indicator with several series also gets an overall grade (総合): A=5, B/B*=4,
     C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
-    (x.5 down, x.6 up); E when every series is E.
+    (x.5 down, x.6 up); E when every series is E. A B is B* unless the series, each
+    projected to the target year (B → A, B* → B), average to A.
     Overdue (期限超過): the target year is before the as-of year and the target is not met.
 
     Example:
@@ -114,6 +135,7 @@ def indicators(
         kouryu indicators
         kouryu indicators --actuals r5.csv --actuals r6.xlsx --as-of R6
         kouryu indicators --behind-target --status B*,D -f json
+        kouryu indicators --actuals 有意差つき.csv --since H29 --as-of R4
         kouryu indicators --actuals 実績値.csv --history -o 推移.xlsx
         kouryu indicators --actuals 実績値.yaml -f svg -o indicators.svg
     """
@@ -129,6 +151,8 @@ def indicators(
         )
     with options.option("--as-of"):
         year = evaluation.as_of_year(as_of)
+    with options.option("--since"):
+        period = None if since is None else evaluation.as_of_year(since)
     original = options.plan(ctx)
     current, files = with_actuals(ctx, original, actuals_files or [])
     if history:
@@ -144,9 +168,13 @@ def indicators(
     if later:
         options.note(ctx, later)
     found = evaluation.select(
-        evaluation.evaluate_plan(current, year, limit), behind_target=behind_target, grades=grades
+        evaluation.evaluate_plan(current, year, limit, period),
+        behind_target=behind_target,
+        grades=grades,
     )
     conditions = [_("as of {label}={year}").format(label=year.label, year=year.year)]
+    if (start := period or current.since) is not None:
+        conditions.append(_("since {label}={year}").format(label=start.label, year=start.year))
     if behind_target:
         conditions.append(_("behind target"))
     if grades:

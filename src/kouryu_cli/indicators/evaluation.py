@@ -10,13 +10,19 @@ desired direction is positive:
 - B*: r ≥ t but behind that line (the target year is in danger);
 - C: |r| < t;  D: r ≤ −t;
 - E 評価困難: the actual cannot be compared with the baseline (the baseline is 0, or the
-  actual is not later than the baseline year);
+  actual is not later than the baseline year), or there are actuals but none in the
+  evaluation period (--since: 評価期間内の実績値なし);
 - ベースラインのみ: no actual up to the as-of year.
+
+The 5 % is the report's 目安 for untested figures. An actual's significance test against the
+baseline (有意差) decides instead: 改善 → A (target reached; 増加/減少: always), B or B*;
+変化なし → C; 悪化 → D. A `tested` series graded by the guide alone is provisional (暫定).
 
 An indicator with several series (I3: 団体数 and 人数) is also graded as a whole, as the
 report grades such items: A = 5, B and B* = 4, C = 3, D = 2 points, averaged over the series
 that are not E, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; E when every
-graded series is E.
+graded series is E. A B is B* unless the series projected to the target year (A, B → A;
+B* → B) average to A (A+B → B, A+B* → B*, B*+B* → B*; 第2章, tests/corpus/kenkou21).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from kouryu_cli.core.model import (
     Observation,
     Plan,
     Series,
+    Significance,
     TargetKind,
 )
 
@@ -68,6 +75,25 @@ class Grade(LabelledEnum):
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 
 
+class Basis(LabelledEnum):
+    """判定根拠: the rule that decided a grade (label: as a table shows it)."""
+
+    TARGET = ("target", "目標値")
+    SIGNIFICANCE = ("significance", "有意差")
+    THRESHOLD = ("threshold", "目安")
+
+    def describe(self, threshold: float, significance: Significance | None) -> str:
+        """有意差（改善）, 5%目安, or 目標値: the rule in the words of a table."""
+        if self is Basis.SIGNIFICANCE and significance is not None:
+            return f"{self.label}（{significance.label}）"
+        if self is Basis.THRESHOLD:
+            return f"{threshold:g}%{self.label}"
+        return self.label
+
+
+NO_ACTUAL_IN_PERIOD = "評価期間内の実績値なし"  # E: figures, but none in --since's period
+
+
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     """The evaluation of one series (an indicator, or one component of a compound one)."""
@@ -89,6 +115,30 @@ class Evaluation:
     overdue: bool
     # The whole indicator's grade, for an indicator with several series; None otherwise.
     overall: Overall | None = None
+    # The rule that decided the grade (None for E and ベースラインのみ), and whether the grade
+    # of a survey-based series stands without its test (暫定).
+    basis: Basis | None = None
+    provisional: bool = False
+    since: EraYear | None = None  # the evaluation period's first year, when one is set
+
+    def basis_fields(self) -> dict[str, object]:
+        """The rule behind the grade as plain data: rule, label, significance, provisional."""
+        tested = self.latest.significance if self.latest is not None else None
+        return {
+            "rule": None if self.basis is None else self.basis.value,
+            "label": self.basis_text,
+            "significance": None if tested is None else tested.value,
+            "provisional": self.provisional,
+        }
+
+    @property
+    def basis_text(self) -> str:
+        """有意差（改善）, 5%目安（暫定）, 目標値, or '' for E and ベースラインのみ."""
+        if self.basis is None:
+            return ""
+        significance = self.latest.significance if self.latest is not None else None
+        words = self.basis.describe(self.threshold, significance)
+        return f"{words}（暫定）" if self.provisional else words
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,23 +150,34 @@ class Overall:
 
 
 POINTS = {Grade.A: 5, Grade.B: 4, Grade.B_STAR: 4, Grade.C: 3, Grade.D: 2}
+# Each grade as it is expected to stand at the target year: B is on course for A, B* for B.
+PROJECTED = {Grade.A: 5, Grade.B: 5, Grade.B_STAR: 4, Grade.C: 3, Grade.D: 2}
 _FROM_POINTS = {5: Grade.A, 4: Grade.B, 3: Grade.C, 2: Grade.D}
 
 
 def overall_grade(grades: Iterable[Grade]) -> Overall:
     """The 健康日本21 grade of several series together (五捨六入: 4.5 → B, 4.6 → A).
 
-    E when no series has A–D but one is E; ベースラインのみ when no series has an actual.
+    A B is B* unless the series projected to the target year average to A (A+B → B,
+    A+B* → B*). E when no series has A–D but one is E; ベースラインのみ when none has an actual.
     """
-    given = list(grades)
-    points = [POINTS[g] for g in given if g in POINTS]
-    if not points:
+    given = [g for g in grades if g in POINTS or g in (Grade.E, Grade.BASELINE_ONLY)]
+    graded = [g for g in given if g in POINTS]
+    if not graded:
         return Overall(Grade.E if Grade.E in given else Grade.BASELINE_ONLY, None)
-    mean = sum(points) / len(points)
+    mean = sum(POINTS[g] for g in graded) / len(graded)
+    verdict = _FROM_POINTS[_round_points(mean)]
+    if verdict is Grade.B:
+        projected = sum(PROJECTED[g] for g in graded) / len(graded)
+        if _round_points(projected) < POINTS[Grade.A]:
+            verdict = Grade.B_STAR
+    return Overall(verdict, _round(mean))
+
+
+def _round_points(mean: float) -> int:
+    """五捨六入: a fraction of .5 or less rounds down, anything above rounds up."""
     whole = math.floor(mean)
-    # 五捨六入: a fraction of exactly .5 rounds down, anything above rounds up.
-    rounded = whole + 1 if _round(mean - whole) > 0.5 else whole
-    return Overall(_FROM_POINTS[rounded], _round(mean))
+    return whole + 1 if _round(mean - whole) > 0.5 else whole
 
 
 def fiscal_year(day: date) -> int:
@@ -168,11 +229,12 @@ def line_value(indicator: Indicator, series: Series, year: int) -> float | None:
     """The straight line from (baseline year, baseline) to (target year, target) at year.
 
     Before the baseline year it is the baseline, after the target year the target;
-    None for a direction-only target (増加/減少).
+    None for a direction-only target (増加/減少). A series' own years count over its indicator's.
     """
     if series.target is None:
         return None
-    start, end = indicator.baseline_year.year, indicator.target_year.year
+    start = indicator.baseline_year_of(series).year
+    end = indicator.target_year_of(series).year
     if year >= end:
         return series.target
     if year <= start:
@@ -216,45 +278,80 @@ def meets_target(
     return _round(sign * (value - target)) >= 0
 
 
-def latest_actual(series: Series, as_of: int) -> Observation | None:
-    """The latest observation up to and including the as-of year."""
-    known = [o for o in series.actuals if o.year.year <= as_of]
+def latest_actual(series: Series, as_of: int, since: int | None = None) -> Observation | None:
+    """The latest observation up to and including the as-of year (and from since, if given)."""
+    known = [
+        o
+        for o in series.actuals
+        if o.year.year <= as_of and (since is None or o.year.year >= since)
+    ]
     return max(known, key=lambda o: o.year.year) if known else None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A grade, why it is E, and the rule that decided it."""
+
+    grade: Grade
+    reason: str = ""
+    basis: Basis | None = None
 
 
 def grade(  # noqa: PLR0911 - one return per grade, in the order of the MHLW rule
     indicator: Indicator, series: Series, latest: Observation | None, threshold: float
-) -> tuple[Grade, str]:
-    """The grade of a series given its latest actual, and why when it is E."""
+) -> Verdict:
+    """The grade of a series given its latest actual: by its significance test, or the guide."""
     if latest is None:
-        return Grade.BASELINE_ONLY, ""
+        return Verdict(Grade.BASELINE_ONLY)
     kind = indicator.target_kind
-    if latest.year.year <= indicator.baseline_year.year:
-        return Grade.E, (
-            f"基準年度（{indicator.baseline_year.label}）より後の実績値がなく、比較できない"
+    baseline_year = indicator.baseline_year_of(series)
+    if latest.year.year <= baseline_year.year:
+        return Verdict(
+            Grade.E, f"基準年度（{baseline_year.label}）より後の実績値がなく、比較できない"
         )
+    tested = latest.significance
+    if kind.has_value and meets_target(kind, series.baseline, series.target, latest.value, 0):
+        return Verdict(Grade.A, basis=Basis.TARGET)
+    if tested is not None:
+        if tested is Significance.WORSENED:
+            return Verdict(Grade.D, basis=Basis.SIGNIFICANCE)
+        if tested is Significance.UNCHANGED:
+            return Verdict(Grade.C, basis=Basis.SIGNIFICANCE)
+        if not kind.has_value:
+            return Verdict(Grade.A, basis=Basis.SIGNIFICANCE)
+        return Verdict(_on_course(indicator, series, latest), basis=Basis.SIGNIFICANCE)
     if meets_target(kind, series.baseline, series.target, latest.value, threshold):
-        return Grade.A, ""
+        return Verdict(Grade.A, basis=Basis.THRESHOLD)
     sign = direction(kind, series.baseline, series.target)
     change = relative_change(series.baseline, latest.value, sign)
     if change is None:
-        return Grade.E, "基準値が0のため、変化率を計算できない"
+        return Verdict(Grade.E, "基準値が0のため、変化率を計算できない")
     change = _round(change)
     if change <= -threshold:
-        return Grade.D, ""
+        return Verdict(Grade.D, basis=Basis.THRESHOLD)
     if change < threshold:
-        return Grade.C, ""
+        return Verdict(Grade.C, basis=Basis.THRESHOLD)
+    return Verdict(_on_course(indicator, series, latest), basis=Basis.THRESHOLD)
+
+
+def _on_course(indicator: Indicator, series: Series, latest: Observation) -> Grade:
+    """B when the latest actual is on or beyond the straight line to the target, else B*."""
+    sign = direction(indicator.target_kind, series.baseline, series.target)
     line = line_value(indicator, series, latest.year.year)
     if line is not None and _round(sign * (latest.value - line)) < 0:
-        return Grade.B_STAR, ""
-    return Grade.B, ""
+        return Grade.B_STAR
+    return Grade.B
 
 
 def evaluate(
-    indicator: Indicator, series: Series, as_of: EraYear, threshold: float = DEFAULT_THRESHOLD
+    indicator: Indicator,
+    series: Series,
+    as_of: EraYear,
+    threshold: float = DEFAULT_THRESHOLD,
+    since: EraYear | None = None,
 ) -> Evaluation:
-    """Evaluate one series at the as-of year, ignoring actuals after it."""
-    latest = latest_actual(series, as_of.year)
+    """Evaluate one series at the as-of year, ignoring actuals after it (and before since)."""
+    latest = latest_actual(series, as_of.year, since.year if since is not None else None)
     sign = direction(indicator.target_kind, series.baseline, series.target)
     current = latest.value if latest is not None else series.baseline
     change = None if latest is None else latest.value - series.baseline
@@ -263,7 +360,11 @@ def evaluate(
     else:
         gap = change
     met = meets_target(indicator.target_kind, series.baseline, series.target, current, threshold)
-    verdict, reason = grade(indicator, series, latest, threshold)
+    verdict = grade(indicator, series, latest, threshold)
+    if latest is None and since is not None and latest_actual(series, as_of.year) is not None:
+        # Figures exist, but all before the evaluation period: nothing to grade, not "none yet".
+        verdict = Verdict(Grade.E, f"{NO_ACTUAL_IN_PERIOD}（{since.label}以降）")
+    met = met or verdict.grade is Grade.A  # 増加/減少 is also met by a significant 改善
     return Evaluation(
         indicator=indicator,
         series=series,
@@ -277,32 +378,47 @@ def evaluate(
         gap=gap,
         progress_rate=(
             None
-            if latest is None or verdict is Grade.E
+            if latest is None or verdict.grade is Grade.E
             else progress_rate(series.baseline, series.target, latest.value, sign)
         ),
         expected=line_value(indicator, series, as_of.year),
         expected_at_latest=(
             None if latest is None else line_value(indicator, series, latest.year.year)
         ),
-        grade=verdict,
-        reason=reason,
+        grade=verdict.grade,
+        reason=verdict.reason,
         met=met,
-        overdue=indicator.target_year.year < as_of.year and not met,
+        overdue=indicator.target_year_of(series).year < as_of.year and not met,
+        basis=verdict.basis,
+        provisional=series.tested and verdict.basis is Basis.THRESHOLD,
+        since=since,
     )
 
 
 def evaluate_plan(
-    plan: Plan, as_of: EraYear, threshold: float = DEFAULT_THRESHOLD
+    plan: Plan,
+    as_of: EraYear,
+    threshold: float = DEFAULT_THRESHOLD,
+    since: EraYear | None = None,
 ) -> list[Evaluation]:
-    """Every series of every indicator, in plan order; several series also get an overall grade."""
+    """Every series of every indicator, in plan order; several series also get an overall grade.
+
+    since: the evaluation period's first year; the plan's evaluation.since when None.
+    """
+    period = since if since is not None else plan.since
     out: list[Evaluation] = []
     for indicator in plan.indicators:
-        each = [evaluate(indicator, s, as_of, threshold) for s in indicator.series]
+        each = [evaluate(indicator, s, as_of, threshold, period) for s in indicator.series]
         if len(each) > 1:
             overall = overall_grade(e.grade for e in each)
             each = [replace(e, overall=overall) for e in each]
         out.extend(each)
     return out
+
+
+def shows_basis(evaluations: Iterable[Evaluation]) -> bool:
+    """Whether any grade rests on a test or is provisional: then every view names each rule."""
+    return any(e.basis is Basis.SIGNIFICANCE or e.provisional for e in evaluations)
 
 
 def parse_grades(values: Iterable[str]) -> tuple[Grade, ...]:

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
 from kouryu_cli.core.textnorm import format_number
-from kouryu_cli.indicators.evaluation import Evaluation, Grade, Overall, count_line
+from kouryu_cli.indicators.evaluation import (
+    Evaluation,
+    Grade,
+    Overall,
+    count_line,
+    shows_basis,
+)
 from kouryu_cli.render.listing import Listing
 
 if TYPE_CHECKING:
@@ -41,8 +47,14 @@ def expected_heading(as_of: EraYear) -> str:
     return f"見込み（{as_of_text(as_of)}）"
 
 
-def columns(as_of: EraYear) -> tuple[str, ...]:
-    """The columns of the file formats: labels as written, each number in its own column."""
+BASIS = "判定の根拠"
+
+
+def columns(as_of: EraYear, basis: bool = False) -> tuple[str, ...]:
+    """The columns of the file formats: labels as written, each number in its own column.
+
+    basis: add 判定の根拠 (when some grade rests on a significance test or is provisional).
+    """
     expected = expected_heading(as_of)
     return (
         "評価年度",
@@ -69,6 +81,7 @@ def columns(as_of: EraYear) -> tuple[str, ...]:
         "総合評価",
         "評価の意味",
         OVERDUE,
+        *((BASIS,) if basis else ()),
     )
 
 
@@ -113,7 +126,9 @@ def year_label(year: EraYear) -> str:
 
 def baseline_text(indicator: Indicator, series: Series) -> str:
     """25.6% (Ｈ29/2017)."""
-    return f"{quantity(series.baseline, series.unit)} {year_text(indicator.baseline_year)}"
+    return (
+        f"{quantity(series.baseline, series.unit)} {year_text(indicator.baseline_year_of(series))}"
+    )
 
 
 def target_text(indicator: Indicator, series: Series) -> str:
@@ -125,7 +140,7 @@ def target_text(indicator: Indicator, series: Series) -> str:
         words = quantity(series.target, series.unit)
         if kind.label:
             words += f" {kind.label}"
-    return f"{words} {year_text(indicator.target_year)}"
+    return f"{words} {year_text(indicator.target_year_of(series))}"
 
 
 def latest_text(observation: Observation | None, unit: str) -> str:
@@ -176,14 +191,14 @@ def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
         "plan": indicator.plan,
         "baseline": {
             "value": _tidy(series.baseline),
-            "year": indicator.baseline_year.year,
-            "label": indicator.baseline_year.label,
+            "year": indicator.baseline_year_of(series).year,
+            "label": indicator.baseline_year_of(series).label,
             "as_written": indicator.baseline_written,
         },
         "target": {
             "value": _tidy_optional(series.target),
-            "year": indicator.target_year.year,
-            "label": indicator.target_year.label,
+            "year": indicator.target_year_of(series).year,
+            "label": indicator.target_year_of(series).label,
             "kind": indicator.target_kind.value,
             "kind_label": indicator.target_kind.label,
             "as_written": indicator.target_written,
@@ -191,8 +206,8 @@ def series_record(indicator: Indicator, series: Series) -> dict[str, Any]:
     }
 
 
-def record(evaluation: Evaluation) -> dict[str, Any]:
-    """The JSON object of one evaluated series."""
+def record(evaluation: Evaluation, basis: bool = False) -> dict[str, Any]:
+    """The JSON object of one evaluated series (with the rule behind its grade, when asked)."""
     indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
     return {
         **series_record(indicator, series),
@@ -218,6 +233,7 @@ def record(evaluation: Evaluation) -> dict[str, Any]:
         "as_of": {"year": evaluation.as_of.year, "label": evaluation.as_of.label},
         "threshold": _tidy(evaluation.threshold),
         "overall": _overall_record(evaluation.overall),
+        **({"basis": evaluation.basis_fields()} if basis else {}),
     }
 
 
@@ -240,8 +256,8 @@ def overall_text(evaluation: Evaluation) -> str:
     return f"{overall.grade.short}{points}"
 
 
-def row(evaluation: Evaluation) -> tuple[Cell, ...]:
-    """One evaluated series as a row of columns(as_of): each number also as a number."""
+def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
+    """One evaluated series as a row of columns(as_of, basis): each number also as a number."""
     indicator, series, latest = evaluation.indicator, evaluation.series, evaluation.latest
     return (
         f"{evaluation.as_of.label}（{evaluation.as_of.year}年度）",
@@ -251,10 +267,10 @@ def row(evaluation: Evaluation) -> tuple[Cell, ...]:
         series.unit,
         baseline_text(indicator, series),
         _tidy(series.baseline),
-        str(indicator.baseline_year.year),
+        str(indicator.baseline_year_of(series).year),
         target_text(indicator, series),
         _tidy_optional(series.target),
-        str(indicator.target_year.year),
+        str(indicator.target_year_of(series).year),
         latest_text(latest, series.unit),
         None if latest is None else _tidy(latest.value),
         "" if latest is None else str(latest.year.year),
@@ -268,16 +284,18 @@ def row(evaluation: Evaluation) -> tuple[Cell, ...]:
         overall_text(evaluation),
         evaluation.grade.label + (f"（{evaluation.reason}）" if evaluation.reason else ""),
         "○" if evaluation.overdue else "",
+        *((evaluation.basis_text,) if basis else ()),
     )
 
 
 def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
     """Evaluations for the file formats (csv, tsv, markdown, xlsx) and JSON."""
-    heads = columns(as_of)
+    basis = shows_basis(evaluations)
+    heads = columns(as_of, basis)
     return Listing(
         columns=heads,
-        make_rows=lambda: [row(e) for e in evaluations],
-        make_records=lambda: [record(e) for e in evaluations],
+        make_rows=lambda: [row(e, basis) for e in evaluations],
+        make_records=lambda: [record(e, basis) for e in evaluations],
         numeric=frozenset(i for i, c in enumerate(heads) if c in _NUMERIC),
         title=title(as_of),
         sheet="指標",
@@ -314,10 +332,10 @@ def history_listing(plan: Plan) -> Listing:
                         indicator.name,
                         series.label or series.key,
                         series.unit,
-                        year_label(indicator.baseline_year),
+                        year_label(indicator.baseline_year_of(series)),
                         _tidy(series.baseline),
                         *(by_year.get(y) for y in years),
-                        year_label(indicator.target_year),
+                        year_label(indicator.target_year_of(series)),
                         _tidy_optional(series.target),
                         indicator.target_kind.label,
                     )
@@ -398,6 +416,13 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
     ]
 
 
+TESTED_LEGEND = [
+    "  判定の根拠: 目標値、有意差（基準値との検定: 改善 → A・B・B*、変化なし → C、悪化 → D）、"
+    "目安（変化率）。暫定: 標本調査の指標で検定結果がなく、変化率で判定したもの",
+    "  総合がBのとき、各系列を目標年度に見込んで（A・B → A、B* → B）平均がAにならなければ B*",
+]
+
+
 def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of: EraYear) -> None:
     """The evaluations as a table with a bar per row, the legend and the aggregate line."""
     from kouryu_cli.render.terminal import Column, Grid, draw_table, paragraph, text
@@ -433,10 +458,14 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
             lambda e: text(expected_text(e) or "—"),
         ),
     ]
+    basis = shows_basis(evaluations)
+    if basis:
+        cells.insert(2, (Column(BASIS, Kind.WORDS), lambda e: text(e.basis_text or "—")))
     paragraph(target, text(title(as_of)), keep=KEEP_WHOLE)
     rows = [[cell(e) for _, cell in cells] for e in evaluations]
-    draw_table(target, Grid([column for column, _ in cells], rows, (0, 2), KEEP_WHOLE))
-    for line in legend(threshold, as_of):
+    names = (0, 3) if basis else (0, 2)
+    draw_table(target, Grid([column for column, _ in cells], rows, names, KEEP_WHOLE))
+    for line in [*legend(threshold, as_of), *(TESTED_LEGEND if basis else [])]:
         paragraph(target, text(line, "dim"), keep=KEEP_WHOLE)
     paragraph(target, text(f"集計: {count_line(evaluations)}", "bold"), keep=KEEP_WHOLE)
 

@@ -31,11 +31,15 @@ from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import yamlfile
 from kouryu_cli.files.checker import Checker, Node
 from kouryu_cli.files.checker import Path as NodePath
+from kouryu_cli.planfile import targets
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 _AGES = ", ".join(a.value for a in AgeGroup)
 _ICONS = ", ".join(i.value for i in Icon)
 _KINDS = ", ".join(k.value for k in TargetKind)
+# Keys of an indicator and of a series beyond the basic ones (docs/plan-format.md).
+_OPTIONAL = ("tested", "history")
+_SERIES_OPTIONAL = ("baseline_year", "target_year", "tested")
 
 
 def load_plan(path: Path | str, label: str | None = None) -> Plan:
@@ -65,7 +69,8 @@ class _PlanReader:
     def read(self, data: Any) -> Plan | None:
         c = self.check
         required = ("schema", "program", "chapter", "vision", "challenges", "departments")
-        checked = c.top(data, "plan", (*required, "policies"), ("indicators", "vocabularies"))
+        optional = ("indicators", "vocabularies", "evaluation")
+        checked = c.top(data, "plan", (*required, "policies"), optional)
         if checked is None:
             return None
         top = Node(c, (), checked)
@@ -107,7 +112,15 @@ class _PlanReader:
             policies=policies,
             indicators=indicators,
             vocabularies=self.vocabularies(top.get("vocabularies")),
+            since=self.since(top),
         )
+
+    def since(self, top: Node) -> EraYear | None:
+        """The evaluation period's first year (`evaluation: {since: …}`), if the plan sets one."""
+        if not top.has("evaluation"):
+            return None
+        evaluation = top.child("evaluation", ("since",))
+        return self.year_pair(evaluation.child("since", ("year", "western_year")))
 
     def departments(self, top: Node) -> tuple[Department, ...]:
         out = []
@@ -303,7 +316,7 @@ class _PlanReader:
         out: list[Indicator] = []
         ids: dict[str, NodePath] = {}
         for item in top.nodes(
-            "indicators", ("id", "name", "baseline", "target", "series"), ("plan",)
+            "indicators", ("id", "name", "baseline", "target", "series"), ("plan", *_OPTIONAL)
         ):
             indicator_id = item.text("id")
             self.check.unique(
@@ -315,7 +328,10 @@ class _PlanReader:
             baseline = item.child("baseline", ("year", "western_year"), ("as_written",))
             target = item.child("target", ("year", "western_year", "kind"), ("as_written",))
             kind = target.choice("kind", TargetKind.of, _KINDS) or TargetKind.REACH
-            series = self.series(item, kind)
+            series = self.series(
+                item, kind, item.check.boolean(item.at("tested"), item.get("tested"))
+            )
+            keys = {s.key for s in series if s.key}
             out.append(
                 Indicator(
                     id=indicator_id,
@@ -327,6 +343,9 @@ class _PlanReader:
                     target_kind=kind,
                     target_written=target.text("as_written", required=False),
                     series=series,
+                    history=targets.history(item, keys, self.year_pair)
+                    if item.has("history")
+                    else (),
                 )
             )
         if out:
@@ -356,10 +375,13 @@ class _PlanReader:
             self.check.fail(path, str(error))
             return None
 
-    def series(self, indicator: Node, kind: TargetKind) -> tuple[Series, ...]:
+    def series(self, indicator: Node, kind: TargetKind, tested: bool) -> tuple[Series, ...]:
         c = self.check
         items = indicator.nodes(
-            "series", ("unit", "baseline"), ("id", "label", "target", "actuals"), allow_empty=False
+            "series",
+            ("unit", "baseline"),
+            ("id", "label", "target", "actuals", *_SERIES_OPTIONAL),
+            allow_empty=False,
         )
         several = len(indicator.get("series") or ()) > 1
         out: list[Series] = []
@@ -373,7 +395,9 @@ class _PlanReader:
                 _("series id '{key}' is used twice in this indicator").format(key=key),
             )
             unit = item.text("unit", required=False)
+            baseline = item.number("baseline", unit)
             target = None
+            change = targets.relative_change(item.get("target"))
             if kind.has_value:
                 if not item.has("target"):
                     c.fail(
@@ -382,6 +406,8 @@ class _PlanReader:
                             value=kind.value
                         ),
                     )
+                elif change is not None:
+                    target = baseline * (1 + change / 100)
                 else:
                     target = item.number("target", unit)
             elif item.has("target"):
@@ -394,18 +420,30 @@ class _PlanReader:
                     key=key,
                     label=item.text("label", required=False),
                     unit=unit,
-                    baseline=item.number("baseline", unit),
+                    baseline=baseline,
                     target=target,
                     actuals=self.observations(item, unit),
+                    baseline_year=self.own_year(item, "baseline_year"),
+                    target_year=self.own_year(item, "target_year"),
+                    tested=c.boolean(item.at("tested"), item.get("tested"))
+                    if item.has("tested")
+                    else tested,
+                    target_change=change,
                 )
             )
         return tuple(out)
+
+    def own_year(self, series: Node, key: str) -> EraYear | None:
+        """A series' own baseline or target year, when it has one."""
+        if not series.has(key):
+            return None
+        return self.year_pair(series.child(key, ("year", "western_year")))
 
     def observations(self, series: Node, unit: str) -> tuple[Observation, ...]:
         """Actual values of one series; each year at most once."""
         out: list[Observation] = []
         years: dict[int, NodePath] = {}
-        for item in series.nodes("actuals", ("year", "value"), ("source",)):
+        for item in series.nodes("actuals", ("year", "value"), ("source", "significance")):
             label = item.text("year")
             year = self.year(item.at("year"), label) if label else None
             number = item.number("value", unit)
@@ -418,7 +456,10 @@ class _PlanReader:
                 _("year '{label}' ({year}) is given twice").format(label=label, year=year.year),
             ):
                 continue
-            out.append(Observation(year, number, item.text("source", required=False)))
+            tested = None
+            if item.has("significance"):
+                tested = item.choice("significance", targets.significance, targets.SIGNIFICANCE)
+            out.append(Observation(year, number, item.text("source", required=False), tested))
         return tuple(sorted(out, key=lambda o: o.year.year))
 
     def vocabularies(self, value: Any) -> tuple[Vocabulary, ...]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Series
+from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
-from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, tally
+from kouryu_cli.indicators.evaluation import GRADE_ORDER, Basis, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
     difference_text,
     expected_text,
@@ -62,6 +62,7 @@ class ActualRow:
     value: str
     source: str
     used: bool  # False: after the evaluation year, not used
+    early: bool = False  # before the evaluation period (--since), not used
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ class SeriesBlock:
     expected: str  # the straight line at the evaluation year
     overdue: bool
     met: bool
+    basis: str = ""  # the rule that decided the grade, when the plan grades by tests
+    history: tuple[str, ...] = ()  # baselines and targets before their revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +204,8 @@ def build(
     progress = None if book is None else progress_part(plan, book, fiscal_year_text(book.year.year))
     counts = tally(evaluations)
     field_text = f"第{plan.chapter.number}分野「{plan.chapter.title}」"
-    series = tuple(_series_block(e, n) for n, e in enumerate(evaluations, 1))
+    basis = shows_basis(evaluations)
+    series = tuple(_series_block(e, n, basis) for n, e in enumerate(evaluations, 1))
     later = sum(b.later for b in series)
     return Report(
         title=f"{field_text} 評価報告書",
@@ -227,7 +231,7 @@ def build(
                 met=e.met,
             )
             for e in evaluations
-            if e.indicator.target_year.year < as_of.year
+            if e.indicator.target_year_of(e.series).year < as_of.year
         ),
         previous_year=fiscal_year_text(as_of.year - 1),
         changes=tuple(_changes(before, evaluations)),
@@ -242,7 +246,7 @@ def build(
     )
 
 
-def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
+def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> SeriesBlock:
     indicator, series = evaluation.indicator, evaluation.series
     unit = series.unit
     actuals = tuple(
@@ -252,6 +256,7 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
             value=quantity(o.value, unit),
             source=o.source,
             used=o.year.year <= evaluation.as_of.year,
+            early=evaluation.since is not None and o.year.year < evaluation.since.year,
         )
         for o in series.actuals
     )
@@ -278,13 +283,13 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
         plan=indicator.plan,
         baseline=_as_written(
             indicator.baseline_written,
-            indicator.baseline_year,
+            indicator.baseline_year_of(series),
             quantity(series.baseline, unit),
             compound=len(indicator.series) > 1,
         ),
         target=_as_written(
             indicator.target_written,
-            indicator.target_year,
+            indicator.target_year_of(series),
             _target_value(indicator, series),
             compound=len(indicator.series) > 1,
         ),
@@ -301,7 +306,25 @@ def _series_block(evaluation: Evaluation, number: int) -> SeriesBlock:
         expected=expected_text(evaluation) or "—",
         overdue=evaluation.overdue,
         met=evaluation.met,
+        basis=evaluation.basis_text if shows_basis else "",
+        history=tuple(revision_text(r) for r in indicator.history if r.series in ("", series.key)),
     )
+
+
+def revision_text(revision: Revision) -> str:
+    """変更前（H30の見直し）: 目標値 73.9（平成27年）。… : a revision as the report prints it."""
+    parts = [
+        f"{word} {value}"
+        for word, value in (
+            ("基準値", revision.baseline),
+            ("基準年度", revision.baseline_year),
+            ("目標値", revision.target),
+            ("目標年度", revision.target_year),
+        )
+        if value
+    ]
+    note = f"。{revision.note}" if revision.note else ""
+    return f"変更前（{revision.revised.label}の見直し）: {'、'.join(parts)}{note}"
 
 
 def _target_value(indicator: Indicator, series: Series) -> str:
@@ -340,7 +363,15 @@ def _reason(evaluation: Evaluation) -> str:
         Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
         Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
     }
-    return sentences.get(evaluation.grade, evaluation.grade.label)
+    said = sentences.get(evaluation.grade, evaluation.grade.label)
+    if evaluation.basis is Basis.SIGNIFICANCE and latest.significance is not None:
+        tested = latest.significance.label
+        said = f"基準値との有意差の検定: {tested}。" + (
+            said if evaluation.grade in (Grade.B, Grade.B_STAR) else ""
+        )
+    if evaluation.provisional:
+        said += "標本調査の指標ですが検定結果がないため、5%の目安による暫定の評価です。"
+    return said
 
 
 def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[ChangeRow]:
@@ -385,6 +416,22 @@ def _grade_rules(threshold: float) -> list[tuple[str, str]]:
         ),
         ("C", f"変わらない: 変化率が ±{t}% 未満"),
         ("D", f"悪化している: 変化率が −{t}% 以下"),
-        ("E", "評価困難: 基準値が 0、または基準年度より後の実績値がない"),
+        (
+            "E",
+            "評価困難: 基準値が 0、または基準年度より後の実績値がない、"
+            "または評価期間内の実績値がない",
+        ),
         ("ベースラインのみ", "評価年度までの実績値がまだない"),
+        (
+            "有意差",
+            "実績値に基準値との有意差の検定結果がある場合は、変化率ではなく検定で判定する: 改善 → "
+            "A（目標値に達した場合）・B・B*（直線と比べる）、変化なし → C、悪化 → D。"
+            "標本調査の指標で検定結果がない場合は、変化率による暫定の評価",
+        ),
+        (
+            "総合",
+            "系列が複数ある指標: A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、五捨六入で"
+            "A〜Dに戻す。Bとなった場合、各系列を目標年度に見込んだ評価（A・B → A、B* → B）の"
+            "平均がAにならなければ B*（健康日本21（第二次）最終評価報告書 第2章）",
+        ),
     ]

@@ -18,7 +18,13 @@ from kouryu_cli.cli.options import (
 )
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import N_, _
-from kouryu_cli.indicators.command import ActualsOption, AsOfOption, ThresholdOption, with_actuals
+from kouryu_cli.indicators.command import (
+    ActualsOption,
+    AsOfOption,
+    SinceOption,
+    ThresholdOption,
+    with_actuals,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -40,6 +46,7 @@ FORMATS = ("html", "markdown")
 def report(
     ctx: typer.Context,
     as_of: AsOfOption = None,
+    since: SinceOption = None,
     actuals_files: ActualsOption = None,
     progress_files: Annotated[
         list[Path] | None,
@@ -88,6 +95,8 @@ def report(
         )
     with option("--as-of"):
         year = evaluation.as_of_year(as_of)
+    with option("--since"):
+        period = None if since is None else evaluation.as_of_year(since)
     original = plan(ctx)
     current, read = with_actuals(ctx, original, actuals_files or [])
     later = actuals.later_than(original, read, year)
@@ -114,8 +123,8 @@ def report(
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
     built = reportview.build(
         current,
-        evaluation.evaluate_plan(current, year, limit),
-        evaluation.evaluate_plan(current, evaluation.year_before(year), limit),
+        evaluation.evaluate_plan(current, year, limit, period),
+        evaluation.evaluate_plan(current, evaluation.year_before(year), limit, period),
         as_of=year,
         threshold=limit,
         written=_today(),
