@@ -159,7 +159,7 @@ def test_xlsx_has_a_title_row_and_numeric_cells(run: Run, tmp_path: Path) -> Non
     out = tmp_path / "indicators.xlsx"
     result = run("indicators", "--actuals", example, "--as-of", "R7", "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    sheet = openpyxl.load_workbook(out).active
+    sheet = openpyxl.load_workbook(out).worksheets[-1]  # every column, after the summary
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert "R7=2025年度" in str(cells[0][0])
     header = next(i for i, row in enumerate(cells) if row[0] == "評価年度")

@@ -332,8 +332,10 @@ def test_xlsx(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "indicators.xlsx"
     result = run("indicators", "--actuals", EXAMPLE_CSV, "--as-of", "R7", "-o", str(out))
     assert result.exit_code == 0
-    sheet = openpyxl.load_workbook(out).active
-    assert sheet.title == "指標"
+    summary, sheet = openpyxl.load_workbook(out).worksheets  # printed first, then every column
+    assert summary.title == "指標"
+    assert summary["A3"].value == "I1"
+    assert sheet.title == "指標（全項目）"
     assert sheet["A1"].value == "関連計画における参考となる指標の評価（R7=2025年度時点）"
     assert sheet["A3"].value == "R7（2025年度）"
     assert sheet["B3"].value == "I1"

@@ -116,8 +116,8 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20), 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
-    # Printed for a clerk to fill in by hand: landscape, every column on the page's width.
-    print_setup(sheet, "2:2")
+    # Printed for a clerk to fill in by hand: landscape, the ID and name on every page.
+    print_setup(sheet, "2:2", title_columns="A:B")
     notes = book.create_sheet("説明")
     for number, line in enumerate(lines, 1):
         text_cell(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)

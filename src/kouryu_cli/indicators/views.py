@@ -94,6 +94,20 @@ _NUMERIC = (
     "進捗率(%)",
     "見込み(数値)",
 )
+# What a council member reads on paper: each figure with its year, how far, and the grade.
+_PRINTED = (
+    "ID",
+    "指標",
+    "内訳",
+    "基準値",
+    "目標値",
+    "直近の実績",
+    "進捗率(%)",
+    "評価",
+    "総合評価",
+    "評価の意味",
+    OVERDUE,
+)
 GRADE_STYLES = {
     Grade.A: "bold green",
     Grade.B: "green",
@@ -299,6 +313,8 @@ def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
         numeric=frozenset(i for i, c in enumerate(heads) if c in _NUMERIC),
         title=title(as_of),
         sheet="指標",
+        print_columns=tuple(heads.index(c) for c in _PRINTED),
+        names=(heads.index("ID"), heads.index("指標")),
     )
 
 

@@ -241,7 +241,7 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
     # Resizing rows and columns stays allowed: long answers need taller rows.
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    print_setup(sheet, f"1:{TITLE_ROWS}", area=f"A1:{last}{end}")
+    print_setup(sheet, f"1:{TITLE_ROWS}", area=f"A1:{last}{end}", title_columns="A:A")
 
 
 def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) -> None:

@@ -47,6 +47,9 @@ class Listing:
     numeric: frozenset[int] = frozenset()
     # The columns a terminal table shows (all when empty); files get every column.
     table_columns: tuple[int, ...] = ()
+    # The columns of a workbook's printed sheet (all when empty): a summary a reader takes
+    # in on one page, before a second sheet of every column.
+    print_columns: tuple[int, ...] = ()
     # The columns that name a record: the first line of its block when a screen stacks them.
     names: tuple[int, ...] = (0,)
 
@@ -76,11 +79,11 @@ class Listing:
         """The rows with every cell as the text a table shows (numbers with separators)."""
         return [tuple(cell_text(cell) for cell in row) for row in self.rows]
 
-    def narrowed(self) -> Listing:
-        """The listing with only the terminal table's columns."""
-        if not self.table_columns:
+    def narrowed(self, keep: tuple[int, ...] | None = None) -> Listing:
+        """The listing with only the columns keep (the terminal table's when None)."""
+        keep = self.table_columns if keep is None else keep
+        if not keep:
             return self
-        keep = self.table_columns
         return replace(
             self,
             columns=tuple(self.columns[i] for i in keep),
@@ -90,6 +93,7 @@ class Listing:
             },
             numeric=frozenset(keep.index(i) for i in self.numeric if i in keep),
             table_columns=(),
+            print_columns=(),
             names=tuple(keep.index(i) for i in self.names if i in keep) or (0,),
         )
 

@@ -1,9 +1,13 @@
 """Excel workbooks through openpyxl (the optional `excel` extra).
 
-Every workbook the tool writes prints alike (print_setup): A4, fitted to the page width, the
-header rows repeated on every page, page numbers below; a listing's sheet is landscape and
-has a title row that says what it holds. Text cells are always strings (text_cell): a
-measure named `=1+1` is shown, never calculated.
+Every workbook the tool writes prints alike (print_setup): A4, never smaller than 8 pt type,
+fitted to the page width when that is legible and else across pages with the id columns
+repeated, the header rows repeated on every page, page numbers below. A listing's sheet is
+landscape, its columns narrowed to fit the page, with a title row that says what it holds;
+a listing with a printed summary (Listing.print_columns) has that sheet first and every
+column on a second. Numbers show separators and the decimals they were written with
+(146,828 and 25.3). Text cells are always strings (text_cell): a measure named `=1+1` is
+shown, never calculated.
 """
 
 from __future__ import annotations
@@ -31,13 +35,19 @@ _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def workbook_bytes(listing: Listing) -> bytes:
-    """A one-sheet workbook: title row, frozen header, sized columns, print setup."""
+    """A workbook of one sheet, or of the printed summary and then every column."""
     try:
         from openpyxl import Workbook
     except ImportError:
         raise UsageError(need_openpyxl()) from None
     book = Workbook()
-    fill_sheet(book.active, listing)
+    if listing.print_columns:
+        fill_sheet(book.active, listing.narrowed(listing.print_columns))
+        whole = book.create_sheet()
+        fill_sheet(whole, listing, across=True)
+        whole.title = sheet_name(f"{listing.sheet}（全項目）")
+    else:
+        fill_sheet(book.active, listing)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -48,10 +58,30 @@ def workbook_bytes(listing: Listing) -> bytes:
 NARROW = 28
 PROSE = 48
 LINE_HEIGHT = 16  # points per wrapped line (11 pt text, Japanese glyphs included)
+# A column narrowed to fit the page keeps this width (or its own, when narrower): eight
+# Japanese characters, so that a grade such as ベースラインのみ stays on one line.
+FLOOR = 14
+
+# The smallest print scale: 11 pt type prints at 8.25 pt, the least a reader takes in on paper.
+SMALLEST_SCALE = 75
+# How wide a width unit prints at 100 %, in points: measured in LibreOffice, whose stand-in
+# for Calibri is wider than Calibri itself (Excel prints a unit about 5.7 pt wide).
+UNIT_POINTS = 7.2
+MARGIN = 0.4  # inches, left and right
 
 
-def fill_sheet(page: Worksheet, listing: Listing) -> None:
-    """Write listing into page, with the title row, header and print setup."""
+def page_units(*, portrait: bool = False) -> float:
+    """How many width units fit across an A4 page printed at the smallest scale."""
+    paper = 595.3 if portrait else 841.9  # points
+    return (paper - 2 * 72 * MARGIN) / (UNIT_POINTS * SMALLEST_SCALE / 100)
+
+
+def fill_sheet(page: Worksheet, listing: Listing, *, across: bool = False) -> None:
+    """Write listing into page, with the title row, header and print setup.
+
+    The columns are narrowed (their text wrapped) to fit one page wide, unless across: then
+    they keep their width and print across pages, the columns that name a row repeated.
+    """
     from openpyxl.styles import Alignment, Font
 
     page.title = sheet_name(listing.sheet)
@@ -60,9 +90,11 @@ def fill_sheet(page: Worksheet, listing: Listing) -> None:
         put(page, 1, 1, listing.title).font = Font(bold=True, size=12)
         header_row = 2
     texts = listing.text_rows
-    widths = [
+    widths: list[float] = [
         _column_width(column, [row[i] for row in texts]) for i, column in enumerate(listing.columns)
     ]
+    if not across:
+        widths = fit_widths(widths, page_units())
     marks = [bool(texts) and all(len(row[i]) <= 1 for row in texts) for i in range(len(widths))]
     for index, column in enumerate(listing.columns, 1):
         cell = put(page, header_row, index, column)
@@ -85,7 +117,25 @@ def fill_sheet(page: Worksheet, listing: Listing) -> None:
     for index, width in enumerate(widths, 1):
         page.column_dimensions[page.cell(1, index).column_letter].width = width
     page.freeze_panes = page.cell(header_row + 1, 1).coordinate
-    print_setup(page, f"{header_row}:{header_row}", grid_lines=True)
+    first, last = (
+        page.cell(1, i + 1).column_letter for i in (min(listing.names), max(listing.names))
+    )
+    print_setup(
+        page, f"{header_row}:{header_row}", grid_lines=True, title_columns=f"{first}:{last}"
+    )
+
+
+def fit_widths(widths: list[float], room: float) -> list[float]:
+    """Widths narrowed to add up to room: what each has over FLOOR shrinks in proportion."""
+    floors = [min(width, FLOOR) for width in widths]
+    spare = sum(widths) - sum(floors)
+    if sum(widths) <= room or not spare:
+        return [float(width) for width in widths]
+    keep = max(room - sum(floors), 0) / spare
+    return [
+        floor + int((width - floor) * keep * 10) / 10
+        for width, floor in zip(widths, floors, strict=True)
+    ]
 
 
 def _column_width(heading: str, cells: list[str]) -> int:
@@ -95,7 +145,7 @@ def _column_width(heading: str, cells: list[str]) -> int:
     return max(min(natural, cap), min(heading_words, NARROW), 4)
 
 
-def row_lines(cells: tuple[str, ...], widths: list[int]) -> int:
+def row_lines(cells: tuple[str, ...], widths: list[float]) -> int:
     """How many lines the tallest cell of a row takes once wrapped."""
     return max([1, *(cell_lines(text, width) for text, width in zip(cells, widths, strict=True))])
 
@@ -113,18 +163,34 @@ def print_setup(
     portrait: bool = False,
     grid_lines: bool = False,
     area: str = "",
+    title_columns: str = "",
 ) -> None:
-    """How every sheet prints: A4, one page wide, title rows on every page, page numbers below.
+    """How every sheet prints: A4, title rows on every page, page numbers below.
 
-    Landscape unless portrait; grid_lines for a sheet whose cells have no borders of their own.
+    One page wide when the type stays legible (SMALLEST_SCALE); a wider sheet prints across
+    pages at that scale, each row's pages one after the other, with title_columns (A:B, the
+    columns that name a row) repeated on each. Landscape unless portrait; grid_lines for a
+    sheet whose cells have no borders of their own.
     """
+    from openpyxl.utils import get_column_letter
+
     setup = page.page_setup
     setup.orientation = "portrait" if portrait else "landscape"
     setup.paperSize = page.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    page.sheet_properties.pageSetUpPr.fitToPage = True
-    page.page_margins.left = page.page_margins.right = 0.4
+    dimensions = page.column_dimensions
+    letters = [get_column_letter(i) for i in range(1, page.max_column + 1)]
+    # An unsized column is Excel's default, 8.43 units.
+    width = sum(dimensions[c].width if c in dimensions else 8.43 for c in letters)
+    if width <= page_units(portrait=portrait):
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        page.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        setup.scale = SMALLEST_SCALE
+        setup.pageOrder = "overThenDown"
+        if title_columns:
+            page.print_title_cols = title_columns
+    page.page_margins.left = page.page_margins.right = MARGIN
     page.oddFooter.center.text = "&P / &N"
     if title_rows:
         page.print_title_rows = title_rows
@@ -145,10 +211,21 @@ def put(page: Worksheet, row: int, column: int, value: Cell, *, numeric: bool = 
             number = _number(value)
             if number is not None:
                 cell.value = number
+                cell.number_format = number_format(value.strip())
                 return cell
         return text_cell(cell, value)
     cell.value = value
+    if numeric:
+        cell.number_format = number_format(repr(value))
     return cell
+
+
+def number_format(written: str) -> str:
+    """Separators and the decimals a number was written with: 25.3 → #,##0.0, 5480 → #,##0."""
+    if "e" in written.lower():  # 1e-07: too small or large for a fixed format
+        return "General"
+    decimals = min(len(written.partition(".")[2]), 6)
+    return "#,##0." + "0" * decimals if decimals else "#,##0"
 
 
 def text_cell(cell: Any, value: str) -> Any:
