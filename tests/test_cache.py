@@ -131,7 +131,7 @@ def test_the_cache_key_names_every_model_field() -> None:
         "aliases,notes;"
         "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
         "target_written,series;EraYear:label,year;"
-        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source;"
+        "Series:key,label,unit,baseline,target,actuals;Observation:year,value,source,decimals;"
         "Vocabulary:key,terms;Term:value,definition,needs_activities"
     )
 

@@ -226,9 +226,10 @@ class _Resolver:
             value = self.value(row, series)
         if indicator is None or series is None or year is None or value is None:
             return None
-        return Actual(
-            indicator, series, Observation(year, value, row.text("source")), row.place("year")
-        )
+        written = row.cells.get("value")
+        places = None if isinstance(written, float) else values.decimals(row.text("value"))
+        observation = Observation(year, value, row.text("source"), places)
+        return Actual(indicator, series, observation, row.place("year"))
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")

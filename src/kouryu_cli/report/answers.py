@@ -21,13 +21,14 @@ class MeasureRow:
 
     id: str
     name: str
-    departments: str
+    departments: str  # 社会福祉課・市民窓口課
     ages: tuple[bool, ...]
     icons: str
     status: str = ""
     rating: str = ""
     direction: str = ""
     answered: bool = False
+    department_names: tuple[str, ...] = ()  # each department, for a line to break between
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,8 @@ class ProgressPart:
     missing: tuple[tuple[str, tuple[str, ...]], ...]  # department, measure "id 名前"
     answered: int
     total: int
+    # Why the department rows add up to more than the measures, when they do.
+    department_note: str = ""
 
 
 def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
@@ -82,6 +85,7 @@ def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
             id=measure.id,
             name=measure.name,
             departments="・".join(measure.departments),
+            department_names=measure.departments,
             ages=tuple(a in measure.ages for a in AGE_ORDER),
             icons="・".join(i.value for i in measure.icons),
         )
@@ -147,4 +151,22 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
         ),
         answered=total.answered,
         total=total.total,
+        department_note=shared_note(plan),
+    )
+
+
+def shared_note(plan: Plan) -> str:
+    """A footnote when a measure has several departments: each department counts it.
+
+    The department rows then add up to more than the number of measures (50 against 49).
+    """
+    shared = [m for m in plan.measures if len(m.departments) > 1]
+    if not shared:
+        return ""
+    rows = sum(len(m.departments) for m in plan.measures)
+    names = "、".join(f"{m.id}（{'・'.join(m.departments)}）" for m in shared)
+    return (
+        f"※ {names}は複数の所管課の事業のため、それぞれの所管課の行に数えています。"
+        f"所管課ごとの事業数を足すと {rows} で、"
+        f"事業数の合計 {len(plan.measures)} より多くなります。"
     )
