@@ -369,18 +369,18 @@ def caption(evaluation: Evaluation) -> str:
     indicator, series = evaluation.indicator, evaluation.series
     kind = indicator.target_kind
     if series.target is not None:
-        target = ["破線は基準値から目標値への直線", "ひし形は目標値"]
+        target = ["破線は基準値から目標値への直線", "青いひし形は目標値"]
     else:
         sign = -1 if kind is TargetKind.DECREASE else 1
         level = series.baseline * (1 + sign * evaluation.threshold / 100)
         change = f"{'−' if sign < 0 else '+'}{format_number(evaluation.threshold)}%"
         target = [
-            f"破線は目標（{kind.label}）に達したとみなす水準"
+            f"破線は目標（{kind.label}）とみなす水準"
             f"（基準値から {change} の {line_text(level, series.unit)}）",
-            "ひし形は目標年度におけるその水準",
+            "青いひし形は目標年度におけるその水準",
         ]
     shown = charts.shown_actuals(evaluation)
-    actuals = "黒丸と実線は実績値" if shown else "実績値はまだありません"
+    actuals = "黒い丸と実線は実績値" if shown else "実績値はまだありません"
     parts = ["白い四角は基準値", *target, actuals, "点線は目標年度", "灰色の帯は評価年度"]
     return f"{indicator.id} {series_name(evaluation)}: " + "、".join(parts) + "。"
 
