@@ -287,3 +287,22 @@ def test_the_department_counts_say_why_they_add_up_to_more(with_actuals: Plan) -
     assert part.department_note == note
     assert note in render.to_html(built)
     assert note in render.to_markdown(built)
+
+
+# ---------------------------------------------------------------- words kept whole
+
+
+def test_departments_break_only_after_a_middle_dot(with_actuals: Plan) -> None:
+    assert str(render.whole_words(("社会福祉課", "<b>"))) == (
+        '<span class="nowrap">社会福祉課</span>・<wbr><span class="nowrap">&lt;b&gt;</span>'
+    )
+    book = load_progress([PROGRESS], with_actuals)
+    html = render.to_html(build(with_actuals, "R6", book=book))
+    assert (
+        '<td><span class="nowrap">社会福祉課</span>・<wbr>'
+        '<span class="nowrap">市民窓口課</span></td>'
+    ) in html
+    assert '<td class="nowrap">改善して継続</td>' in html
+    # The columns of the answers are as wide as their longest term (改善して継続: 6 + room).
+    assert "col.c-direction { width: 7.2em; }" in html
+    assert "col.c-dept { width: 10.2em; }" in html  # 文化スポーツ推進課

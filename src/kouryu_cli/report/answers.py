@@ -6,10 +6,12 @@ measure, counted per department and per 施策, and the departments yet to answe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
+from kouryu_cli.indicators.charts import text_units
 
 if TYPE_CHECKING:
     from kouryu_cli.progress.book import ProgressBook
@@ -73,6 +75,22 @@ class ProgressPart:
     total: int
     # Why the department rows add up to more than the measures, when they do.
     department_note: str = ""
+    # Column widths (em) that hold the longest term of each scale on one line.
+    widths: tuple[tuple[str, float], ...] = ()
+
+
+# Room beside a cell's text (padding and border), in em of the table's type.
+CELL_ROOM = 1.2
+
+
+def width(words: Iterable[str]) -> float:
+    """The width in em that sets the longest of words on one line (a wide character is 1 em)."""
+    return max((text_units(w) for w in words), default=2) / 2 + CELL_ROOM
+
+
+def department_width(plan: Plan) -> float:
+    """The department column's width: the longest department name stays on one line."""
+    return width(d.name for d in plan.departments)
 
 
 def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
@@ -122,6 +140,10 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
     statuses = [t.value for t in vocabs[progress.STATUS].terms]
     ratings = [t.value for t in vocabs[progress.RATING].terms]
     columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
+    widths = tuple(
+        (key, width([progress.LABELS[key], *(t.value for t in vocabs[key].terms)]))
+        for key in progress.KEYS
+    )
 
     def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
         return tuple(
@@ -152,6 +174,7 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
         answered=total.answered,
         total=total.total,
         department_note=shared_note(plan),
+        widths=widths,
     )
 
 

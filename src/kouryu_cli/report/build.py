@@ -29,7 +29,13 @@ from kouryu_cli.indicators.views import (
     series_name,
     target_text,
 )
-from kouryu_cli.report.answers import PolicyBlock, ProgressPart, policies, progress_part
+from kouryu_cli.report.answers import (
+    PolicyBlock,
+    ProgressPart,
+    department_width,
+    policies,
+    progress_part,
+)
 
 if TYPE_CHECKING:
     from kouryu_cli.indicators.evaluation import Evaluation
@@ -159,6 +165,7 @@ class Report:
     progress: ProgressPart | None
     grades: tuple[tuple[str, str], ...]  # grade, rule
     overall_rule: str
+    department_width: float  # em: the longest department name on one line
     version: str
     later_actuals: int = 0
 
@@ -270,6 +277,7 @@ def build(
         progress=progress,
         grades=tuple(_grade_rules(threshold)),
         overall_rule=OVERALL_RULE,
+        department_width=department_width(plan),
         version=__version__,
         later_actuals=later,
     )
