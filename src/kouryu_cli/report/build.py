@@ -36,15 +36,18 @@ from kouryu_cli.report.answers import (
     policies,
     progress_part,
 )
+from kouryu_cli.report.method import (
+    LINE_ROUNDING,
+    OVERALL_RULE,
+    SOURCE_OF_GRADES,
+    SOURCE_OF_PROGRESS_RATE,
+    grade_rules,
+)
 
 if TYPE_CHECKING:
     from kouryu_cli.indicators.evaluation import Evaluation
     from kouryu_cli.progress.book import ProgressBook
 
-SOURCE_OF_GRADES = "厚生労働省「健康日本21（第二次）最終評価報告書」（令和4年10月）"
-SOURCE_OF_PROGRESS_RATE = (
-    "米国 Healthy People 2030 の進捗の測り方（基準値から目標値までの変化のうち達成した割合）"
-)
 NO_PROGRESS = (
     "この報告書には各課の取組状況（進行管理）の回答は含めていません。"
     "そのため、各事業の実施状況・評価・今後の方向性と回答状況は記載していません。"
@@ -275,7 +278,7 @@ def build(
         age_labels=tuple(a.label for a in AGE_ORDER),
         icon_legend="アイコン: 知守 = 知る・守る、食事、運動（プログラムの他の分野との関わり）",
         progress=progress,
-        grades=tuple(_grade_rules(threshold)),
+        grades=tuple(grade_rules(threshold)),
         overall_rule=OVERALL_RULE,
         department_width=department_width(plan),
         version=__version__,
@@ -472,37 +475,3 @@ def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[
             )
         )
     return rows
-
-
-OVERALL_RULE = (
-    "系列が複数ある指標（団体数と人数など）は、指標全体の総合評価も示します。"
-    "系列ごとの評価を A=5点、B・B*=4点、C=3点、D=2点として E を除く系列で平均し、"
-    "五捨六入（x.5 は切り捨て、x.6 は切り上げ）して A〜D に戻します"
-    "（健康日本21（第二次）最終評価の方法）。すべての系列が E のときは E です。"
-)
-LINE_ROUNDING = (
-    "直線上の値は、人数・団体数・か所数など数える単位のものは小数点以下を四捨五入した整数で、"
-    "割合などは小数第1位まで（第2位を四捨五入）で示します。"
-    "実績値は記載されたとおりの桁数で示します（26.0% は 26.0%）。"
-)
-
-
-def _grade_rules(threshold: float) -> list[tuple[str, str]]:
-    t = format_number(threshold)
-    return [
-        ("A", f"目標値に達した（増加・減少の目標は、変化率が {t}% 以上）"),
-        (
-            "B",
-            f"目標値に達していないが改善傾向にある: 変化率 {t}% 以上で、直近の実績の年度における"
-            "基準値から目標値への直線上の値以上",
-        ),
-        (
-            "B*",
-            "改善傾向にあるが目標年度までの到達が危ぶまれる: "
-            f"変化率 {t}% 以上で、直線上の値に届かない",
-        ),
-        ("C", f"変わらない: 変化率が ±{t}% 未満"),
-        ("D", f"悪化している: 変化率が −{t}% 以下"),
-        ("E", "評価困難: 基準値が 0、または基準年度より後の実績値がない"),
-        ("ベースラインのみ", "評価年度までの実績値がまだない"),
-    ]
