@@ -132,7 +132,7 @@ def test_the_cache_key_names_every_model_field() -> None:
         "Indicator:id,name,plan,baseline_year,baseline_written,target_year,target_kind,"
         "target_written,series,history;EraYear:label,year;"
         "Series:key,label,unit,baseline,target,actuals,baseline_year,target_year,tested,"
-        "target_change;Observation:year,value,source,significance;"
+        "target_change;Observation:year,value,source,significance,decimals;"
         "Revision:revised,series,baseline,baseline_year,target,target_year,note;"
         "Vocabulary:key,terms;Term:value,definition,needs_activities"
     )

@@ -294,6 +294,27 @@ def test_matrix_csv_is_a_plain_grid(run: Run) -> None:
     assert ["高齢福祉課", "8", "0", "4", "8", "1", "0", "2"] in rows
 
 
+SHARED_NOTE = (
+    "Note: 3-1-14（社会福祉課・市民窓口課） belong to more than one department and are "
+    "counted in each of their rows; the department rows add up to 50, the total counts each "
+    "measure once (49)."
+)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_matrix_notes_why_the_departments_add_up_to_more_than_the_total(run: Run, fmt: str) -> None:
+    result = run("matrix", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [SHARED_NOTE]
+    assert "Note" not in result.stdout
+    if fmt == "json":  # the records are unchanged: the note is for the person, on stderr
+        records = json.loads(result.stdout)
+        assert records[-1]["department"] == "合計（事業数）"
+        assert records[-1]["measures"] == 49
+        assert sum(r["measures"] for r in records[:-1]) == 50
+    assert run("--quiet", "matrix", "-f", fmt).stderr == ""
+
+
 def test_xlsx_without_openpyxl_says_how_to_get_it(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

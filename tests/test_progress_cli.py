@@ -106,6 +106,18 @@ def test_counts_by_department_as_csv(run: Run) -> None:
     assert result.stdout.lstrip("\ufeff").replace("\r\n", "\n") == BY_DEPT_CSV
 
 
+def test_counts_by_department_note_the_measure_counted_twice(run: Run) -> None:
+    from tests.test_cli_measures import SHARED_NOTE
+
+    by_dept = run("progress", "status", R6, "--by", "dept", "-f", "csv")
+    rows = [line.split(",") for line in by_dept.stdout.lstrip("\ufeff").splitlines()[1:]]
+    assert sum(int(r[1]) for r in rows[:-1]) == 50
+    assert rows[-1][:2] == ["合計", "49"]
+    assert by_dept.stderr.splitlines() == [SHARED_NOTE]
+    # Counted per 施策 every measure is in one row: nothing to explain.
+    assert run("progress", "status", R6, "--by", "policy", "-f", "csv").stderr == ""
+
+
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "markdown"])
 @pytest.mark.parametrize("view", [(), ("--by", "dept"), ("--by", "policy"), ("--missing",)])
 def test_every_format(run: Run, fmt: str, view: tuple[str, ...]) -> None:

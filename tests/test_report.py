@@ -152,7 +152,10 @@ def test_summary_counts_grades_and_lists_series_past_their_target_year(with_actu
     summary = html[html.index('id="summary"') : html.index('id="indicators"')]
     assert "<svg" in summary
     assert "I5 住民運営通いの場の設置数" in summary
-    assert "未達成（期限超過）" in summary
+    # I5's only actual is of its baseline year (E): nothing says whether the target was met.
+    assert built.past_target[0].finding == "実績値なし（判定できない）"
+    assert "実績値なし（判定できない）" in summary
+    assert "未達成" not in summary
 
 
 def test_changes_since_the_previous_year(with_actuals: Plan) -> None:
@@ -252,7 +255,7 @@ def test_measures_by_policy_and_section(with_actuals: Plan) -> None:
 def test_without_progress_the_report_says_the_part_is_left_out(with_actuals: Plan) -> None:
     html = render.to_html(build(with_actuals))
     assert report.NO_PROGRESS in html
-    assert 'class="c-status">実施状況' not in html
+    assert '<col class="c-status">' not in html
     assert "未回答の所管課" not in html
     assert 'class="measures with-progress"' not in html
 

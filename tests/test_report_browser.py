@@ -163,6 +163,30 @@ def test_pdf_has_the_sections_in_order_and_japanese_text(
         assert name in text, name
 
 
+@pytest.mark.parametrize(
+    "word",
+    [
+        "一部実施",
+        "改善して継続",
+        "休止・廃止",
+        "終了・廃止",
+        "文化スポーツ推進課",
+        "市民窓口課",
+        "社会福祉課",
+    ],
+)
+def test_table_words_are_printed_whole(
+    tools: tuple[str, str, str], rendered: tuple[Path, Path, list[str]], word: str
+) -> None:
+    # A scale's term and a department's name on one line in every cell that holds it: the
+    # PDF's text has the word whole at least as often as the page has such cells.
+    html = (rendered[0].parent / "評価報告_R6.html").read_text(encoding="utf-8")
+    cells = html.count(f">{word}<")
+    assert cells > 0
+    text = "\n".join(pdf_pages(tools[1], rendered[0]))
+    assert text.count(word) >= cells
+
+
 def test_no_page_is_blank_and_margins_carry_title_and_page_numbers(
     tools: tuple[str, str, str], rendered: tuple[Path, Path, list[str]]
 ) -> None:

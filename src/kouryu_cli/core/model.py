@@ -181,6 +181,10 @@ class Observation:
     source: str = ""
     # 有意差: the result of a test against the baseline, where one was made.
     significance: Significance | None = None
+    # Decimals as written (26.0% → 1), so that a figure is shown as the clerk wrote it;
+    # None when the value came as a number without its text (an .xlsx cell). How a value
+    # was written does not make it another value: left out of == and hash.
+    decimals: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

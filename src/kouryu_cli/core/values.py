@@ -65,6 +65,15 @@ def plain_number(written: str) -> int | float:
     return float(signed) if "." in signed else int(signed)
 
 
+def decimals(written: str) -> int:
+    """How many decimals a number was written with: 26.0% → 1, 5,480人 → 0.
+
+    >>> decimals("26.0%"), decimals("５，４８０人"), decimals("△0.25")
+    (1, 0, 2)
+    """
+    return len(_split(written)[0].partition(".")[2])
+
+
 def format_number(value: float) -> str:
     """A number as people read it: 1234 → 1,234; 2.5 → 2.5."""
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"

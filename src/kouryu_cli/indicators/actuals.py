@@ -248,7 +248,9 @@ class _Resolver:
             return None
         if indicator is None or series is None or year is None or value is None:
             return None
-        observation = Observation(year, value, row.text("source"), tested)
+        as_typed = row.cells.get("value")
+        places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
+        observation = Observation(year, value, row.text("source"), tested, places)
         return Actual(indicator, series, observation, row.place("year"))
 
     def year(self, row: WrittenRow) -> EraYear | None:

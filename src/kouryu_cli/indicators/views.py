@@ -7,6 +7,7 @@ Rich is imported only inside the drawing functions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core import era
@@ -120,9 +121,16 @@ GRADE_STYLES = {
 BAR_WIDTH = 16
 
 
-def quantity(value: float, unit: str) -> str:
-    """A number with its unit: '%' attaches (25.6%), other units follow a space (5,480 人)."""
-    number = format_number(_tidy(value, 2))
+# Units that count people, groups, places or events: a value in one is a whole number.
+COUNTING_UNITS = frozenset({"人", "人/年", "団体", "か所", "件", "回", "世帯", "施設"})
+
+
+def quantity(value: float, unit: str, decimals: int | None = None) -> str:
+    """A number with its unit: '%' attaches (25.6%), other units follow a space (5,480 人).
+
+    decimals: as many decimals as the figure was written with (26.0%), when known.
+    """
+    number = format_number(_tidy(value, 2)) if decimals is None else f"{value:,.{decimals}f}"
     if not unit:
         return number
     return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
@@ -157,11 +165,26 @@ def target_text(indicator: Indicator, series: Series) -> str:
     return f"{words} {year_text(indicator.target_year_of(series))}"
 
 
+def figure_text(observation: Observation, unit: str) -> str:
+    """An actual with its unit, with the decimals it was written with: 26.0%."""
+    return quantity(observation.value, unit, observation.decimals)
+
+
 def latest_text(observation: Observation | None, unit: str) -> str:
     """27.1% (R5/2023), or ベースラインのみ."""
     if observation is None:
         return NONE_YET
-    return f"{quantity(observation.value, unit)} {year_text(observation.year)}"
+    return f"{figure_text(observation, unit)} {year_text(observation.year)}"
+
+
+def line_text(value: float, unit: str) -> str:
+    """A value of the straight line: whole in a counting unit (17,994 人), else one decimal.
+
+    Rounded half up (四捨五入): 76.5 団体 → 77 団体, 28.65% → 28.7%.
+    """
+    places = 0 if unit in COUNTING_UNITS else 1
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return quantity(float(rounded), unit)
 
 
 def difference_text(value: float | None, unit: str) -> str:
@@ -184,7 +207,7 @@ def expected_text(evaluation: Evaluation) -> str:
     """The straight line's value at the as-of year, in the unit."""
     if evaluation.expected is None:
         return ""
-    return quantity(round(evaluation.expected, 1), evaluation.series.unit)
+    return line_text(evaluation.expected, evaluation.series.unit)
 
 
 def series_name(evaluation: Evaluation) -> str:

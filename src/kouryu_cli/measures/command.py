@@ -334,5 +334,7 @@ def matrix(
         from kouryu_cli.render.listing import to_plain
 
         output.emit_text(out, to_plain(listing, header=True))
-        return
-    output.emit_listing(out, listing)
+    else:
+        output.emit_listing(out, listing)
+    if note_text := views.total_note(current):
+        note(ctx, note_text)

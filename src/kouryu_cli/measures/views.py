@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.core.textnorm import JOIN
 from kouryu_cli.measures.query import Tally
@@ -165,6 +166,25 @@ def matrix_listing(tallies: list[Tally], title: str = "") -> Listing:
         sheet="所管課×対象年代",
         title=title,
         numeric=frozenset(range(1, len(columns))),
+    )
+
+
+def total_note(plan: Plan) -> str:
+    """Why the department rows add up to more than 合計（事業数）, or '' when they do not.
+
+    A measure of several departments (3-1-14: 社会福祉課・市民窓口課) is counted in each of
+    their rows but once in the total: 50 against 49.
+    """
+    shared = [m for m in plan.measures if len(m.departments) > 1]
+    if not shared:
+        return ""
+    return _(
+        "Note: {measures} belong to more than one department and are counted in each of their "
+        "rows; the department rows add up to {rows}, the total counts each measure once ({total})."
+    ).format(
+        measures="、".join(f"{m.id}（{JOIN.join(m.departments)}）" for m in shared),
+        rows=sum(len(m.departments) for m in plan.measures),
+        total=len(plan.measures),
     )
 
 

@@ -403,6 +403,8 @@ def status(
     else:
         listing = views.answers_listing(book, progress.select(current, book, wanted), wanted)
     output.emit_listing(out, listing)
+    if by == "dept" and (total_note := views.total_note(current)):
+        note(ctx, total_note)
     if not listing.records:
         note(ctx, _("every measure has an answer") if missing else _("no answer matches"))
         raise typer.Exit(EXIT_NOTHING_FOUND)

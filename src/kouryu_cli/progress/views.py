@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from kouryu_cli.core.model import Measure, Plan
 from kouryu_cli.core.textnorm import JOIN
+from kouryu_cli.measures import views as measure_views
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import LABELS, Answer, AnswerFilter, AnswerTally, ProgressBook
 from kouryu_cli.render.listing import Cell, Listing
@@ -140,6 +141,11 @@ def counts_listing(plan: Plan, book: ProgressBook, by: Literal["dept", "policy"]
         title=f"{book.year.label}（{book.year.year}年度）取組状況 {_BY_LABEL[by]}別",
         numeric=frozenset(range(1, len(columns))),
     )
+
+
+def total_note(plan: Plan) -> str:
+    """The footnote under counts per department: a measure of several departments counts twice."""
+    return measure_views.total_note(plan)
 
 
 def count_record(by: str, row: AnswerTally) -> dict[str, Any]:

@@ -6,10 +6,12 @@ measure, counted per department and per 施策, and the departments yet to answe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
+from kouryu_cli.render import textwidth
 
 if TYPE_CHECKING:
     from kouryu_cli.progress.book import ProgressBook
@@ -21,13 +23,14 @@ class MeasureRow:
 
     id: str
     name: str
-    departments: str
+    departments: str  # 社会福祉課・市民窓口課
     ages: tuple[bool, ...]
     icons: str
     status: str = ""
     rating: str = ""
     direction: str = ""
     answered: bool = False
+    department_names: tuple[str, ...] = ()  # each department, for a line to break between
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,24 @@ class ProgressPart:
     missing: tuple[tuple[str, tuple[str, ...]], ...]  # department, measure "id 名前"
     answered: int
     total: int
+    # Why the department rows add up to more than the measures, when they do.
+    department_note: str = ""
+    # Column widths (em) that hold the longest term of each scale on one line.
+    widths: tuple[tuple[str, float], ...] = ()
+
+
+# Room beside a cell's text (padding and border), in em of the table's type.
+CELL_ROOM = 1.2
+
+
+def width(words: Iterable[str]) -> float:
+    """The width in em that sets the longest of words on one line (a wide character is 1 em)."""
+    return max((textwidth.width(w, ambiguous=2) for w in words), default=2) / 2 + CELL_ROOM
+
+
+def department_width(plan: Plan) -> float:
+    """The department column's width: the longest department name stays on one line."""
+    return width(d.name for d in plan.departments)
 
 
 def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
@@ -82,6 +103,7 @@ def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
             id=measure.id,
             name=measure.name,
             departments="・".join(measure.departments),
+            department_names=measure.departments,
             ages=tuple(a in measure.ages for a in AGE_ORDER),
             icons="・".join(i.value for i in measure.icons),
         )
@@ -118,6 +140,10 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
     statuses = [t.value for t in vocabs[progress.STATUS].terms]
     ratings = [t.value for t in vocabs[progress.RATING].terms]
     columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
+    widths = tuple(
+        (key, width([progress.LABELS[key], *(t.value for t in vocabs[key].terms)]))
+        for key in progress.KEYS
+    )
 
     def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
         return tuple(
@@ -147,4 +173,23 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
         ),
         answered=total.answered,
         total=total.total,
+        department_note=shared_note(plan),
+        widths=widths,
+    )
+
+
+def shared_note(plan: Plan) -> str:
+    """A footnote when a measure has several departments: each department counts it.
+
+    The department rows then add up to more than the number of measures (50 against 49).
+    """
+    shared = [m for m in plan.measures if len(m.departments) > 1]
+    if not shared:
+        return ""
+    rows = sum(len(m.departments) for m in plan.measures)
+    names = "、".join(f"{m.id}（{'・'.join(m.departments)}）" for m in shared)
+    return (
+        f"※ {names}は複数の所管課の事業のため、それぞれの所管課の行に数えています。"
+        f"所管課ごとの事業数を足すと {rows} で、"
+        f"事業数の合計 {len(plan.measures)} より多くなります。"
     )

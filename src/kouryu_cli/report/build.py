@@ -9,38 +9,53 @@ the charts come from indicators/charts.py, which escapes its own text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series
+from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series, TargetKind
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Basis, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
     difference_text,
     expected_text,
+    figure_text,
     latest_text,
+    line_text,
+    overall_text,
     percent_text,
     quantity,
     series_name,
     target_text,
 )
-from kouryu_cli.report.answers import PolicyBlock, ProgressPart, policies, progress_part
+from kouryu_cli.report.answers import (
+    PolicyBlock,
+    ProgressPart,
+    department_width,
+    policies,
+    progress_part,
+)
+from kouryu_cli.report.method import (
+    LINE_ROUNDING,
+    OVERALL_RULE,
+    SOURCE_OF_GRADES,
+    SOURCE_OF_PROGRESS_RATE,
+    grade_rules,
+)
 
 if TYPE_CHECKING:
     from kouryu_cli.indicators.evaluation import Evaluation
     from kouryu_cli.progress.book import ProgressBook
 
-SOURCE_OF_GRADES = "厚生労働省「健康日本21（第二次）最終評価報告書」（令和4年10月）"
-SOURCE_OF_PROGRESS_RATE = (
-    "米国 Healthy People 2030 の進捗の測り方（基準値から目標値までの変化のうち達成した割合）"
-)
 NO_PROGRESS = (
-    "各所管課の取組状況（進行管理の回答ファイル）が指定されていないため、"
-    "実施状況・評価・今後の方向性と回答状況は省略しています。"
-    "「kouryu report --progress 回答ファイル」で含めることができます。"
+    "この報告書には各課の取組状況（進行管理）の回答は含めていません。"
+    "そのため、各事業の実施状況・評価・今後の方向性と回答状況は記載していません。"
 )
+# What the summary and the tables say of a series whose target year has passed.
+MET = "達成"
+NOT_MET = "未達成（期限超過）"
+NO_FIGURE = "実績値なし（判定できない）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +101,12 @@ class SeriesBlock:
     change: str  # 基準値からの変化
     relative_change: str
     expected: str  # the straight line at the evaluation year
-    overdue: bool
+    overdue: bool  # past the target year, short of the target, by a figure after the baseline
     met: bool
+    caption: str  # what the chart draws, in words
     basis: str = ""  # the rule that decided the grade, when the plan grades by tests
     history: tuple[str, ...] = ()  # baselines and targets before their revision
+    overall: str = ""  # the whole indicator's grade, C（3.5点）, for a series of a compound one
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +130,16 @@ class PastTarget:
     latest: str
     grade: str
     met: bool
+    finding: str  # 達成, 未達成（期限超過）, or 実績値なし（判定できない）
+
+
+@dataclass(frozen=True, slots=True)
+class OverallRow:
+    """総合評価: an indicator with several series, graded as a whole."""
+
+    name: str
+    series: str  # each series' grade: 団体数 B*・人数 C
+    overall: str  # C（3.5点）
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +161,7 @@ class Report:
     counts_chart: str
     total_series: int
     past_target: tuple[PastTarget, ...]
+    overall: tuple[OverallRow, ...]
     previous_year: str
     changes: tuple[ChangeRow, ...]
     series: tuple[SeriesBlock, ...]
@@ -142,6 +170,8 @@ class Report:
     icon_legend: str
     progress: ProgressPart | None
     grades: tuple[tuple[str, str], ...]  # grade, rule
+    overall_rule: str
+    department_width: float  # em: the longest department name on one line
     version: str
     later_actuals: int = 0
 
@@ -154,6 +184,16 @@ class Report:
     def progress_rate_source(self) -> str:
         """Where the formula of 進捗率 comes from."""
         return SOURCE_OF_PROGRESS_RATE
+
+    @property
+    def line_rounding(self) -> str:
+        """How the straight line's values and the actuals are shown."""
+        return LINE_ROUNDING
+
+    @property
+    def no_figure(self) -> bool:
+        """Whether a series past its target year has no figure to judge it by."""
+        return any(p.finding == NO_FIGURE for p in self.past_target)
 
     @property
     def notes_no_progress(self) -> str:
@@ -229,10 +269,12 @@ def build(
                 latest=latest_text(e.latest, e.series.unit),
                 grade=e.grade.short,
                 met=e.met,
+                finding=finding(e),
             )
             for e in evaluations
             if e.indicator.target_year_of(e.series).year < as_of.year
         ),
+        overall=tuple(_overall_rows(evaluations)),
         previous_year=fiscal_year_text(as_of.year - 1),
         changes=tuple(_changes(before, evaluations)),
         series=series,
@@ -240,7 +282,9 @@ def build(
         age_labels=tuple(a.label for a in AGE_ORDER),
         icon_legend="アイコン: 知守 = 知る・守る、食事、運動（プログラムの他の分野との関わり）",
         progress=progress,
-        grades=tuple(_grade_rules(threshold)),
+        grades=tuple(grade_rules(threshold)),
+        overall_rule=OVERALL_RULE,
+        department_width=department_width(plan),
         version=__version__,
         later_actuals=later,
     )
@@ -253,7 +297,7 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         ActualRow(
             label=o.year.label,
             year=o.year.year,
-            value=quantity(o.value, unit),
+            value=figure_text(o, unit),
             source=o.source,
             used=o.year.year <= evaluation.as_of.year,
             early=evaluation.since is not None and o.year.year < evaluation.since.year,
@@ -296,7 +340,10 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         unit=unit,
         actuals=actuals,
         later=sum(not a.used for a in actuals),
-        chart=charts.series_chart(evaluation, f"chart{number}"),
+        # The chart's badge says 期限超過 only where a figure falls short of the target.
+        chart=charts.series_chart(
+            replace(evaluation, overdue=overdue(evaluation)), f"chart{number}"
+        ),
         grade=evaluation.grade.short,
         grade_label=evaluation.grade.label,
         reason=_reason(evaluation),
@@ -304,10 +351,12 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         change=difference_text(evaluation.change, unit) or "—",
         relative_change=relative or "—",
         expected=expected_text(evaluation) or "—",
-        overdue=evaluation.overdue,
+        overdue=overdue(evaluation),
         met=evaluation.met,
         basis=evaluation.basis_text if shows_basis else "",
         history=tuple(revision_text(r) for r in indicator.history if r.series in ("", series.key)),
+        caption=caption(evaluation),
+        overall=overall_text(evaluation),
     )
 
 
@@ -325,6 +374,66 @@ def revision_text(revision: Revision) -> str:
     ]
     note = f"。{revision.note}" if revision.note else ""
     return f"変更前（{revision.revised.label}の見直し）: {'、'.join(parts)}{note}"
+
+
+def has_figure(evaluation: Evaluation) -> bool:
+    """Whether the series has an actual after its baseline year, up to the evaluation year."""
+    latest = evaluation.latest
+    baseline = evaluation.indicator.baseline_year_of(evaluation.series)
+    return latest is not None and latest.year.year > baseline.year
+
+
+def overdue(evaluation: Evaluation) -> bool:
+    """期限超過 as a finding: past the target year, and a figure falls short of the target.
+
+    Without a figure after the baseline nothing can be said of the target, so a series is
+    never overdue for want of figures.
+    """
+    return evaluation.overdue and has_figure(evaluation)
+
+
+def finding(evaluation: Evaluation) -> str:
+    """What the summary says of a series past its target year: 達成, 未達成, or no figure."""
+    if not has_figure(evaluation):
+        return NO_FIGURE
+    return MET if evaluation.met else NOT_MET
+
+
+def caption(evaluation: Evaluation) -> str:
+    """The chart of a series in words: what each line, mark and band stands for."""
+    indicator, series = evaluation.indicator, evaluation.series
+    kind = indicator.target_kind
+    if series.target is not None:
+        target = ["破線は基準値から目標値への直線", "青いひし形は目標値"]
+    else:
+        sign = -1 if kind is TargetKind.DECREASE else 1
+        level = series.baseline * (1 + sign * evaluation.threshold / 100)
+        change = f"{'−' if sign < 0 else '+'}{format_number(evaluation.threshold)}%"
+        target = [
+            f"破線は目標（{kind.label}）とみなす水準"
+            f"（基準値から {change} の {line_text(level, series.unit)}）",
+            "青いひし形は目標年度におけるその水準",
+        ]
+    shown = charts.shown_actuals(evaluation)
+    actuals = "黒い丸と実線は実績値" if shown else "実績値はまだありません"
+    parts = ["白い四角は基準値", *target, actuals, "点線は目標年度", "灰色の帯は評価年度"]
+    return f"{indicator.id} {series_name(evaluation)}: " + "、".join(parts) + "。"
+
+
+def _overall_rows(evaluations: Sequence[Evaluation]) -> list[OverallRow]:
+    """The indicators with several series, each series' grade and the overall grade."""
+    by_indicator: dict[str, list[Evaluation]] = {}
+    for e in evaluations:
+        if e.overall is not None:
+            by_indicator.setdefault(e.indicator.id, []).append(e)
+    return [
+        OverallRow(
+            name=f"{each[0].indicator.id} {each[0].indicator.name}",
+            series="・".join(f"{e.series.label or e.series.key} {e.grade.short}" for e in each),
+            overall=overall_text(each[0]),
+        )
+        for each in by_indicator.values()
+    ]
 
 
 def _target_value(indicator: Indicator, series: Series) -> str:
@@ -353,12 +462,12 @@ def _reason(evaluation: Evaluation) -> str:
     change = evaluation.relative_change
     change_text = "基準値からの変化率は" + ("—" if change is None else f" {change:+.1f}%")
     line = evaluation.expected_at_latest
-    line_text = "" if line is None else quantity(round(line, 1), evaluation.series.unit)
+    on_line = "" if line is None else line_text(line, evaluation.series.unit)
     year = latest.year.year
     sentences = {
         Grade.A: f"直近の実績（{year}年度）が目標に達しています。{change_text}。",
-        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {line_text} 以上です。",
-        Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {line_text} "
+        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {on_line} 以上です。",
+        Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {on_line} "
         "に届いていません。",
         Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
         Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
@@ -398,40 +507,3 @@ def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[
             )
         )
     return rows
-
-
-def _grade_rules(threshold: float) -> list[tuple[str, str]]:
-    t = format_number(threshold)
-    return [
-        ("A", f"目標値に達した（増加・減少の目標は、変化率が {t}% 以上）"),
-        (
-            "B",
-            f"目標値に達していないが改善傾向にある: 変化率 {t}% 以上で、直近の実績の年度における"
-            "基準値から目標値への直線上の値以上",
-        ),
-        (
-            "B*",
-            "改善傾向にあるが目標年度までの到達が危ぶまれる: "
-            f"変化率 {t}% 以上で、直線上の値に届かない",
-        ),
-        ("C", f"変わらない: 変化率が ±{t}% 未満"),
-        ("D", f"悪化している: 変化率が −{t}% 以下"),
-        (
-            "E",
-            "評価困難: 基準値が 0、または基準年度より後の実績値がない、"
-            "または評価期間内の実績値がない",
-        ),
-        ("ベースラインのみ", "評価年度までの実績値がまだない"),
-        (
-            "有意差",
-            "実績値に基準値との有意差の検定結果がある場合は、変化率ではなく検定で判定する: 改善 → "
-            "A（目標値に達した場合）・B・B*（直線と比べる）、変化なし → C、悪化 → D。"
-            "標本調査の指標で検定結果がない場合は、変化率による暫定の評価",
-        ),
-        (
-            "総合",
-            "系列が複数ある指標: A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、五捨六入で"
-            "A〜Dに戻す。Bとなった場合、各系列を目標年度に見込んだ評価（A・B → A、B* → B）の"
-            "平均がAにならなければ B*（健康日本21（第二次）最終評価報告書 第2章）",
-        ),
-    ]

@@ -9,6 +9,7 @@ shipped with the package (report/templates/).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +26,17 @@ def css_string(text: str) -> Any:
 
     body = "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):06x}" for c in text)
     return Markup(f'"{body}"')  # noqa: S704 - every character outside the safe set is escaped
+
+
+def whole_words(parts: Sequence[str]) -> Any:
+    """Parts joined by ・, a line breaking only after a ・: 社会福祉課・市民窓口課.
+
+    Each part (a department's name) stays on one line (class "nowrap") and is escaped.
+    """
+    from markupsafe import Markup, escape
+
+    whole = Markup('<span class="nowrap">%s</span>')
+    return Markup("・<wbr>").join(whole % escape(part) for part in parts)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
@@ -60,6 +72,7 @@ def _environment(markdown: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["whole_words"] = whole_words
     # The charts are SVG built (and escaped) by indicators/charts.py.
     env.filters["svg"] = Markup
     return env

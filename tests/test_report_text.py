@@ -1,0 +1,314 @@
+"""What the 評価報告書 says: only what the evaluation supports, in the reader's words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kouryu_cli.core import values
+from kouryu_cli.core.model import Plan
+from kouryu_cli.indicators import evaluation
+from kouryu_cli.indicators.actuals import load_actuals
+from kouryu_cli.indicators.evaluation import Grade, Overall
+from kouryu_cli.indicators.views import line_text
+from kouryu_cli.progress.store import load_progress
+from kouryu_cli.report import build as report
+from kouryu_cli.report import render
+from tests.test_report import ACTUALS, PROGRESS, build
+
+NO_FIGURE = "実績値なし（判定できない）"
+
+
+class PageText(HTMLParser):
+    """The text a reader sees: everything but the style sheet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
+        self._style = self._style or tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._style:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = PageText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+@pytest.fixture(scope="module")
+def with_actuals(plan: Plan) -> Plan:
+    return load_actuals(ACTUALS, plan)
+
+
+@pytest.fixture(scope="module")
+def reports(with_actuals: Plan) -> dict[str, report.Report]:
+    """The report with the example actuals at R6 and at R7."""
+    return {year: build(with_actuals, year) for year in ("R6", "R7")}
+
+
+def section(html: str, ident: str, end: str) -> str:
+    return html[html.index(f'id="{ident}"') : html.index(f'id="{end}"')]
+
+
+# ---------------------------------------------------------------- no figure is not a finding
+
+
+def test_without_figures_no_series_is_said_to_have_failed(plan: Plan) -> None:
+    # At R8 six series are past their target year, and no actual has been given at all.
+    built = build(plan, "R8")
+    assert len(built.past_target) == 6
+    assert {p.finding for p in built.past_target} == {NO_FIGURE}
+    assert not any(s.overdue for s in built.series)
+    html = render.to_html(built)
+    markdown = render.to_markdown(built)
+    for text in (html, markdown):
+        assert NO_FIGURE in text
+        # Not in a table, a sentence, a caption or a chart's badge.
+        assert "未達成" not in text
+        assert "期限超過" not in text
+        assert "判定できません" in text
+
+
+def test_overdue_only_where_a_figure_falls_short(with_actuals: Plan) -> None:
+    # I4 (R7) has figures below its target: at R8 it is overdue; I6 has none: it is not.
+    built = build(with_actuals, "R8")
+    findings = {p.name: p.finding for p in built.past_target}
+    assert findings["I4 生涯学習主催講座の参加者数"] == "未達成（期限超過）"
+    assert findings["I6 ふれあい・いきいきサロンの設置数"] == NO_FIGURE
+    assert findings["I7 地域交流センターの利用者数"] == "達成"
+    blocks = {s.id: s for s in built.series}
+    assert blocks["I4"].overdue
+    assert not blocks["I6"].overdue
+    html = render.to_html(built)
+    i4 = html[html.index('id="series-5"') : html.index('id="series-6"')]
+    i6 = html[html.index('id="series-7"') : html.index('id="series-8"')]
+    assert "期限超過" in i4
+    assert "期限超過" not in i6
+
+
+# ---------------------------------------------------------------- the overall grade
+
+
+def test_the_compound_indicators_overall_grade_in_html_and_markdown(with_actuals: Plan) -> None:
+    built = build(with_actuals, "R7")
+    assert built.overall == (
+        report.OverallRow(
+            "I3 福祉活動ボランティア団体登録数及び人数", "団体数 B*・人数 C", "C（3.5点）"
+        ),
+    )
+    html = render.to_html(built)
+    summary = section(html, "summary", "indicators")
+    assert "複数の系列がある指標の総合評価" in summary
+    assert (
+        '<th scope="row">I3 福祉活動ボランティア団体登録数及び人数</th><td>団体数 B*・人数 C</td>'
+        '<td class="mark">C（3.5点）</td>'
+    ) in summary
+    for anchor in ("series-3", "series-4"):  # both series of I3
+        block = html[html.index(f'id="{anchor}"') :]
+        block = block[: block.index("</article>")]
+        assert "<dt>指標全体の総合評価</dt><dd>C（3.5点）</dd>" in block
+    i1 = html[html.index('id="series-1"') : html.index('id="series-2"')]
+    assert "総合評価" not in i1
+    method = html[html.index('id="method"') :]
+    assert "A=5点、B・B*=4点、C=3点、D=2点" in method
+    assert "五捨六入（x.5 は切り捨て、x.6 は切り上げ）" in method
+
+    markdown = render.to_markdown(built)
+    assert "| I3 福祉活動ボランティア団体登録数及び人数 | 団体数 B\\*・人数 C | C（3.5点） |" in (
+        markdown
+    )
+    assert markdown.count("- 指標全体の総合評価: C（3.5点）") == 2
+    assert "- 総合評価: 系列が複数ある指標" in markdown
+
+
+def test_the_overall_grade_is_the_evaluations_own(with_actuals: Plan) -> None:
+    # The report shows what the evaluation says, never a grade of its own making.
+    as_of = evaluation.as_of_year("R7")
+    evaluations = [
+        replace(e, overall=Overall(Grade.B_STAR, 4.0)) if e.overall else e
+        for e in evaluation.evaluate_plan(with_actuals, as_of)
+    ]
+    built = report.build(
+        with_actuals,
+        evaluations,
+        evaluations,
+        as_of=as_of,
+        threshold=5.0,
+        written=date(2025, 6, 30),
+        files=[],
+    )
+    assert [o.overall for o in built.overall] == ["B*（4点）"]
+    assert {s.overall for s in built.series if s.id == "I3"} == {"B*（4点）"}
+
+
+# ---------------------------------------------------------------- figures as written
+
+
+@pytest.mark.parametrize(
+    ("written", "decimals"),
+    [("26.0%", 1), ("26%", 0), ("５，４８０人", 0), ("△0.25", 2), ("1,234.50 人", 2), (".5", 1)],
+)
+def test_decimals_as_written(written: str, decimals: int) -> None:
+    assert values.decimals(written) == decimals
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (17993.5, "人", "17,994 人"),
+        (76.2, "団体", "76 団体"),
+        (76.5, "団体", "77 団体"),  # half up, not to the even 76
+        (106.4, "か所", "106 か所"),
+        (154169.4, "人/年", "154,169 人/年"),
+        (28.65, "%", "28.7%"),
+        (47.4615, "%", "47.5%"),
+        (30, "%", "30%"),
+    ],
+)
+def test_straight_line_values_are_whole_for_counts(value: float, unit: str, text: str) -> None:
+    assert line_text(value, unit) == text
+
+
+def test_a_figure_keeps_the_decimals_it_was_written_with(plan: Plan, tmp_path: Path) -> None:
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "indicator,component,year,value,source\n"
+        "I1,,R6,26.0%,調査\n"
+        "I2,,R6,48.50,調査\n"
+        "I4,,R6,15000,調査\n",
+        encoding="utf-8",
+    )
+    built = build(load_actuals(actuals, plan), "R6")
+    blocks = {s.id: s for s in built.series}
+    assert [a.value for a in blocks["I1"].actuals] == ["26.0%"]
+    assert [a.value for a in blocks["I2"].actuals] == ["48.50%"]
+    assert [a.value for a in blocks["I4"].actuals] == ["15,000 人"]
+    changes = {c.name.split(" ")[0]: c for c in built.changes}
+    assert changes["I1"].after == "26.0% (R6/2024)"
+    html = render.to_html(built)
+    assert ">26.0%</td>" in html
+    assert "26.0% (R6/2024)" in render.to_markdown(built)
+
+
+def test_counts_are_whole_numbers_in_the_report(reports: dict[str, report.Report]) -> None:
+    for built in reports.values():
+        for block in built.series:
+            if block.unit in ("人", "団体", "か所", "人/年"):
+                for text in (block.expected, block.reason):
+                    assert not re.search(r"\d\.\d+ (人|団体|か所)", text), (block.id, text)
+    i3 = reports["R7"].series[2]
+    assert "2024年度の直線上の値 76 団体 に届いていません" in i3.reason
+    assert reports["R6"].series[4].expected == "17,994 人"
+    assert "小数点以下を四捨五入した整数" in render.to_html(reports["R7"])
+
+
+# ---------------------------------------------------------------- captions match their charts
+
+
+def test_every_caption_names_what_its_chart_draws(reports: dict[str, report.Report]) -> None:
+    for built in reports.values():
+        for block in built.series:
+            desc = re.search(r"<desc [^>]*>(.*?)</desc>", block.chart)
+            assert desc
+            # The dashed line as the caption names it, without the level's value.
+            dash = next(p for p in block.caption.split("、") if p.startswith("破線は"))
+            dash = re.sub(r"（基準値から.*）$", "", dash)
+            assert dash in {"破線は基準値から目標値への直線", "破線は目標（増加）とみなす水準"}
+            assert dash in desc.group(1), (block.id, block.caption)
+    i7 = reports["R7"].series[-1]
+    assert "基準値から目標値への直線" not in i7.caption
+    assert "破線は目標（増加）とみなす水準（基準値から +5% の 154,169 人/年）" in i7.caption
+    i6 = reports["R7"].series[6]
+    assert "実績値はまだありません" in i6.caption
+    assert "黒い丸" not in i6.caption
+    html = render.to_html(reports["R7"])
+    assert f"<figcaption>{i7.caption}</figcaption>" in html
+
+
+# ---------------------------------------------------------------- words for the council
+
+COMMAND_WORDS = re.compile(r"kouryu |(?<![\w-])--[a-z]|(?<![\w-])-o ")
+
+
+def variants(plan: Plan, with_actuals: Plan) -> list[tuple[str, report.Report]]:
+    book = load_progress([PROGRESS], with_actuals)
+    return [
+        ("plan only", build(plan, "R8")),
+        ("actuals", build(with_actuals, "R7")),
+        ("actuals and answers", build(with_actuals, "R6", book=book)),
+        ("answers without actuals", build(plan, "R6", book=load_progress([PROGRESS], plan))),
+    ]
+
+
+def test_the_report_has_no_command_lines(plan: Plan, with_actuals: Plan) -> None:
+    for name, built in variants(plan, with_actuals):
+        for kind, text in (
+            ("html", page_text(render.to_html(built))),
+            ("markdown", render.to_markdown(built)),
+        ):
+            found = COMMAND_WORDS.findall(text)
+            assert found == [], (name, kind, found)
+            assert "5%" in text
+    without = render.to_markdown(build(with_actuals, "R7"))
+    assert "各課の取組状況（進行管理）の回答は含めていません" in without
+    assert "達成・改善の目安は基準値からの変化 5% です" in without
+
+
+@pytest.mark.parametrize(
+    "text", ["kouryu report -o x.html", "（--threshold で変更できます）", "kouryu -o 評価.md"]
+)
+def test_the_command_words_check_sees_command_lines(text: str) -> None:
+    assert COMMAND_WORDS.search(page_text(f"<p>{text}</p>"))
+
+
+# ---------------------------------------------------------------- a total that adds up
+
+
+def test_the_department_counts_say_why_they_add_up_to_more(with_actuals: Plan) -> None:
+    book = load_progress([PROGRESS], with_actuals)
+    built = build(with_actuals, "R6", book=book)
+    part = built.progress
+    assert part is not None
+    assert sum(r.total for r in part.by_department) == 50
+    assert part.total == 49
+    note = (
+        "※ 3-1-14（社会福祉課・市民窓口課）は複数の所管課の事業のため、それぞれの所管課の行に"
+        "数えています。所管課ごとの事業数を足すと 50 で、事業数の合計 49 より多くなります。"
+    )
+    assert part.department_note == note
+    assert note in render.to_html(built)
+    assert note in render.to_markdown(built)
+
+
+# ---------------------------------------------------------------- words kept whole
+
+
+def test_departments_break_only_after_a_middle_dot(with_actuals: Plan) -> None:
+    assert str(render.whole_words(("社会福祉課", "<b>"))) == (
+        '<span class="nowrap">社会福祉課</span>・<wbr><span class="nowrap">&lt;b&gt;</span>'
+    )
+    book = load_progress([PROGRESS], with_actuals)
+    html = render.to_html(build(with_actuals, "R6", book=book))
+    assert (
+        '<td><span class="nowrap">社会福祉課</span>・<wbr>'
+        '<span class="nowrap">市民窓口課</span></td>'
+    ) in html
+    assert '<td class="nowrap">改善して継続</td>' in html
+    # The columns of the answers are as wide as their longest term (改善して継続: 6 + room).
+    assert "col.c-direction { width: 7.2em; }" in html
+    assert "col.c-dept { width: 10.2em; }" in html  # 文化スポーツ推進課
