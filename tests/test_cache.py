@@ -129,6 +129,17 @@ def test_entry_round_trips_a_generated_big_plan_exactly(plan: Plan, copy: Path) 
     assert again.measures[0] is again.policies[0].sections[0].measures[0]
 
 
+def test_equal_lists_of_words_are_loaded_as_one_object(plan: Plan, copy: Path) -> None:
+    # The memory a large plan takes: thousands of measures share a few age groups.
+    first, *others = (m for m in plan.measures if m.ages == plan.measures[0].ages)
+    assert any(m.ages is not first.ages for m in others)  # as the loader built them
+    again = stored_and_read(copy, plan)
+    assert again is not None
+    same = [m for m in again.measures if m.ages == first.ages]
+    assert len(same) == len(others) + 1
+    assert all(m.ages is same[0].ages for m in same)
+
+
 # ---------------------------------------------------------------- where and how
 
 
