@@ -71,6 +71,7 @@ def test_warm_json_query_imports_neither_yaml_nor_rich(tmp_path: Path) -> None:
     assert "rich" not in loaded
     assert "pydantic" not in loaded
     assert "kouryu_cli.planfile.cache" in warm_modules["modules"]
+    assert "kouryu_cli.planfile.loader" not in warm_modules["modules"]  # not parsed again
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown"])

@@ -1,34 +1,34 @@
 """A cache of validated plans, so that a repeated query neither imports YAML nor parses it again.
 
-An entry is one file per plan path in ``$XDG_CACHE_HOME/kouryu`` (or ``~/.cache/kouryu``).
-It can never be stale: it is used only when the plan's resolved path, size, modification
-time and CRC-32 of its bytes, kouryu's version, the schema version, the model's field names
-and the loader's source files all match what was stored. It holds only plain data (tuples,
-strings, numbers; written with ``marshal``, never pickle) behind a CRC-32 of itself,
-so a truncated or corrupt entry is detected before it is decoded.
+An entry is one file per plan path in ``$XDG_CACHE_HOME/kouryu`` (or ``~/.cache/kouryu``):
+the Plan as the loader built it, pickled, behind a key and a CRC-32 of itself. It can never
+be stale: it is used only when the plan's resolved path, size, modification and change times
+and CRC-32 of its bytes, kouryu's version, the schema version, the Python version and the
+source files of the code that decides what a plan means all match what was stored.
 
-Why CRC-32 (zlib) and not SHA-256: the checksums find edits and damage, not attacks (an
-entry is the user's own 0600 file, and whoever can write the plan can write anything into
-it), and loading OpenSSL for hashlib would cost 2 ms of every run; zlib is loaded anyway.
+Why pickle: it is the standard way to store Python objects, and on a 1,000× plan (49,000
+measures) loading it is what keeps a repeated query within the benchmark's targets; no
+format of our own was measurably faster. Pickle runs code on load, which is acceptable here
+because an entry is only ever read from the user's own cache folder, from a regular file
+owned by the user (mode 0600, written atomically), never through a symlink; whoever can
+write it can already change the user's files and programs. Even so, an entry may only name
+the classes of the model (core/model.py): anything else is refused as a foreign entry.
 
-Why a codec of its own: rebuilding a 1,000× plan (49,000 measures) from positional tuples
-is what keeps a repeated query on it under the benchmark's 0.6 s; pickle would be as fast
-but runs code from the file. The codec is derived from the model's record fields and
-their types, so a new field needs no change here. Anything wrong with the
-cache (missing, corrupt, foreign, another user's, unwritable) means the plan is parsed as if
-there were no cache; ``KOURYU_DEBUG=1`` says why on stderr.
+Why CRC-32 (zlib) and not SHA-256: the checksums find edits and damage, not attacks, and
+loading OpenSSL for hashlib would cost milliseconds of every run; zlib is loaded anyway.
+Anything wrong with the cache (missing, corrupt, foreign, another user's, unwritable) means
+the plan is parsed as if there were no cache; ``KOURYU_DEBUG=1`` says why on stderr.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-import marshal
+import io
 import os
+import pickle
 import stat
 import sys
-import types
-import typing
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli import __version__
+from kouryu_cli.core import model
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import SCHEMA_VERSION, Plan
 
 # Bump when the layout of an entry changes.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"kouryu plan cache\n"
 _DIGEST = 4  # bytes of CRC-32
 # The modules whose code decides what a plan file means: an edit to any of them
@@ -49,6 +50,7 @@ _CODE = (
     "core/model.py",
     "core/era.py",
     "core/textnorm.py",
+    "core/values.py",
     "planfile/loader.py",
     "files/checker.py",
     "files/yamlfile.py",
@@ -102,8 +104,8 @@ def read_source(path: Path, max_bytes: int) -> Source | None:
     key = (
         FORMAT,
         __version__,
-        _schema_version(),
-        _model_signature(),
+        SCHEMA_VERSION,
+        sys.version_info[:2],
         _code_stamp(),
         str(resolved),
         size,
@@ -133,14 +135,18 @@ def lookup(source: Source) -> Plan | None:
         ):
             _debug(_("{entry}: corrupt or foreign entry, ignored").format(entry=entry))
             return None
-        # Our own file: owner-checked, 0600, its CRC-32 verified above; plain data only.
-        key, data = marshal.loads(body)  # noqa: S302
-        if key != source.key:
+        # The key first: a stale entry's plan is never unpickled.
+        stream = io.BytesIO(blob)  # shares the bytes, which a memoryview would copy
+        stream.seek(len(_MAGIC) + _DIGEST)
+        if _ModelUnpickler(stream).load() != source.key:
             _debug(
                 _("{entry}: stale entry (the file or kouryu changed), ignored").format(entry=entry)
             )
             return None
-        return decode(data)
+        plan = _ModelUnpickler(stream).load()
+        if type(plan) is not Plan:
+            raise TypeError(f"expected a Plan, found {type(plan).__name__}")
+        return plan
     except Exception as error:  # noqa: BLE001 - a cache never stops a query
         _debug(
             _("{entry}: unusable entry ({kind}: {error}), ignored").format(
@@ -154,7 +160,7 @@ def store(source: Source, plan: Plan) -> None:
     """Write the entry for this source atomically (0600); failures are only reported in debug."""
     entry = entry_path(source.path)
     try:
-        body = marshal.dumps((source.key, encode(plan)), 4)
+        body = pickle.dumps(source.key, pickle.HIGHEST_PROTOCOL) + _pickled(plan)
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         import tempfile  # only when writing: it costs milliseconds to import
 
@@ -174,6 +180,47 @@ def store(source: Source, plan: Plan) -> None:
                 entry=entry, kind=type(error).__name__, error=error
             )
         )
+
+
+def _pickled(plan: Plan) -> bytes:
+    """The plan pickled so that each record is rebuilt by calling its class with its fields.
+
+    By default a frozen dataclass is rebuilt through its __setstate__, one field at a time,
+    which loads a large plan measurably slower than calling the class; a call also runs
+    __post_init__, which derives Plan.measures again instead of storing it.
+    """
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
+    shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    pickler.dispatch_table = {
+        cls: _by_arguments(cls, shared)
+        for cls in vars(model).values()
+        if dataclasses.is_dataclass(cls) and isinstance(cls, type)
+    }
+    pickler.dump(plan)
+    return stream.getvalue()
+
+
+def _by_arguments(
+    cls: type[Any], shared: dict[tuple[Any, ...], tuple[Any, ...]]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """A reduction of a record to its class and the arguments that build it again.
+
+    Equal tuples of words (the ages, icons and departments that thousands of measures
+    repeat) are stored once and loaded as one object: a smaller entry and less memory.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+    def reduce(record: Any) -> tuple[Any, ...]:
+        return cls, tuple(_one_of(shared, getattr(record, name)) for name in names)
+
+    return reduce
+
+
+def _one_of(shared: dict[tuple[Any, ...], tuple[Any, ...]], value: Any) -> Any:
+    if type(value) is tuple and all(type(v) is str or isinstance(v, enum.Enum) for v in value):
+        return shared.setdefault(value, value)
+    return value
 
 
 def _digest(data: bytes | memoryview) -> bytes:
@@ -202,14 +249,6 @@ def _debug(message: str) -> None:
         sys.stderr.write(f"kouryu: cache: {message}\n")
 
 
-def _schema_version() -> int:
-    return SCHEMA_VERSION
-
-
-def _model_signature() -> str:
-    return ";".join(f"{m.__name__}:{','.join(m.__match_args__)}" for m in _models(Plan))
-
-
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     here = Path(__file__).parents[1]
     stamps = []
@@ -222,133 +261,11 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     return tuple(stamps)
 
 
-# ---------------------------------------------------------------- plan ⇄ plain data
-# A record is a tuple of its fields in order; an enum member its value; a tuple of
-# either, a tuple of those. Built once per class from the record fields and the field
-# types, so the codec can never disagree with the model.
+class _ModelUnpickler(pickle.Unpickler):
+    """Resolves only the model's own classes: an entry naming anything else is foreign."""
 
-Convert = Callable[[Any], Any]
-
-
-def encode(plan: Plan) -> tuple[Any, ...]:
-    """The plan as plain tuples, strings and numbers (what marshal stores)."""
-    result: tuple[Any, ...] = _codec(Plan)[0](plan)
-    return result
-
-
-def decode(data: Any) -> Plan:
-    """The Plan that encode() turned into plain data."""
-    plan: Plan = _codec(Plan)[1](data)
-    return plan
-
-
-def _models(root: type[Any]) -> list[type[Any]]:
-    """root and every record class its fields hold, in a stable order."""
-    found: list[type[Any]] = []
-
-    def visit(cls: type[Any]) -> None:
-        if cls in found:
-            return
-        found.append(cls)
-        for hint in _field_types(cls).values():
-            for inner in _flatten(hint):
-                if isinstance(inner, type) and dataclasses.is_dataclass(inner):
-                    visit(inner)
-
-    visit(root)
-    return found
-
-
-def _field_types(cls: type[Any]) -> dict[str, Any]:
-    """Each field's type: the model's annotations are objects (model.py is not lazy)."""
-    hints = {}
-    for klass in reversed(cls.__mro__):
-        hints.update(vars(klass).get("__annotations__", {}))
-    return {name: hints[name] for name in cls.__match_args__}
-
-
-def _flatten(hint: Any) -> list[Any]:
-    args = typing.get_args(hint)
-    return [hint] if not args else [a for arg in args for a in _flatten(arg)]
-
-
-_CODECS: dict[Any, tuple[Convert, Convert]] = {}
-
-
-def _codec(hint: Any) -> tuple[Convert, Convert]:
-    """(encode, decode) for a type of the model; None for a value stored as it is."""
-    if hint in _CODECS:
-        return _CODECS[hint]
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    codec: tuple[Convert, Convert]
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        codec = _record_codec(hint)
-    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
-        lookup = {m.value: m for m in hint}
-        codec = (lambda member: member.value, lookup.__getitem__)
-    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        codec = _tuple_codec(args[0])
-    elif origin in (typing.Union, types.UnionType) and type(None) in args:
-        (inner,) = (a for a in args if a is not type(None))
-        encode_inner, decode_inner = _codec(inner)
-        codec = (
-            lambda value: None if value is None else encode_inner(value),
-            lambda value: None if value is None else decode_inner(value),
-        )
-    elif hint in (str, int, float, bool):
-        codec = (_same, _same)
-    else:
-        raise TypeError(f"the plan cache cannot store a field of type {hint!r}")
-    _CODECS[hint] = codec
-    return codec
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _tuple_codec(item: Any) -> tuple[Convert, Convert]:
-    encode_item, decode_item = _codec(item)
-    if encode_item is _same:
-        return tuple, tuple
-    if isinstance(item, type) and issubclass(item, enum.Enum):
-        # Measures share a handful of age and icon combinations: build each one once.
-        combinations: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-        def decode_members(values: tuple[Any, ...]) -> tuple[Any, ...]:
-            found = combinations.get(values)
-            if found is None:
-                found = combinations[values] = tuple(map(decode_item, values))
+    def find_class(self, module_name: str, name: str, /) -> Any:
+        found = getattr(model, name, None) if module_name == model.__name__ else None
+        if isinstance(found, type) and found.__module__ == model.__name__:
             return found
-
-        return (lambda members: tuple(map(encode_item, members)), decode_members)
-    return (
-        lambda values: tuple(map(encode_item, values)),
-        lambda values: tuple(map(decode_item, values)),
-    )
-
-
-def _record_codec(cls: type[Any]) -> tuple[Convert, Convert]:
-    hints = _field_types(cls)
-    names = cls.__match_args__
-    codecs = [_codec(hints[name]) for name in names]
-    # Only the fields that need converting are touched: most are text and numbers.
-    special = [(i, c) for i, c in enumerate(codecs) if c[0] is not _same]
-    encoders = [(i, c[0]) for i, c in special]
-    decoders = [(i, c[1]) for i, c in special]
-
-    def encode_one(instance: Any) -> tuple[Any, ...]:
-        values = [getattr(instance, name) for name in names]
-        for index, convert in encoders:
-            values[index] = convert(values[index])
-        return tuple(values)
-
-    def decode_one(data: Any) -> Any:
-        if type(data) is not tuple or len(data) != len(names):
-            raise TypeError(f"{cls.__name__}: expected {len(names)} fields")
-        values = list(data)
-        for index, convert in decoders:
-            values[index] = convert(values[index])
-        return cls(*values)
-
-    return encode_one, decode_one
+        raise pickle.UnpicklingError(f"{module_name}.{name} is not a class of the model")
