@@ -139,7 +139,8 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         placer.reserve(Box(point.x - 7, point.y - 7, 14, 14))
     for start, end, style in _lines(evaluation, frame):
         parts.append(
-            f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
+            f'<line class="mark" data-what="line" x1="{start[0]:.1f}" y1="{start[1]:.1f}" '
+            f'x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
             f"{style}/>"
         )
         # Labels keep off the lines too: reserve small boxes along each.
@@ -278,9 +279,11 @@ def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
     as_of_x = frame.x(evaluation.as_of.year)
     target_x = frame.x(evaluation.indicator.target_year.year)
     return [
-        f'<rect x="{as_of_x - 9:.1f}" y="{frame.top:.1f}" width="18" '
+        f'<rect class="mark" data-what="evaluation year band" x="{as_of_x - 9:.1f}" '
+        f'y="{frame.top:.1f}" width="18" '
         f'height="{frame.height:.1f}" fill="#EEEEEE"/>',
-        f'<line x1="{target_x:.1f}" y1="{frame.top:.1f}" x2="{target_x:.1f}" '
+        f'<line class="mark" data-what="target year line" x1="{target_x:.1f}" '
+        f'y1="{frame.top:.1f}" x2="{target_x:.1f}" '
         f'y2="{frame.top + frame.height:.1f}" stroke="{INK}" stroke-width="1.2" '
         'stroke-dasharray="2 3"/>',
     ]
@@ -305,6 +308,7 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
     grade = evaluation.grade
     dark = grade in (Grade.A, Grade.D)
     return [
+        '<g class="badge">',
         f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
         f'rx="4" fill="{GRADE_COLOURS[grade]}" stroke="{INK}" stroke-width="1"/>',
         text_element(
@@ -315,6 +319,7 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
             weight="bold",
             fill="#FFFFFF" if dark else INK,
         ),
+        "</g>",
     ]
 
 
@@ -354,15 +359,20 @@ def _swatch(kind: str, x: float, y: float) -> str:
         return marker(kind, x + 12, y, 10, fill)
     if kind == "dash":
         return (
-            f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 24:.1f}" y2="{y:.1f}" stroke="{LINE}" '
+            f'<line class="mark" x1="{x:.1f}" y1="{y:.1f}" x2="{x + 24:.1f}" y2="{y:.1f}" '
+            f'stroke="{LINE}" '
             'stroke-width="2" stroke-dasharray="8 5"/>'
         )
     if kind == "dot":
         return (
-            f'<line x1="{x + 12:.1f}" y1="{y - 8:.1f}" x2="{x + 12:.1f}" y2="{y + 8:.1f}" '
+            f'<line class="mark" x1="{x + 12:.1f}" y1="{y - 8:.1f}" x2="{x + 12:.1f}" '
+            f'y2="{y + 8:.1f}" '
             f'stroke="{INK}" stroke-width="1.2" stroke-dasharray="2 3"/>'
         )
-    return f'<rect x="{x + 3:.1f}" y="{y - 8:.1f}" width="18" height="16" fill="#EEEEEE"/>'
+    return (
+        f'<rect class="mark" x="{x + 3:.1f}" y="{y - 8:.1f}" width="18" height="16" '
+        'fill="#EEEEEE"/>'
+    )
 
 
 # Fill patterns per grade: told apart in grayscale too.
@@ -424,11 +434,15 @@ def grade_counts_chart(counts: dict[Grade, int], ident: str) -> str:
         length = span * count / most
         if count:
             parts.append(
-                f'<rect x="{left:.1f}" y="{y + 4:.1f}" width="{length:.1f}" height="20" '
+                f'<rect class="mark" data-what="bar" x="{left:.1f}" y="{y + 4:.1f}" '
+                f'width="{length:.1f}" height="20" '
                 f'fill="url(#{ident}-{_grade_id(grade)})" stroke="{INK}" stroke-width="1"/>'
             )
         parts.append(text_element(left + length + 8, y + 19, f"{count} 系列", size))
-    parts.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{height - 6}" stroke="{INK}"/>')
+    parts.append(
+        f'<line class="mark" data-what="axis" x1="{left:.1f}" y1="6" x2="{left:.1f}" '
+        f'y2="{height - 6}" stroke="{INK}"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 

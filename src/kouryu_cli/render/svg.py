@@ -127,15 +127,18 @@ def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str =
     half = size / 2
     if shape == "square":
         return (
-            f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{size:g}" height="{size:g}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+            f'<rect class="mark" data-what="marker" x="{x - half:.1f}" y="{y - half:.1f}" '
+            f'width="{size:g}" height="{size:g}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
         )
     if shape == "diamond":
         r = half * 1.3
         points = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
-        return f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+        return (
+            f'<polygon class="mark" data-what="marker" points="{points}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="1.5"/>'
+        )
     return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
+        f'<circle class="mark" data-what="marker" cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="1.5"/>'
     )
 
@@ -240,7 +243,8 @@ def value_grid(frame: Frame, ticks: list[float], labels: list[str], size: float)
         )
         parts.append(text_element(frame.left - 6, y + size * 0.35, content, size, anchor="end"))
     parts.append(
-        f'<rect x="{frame.left:.1f}" y="{frame.top:.1f}" width="{frame.width:.1f}" '
+        f'<rect class="mark" data-what="frame" x="{frame.left:.1f}" y="{frame.top:.1f}" '
+        f'width="{frame.width:.1f}" '
         f'height="{frame.height:.1f}" fill="none" stroke="{INK}" stroke-width="1"/>'
     )
     return parts
