@@ -153,7 +153,8 @@ def made_up_plan(folder: Path) -> Path:
     )
     # A figure every year up to the evaluation year.
     third["series"][1]["actuals"] = [
-        {"year": f"R{n}", "value": 5480 + 130 * n * (-1) ** n, "source": "架空"} for n in range(3, 7)
+        {"year": f"R{n}", "value": 5480 + 130 * n * (-1) ** n, "source": "架空"}
+        for n in range(3, 7)
     ]
     # Target year right after the baseline; evaluated later.
     fourth["target"] = {**fourth["target"], "year": "R2", "western_year": 2020}
@@ -196,10 +197,9 @@ class Rect:
         return Rect(self.left - dx, self.top - dy, self.right + dx, self.bottom + dy)
 
     def meets(self, other: Rect) -> bool:
-        return (
-            min(self.right, other.right) > max(self.left, other.left)
-            and min(self.bottom, other.bottom) > max(self.top, other.top)
-        )
+        return min(self.right, other.right) > max(self.left, other.left) and min(
+            self.bottom, other.bottom
+        ) > max(self.top, other.top)
 
     def crossed_by(self, x1: float, y1: float, x2: float, y2: float) -> bool:
         """Whether the segment passes through the inside (Liang–Barsky clipping)."""
@@ -258,9 +258,7 @@ def test_no_chart_label_meets_another_label_a_badge_or_a_line(
     assert problems == []
 
 
-def test_no_label_meets_another_in_the_chart_of_every_series(
-    browser: str, tmp_path: Path
-) -> None:
+def test_no_label_meets_another_in_the_chart_of_every_series(browser: str, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from kouryu_cli.cli import app
@@ -316,9 +314,7 @@ def axe_script() -> str | None:
 
 
 @pytest.mark.parametrize("variant", ["no-actuals", "example"])
-def test_axe_core_finds_no_wcag_21_aa_violation(
-    browser: str, tmp_path: Path, variant: str
-) -> None:
+def test_axe_core_finds_no_wcag_21_aa_violation(browser: str, tmp_path: Path, variant: str) -> None:
     axe = axe_script()
     if axe is None:
         reason = "axe-core not found: set KOURYU_AXE to node_modules/axe-core/axe.min.js"

@@ -35,6 +35,7 @@ from kouryu_cli.render.svg import (
     pattern,
     svg_open,
     text_element,
+    text_units,
     text_width,
     value_grid,
     wrap,
@@ -94,7 +95,9 @@ def shown_actuals(evaluation: Evaluation) -> list[Observation]:
 
 
 SERIES_WIDTH = 640
-SERIES_HEIGHT = 300
+SERIES_HEIGHT = 320
+# Room right of the plot, for the labels of points in the last year.
+RIGHT_ROOM = 80
 LABEL_SIZE = 12
 TICK_SIZE = 11
 
@@ -118,8 +121,10 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         legend_lines([w for _, w in legend_items], SERIES_WIDTH - 20, LABEL_SIZE - 1)
     )
     frame, ticks = _frame(evaluation, legend_height)
-    # Labels stay right of the value axis' labels and above the year axis.
-    placer = Placer(Box(frame.left, 0, SERIES_WIDTH - frame.left, frame.top + frame.height))
+    # Labels stay right of the value axis, above the year axis and inside the chart.
+    placer = Placer(
+        Box(frame.left + 1, 0, SERIES_WIDTH - 2 - frame.left - 1, frame.top + frame.height)
+    )
     parts = [
         svg_open(
             SERIES_WIDTH, SERIES_HEIGHT, describe(evaluation), _legend_words(evaluation), ident
@@ -140,8 +145,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     for start, end, style in _lines(evaluation, frame):
         parts.append(
             f'<line class="mark" data-what="line" x1="{start[0]:.1f}" y1="{start[1]:.1f}" '
-            f'x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
-            f"{style}/>"
+            f'x2="{end[0]:.1f}" y2="{end[1]:.1f}" {style}/>'
         )
         # Labels keep off the lines too: reserve small boxes along each.
         steps = max(int(math.dist(start, end) / 3), 1)
@@ -150,19 +154,17 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
             y = start[1] + (end[1] - start[1]) * step / steps
             placer.reserve(Box(x - 2, y - 2, 4, 4))
     parts.extend(marker(p.shape, p.x, p.y, 10, p.fill) for p in points)
-    for content, x in _year_labels(evaluation, frame):
-        candidates = [
-            label_box(content, LABEL_SIZE - 1, x, frame.top - 5, anchor)
-            for anchor in ("middle", "end", "start")
-        ] + [
-            label_box(content, LABEL_SIZE - 1, x + dx, frame.top + 16 + dy, anchor)
-            for dy in (0, 16, 32)
-            for anchor, dx in (("end", -5), ("start", 5))
-        ]
-        parts.append(label_at(placer.place(candidates), content, LABEL_SIZE - 1))
-    for point in points:
-        box = placer.place(label_candidates(point.label, point.x, point.y, LABEL_SIZE))
-        parts.append(label_at(box, point.label, LABEL_SIZE))
+    year_size = LABEL_SIZE - 1
+    labels = [
+        (content, year_size, _year_label_candidates(content, x, half, frame, year_size))
+        for content, x, half in _year_labels(evaluation, frame)
+    ]
+    labels += [
+        (p.label, LABEL_SIZE, label_candidates(p.label, p.x, p.y, LABEL_SIZE)) for p in points
+    ]
+    boxes = placer.place_all([candidates for _, _, candidates in labels])
+    for (content, size, _), box in zip(labels, boxes, strict=True):
+        parts.append(label_at(box, content, size))
     parts.extend(
         legend(
             legend_items,
@@ -192,11 +194,12 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     first = min([indicator.baseline_year.year, *years])
     last = max([indicator.target_year.year, evaluation.as_of.year, *years])
     left = 16 + max(text_width(quantity(t, series.unit), TICK_SIZE) for t in ticks)
-    top, bottom = 40.0, 44 + legend_height
+    # Above the plot two rows for the year marks' labels, under the grade badge.
+    top, bottom = 62.0, 44 + legend_height
     frame = Frame(
         left,
         top,
-        SERIES_WIDTH - left - 20,
+        SERIES_WIDTH - left - RIGHT_ROOM,
         SERIES_HEIGHT - top - bottom,
         first,
         last,
@@ -215,10 +218,15 @@ class _Point:
     fill: str
 
 
+# A unit longer than this (in width units) is left to the value axis' labels: point labels
+# carrying it would crowd the plot.
+LONG_UNIT = 6
+
+
 def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
     """The baseline (square), the target (diamond) and each actual (circle), labelled."""
     indicator, series = evaluation.indicator, evaluation.series
-    unit = series.unit
+    unit = "" if text_units(series.unit) > LONG_UNIT else series.unit
     points = [
         _Point(
             "square",
@@ -289,12 +297,32 @@ def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
     ]
 
 
-def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]]:
-    """目標年度 and 評価年度 above their marks; one label when they are the same year."""
+def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float, float]]:
+    """目標年度 and 評価年度 above their marks (x, half width); one label for the same year."""
     target, as_of = evaluation.indicator.target_year.year, evaluation.as_of.year
     if target == as_of:
-        return [(f"目標年度・評価年度 {target}", frame.x(target))]
-    return [(f"目標年度 {target}", frame.x(target)), (f"評価年度 {as_of}", frame.x(as_of))]
+        return [(f"目標年度・評価年度 {target}", frame.x(target), 9)]
+    return [
+        (f"目標年度 {target}", frame.x(target), 2),
+        (f"評価年度 {as_of}", frame.x(as_of), 9),
+    ]
+
+
+def _year_label_candidates(
+    content: str, x: float, half: float, frame: Frame, size: float
+) -> list[Box]:
+    """Above the plot over its mark, in one of two rows, else inside the plot beside it."""
+    above = [
+        label_box(content, size, x + dx, frame.top - 5 - row, anchor)
+        for row in (0, size + 5)
+        for anchor, dx in (("middle", 0), ("end", 4), ("start", -4), ("end", -4), ("start", 4))
+    ]
+    beside = [
+        label_box(content, size, x + dx, frame.top + 16 + dy, anchor)
+        for dy in (0, 16, 32)
+        for anchor, dx in (("end", -half - 4), ("start", half + 4))
+    ]
+    return above + beside
 
 
 def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
@@ -303,7 +331,7 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
         content += "・期限超過"
     size = LABEL_SIZE + 1
     width = text_width(content, size) + 16
-    box = Box(SERIES_WIDTH - width - 10, 6, width, size + 10)
+    box = Box(SERIES_WIDTH - width - 10, 4, width, size + 10)
     placer.reserve(box)
     grade = evaluation.grade
     dark = grade in (Grade.A, Grade.D)

@@ -71,26 +71,63 @@ class Box:
 
 
 class Placer:
-    """Puts labels at the first candidate place that collides with nothing placed before."""
+    """Puts labels where they collide with nothing: marks reserved before, other labels.
+
+    Labels keep GAP apart side by side, so that two never read as one phrase. All labels
+    are placed at once: when one finds no free place, the placer tries again with that
+    label first, and keeps the arrangement with the fewest and smallest collisions.
+    """
+
+    GAP = 10.0
 
     def __init__(self, bounds: Box) -> None:
         self.bounds = bounds
         self.taken: list[Box] = []
 
     def reserve(self, box: Box) -> None:
-        """Mark an area (a marker, a line end) as taken."""
+        """Mark an area (a marker, a line, a band) as taken."""
         self.taken.append(box)
 
     def place(self, candidates: Sequence[Box]) -> Box:
-        """The first candidate inside the bounds that overlaps nothing, else the least bad."""
+        """The first free candidate, else the least bad; taken from then on."""
+        (box,) = self.place_all([candidates])
+        return box
 
-        def cost(box: Box) -> float:
-            outside = 0.0 if box.inside(self.bounds) else 1e9
-            return outside + sum(box.overlap(t) for t in self.taken)
+    def place_all(self, labels: Sequence[Sequence[Box]], rounds: int = 6) -> list[Box]:
+        """A place for each label (its candidates, best first), none colliding where possible."""
+        order = list(range(len(labels)))
+        best: tuple[float, list[Box]] | None = None
+        for _ in range(rounds):
+            taken = list(self.taken)
+            chosen: dict[int, Box] = {}
+            failed: list[int] = []
+            total = 0.0
+            for index in order:
+                costs = [self._cost(box, taken) for box in labels[index]]
+                pick = next((n for n, c in enumerate(costs) if c == 0), None)
+                if pick is None:
+                    pick = min(range(len(costs)), key=costs.__getitem__)
+                    failed.append(index)
+                    total += costs[pick]
+                chosen[index] = labels[index][pick]
+                taken.append(self._spaced(chosen[index]))
+            if best is None or total < best[0]:
+                best = (total, [chosen[n] for n in range(len(labels))])
+            if not failed:
+                break
+            order = failed + [n for n in order if n not in failed]
+        assert best is not None
+        self.taken += [self._spaced(box) for box in best[1]]
+        return best[1]
 
-        best = min(candidates, key=lambda b: (cost(b) > 0, cost(b)))
-        self.taken.append(best)
-        return best
+    def _spaced(self, box: Box) -> Box:
+        half = self.GAP / 2
+        return Box(box.x - half, box.y, box.width + 2 * half, box.height)
+
+    def _cost(self, box: Box, taken: Sequence[Box]) -> float:
+        outside = 0.0 if box.inside(self.bounds) else 1e9
+        spaced = self._spaced(box)
+        return outside + sum(spaced.overlap(t) for t in taken)
 
 
 def text_element(
@@ -110,16 +147,21 @@ def text_element(
     )
 
 
+# The line box a browser gives a line of text, in em above and below the baseline (the
+# ascent and descent of Noto Sans CJK and most Japanese fonts).
+ASCENT, DESCENT = 1.16, 0.29
+
+
 def label_at(box: Box, content: str, size: float, **options: str) -> str:
     """A one-line label filling box (the box was sized from the text's width)."""
-    return text_element(box.x, box.y + box.height - size * 0.22, content, size, **options)
+    return text_element(box.x, box.y + size * ASCENT, content, size, **options)
 
 
 def label_box(content: str, size: float, x: float, y: float, anchor: str) -> Box:
     """The box of a one-line label whose anchor point (start, middle, end) is at x, baseline y."""
     width = text_width(content, size)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return Box(left, y - size * 0.95, width, size * 1.2)
+    return Box(left, y - size * ASCENT, width, size * (ASCENT + DESCENT))
 
 
 def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str = INK) -> str:
@@ -186,16 +228,24 @@ def pattern(ident: str, colour: str, body: str) -> str:
 def label_candidates(content: str, x: float, y: float, size: float) -> list[Box]:
     """Candidate places for a point's label: above, below, right, left, then further out."""
     candidates = []
-    for distance in (9, 16, 24, 34, 46):
+    middle = y + size * 0.35  # the baseline that centres a line of text on y
+    for distance in (9, 14, 20, 28, 38, 50, 64, 80):
         candidates += [
             label_box(content, size, x, y - distance, "middle"),
-            label_box(content, size, x, y + distance + size * 0.8, "middle"),
-            label_box(content, size, x + distance, y + size * 0.35, "start"),
-            label_box(content, size, x - distance, y + size * 0.35, "end"),
+            label_box(content, size, x, y + distance + size, "middle"),
+            label_box(content, size, x + distance, middle, "start"),
+            label_box(content, size, x - distance, middle, "end"),
             label_box(content, size, x + distance * 0.7, y - distance * 0.7, "start"),
             label_box(content, size, x - distance * 0.7, y - distance * 0.7, "end"),
-            label_box(content, size, x + distance * 0.7, y + distance, "start"),
-            label_box(content, size, x - distance * 0.7, y + distance, "end"),
+            label_box(content, size, x + distance * 0.7, y + distance * 0.7 + size, "start"),
+            label_box(content, size, x - distance * 0.7, y + distance * 0.7 + size, "end"),
+        ]
+        # Above and below, slid sideways: for a point near the plot's edge or a line.
+        width = text_width(content, size)
+        candidates += [
+            label_box(content, size, x - width * share, baseline, "start")
+            for share in (0.25, 0.75, 0.05, 0.95)
+            for baseline in (y - distance, y + distance + size)
         ]
     return candidates
 
@@ -233,7 +283,11 @@ class Frame:
 
 
 def value_grid(frame: Frame, ticks: list[float], labels: list[str], size: float) -> list[str]:
-    """A light line and a label per tick value, and the plot area's frame."""
+    """A light line and a label per tick value, and the two axes.
+
+    The plot is open at the top and right: labels of points near those edges may reach out
+    of it without sitting on a frame line.
+    """
     parts = []
     for value, content in zip(ticks, labels, strict=True):
         y = frame.y(value)
@@ -242,11 +296,12 @@ def value_grid(frame: Frame, ticks: list[float], labels: list[str], size: float)
             f'y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(text_element(frame.left - 6, y + size * 0.35, content, size, anchor="end"))
-    parts.append(
-        f'<rect class="mark" data-what="frame" x="{frame.left:.1f}" y="{frame.top:.1f}" '
-        f'width="{frame.width:.1f}" '
-        f'height="{frame.height:.1f}" fill="none" stroke="{INK}" stroke-width="1"/>'
-    )
+    left, right, bottom = frame.left, frame.left + frame.width, frame.top + frame.height
+    for x1, y1, x2, y2 in ((left, frame.top, left, bottom), (left, bottom, right, bottom)):
+        parts.append(
+            f'<line class="mark" data-what="axis" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+            f'y2="{y2:.1f}" stroke="{INK}" stroke-width="1"/>'
+        )
     return parts
 
 
@@ -262,7 +317,9 @@ def year_axis(frame: Frame, size: float) -> list[str]:
             f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" '
             f'stroke="{INK}" stroke-width="1"/>'
         )
-        if (year - frame.first_year) % step == 0 or year == frame.last_year:
+        stepped = (year - frame.first_year) % step == 0
+        # The last year is always labelled; a stepped year right before it would touch it.
+        if year == frame.last_year or (stepped and frame.last_year - year >= step):
             parts.append(text_element(x, bottom + 16, str(year), size, anchor="middle"))
             # 2024 over R6, the era label the office uses.
             parts.append(
