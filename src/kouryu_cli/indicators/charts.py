@@ -89,6 +89,41 @@ def describe(evaluation: Evaluation) -> str:
     return "、".join(parts)
 
 
+def finding(evaluation: Evaluation) -> str:
+    """What the chart shows, in one sentence: from the baseline to the latest figure, the grade.
+
+    基準値 25.6%（Ｈ29）から 最新 30.5%（R6）へ増加、目標 30%以上（Ｒ12）に向けて 評価 A（…）
+    """
+    indicator, series = evaluation.indicator, evaluation.series
+    unit = series.unit
+    start = f"基準値 {value_text(series.baseline, unit)}（{indicator.baseline_year.label}）"
+    latest = evaluation.latest
+    if latest is None:
+        course = f"{start}、実績値はまだありません"
+    elif latest.year.year <= indicator.baseline_year.year:
+        course = f"{start}、基準値より後の実績値はありません"
+    else:
+        change = latest.value - series.baseline
+        moved = "へ増加" if change > 0 else "へ減少" if change < 0 else "で変わらず"
+        course = f"{start}から 最新 {value_text(latest.value, unit)}（{latest.year.label}）{moved}"
+    kind = indicator.target_kind.label
+    goal = (
+        f"目標 {kind}" if series.target is None else f"目標 {value_text(series.target, unit)}{kind}"
+    )
+    grade = evaluation.grade
+    # ベースラインのみ（実績値がまだない） says its name already.
+    said = grade.label if grade.label.startswith(grade.short) else f"{grade.short}（{grade.label}）"
+    sentence = (
+        f"{indicator.id} {series_name(evaluation)}: {course}、{goal}"
+        f"（{indicator.target_year.label}）に向けて 評価 {said}"
+    )
+    if evaluation.overdue:
+        sentence += "、目標年度を過ぎています"
+    if evaluation.overall is not None:
+        sentence += f"。指標全体の総合評価は {evaluation.overall.grade.short}"
+    return sentence
+
+
 def shown_actuals(evaluation: Evaluation) -> list[Observation]:
     """The actuals up to the evaluation year, oldest first."""
     return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
@@ -127,7 +162,11 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     )
     parts = [
         svg_open(
-            SERIES_WIDTH, SERIES_HEIGHT, describe(evaluation), _legend_words(evaluation), ident
+            SERIES_WIDTH,
+            SERIES_HEIGHT,
+            f"{finding(evaluation)}。{describe(evaluation)}",
+            _legend_words(evaluation),
+            ident,
         ),
         f'<rect width="{SERIES_WIDTH}" height="{SERIES_HEIGHT}" fill="#FFFFFF"/>',
         *value_grid(frame, ticks, [quantity(t, evaluation.series.unit) for t in ticks], TICK_SIZE),
@@ -493,7 +532,7 @@ def all_series_chart(evaluations: Sequence[Evaluation], title: str, footer: str)
     width = columns * SERIES_WIDTH + (columns - 1) * gap + 40
     top = 70
     height = top + sum(row_heights) + gap * rows + 30
-    description = "; ".join(describe(e) for e in evaluations)
+    description = "。".join(finding(e) for e in evaluations)
     parts = [svg_open(width, height, f"{title}（{footer}）", description, "all")]
     parts.append(f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>')
     parts.append(text_element(20, 32, title, LABEL_SIZE + 6, weight="bold"))
