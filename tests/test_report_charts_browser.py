@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kouryu_cli import planfile
 from tests.test_report import ACTUALS, EXAMPLE
@@ -39,27 +38,30 @@ SLACK = 1.0
 
 MEASURE = r"""
 (() => {
-  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const point = (el, x, y) => new DOMPoint(x, y).matrixTransform(el.getScreenCTM());
-  const num = (el, name) => parseFloat(el.getAttribute(name) || '0');
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  const point = (el, name) => new DOMPoint(
+    parseFloat(el.getAttribute('x' + name)), parseFloat(el.getAttribute('y' + name))
+  ).matrixTransform(el.getScreenCTM());
   const charts = [];
   for (const svg of document.querySelectorAll('svg')) {
     if (svg.parentElement.closest('svg')) continue;  // measured with the chart around it
-    const chart = {title: (svg.querySelector('title') || {}).textContent || '',
+    const title = svg.querySelector('title');
+    const chart = {title: title ? title.textContent : '',
                    labels: [], badges: [], areas: [], segments: []};
     for (const t of svg.querySelectorAll('text')) {
       if (!t.closest('.badge')) chart.labels.push({text: t.textContent, box: box(t)});
     }
-    for (const b of svg.querySelectorAll('.badge')) chart.badges.push({text: b.textContent, box: box(b)});
+    for (const b of svg.querySelectorAll('.badge')) {
+      chart.badges.push({text: b.textContent, box: box(b)});
+    }
     for (const m of svg.querySelectorAll('.mark')) {
       const what = m.getAttribute('data-what') || m.tagName;
       if (m.tagName === 'line') {
-        const a = point(m, num(m, 'x1'), num(m, 'y1')), b = point(m, num(m, 'x2'), num(m, 'y2'));
+        const a = point(m, '1'), b = point(m, '2');
         chart.segments.push({what, ends: [a.x, a.y, b.x, b.y]});
-      } else if (m.tagName === 'rect' && m.getAttribute('fill') === 'none') {
-        const x = num(m, 'x'), y = num(m, 'y'), w = num(m, 'width'), h = num(m, 'height');
-        const c = [[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]].map(([u, v]) => point(m, u, v));
-        for (let i = 0; i < 4; i++) chart.segments.push({what, ends: [c[i].x, c[i].y, c[i + 1].x, c[i + 1].y]});
       } else {
         chart.areas.push({what, box: box(m)});
       }
@@ -136,6 +138,8 @@ def made_up_plan(folder: Path) -> Path:
     A target year equal to the evaluation year, targets at the top and bottom of the frame,
     a figure every year, a short span and long units.
     """
+    import yaml
+
     plan = yaml.safe_load(planfile.default_path().read_text(encoding="utf-8"))
     first, second, third, fourth, fifth = plan["indicators"][:5]
     # Target year = evaluation year (R6), target far above the baseline, an actual near it.

@@ -176,9 +176,10 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     ]
     points = _points(evaluation, frame)
     # The target year's dotted line and the evaluation year's band: labels keep off them too.
-    for year, half in ((evaluation.indicator.target_year.year, 2), (evaluation.as_of.year, 9)):
-        x = frame.x(year)
-        placer.reserve(Box(x - half, frame.top, 2 * half, frame.height))
+    target_x = frame.x(evaluation.indicator.target_year.year)
+    placer.reserve_line((target_x, frame.top), (target_x, frame.top + frame.height))
+    as_of_x = frame.x(evaluation.as_of.year)
+    placer.reserve(Box(as_of_x - 9, frame.top, 18, frame.height))
     for point in points:
         placer.reserve(Box(point.x - 7, point.y - 7, 14, 14))
     for start, end, style in _lines(evaluation, frame):
@@ -186,12 +187,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
             f'<line class="mark" data-what="line" x1="{start[0]:.1f}" y1="{start[1]:.1f}" '
             f'x2="{end[0]:.1f}" y2="{end[1]:.1f}" {style}/>'
         )
-        # Labels keep off the lines too: reserve small boxes along each.
-        steps = max(int(math.dist(start, end) / 3), 1)
-        for step in range(steps + 1):
-            x = start[0] + (end[0] - start[0]) * step / steps
-            y = start[1] + (end[1] - start[1]) * step / steps
-            placer.reserve(Box(x - 2, y - 2, 4, 4))
+        placer.reserve_line(start, end)
     parts.extend(marker(p.shape, p.x, p.y, 10, p.fill) for p in points)
     year_size = LABEL_SIZE - 1
     labels = [

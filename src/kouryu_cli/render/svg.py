@@ -60,6 +60,24 @@ class Box:
         dy = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
         return max(dx, 0) * max(dy, 0)
 
+    def crossing(self, x1: float, y1: float, x2: float, y2: float) -> float:
+        """The length of the segment from (x1, y1) to (x2, y2) inside this box."""
+        low, high = 0.0, 1.0
+        for step, room in (
+            (x1 - x2, x1 - self.x),
+            (x2 - x1, self.x + self.width - x1),
+            (y1 - y2, y1 - self.y),
+            (y2 - y1, self.y + self.height - y1),
+        ):
+            if step == 0:
+                if room < 0:
+                    return 0.0
+            elif step < 0:
+                low = max(low, room / step)
+            else:
+                high = min(high, room / step)
+        return max(high - low, 0.0) * math.dist((x1, y1), (x2, y2))
+
     def inside(self, outer: Box) -> bool:
         """Whether this box lies wholly within outer."""
         return (
@@ -83,15 +101,15 @@ class Placer:
     def __init__(self, bounds: Box) -> None:
         self.bounds = bounds
         self.taken: list[Box] = []
+        self.lines: list[tuple[float, float, float, float, float]] = []
 
     def reserve(self, box: Box) -> None:
-        """Mark an area (a marker, a line, a band) as taken."""
+        """Mark an area (a marker, a band, the badge) as taken."""
         self.taken.append(box)
 
-    def place(self, candidates: Sequence[Box]) -> Box:
-        """The first free candidate, else the least bad; taken from then on."""
-        (box,) = self.place_all([candidates])
-        return box
+    def reserve_line(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """Mark a line as taken: no label may cross it or come within 2 units of it."""
+        self.lines.append((*start, *end, 2.0))
 
     def place_all(self, labels: Sequence[Sequence[Box]], rounds: int = 6) -> list[Box]:
         """A place for each label (its candidates, best first), none colliding where possible."""
@@ -103,14 +121,12 @@ class Placer:
             failed: list[int] = []
             total = 0.0
             for index in order:
-                costs = [self._cost(box, taken) for box in labels[index]]
-                pick = next((n for n, c in enumerate(costs) if c == 0), None)
-                if pick is None:
-                    pick = min(range(len(costs)), key=costs.__getitem__)
+                box, cost = self._best(labels[index], taken)
+                if cost:
                     failed.append(index)
-                    total += costs[pick]
-                chosen[index] = labels[index][pick]
-                taken.append(self._spaced(chosen[index]))
+                    total += cost
+                chosen[index] = box
+                taken.append(self._spaced(box))
             if best is None or total < best[0]:
                 best = (total, [chosen[n] for n in range(len(labels))])
             if not failed:
@@ -120,14 +136,31 @@ class Placer:
         self.taken += [self._spaced(box) for box in best[1]]
         return best[1]
 
+    def _best(self, candidates: Sequence[Box], taken: Sequence[Box]) -> tuple[Box, float]:
+        """The first candidate that costs nothing, else the cheapest, and its cost."""
+        found: tuple[Box, float] | None = None
+        for box in candidates:
+            cost = self._cost(box, taken)
+            if cost == 0:
+                return box, 0.0
+            if found is None or cost < found[1]:
+                found = (box, cost)
+        assert found is not None, "no candidates"
+        return found
+
     def _spaced(self, box: Box) -> Box:
         half = self.GAP / 2
         return Box(box.x - half, box.y, box.width + 2 * half, box.height)
 
     def _cost(self, box: Box, taken: Sequence[Box]) -> float:
+        """Area shared with what is taken, and lines crossed; far more for leaving the bounds."""
         outside = 0.0 if box.inside(self.bounds) else 1e9
         spaced = self._spaced(box)
-        return outside + sum(spaced.overlap(t) for t in taken)
+        cost = outside + sum(spaced.overlap(t) for t in taken)
+        for x1, y1, x2, y2, half in self.lines:
+            grown = Box(box.x - half, box.y - half, box.width + 2 * half, box.height + 2 * half)
+            cost += grown.crossing(x1, y1, x2, y2) * 2 * half
+        return cost
 
 
 def text_element(
@@ -167,22 +200,18 @@ def label_box(content: str, size: float, x: float, y: float, anchor: str) -> Box
 def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str = INK) -> str:
     """A point marker: circle (実績値), square (基準値), diamond (目標値)."""
     half = size / 2
+    # class "mark": something labels keep off (the browser test measures these).
+    paint = f'class="mark" data-what="marker" fill="{fill}" stroke="{stroke}" stroke-width="1.5"'
     if shape == "square":
         return (
-            f'<rect class="mark" data-what="marker" x="{x - half:.1f}" y="{y - half:.1f}" '
-            f'width="{size:g}" height="{size:g}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+            f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{size:g}" height="{size:g}" '
+            f"{paint}/>"
         )
     if shape == "diamond":
         r = half * 1.3
         points = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
-        return (
-            f'<polygon class="mark" data-what="marker" points="{points}" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="1.5"/>'
-        )
-    return (
-        f'<circle class="mark" data-what="marker" cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1.5"/>'
-    )
+        return f'<polygon points="{points}" {paint}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" {paint}/>'
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
