@@ -132,7 +132,7 @@ def shown_actuals(evaluation: Evaluation) -> list[Observation]:
 SERIES_WIDTH = 640
 SERIES_HEIGHT = 320
 # Room right of the plot, for the labels of points in the last year.
-RIGHT_ROOM = 80
+RIGHT_ROOM = 100
 LABEL_SIZE = 12
 TICK_SIZE = 11
 
