@@ -330,3 +330,42 @@ def test_the_finding_is_the_start_of_the_charts_accessible_name(
     assert title is not None
     assert title.get("id") == "c4-title"
     assert (title.text or "").startswith(charts.finding(item) + "。")
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ratio"), [("#FFFFFF", "#000000", 21), ("#777777", "#FFFFFF", 4.48)]
+)
+def test_contrast_follows_wcag(first: str, second: str, ratio: float) -> None:
+    assert contrast(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+def test_chart_text_has_aa_contrast_on_its_background(
+    graded: list[evaluation.Evaluation],
+) -> None:
+    # axe-core cannot tell the background of SVG text; the charts' text is checked here.
+    seen = set()
+    for number, item in enumerate(graded, 1):
+        root = parse(charts.series_chart(item, f"c{number}"))
+        badges = list(root.iter(f"{SVG}g"))
+        assert badges
+        for badge in badges:
+            rect, text = badge.find(f"{SVG}rect"), badge.find(f"{SVG}text")
+            assert rect is not None
+            assert text is not None
+            seen.add(item.grade)
+            assert contrast(rect.get("fill", ""), text.get("fill", "")) >= 4.5, item.grade
+        for text in root.iter(f"{SVG}text"):  # on the chart's white
+            assert contrast("#FFFFFF", text.get("fill", "")) >= 4.5
+    assert len(seen) == len(evaluation.GRADE_ORDER)

@@ -369,7 +369,6 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
     box = Box(SERIES_WIDTH - width - 10, 4, width, size + 10)
     placer.reserve(box)
     grade = evaluation.grade
-    dark = grade in (Grade.A, Grade.D)
     return [
         '<g class="badge">',
         f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
@@ -380,7 +379,8 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
             content,
             size,
             weight="bold",
-            fill="#FFFFFF" if dark else INK,
+            # Black on every grade's colour: 4.5:1 at least (WCAG AA); white on A or D is not.
+            fill="#000000",
         ),
         "</g>",
     ]
