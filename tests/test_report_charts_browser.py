@@ -26,7 +26,7 @@ import pytest
 
 from kouryu_cli import planfile
 from tests.test_report import ACTUALS, EXAMPLE
-from tests.test_report_browser import TIMEOUT, _tools
+from tests.test_report_browser import TIMEOUT, browser_tools
 
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 OUT = re.compile(r'<pre id="measured">(.*?)</pre>', re.S)
@@ -95,7 +95,7 @@ axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a
 
 @pytest.fixture(scope="module")
 def browser() -> str:
-    found = _tools()
+    found = browser_tools()
     if isinstance(found, str):
         if os.environ.get("KOURYU_REQUIRE_BROWSER") == "1":
             pytest.fail(f"KOURYU_REQUIRE_BROWSER=1 but {found}")
