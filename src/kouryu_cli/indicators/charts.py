@@ -3,7 +3,8 @@
 Every chart has explicit sizes, sets its text at its real width (a Japanese character is
 two units wide: no `textLength` squeezing), places labels where they collide with nothing
 else, tells things apart by shape, line style and label as well as colour (grayscale
-printing, colour-blind readers), and is `role="img"` with a <title> that states its data.
+printing, colour-blind readers), and is `role="img"` with a <title> that states its finding
+and data (chart_words.py).
 
 The primitives (text widths, boxes, the label placer, markers, ticks) are render/svg.py's,
 which writes the SVG as text and escapes every piece of text from the data.
@@ -16,8 +17,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kouryu_cli.core.model import Observation, TargetKind
+from kouryu_cli.core.model import TargetKind
 from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.indicators.chart_words import (
+    describe,
+    finding,
+    legend_items,
+    legend_words,
+    shown_actuals,
+    value_text,
+)
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.indicators.views import quantity, series_name
 from kouryu_cli.render.svg import (
@@ -57,78 +66,6 @@ LINE = "#0072B2"  # the straight line from baseline to target
 ACTUAL = "#000000"
 
 
-def value_text(value: float, unit: str) -> str:
-    """A value with its unit, rounded for a label."""
-    return quantity(round(value, 1), unit)
-
-
-def describe(evaluation: Evaluation) -> str:
-    """The data of a series chart in words, for its <title>."""
-    indicator, series = evaluation.indicator, evaluation.series
-    parts = [
-        f"{series_name(evaluation)}: 基準値 {value_text(series.baseline, series.unit)}"
-        f"（{indicator.baseline_year.year}年度）",
-    ]
-    if series.target is None:
-        parts.append(f"目標 {indicator.target_kind.label}（{indicator.target_year.year}年度）")
-    else:
-        kind = indicator.target_kind.label
-        parts.append(
-            f"目標値 {value_text(series.target, series.unit)}{kind}"
-            f"（{indicator.target_year.year}年度）"
-        )
-    shown = shown_actuals(evaluation)
-    if shown:
-        parts.append(
-            "実績値 "
-            + "、".join(f"{o.year.year}年度 {value_text(o.value, series.unit)}" for o in shown)
-        )
-    else:
-        parts.append("実績値なし")
-    parts.append(f"評価 {evaluation.grade.short}（{evaluation.grade.label}）")
-    return "、".join(parts)
-
-
-def finding(evaluation: Evaluation) -> str:
-    """What the chart shows, in one sentence: from the baseline to the latest figure, the grade.
-
-    基準値 25.6%（Ｈ29）から 最新 30.5%（R6）へ増加、目標 30%以上（Ｒ12）に向けて 評価 A（…）
-    """
-    indicator, series = evaluation.indicator, evaluation.series
-    unit = series.unit
-    start = f"基準値 {value_text(series.baseline, unit)}（{indicator.baseline_year.label}）"
-    latest = evaluation.latest
-    if latest is None:
-        course = f"{start}、実績値はまだありません"
-    elif latest.year.year <= indicator.baseline_year.year:
-        course = f"{start}、基準値より後の実績値はありません"
-    else:
-        change = latest.value - series.baseline
-        moved = "へ増加" if change > 0 else "へ減少" if change < 0 else "で変わらず"
-        course = f"{start}から 最新 {value_text(latest.value, unit)}（{latest.year.label}）{moved}"
-    kind = indicator.target_kind.label
-    goal = (
-        f"目標 {kind}" if series.target is None else f"目標 {value_text(series.target, unit)}{kind}"
-    )
-    grade = evaluation.grade
-    # ベースラインのみ（実績値がまだない） says its name already.
-    said = grade.label if grade.label.startswith(grade.short) else f"{grade.short}（{grade.label}）"
-    sentence = (
-        f"{indicator.id} {series_name(evaluation)}: {course}、{goal}"
-        f"（{indicator.target_year.label}）に向けて 評価 {said}"
-    )
-    if evaluation.overdue:
-        sentence += "、目標年度を過ぎています"
-    if evaluation.overall is not None:
-        sentence += f"。指標全体の総合評価は {evaluation.overall.grade.short}"
-    return sentence
-
-
-def shown_actuals(evaluation: Evaluation) -> list[Observation]:
-    """The actuals up to the evaluation year, oldest first."""
-    return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
-
-
 SERIES_WIDTH = 640
 SERIES_HEIGHT = 320
 # Room right of the plot, for the labels of points in the last year.
@@ -151,10 +88,8 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
 
     ident makes the ids inside the SVG unique when several charts share one page.
     """
-    legend_items = _legend_items(evaluation)
-    legend_height = 22 * len(
-        legend_lines([w for _, w in legend_items], SERIES_WIDTH - 20, LABEL_SIZE - 1)
-    )
+    items = legend_items(evaluation)
+    legend_height = 22 * len(legend_lines([w for _, w in items], SERIES_WIDTH - 20, LABEL_SIZE - 1))
     frame, ticks = _frame(evaluation, legend_height)
     # Labels stay right of the value axis, above the year axis and inside the chart.
     placer = Placer(
@@ -165,7 +100,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
             SERIES_WIDTH,
             SERIES_HEIGHT,
             f"{finding(evaluation)}。{describe(evaluation)}",
-            _legend_words(evaluation),
+            legend_words(evaluation),
             ident,
         ),
         f'<rect width="{SERIES_WIDTH}" height="{SERIES_HEIGHT}" fill="#FFFFFF"/>',
@@ -202,7 +137,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         parts.append(label_at(box, content, size))
     parts.extend(
         legend(
-            legend_items,
+            items,
             _swatch,
             (10, SERIES_HEIGHT - legend_height + 4),
             SERIES_WIDTH - 20,
@@ -384,36 +319,6 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
         ),
         "</g>",
     ]
-
-
-LegendItem = tuple[str, str]  # (swatch kind, words)
-
-
-def _legend_items(evaluation: Evaluation) -> list[LegendItem]:
-    items: list[LegendItem] = [("square", "基準値")]
-    if evaluation.series.target is not None:
-        items += [("diamond", "目標値"), ("dash", "基準値から目標値への直線")]
-    else:
-        words = f"目標（{evaluation.indicator.target_kind.label}）とみなす水準"
-        items += [("diamond", "目標"), ("dash", words)]
-    items += [("circle", "実績値"), ("dot", "目標年度"), ("band", "評価年度")]
-    return items
-
-
-def _legend_words(evaluation: Evaluation) -> str:
-    return "凡例: " + "、".join(
-        f"{_SWATCH_WORDS[kind]}は{words}" for kind, words in _legend_items(evaluation)
-    )
-
-
-_SWATCH_WORDS = {
-    "square": "白い四角",
-    "diamond": "青いひし形",
-    "dash": "破線",
-    "circle": "黒い丸と実線",
-    "dot": "点線",
-    "band": "灰色の帯",
-}
 
 
 def _swatch(kind: str, x: float, y: float) -> str:
