@@ -24,7 +24,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 TIMEOUT = 120
 
 
-def _tools() -> tuple[str, str, str] | str:
+def browser_tools() -> tuple[str, str, str] | str:
     """(browser, pdftotext, pdftoppm), or why they cannot be used."""
     browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
     pdftotext, pdftoppm = shutil.which("pdftotext"), shutil.which("pdftoppm")
@@ -45,7 +45,7 @@ def _tools() -> tuple[str, str, str] | str:
 
 @pytest.fixture(scope="module")
 def tools() -> tuple[str, str, str]:
-    found = _tools()
+    found = browser_tools()
     if isinstance(found, str):
         if os.environ.get("KOURYU_REQUIRE_BROWSER") == "1":
             pytest.fail(f"KOURYU_REQUIRE_BROWSER=1 but {found}")

@@ -268,3 +268,104 @@ def test_any_series_draws_a_well_formed_chart_within_its_bounds(
         assert box.x >= 0, content
         assert box.x + box.width <= charts.SERIES_WIDTH + 1, content
         assert box.y >= 0, content
+
+
+@pytest.fixture(scope="module")
+def at_r6(plan: Plan) -> dict[str, evaluation.Evaluation]:
+    """The example actuals at R6, by indicator id and component."""
+    found = evaluation.evaluate_plan(load_actuals(EXAMPLE_CSV, plan), evaluation.as_of_year("R6"))
+    return {f"{e.indicator.id}{e.series.key or ''}": e for e in found}
+
+
+@pytest.mark.parametrize(
+    ("key", "sentence"),
+    [
+        (
+            "I1",
+            "I1 地域とのつながりが強いと思う市民の割合: 基準値 25.6%（Ｈ29）から 最新 30.5%（R6）"
+            "へ増加、目標 30%以上（Ｒ12）に向けて 評価 A（目標値に達した）",
+        ),
+        (
+            "I4",
+            "I4 生涯学習主催講座の参加者数: 基準値 16,961 人（R1）から 最新 15,000 人（R6）へ減少、"
+            "目標 18,200 人（R7）に向けて 評価 D（悪化している）",
+        ),
+        (
+            "I3people",
+            "I3 福祉活動ボランティア団体登録数及び人数（人数）: 基準値 5,480 人（R2）から "
+            "最新 5,500 人（R6）へ増加、目標 6,000 人（Ｒ7）に向けて 評価 C（変わらない）。"
+            "指標全体の総合評価は C",
+        ),
+        # The only actual is older than the baseline; the target year is past.
+        (
+            "I5",
+            "I5 住民運営通いの場の設置数: 基準値 90 か所（R3）、基準値より後の実績値はありません、"
+            "目標 107 か所（Ｒ5）に向けて 評価 E（評価困難）、目標年度を過ぎています",
+        ),
+        (
+            "I6",
+            "I6 ふれあい・いきいきサロンの設置数: 基準値 66 か所（R2）、実績値はまだありません、"
+            "目標 70 か所（Ｒ7）に向けて 評価 ベースラインのみ（実績値がまだない）",
+        ),
+        (
+            "I7",
+            "I7 地域交流センターの利用者数: 基準値 146,828 人/年（R2）から 最新 154,170 人/年（R6）"
+            "へ増加、目標 増加（Ｒ7）に向けて 評価 A（目標値に達した）",
+        ),
+    ],
+)
+def test_a_chart_states_its_finding_in_one_sentence(
+    at_r6: dict[str, evaluation.Evaluation], key: str, sentence: str
+) -> None:
+    assert charts.finding(at_r6[key]) == sentence
+
+
+def test_the_finding_is_the_start_of_the_charts_accessible_name(
+    at_r6: dict[str, evaluation.Evaluation],
+) -> None:
+    item = at_r6["I4"]
+    root = parse(charts.series_chart(item, "c4"))
+    assert root.get("aria-labelledby") == "c4-title c4-desc"
+    title = root.find(f"{SVG}title")
+    assert title is not None
+    assert title.get("id") == "c4-title"
+    assert (title.text or "").startswith(charts.finding(item) + "。")
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ratio"), [("#FFFFFF", "#000000", 21), ("#777777", "#FFFFFF", 4.48)]
+)
+def test_contrast_follows_wcag(first: str, second: str, ratio: float) -> None:
+    assert contrast(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+def test_chart_text_has_aa_contrast_on_its_background(
+    graded: list[evaluation.Evaluation],
+) -> None:
+    # axe-core cannot tell the background of SVG text; the charts' text is checked here.
+    seen = set()
+    for number, item in enumerate(graded, 1):
+        root = parse(charts.series_chart(item, f"c{number}"))
+        badges = list(root.iter(f"{SVG}g"))
+        assert badges
+        for badge in badges:
+            rect, text = badge.find(f"{SVG}rect"), badge.find(f"{SVG}text")
+            assert rect is not None
+            assert text is not None
+            seen.add(item.grade)
+            assert contrast(rect.get("fill", ""), text.get("fill", "")) >= 4.5, item.grade
+        for text in root.iter(f"{SVG}text"):  # on the chart's white
+            assert contrast("#FFFFFF", text.get("fill", "")) >= 4.5
+    assert len(seen) == len(evaluation.GRADE_ORDER)

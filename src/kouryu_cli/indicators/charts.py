@@ -3,7 +3,8 @@
 Every chart has explicit sizes, sets its text at its real width (a Japanese character is
 two units wide: no `textLength` squeezing), places labels where they collide with nothing
 else, tells things apart by shape, line style and label as well as colour (grayscale
-printing, colour-blind readers), and is `role="img"` with a <title> that states its data.
+printing, colour-blind readers), and is `role="img"` with a <title> that states its finding
+and data (chart_words.py).
 
 The primitives (text widths, boxes, the label placer, markers, ticks) are render/svg.py's,
 which writes the SVG as text and escapes every piece of text from the data.
@@ -16,8 +17,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kouryu_cli.core.model import Observation, TargetKind
+from kouryu_cli.core.model import TargetKind
 from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.indicators.chart_words import (
+    describe,
+    finding,
+    legend_items,
+    legend_words,
+    shown_actuals,
+    value_text,
+)
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
 from kouryu_cli.indicators.views import quantity, series_name
 from kouryu_cli.render.svg import (
@@ -35,6 +44,7 @@ from kouryu_cli.render.svg import (
     pattern,
     svg_open,
     text_element,
+    text_units,
     text_width,
     value_grid,
     wrap,
@@ -56,47 +66,10 @@ LINE = "#0072B2"  # the straight line from baseline to target
 ACTUAL = "#000000"
 
 
-def value_text(value: float, unit: str) -> str:
-    """A value with its unit, rounded for a label."""
-    return quantity(round(value, 1), unit)
-
-
-def describe(evaluation: Evaluation) -> str:
-    """The data of a series chart in words, for its <title>."""
-    indicator, series = evaluation.indicator, evaluation.series
-    parts = [
-        f"{series_name(evaluation)}: 基準値 {value_text(series.baseline, series.unit)}"
-        f"（{indicator.baseline_year_of(series).year}年度）",
-    ]
-    if series.target is None:
-        parts.append(
-            f"目標 {indicator.target_kind.label}（{indicator.target_year_of(series).year}年度）"
-        )
-    else:
-        kind = indicator.target_kind.label
-        parts.append(
-            f"目標値 {value_text(series.target, series.unit)}{kind}"
-            f"（{indicator.target_year_of(series).year}年度）"
-        )
-    shown = shown_actuals(evaluation)
-    if shown:
-        parts.append(
-            "実績値 "
-            + "、".join(f"{o.year.year}年度 {value_text(o.value, series.unit)}" for o in shown)
-        )
-    else:
-        parts.append("実績値なし")
-    parts.append(f"評価 {evaluation.grade.short}（{evaluation.grade.label}）")
-    return "、".join(parts)
-
-
-def shown_actuals(evaluation: Evaluation) -> list[Observation]:
-    """The actuals up to the evaluation year, oldest first."""
-    return [o for o in evaluation.series.actuals if o.year.year <= evaluation.as_of.year]
-
-
 SERIES_WIDTH = 640
-SERIES_HEIGHT = 300
+SERIES_HEIGHT = 320
+# Room right of the plot, for the labels of points in the last year.
+RIGHT_ROOM = 100
 LABEL_SIZE = 12
 TICK_SIZE = 11
 
@@ -115,16 +88,20 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
 
     ident makes the ids inside the SVG unique when several charts share one page.
     """
-    legend_items = _legend_items(evaluation)
-    legend_height = 22 * len(
-        legend_lines([w for _, w in legend_items], SERIES_WIDTH - 20, LABEL_SIZE - 1)
-    )
+    items = legend_items(evaluation)
+    legend_height = 22 * len(legend_lines([w for _, w in items], SERIES_WIDTH - 20, LABEL_SIZE - 1))
     frame, ticks = _frame(evaluation, legend_height)
-    # Labels stay right of the value axis' labels and above the year axis.
-    placer = Placer(Box(frame.left, 0, SERIES_WIDTH - frame.left, frame.top + frame.height))
+    # Labels stay right of the value axis, above the year axis and inside the chart.
+    placer = Placer(
+        Box(frame.left + 1, 0, SERIES_WIDTH - 2 - frame.left - 1, frame.top + frame.height)
+    )
     parts = [
         svg_open(
-            SERIES_WIDTH, SERIES_HEIGHT, describe(evaluation), _legend_words(evaluation), ident
+            SERIES_WIDTH,
+            SERIES_HEIGHT,
+            f"{finding(evaluation)}。{describe(evaluation)}",
+            legend_words(evaluation),
+            ident,
         ),
         f'<rect width="{SERIES_WIDTH}" height="{SERIES_HEIGHT}" fill="#FFFFFF"/>',
         *value_grid(frame, ticks, [quantity(t, evaluation.series.unit) for t in ticks], TICK_SIZE),
@@ -134,42 +111,33 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
     ]
     points = _points(evaluation, frame)
     # The target year's dotted line and the evaluation year's band: labels keep off them too.
-    for year, half in (
-        (evaluation.indicator.target_year_of(evaluation.series).year, 2),
-        (evaluation.as_of.year, 9),
-    ):
-        x = frame.x(year)
-        placer.reserve(Box(x - half, frame.top, 2 * half, frame.height))
+    target_x = frame.x(evaluation.indicator.target_year_of(evaluation.series).year)
+    placer.reserve_line((target_x, frame.top), (target_x, frame.top + frame.height))
+    as_of_x = frame.x(evaluation.as_of.year)
+    placer.reserve(Box(as_of_x - 9, frame.top, 18, frame.height))
     for point in points:
         placer.reserve(Box(point.x - 7, point.y - 7, 14, 14))
     for start, end, style in _lines(evaluation, frame):
         parts.append(
-            f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
-            f"{style}/>"
+            f'<line class="mark" data-what="line" x1="{start[0]:.1f}" y1="{start[1]:.1f}" '
+            f'x2="{end[0]:.1f}" y2="{end[1]:.1f}" {style}/>'
         )
-        # Labels keep off the lines too: reserve small boxes along each.
-        steps = max(int(math.dist(start, end) / 3), 1)
-        for step in range(steps + 1):
-            x = start[0] + (end[0] - start[0]) * step / steps
-            y = start[1] + (end[1] - start[1]) * step / steps
-            placer.reserve(Box(x - 2, y - 2, 4, 4))
+        placer.reserve_line(start, end)
     parts.extend(marker(p.shape, p.x, p.y, 10, p.fill) for p in points)
-    for content, x in _year_labels(evaluation, frame):
-        candidates = [
-            label_box(content, LABEL_SIZE - 1, x, frame.top - 5, anchor)
-            for anchor in ("middle", "end", "start")
-        ] + [
-            label_box(content, LABEL_SIZE - 1, x + dx, frame.top + 16 + dy, anchor)
-            for dy in (0, 16, 32)
-            for anchor, dx in (("end", -5), ("start", 5))
-        ]
-        parts.append(label_at(placer.place(candidates), content, LABEL_SIZE - 1))
-    for point in points:
-        box = placer.place(label_candidates(point.label, point.x, point.y, LABEL_SIZE))
-        parts.append(label_at(box, point.label, LABEL_SIZE))
+    year_size = LABEL_SIZE - 1
+    labels = [
+        (content, year_size, _year_label_candidates(content, x, half, frame, year_size))
+        for content, x, half in _year_labels(evaluation, frame)
+    ]
+    labels += [
+        (p.label, LABEL_SIZE, label_candidates(p.label, p.x, p.y, LABEL_SIZE)) for p in points
+    ]
+    boxes = placer.place_all([candidates for _, _, candidates in labels])
+    for (content, size, _), box in zip(labels, boxes, strict=True):
+        parts.append(label_at(box, content, size))
     parts.extend(
         legend(
-            legend_items,
+            items,
             _swatch,
             (10, SERIES_HEIGHT - legend_height + 4),
             SERIES_WIDTH - 20,
@@ -196,11 +164,12 @@ def _frame(evaluation: Evaluation, legend_height: float) -> tuple[Frame, list[fl
     first = min([indicator.baseline_year_of(series).year, *years])
     last = max([indicator.target_year_of(series).year, evaluation.as_of.year, *years])
     left = 16 + max(text_width(quantity(t, series.unit), TICK_SIZE) for t in ticks)
-    top, bottom = 40.0, 44 + legend_height
+    # Above the plot two rows for the year marks' labels, under the grade badge.
+    top, bottom = 62.0, 44 + legend_height
     frame = Frame(
         left,
         top,
-        SERIES_WIDTH - left - 20,
+        SERIES_WIDTH - left - RIGHT_ROOM,
         SERIES_HEIGHT - top - bottom,
         first,
         last,
@@ -219,10 +188,15 @@ class _Point:
     fill: str
 
 
+# A unit longer than this (in width units) is left to the value axis' labels: point labels
+# carrying it would crowd the plot.
+LONG_UNIT = 6
+
+
 def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
     """The baseline (square), the target (diamond) and each actual (circle), labelled."""
     indicator, series = evaluation.indicator, evaluation.series
-    unit = series.unit
+    unit = "" if text_units(series.unit) > LONG_UNIT else series.unit
     points = [
         _Point(
             "square",
@@ -283,23 +257,43 @@ def _year_marks(evaluation: Evaluation, frame: Frame) -> list[str]:
     as_of_x = frame.x(evaluation.as_of.year)
     target_x = frame.x(evaluation.indicator.target_year_of(evaluation.series).year)
     return [
-        f'<rect x="{as_of_x - 9:.1f}" y="{frame.top:.1f}" width="18" '
+        f'<rect class="mark" data-what="evaluation year band" x="{as_of_x - 9:.1f}" '
+        f'y="{frame.top:.1f}" width="18" '
         f'height="{frame.height:.1f}" fill="#EEEEEE"/>',
-        f'<line x1="{target_x:.1f}" y1="{frame.top:.1f}" x2="{target_x:.1f}" '
+        f'<line class="mark" data-what="target year line" x1="{target_x:.1f}" '
+        f'y1="{frame.top:.1f}" x2="{target_x:.1f}" '
         f'y2="{frame.top + frame.height:.1f}" stroke="{INK}" stroke-width="1.2" '
         'stroke-dasharray="2 3"/>',
     ]
 
 
-def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float]]:
-    """目標年度 and 評価年度 above their marks; one label when they are the same year."""
-    target, as_of = (
-        evaluation.indicator.target_year_of(evaluation.series).year,
-        evaluation.as_of.year,
-    )
+def _year_labels(evaluation: Evaluation, frame: Frame) -> list[tuple[str, float, float]]:
+    """目標年度 and 評価年度 above their marks (x, half width); one label for the same year."""
+    target = evaluation.indicator.target_year_of(evaluation.series).year
+    as_of = evaluation.as_of.year
     if target == as_of:
-        return [(f"目標年度・評価年度 {target}", frame.x(target))]
-    return [(f"目標年度 {target}", frame.x(target)), (f"評価年度 {as_of}", frame.x(as_of))]
+        return [(f"目標年度・評価年度 {target}", frame.x(target), 9)]
+    return [
+        (f"目標年度 {target}", frame.x(target), 2),
+        (f"評価年度 {as_of}", frame.x(as_of), 9),
+    ]
+
+
+def _year_label_candidates(
+    content: str, x: float, half: float, frame: Frame, size: float
+) -> list[Box]:
+    """Above the plot over its mark, in one of two rows, else inside the plot beside it."""
+    above = [
+        label_box(content, size, x + dx, frame.top - 5 - row, anchor)
+        for row in (0, size + 5)
+        for anchor, dx in (("middle", 0), ("end", 4), ("start", -4), ("end", -4), ("start", 4))
+    ]
+    beside = [
+        label_box(content, size, x + dx, frame.top + 16 + dy, anchor)
+        for dy in (0, 16, 32)
+        for anchor, dx in (("end", -half - 4), ("start", half + 4))
+    ]
+    return above + beside
 
 
 def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
@@ -308,11 +302,11 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
         content += "・期限超過"
     size = LABEL_SIZE + 1
     width = text_width(content, size) + 16
-    box = Box(SERIES_WIDTH - width - 10, 6, width, size + 10)
+    box = Box(SERIES_WIDTH - width - 10, 4, width, size + 10)
     placer.reserve(box)
     grade = evaluation.grade
-    dark = grade in (Grade.A, Grade.D)
     return [
+        '<g class="badge">',
         f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
         f'rx="4" fill="{GRADE_COLOURS[grade]}" stroke="{INK}" stroke-width="1"/>',
         text_element(
@@ -321,39 +315,11 @@ def _grade_badge(evaluation: Evaluation, placer: Placer) -> list[str]:
             content,
             size,
             weight="bold",
-            fill="#FFFFFF" if dark else INK,
+            # Black on every grade's colour: 4.5:1 at least (WCAG AA); white on A or D is not.
+            fill="#000000",
         ),
+        "</g>",
     ]
-
-
-LegendItem = tuple[str, str]  # (swatch kind, words)
-
-
-def _legend_items(evaluation: Evaluation) -> list[LegendItem]:
-    items: list[LegendItem] = [("square", "基準値")]
-    if evaluation.series.target is not None:
-        items += [("diamond", "目標値"), ("dash", "基準値から目標値への直線")]
-    else:
-        words = f"目標（{evaluation.indicator.target_kind.label}）とみなす水準"
-        items += [("diamond", "目標"), ("dash", words)]
-    items += [("circle", "実績値"), ("dot", "目標年度"), ("band", "評価年度")]
-    return items
-
-
-def _legend_words(evaluation: Evaluation) -> str:
-    return "凡例: " + "、".join(
-        f"{_SWATCH_WORDS[kind]}は{words}" for kind, words in _legend_items(evaluation)
-    )
-
-
-_SWATCH_WORDS = {
-    "square": "白い四角",
-    "diamond": "青いひし形",
-    "dash": "破線",
-    "circle": "黒い丸と実線",
-    "dot": "点線",
-    "band": "灰色の帯",
-}
 
 
 def _swatch(kind: str, x: float, y: float) -> str:
@@ -362,15 +328,20 @@ def _swatch(kind: str, x: float, y: float) -> str:
         return marker(kind, x + 12, y, 10, fill)
     if kind == "dash":
         return (
-            f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 24:.1f}" y2="{y:.1f}" stroke="{LINE}" '
+            f'<line class="mark" x1="{x:.1f}" y1="{y:.1f}" x2="{x + 24:.1f}" y2="{y:.1f}" '
+            f'stroke="{LINE}" '
             'stroke-width="2" stroke-dasharray="8 5"/>'
         )
     if kind == "dot":
         return (
-            f'<line x1="{x + 12:.1f}" y1="{y - 8:.1f}" x2="{x + 12:.1f}" y2="{y + 8:.1f}" '
+            f'<line class="mark" x1="{x + 12:.1f}" y1="{y - 8:.1f}" x2="{x + 12:.1f}" '
+            f'y2="{y + 8:.1f}" '
             f'stroke="{INK}" stroke-width="1.2" stroke-dasharray="2 3"/>'
         )
-    return f'<rect x="{x + 3:.1f}" y="{y - 8:.1f}" width="18" height="16" fill="#EEEEEE"/>'
+    return (
+        f'<rect class="mark" x="{x + 3:.1f}" y="{y - 8:.1f}" width="18" height="16" '
+        'fill="#EEEEEE"/>'
+    )
 
 
 # Fill patterns per grade: told apart in grayscale too.
@@ -432,11 +403,15 @@ def grade_counts_chart(counts: dict[Grade, int], ident: str) -> str:
         length = span * count / most
         if count:
             parts.append(
-                f'<rect x="{left:.1f}" y="{y + 4:.1f}" width="{length:.1f}" height="20" '
+                f'<rect class="mark" data-what="bar" x="{left:.1f}" y="{y + 4:.1f}" '
+                f'width="{length:.1f}" height="20" '
                 f'fill="url(#{ident}-{_grade_id(grade)})" stroke="{INK}" stroke-width="1"/>'
             )
         parts.append(text_element(left + length + 8, y + 19, f"{count} 系列", size))
-    parts.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{height - 6}" stroke="{INK}"/>')
+    parts.append(
+        f'<line class="mark" data-what="axis" x1="{left:.1f}" y1="6" x2="{left:.1f}" '
+        f'y2="{height - 6}" stroke="{INK}"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -459,7 +434,7 @@ def all_series_chart(evaluations: Sequence[Evaluation], title: str, footer: str)
     width = columns * SERIES_WIDTH + (columns - 1) * gap + 40
     top = 70
     height = top + sum(row_heights) + gap * rows + 30
-    description = "; ".join(describe(e) for e in evaluations)
+    description = "。".join(finding(e) for e in evaluations)
     parts = [svg_open(width, height, f"{title}（{footer}）", description, "all")]
     parts.append(f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>')
     parts.append(text_element(20, 32, title, LABEL_SIZE + 6, weight="bold"))

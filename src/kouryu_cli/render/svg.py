@@ -60,6 +60,24 @@ class Box:
         dy = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
         return max(dx, 0) * max(dy, 0)
 
+    def crossing(self, x1: float, y1: float, x2: float, y2: float) -> float:
+        """The length of the segment from (x1, y1) to (x2, y2) inside this box."""
+        low, high = 0.0, 1.0
+        for step, room in (
+            (x1 - x2, x1 - self.x),
+            (x2 - x1, self.x + self.width - x1),
+            (y1 - y2, y1 - self.y),
+            (y2 - y1, self.y + self.height - y1),
+        ):
+            if step == 0:
+                if room < 0:
+                    return 0.0
+            elif step < 0:
+                low = max(low, room / step)
+            else:
+                high = min(high, room / step)
+        return max(high - low, 0.0) * math.dist((x1, y1), (x2, y2))
+
     def inside(self, outer: Box) -> bool:
         """Whether this box lies wholly within outer."""
         return (
@@ -71,26 +89,78 @@ class Box:
 
 
 class Placer:
-    """Puts labels at the first candidate place that collides with nothing placed before."""
+    """Puts labels where they collide with nothing: marks reserved before, other labels.
+
+    Labels keep GAP apart side by side, so that two never read as one phrase. All labels
+    are placed at once: when one finds no free place, the placer tries again with that
+    label first, and keeps the arrangement with the fewest and smallest collisions.
+    """
+
+    GAP = 10.0
 
     def __init__(self, bounds: Box) -> None:
         self.bounds = bounds
         self.taken: list[Box] = []
+        self.lines: list[tuple[float, float, float, float, float]] = []
 
     def reserve(self, box: Box) -> None:
-        """Mark an area (a marker, a line end) as taken."""
+        """Mark an area (a marker, a band, the badge) as taken."""
         self.taken.append(box)
 
-    def place(self, candidates: Sequence[Box]) -> Box:
-        """The first candidate inside the bounds that overlaps nothing, else the least bad."""
+    def reserve_line(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """Mark a line as taken: no label may cross it or come within 2 units of it."""
+        self.lines.append((*start, *end, 2.0))
 
-        def cost(box: Box) -> float:
-            outside = 0.0 if box.inside(self.bounds) else 1e9
-            return outside + sum(box.overlap(t) for t in self.taken)
+    def place_all(self, labels: Sequence[Sequence[Box]], rounds: int = 6) -> list[Box]:
+        """A place for each label (its candidates, best first), none colliding where possible."""
+        order = list(range(len(labels)))
+        best: tuple[float, list[Box]] | None = None
+        for _ in range(rounds):
+            taken = list(self.taken)
+            chosen: dict[int, Box] = {}
+            failed: list[int] = []
+            total = 0.0
+            for index in order:
+                box, cost = self._best(labels[index], taken)
+                if cost:
+                    failed.append(index)
+                    total += cost
+                chosen[index] = box
+                taken.append(self._spaced(box))
+            if best is None or total < best[0]:
+                best = (total, [chosen[n] for n in range(len(labels))])
+            if not failed:
+                break
+            order = failed + [n for n in order if n not in failed]
+        assert best is not None
+        self.taken += [self._spaced(box) for box in best[1]]
+        return best[1]
 
-        best = min(candidates, key=lambda b: (cost(b) > 0, cost(b)))
-        self.taken.append(best)
-        return best
+    def _best(self, candidates: Sequence[Box], taken: Sequence[Box]) -> tuple[Box, float]:
+        """The first candidate that costs nothing, else the cheapest, and its cost."""
+        found: tuple[Box, float] | None = None
+        for box in candidates:
+            cost = self._cost(box, taken)
+            if cost == 0:
+                return box, 0.0
+            if found is None or cost < found[1]:
+                found = (box, cost)
+        assert found is not None, "no candidates"
+        return found
+
+    def _spaced(self, box: Box) -> Box:
+        half = self.GAP / 2
+        return Box(box.x - half, box.y, box.width + 2 * half, box.height)
+
+    def _cost(self, box: Box, taken: Sequence[Box]) -> float:
+        """Area shared with what is taken, and lines crossed; far more for leaving the bounds."""
+        outside = 0.0 if box.inside(self.bounds) else 1e9
+        spaced = self._spaced(box)
+        cost = outside + sum(spaced.overlap(t) for t in taken)
+        for x1, y1, x2, y2, half in self.lines:
+            grown = Box(box.x - half, box.y - half, box.width + 2 * half, box.height + 2 * half)
+            cost += grown.crossing(x1, y1, x2, y2) * 2 * half
+        return cost
 
 
 def text_element(
@@ -110,34 +180,38 @@ def text_element(
     )
 
 
+# The line box a browser gives a line of text, in em above and below the baseline (the
+# ascent and descent of Noto Sans CJK and most Japanese fonts).
+ASCENT, DESCENT = 1.16, 0.29
+
+
 def label_at(box: Box, content: str, size: float, **options: str) -> str:
     """A one-line label filling box (the box was sized from the text's width)."""
-    return text_element(box.x, box.y + box.height - size * 0.22, content, size, **options)
+    return text_element(box.x, box.y + size * ASCENT, content, size, **options)
 
 
 def label_box(content: str, size: float, x: float, y: float, anchor: str) -> Box:
     """The box of a one-line label whose anchor point (start, middle, end) is at x, baseline y."""
     width = text_width(content, size)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return Box(left, y - size * 0.95, width, size * 1.2)
+    return Box(left, y - size * ASCENT, width, size * (ASCENT + DESCENT))
 
 
 def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str = INK) -> str:
     """A point marker: circle (実績値), square (基準値), diamond (目標値)."""
     half = size / 2
+    # class "mark": something labels keep off (the browser test measures these).
+    paint = f'class="mark" data-what="marker" fill="{fill}" stroke="{stroke}" stroke-width="1.5"'
     if shape == "square":
         return (
             f'<rect x="{x - half:.1f}" y="{y - half:.1f}" width="{size:g}" height="{size:g}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+            f"{paint}/>"
         )
     if shape == "diamond":
         r = half * 1.3
         points = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}"
-        return f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-    return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1.5"/>'
-    )
+        return f'<polygon points="{points}" {paint}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half:g}" {paint}/>'
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -183,16 +257,24 @@ def pattern(ident: str, colour: str, body: str) -> str:
 def label_candidates(content: str, x: float, y: float, size: float) -> list[Box]:
     """Candidate places for a point's label: above, below, right, left, then further out."""
     candidates = []
-    for distance in (9, 16, 24, 34, 46):
+    middle = y + size * 0.35  # the baseline that centres a line of text on y
+    for distance in (9, 14, 20, 28, 38, 50, 64, 80):
         candidates += [
             label_box(content, size, x, y - distance, "middle"),
-            label_box(content, size, x, y + distance + size * 0.8, "middle"),
-            label_box(content, size, x + distance, y + size * 0.35, "start"),
-            label_box(content, size, x - distance, y + size * 0.35, "end"),
+            label_box(content, size, x, y + distance + size, "middle"),
+            label_box(content, size, x + distance, middle, "start"),
+            label_box(content, size, x - distance, middle, "end"),
             label_box(content, size, x + distance * 0.7, y - distance * 0.7, "start"),
             label_box(content, size, x - distance * 0.7, y - distance * 0.7, "end"),
-            label_box(content, size, x + distance * 0.7, y + distance, "start"),
-            label_box(content, size, x - distance * 0.7, y + distance, "end"),
+            label_box(content, size, x + distance * 0.7, y + distance * 0.7 + size, "start"),
+            label_box(content, size, x - distance * 0.7, y + distance * 0.7 + size, "end"),
+        ]
+        # Above and below, slid sideways: for a point near the plot's edge or a line.
+        width = text_width(content, size)
+        candidates += [
+            label_box(content, size, x - width * share, baseline, "start")
+            for share in (0.25, 0.75, 0.05, 0.95)
+            for baseline in (y - distance, y + distance + size)
         ]
     return candidates
 
@@ -230,7 +312,11 @@ class Frame:
 
 
 def value_grid(frame: Frame, ticks: list[float], labels: list[str], size: float) -> list[str]:
-    """A light line and a label per tick value, and the plot area's frame."""
+    """A light line and a label per tick value, and the two axes.
+
+    The plot is open at the top and right: labels of points near those edges may reach out
+    of it without sitting on a frame line.
+    """
     parts = []
     for value, content in zip(ticks, labels, strict=True):
         y = frame.y(value)
@@ -239,10 +325,12 @@ def value_grid(frame: Frame, ticks: list[float], labels: list[str], size: float)
             f'y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(text_element(frame.left - 6, y + size * 0.35, content, size, anchor="end"))
-    parts.append(
-        f'<rect x="{frame.left:.1f}" y="{frame.top:.1f}" width="{frame.width:.1f}" '
-        f'height="{frame.height:.1f}" fill="none" stroke="{INK}" stroke-width="1"/>'
-    )
+    left, right, bottom = frame.left, frame.left + frame.width, frame.top + frame.height
+    for x1, y1, x2, y2 in ((left, frame.top, left, bottom), (left, bottom, right, bottom)):
+        parts.append(
+            f'<line class="mark" data-what="axis" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+            f'y2="{y2:.1f}" stroke="{INK}" stroke-width="1"/>'
+        )
     return parts
 
 
@@ -258,7 +346,9 @@ def year_axis(frame: Frame, size: float) -> list[str]:
             f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" '
             f'stroke="{INK}" stroke-width="1"/>'
         )
-        if (year - frame.first_year) % step == 0 or year == frame.last_year:
+        stepped = (year - frame.first_year) % step == 0
+        # The last year is always labelled; a stepped year right before it would touch it.
+        if year == frame.last_year or (stepped and frame.last_year - year >= step):
             parts.append(text_element(x, bottom + 16, str(year), size, anchor="middle"))
             # 2024 over R6, the era label the office uses.
             parts.append(
