@@ -41,6 +41,7 @@ class Actual:
     series: Series
     observation: Observation
     place: FilePlace  # of the year, where a conflict is reported
+    row: FilePlace  # of the row (the entry in YAML), where a listing shows it
 
     @property
     def what(self) -> str:
@@ -227,7 +228,11 @@ class _Resolver:
         if indicator is None or series is None or year is None or value is None:
             return None
         return Actual(
-            indicator, series, Observation(year, value, row.text("source")), row.place("year")
+            indicator,
+            series,
+            Observation(year, value, row.text("source")),
+            row.place("year"),
+            row.place(""),
         )
 
     def year(self, row: WrittenRow) -> EraYear | None:
