@@ -466,3 +466,17 @@ def test_check_of_yaml_names_the_entry(run: Run, write: Write) -> None:
     result = run("actuals", "check", str(path), "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["line"] == 2
+
+
+def test_a_workbook_without_openpyxl_says_how_to_get_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "実績値.xlsx"
+    book.write_bytes(b"PK\x03\x04" + bytes(100))
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now fails
+    result = run("actuals", "check", str(book))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kouryu: {book} is an .xlsx workbook: reading it needs openpyxl (pip install "
+        "openpyxl, or pip install '.[excel]' in kouryu's checkout)\n"
+    )

@@ -387,10 +387,7 @@ def test_full_stdout_is_exit_74(tmp_path: Path) -> None:
     with full.open("wb") as sink:
         result = kouryu("measures", stdout=sink)
     assert result.returncode == 74
-    assert (
-        result.stderr.decode()
-        == "kouryu: cannot write output: No space left on device\n"
-    )
+    assert result.stderr.decode() == "kouryu: cannot write output: No space left on device\n"
 
 
 def test_read_only_stdout_is_exit_74(tmp_path: Path) -> None:

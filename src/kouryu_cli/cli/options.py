@@ -236,9 +236,7 @@ def output_options(
                 not kwargs.pop("no_bom", False),
                 kwargs.pop("raw", False),
             )
-            ctx = next(
-                (a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None
-            )
+            ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
             if ctx is None:
                 return command(*args, request=request, **kwargs)
             pending: list[str] = []

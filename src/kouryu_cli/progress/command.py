@@ -122,7 +122,7 @@ def form(
 
         if importlib.util.find_spec("openpyxl") is None:
             raise UsageError(
-                _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)")
+                _("writing .xlsx needs openpyxl: pip install openpyxl (or use --format csv)")
             )
     current = plan(ctx)
     round_year = _year(year)
