@@ -72,7 +72,7 @@ class Request(NamedTuple):
     raw: bool = False
 
     def resolve(self, inputs: Iterable[Path | None] = (), *, default: str | None = None) -> Output:
-        """The output asked for; default is the format when neither -f nor -o is given."""
+        """The output asked for; default is the format when neither -f nor -o FILE is given."""
         fmt = self.format
         if default is not None and (self.path is None or str(self.path) == "-"):
             fmt = fmt or default
