@@ -404,3 +404,79 @@ def test_actuals_alone_shows_its_help(run: Run) -> None:
     assert result.exit_code == 0
     assert "template" in result.stdout
     assert "check" in result.stdout
+
+
+# --- a blank form never replaces data ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_template_never_replaces_a_filled_file(run: Run, tmp_path: Path, suffix: str) -> None:
+    if suffix == ".xlsx":
+        pytest.importorskip("openpyxl")
+    filled = tmp_path / f"実績値_R6{suffix}"
+    filled.write_bytes(b"a clerk's figures")
+    result = run("actuals", "template", "-o", str(filled))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kouryu: {filled} already exists; nothing was written "
+        "(--force replaces it, or choose another file)\n"
+    )
+    assert filled.read_bytes() == b"a clerk's figures"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [filled.name]  # no temporary left
+    result = run("actuals", "template", "-o", str(filled), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert filled.read_bytes().startswith(b"PK" if suffix == ".xlsx" else "\ufeff# ".encode())
+
+
+def test_template_through_a_link_to_a_filled_file_is_refused(run: Run, tmp_path: Path) -> None:
+    filled = tmp_path / "実績値.csv"
+    filled.write_bytes(b"a clerk's figures")
+    (tmp_path / "link.csv").symlink_to(filled.name)
+    result = run("actuals", "template", "-o", str(tmp_path / "link.csv"))
+    assert result.exit_code == 2
+    assert filled.read_bytes() == b"a clerk's figures"
+
+
+def test_template_to_stdout_or_a_new_file_needs_no_force(run: Run, tmp_path: Path) -> None:
+    assert run("actuals", "template").stdout.startswith("\ufeff# ")
+    assert run("actuals", "template", "-o", str(tmp_path / "new.csv")).exit_code == 0
+    assert run("actuals", "template", "-o", "-").stdout.startswith("\ufeff# ")
+
+
+# --- the listing names the row ----------------------------------------------------------------
+
+
+def test_check_of_a_workbook_names_the_row(run: Run, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    form = tmp_path / "実績値.xlsx"
+    assert run("actuals", "template", "--as-of", "R6", "-o", str(form)).exit_code == 0
+    book = openpyxl.load_workbook(form)
+    sheet = book["実績値"]
+    sheet["H3"] = 27  # the first year of I1
+    book.save(form)
+    result = run("actuals", "check", str(form))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split("\t")[0] == f"{form}:実績値!3:3"
+    record = json.loads(run("actuals", "check", str(form), "-f", "json").stdout)[0]
+    assert (record["file"], record["line"]) == (f"{form}:実績値!3:3", None)
+
+
+def test_check_of_yaml_names_the_entry(run: Run, write: Write) -> None:
+    path = write("r6.yaml", "actuals:\n  - indicator: I1\n    value: 27\n    year: R6\n")
+    result = run("actuals", "check", str(path), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["line"] == 2
+
+
+def test_a_workbook_without_openpyxl_says_how_to_get_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "実績値.xlsx"
+    book.write_bytes(b"PK\x03\x04" + bytes(100))
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now fails
+    result = run("actuals", "check", str(book))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kouryu: {book} is an .xlsx workbook: reading it needs openpyxl (pip install "
+        "openpyxl, or pip install '.[excel]' in kouryu's checkout)\n"
+    )

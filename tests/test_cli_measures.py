@@ -323,8 +323,8 @@ def test_xlsx_without_openpyxl_says_how_to_get_it(
     result = run("measures", "-o", str(target))
     assert result.exit_code == 2
     assert result.stderr == (
-        "kouryu: writing .xlsx needs openpyxl: pip install 'kouryu[excel]' "
-        "(or pip install openpyxl)\n"
+        "kouryu: writing .xlsx needs openpyxl: pip install openpyxl "
+        "(or pip install '.[excel]' in kouryu's checkout)\n"
     )
     assert not target.exists()
 

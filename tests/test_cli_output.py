@@ -12,6 +12,7 @@ import stat
 import subprocess
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -386,10 +387,7 @@ def test_full_stdout_is_exit_74(tmp_path: Path) -> None:
     with full.open("wb") as sink:
         result = kouryu("measures", stdout=sink)
     assert result.returncode == 74
-    assert (
-        result.stderr.decode()
-        == "49 measures\nkouryu: cannot write output: No space left on device\n"
-    )
+    assert result.stderr.decode() == "kouryu: cannot write output: No space left on device\n"
 
 
 def test_read_only_stdout_is_exit_74(tmp_path: Path) -> None:
@@ -418,3 +416,74 @@ def test_a_closed_or_broken_stderr_never_changes_stdout(tmp_path: Path, stderr: 
     assert result.returncode == 0
     assert result.stdout == expected.stdout
     assert len(result.stdout.splitlines()) == 40
+
+
+def test_a_count_line_follows_only_a_written_output() -> None:
+    for args in (("measures",), ("dept",), ("dept", "高齢"), ("search", "認知症"), ("indicators",)):
+        closed = subprocess.run(
+            ["sh", "-c", '"$@" >&-', "sh", *KOURYU, *args],
+            env=environment(),
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=60,
+        )
+        assert closed.returncode == 74
+        assert closed.stderr == b"kouryu: cannot write output: standard output is closed\n", args
+
+
+def test_a_count_line_follows_a_written_output(run: Run) -> None:
+    result = run("measures", "--age", "65+", "-f", "json")
+    assert len(json.loads(result.stdout)) == 40
+    assert result.stderr == "conditions: 65歳以上 / 40 measures\n"
+
+
+# Messages -----------------------------------------------------------------------------------
+
+
+def test_a_folder_without_a_format_is_said_to_be_a_folder(run: Run, tmp_path: Path) -> None:
+    result = run("measures", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"kouryu: {tmp_path} is a folder; -o needs a file\n"
+
+
+def test_one_measure_is_singular(run: Run, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    result = run("progress", "form", "-y", "R6", "-d", "商工労働課", "-o", str(tmp_path / "f"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.rstrip("\n").split("\t")[1:] == ["商工労働課", "1 measure"]
+    assert run("dept", "商工労働課").stderr == "所管課: 商工労働課 / 1 measure\n"
+
+
+def _output_commands() -> list[tuple[str, ...]]:
+    """Every command (and subcommand) that writes its result to stdout or -o FILE."""
+    import typer
+    import typer.main
+    from typer.core import TyperGroup
+
+    from kouryu_cli.cli import app
+
+    found: list[tuple[str, ...]] = []
+
+    def walk(command: Any, names: tuple[str, ...], ctx: typer.Context) -> None:
+        if isinstance(command, TyperGroup):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                walk(sub, (*names, name), typer.Context(sub, parent=ctx, info_name=name))
+        elif any("--output" in p.opts and p.metavar == "FILE" for p in command.params):
+            found.append(names)
+
+    root = typer.main.get_command(app)
+    walk(root, (), typer.Context(root, info_name="kouryu"))
+    return found
+
+
+@pytest.mark.parametrize("command", _output_commands(), ids=" ".join)
+def test_text_options_are_offered_where_csv_or_tsv_is_written(
+    run: Run, command: tuple[str, ...]
+) -> None:
+    shown = run(*command, "--help").stdout
+    format_help = shown[shown.index("--format") :].split("--", 2)[1]
+    formats = set(format_help.replace(",", " ").replace(".", " ").split())
+    assert ("--encoding" in shown) == bool(formats & {"csv", "tsv"})
+    assert ("--no-bom" in shown) == ("csv" in formats)
+    assert "--raw" not in shown or formats & {"csv", "tsv"}

@@ -71,6 +71,22 @@ def note(ctx: typer.Context, message: str) -> None:
         say(message)
 
 
+_SUMMARIES = "kouryu.summaries"
+
+
+def summary(ctx: typer.Context, message: str) -> None:
+    """The line that says what a command wrote (49 measures), unless --quiet.
+
+    In a command with output options it is said once the command has written its output,
+    and not at all when the writing failed: a count never claims an output that was lost.
+    """
+    pending = ctx.meta.get(_SUMMARIES)
+    if pending is None:
+        note(ctx, message)
+    else:
+        pending.append(message)
+
+
 @contextmanager
 def option(name: str) -> Iterator[None]:
     """Report a bad value the library refused as a usage error of option name."""
@@ -172,7 +188,10 @@ def output_options(
     Declared once here, as sqlite-utils' output_options: the command takes one keyword
     parameter `request` instead, the options as given, and settles them once with
     request.resolve(inputs). name is the command's name in messages (default: the
-    function's); format_help replaces the help of --format.
+    function's); format_help replaces the help of --format. --encoding and --raw are
+    offered only with csv or tsv among the formats, --no-bom only with csv; encoding, bom
+    and raw set to False leave them out even then. The command's summary() lines are said
+    after it returns (or exits with a status of its own), never when it failed.
 
     Use:
 
@@ -185,6 +204,10 @@ def output_options(
         if format_help is None
         else value_option("--format", "-f", metavar="FORMAT", help=format_help)
     )
+    spreadsheet = not {"csv", "tsv"}.isdisjoint(formats)
+    encoding = encoding and spreadsheet
+    bom = bom and "csv" in formats
+    raw = raw and spreadsheet
     added = [
         ("fmt", Annotated[str | None, fmt_option], None),
         ("output_path", OutputOption, None),
@@ -213,7 +236,18 @@ def output_options(
                 not kwargs.pop("no_bom", False),
                 kwargs.pop("raw", False),
             )
-            return command(*args, request=request, **kwargs)
+            ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
+            if ctx is None:
+                return command(*args, request=request, **kwargs)
+            pending: list[str] = []
+            ctx.meta[_SUMMARIES] = pending
+            try:
+                result = command(*args, request=request, **kwargs)
+            except typer.Exit:
+                _say_all(ctx, pending)
+                raise
+            _say_all(ctx, pending)
+            return result
 
         # Typer reads the parameters from the signature and the annotations.
         wrapper.__signature__ = signature.replace(parameters=[*kept, *options])  # type: ignore[attr-defined]
@@ -222,6 +256,12 @@ def output_options(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _say_all(ctx: typer.Context, messages: list[str]) -> None:
+    ctx.meta.pop(_SUMMARIES, None)
+    for message in messages:
+        note(ctx, message)
 
 
 def complete_departments(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kouryu_cli.core.errors import OutputError, UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import codec_name
-from kouryu_cli.files.writing import require_stdout, write_file, write_stdout
+from kouryu_cli.files.writing import replaces, require_stdout, write_file, write_stdout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,10 +72,10 @@ class Request(NamedTuple):
     raw: bool = False
 
     def resolve(self, inputs: Iterable[Path | None] = (), *, default: str | None = None) -> Output:
-        """The output asked for; default is the format when neither -f nor -o is given."""
+        """The output asked for; default is the format when neither -f nor -o FILE is given."""
         fmt = self.format
-        if default is not None:
-            fmt = fmt or (None if self.path is not None else default)
+        if default is not None and (self.path is None or str(self.path) == "-"):
+            fmt = fmt or default
         return resolve(
             self.command,
             self.formats,
@@ -114,6 +114,7 @@ def resolve(
                 )
             )
     if path is not None:
+        _check_target(path, inputs)  # a folder is named as one, whatever its suffix says
         suffix = path.suffix.lower()
         implied = SUFFIXES.get(suffix)
         if chosen is None:
@@ -137,7 +138,6 @@ def resolve(
                     chosen=chosen, path=path, suffix=suffix, implied=implied
                 )
             )
-        _check_target(path, inputs)
     if chosen is None:
         chosen = "table" if _stdout_is_terminal() else "plain"
     if chosen in _BINARY:
@@ -147,6 +147,22 @@ def resolve(
     if encoding is not None:
         encoding = _check_encoding(encoding)
     return Output(command, chosen, path, encoding, bom, raw)
+
+
+def refuse_existing(out: Output) -> None:
+    """A UsageError when -o names a file that exists: a blank form never replaces data.
+
+    Commands that write a form to fill in call this unless --force was given. A pipe, a
+    device or /dev/stdout is written into, never replaced, so only a regular file (also
+    through a link) is refused.
+    """
+    if out.path is not None and replaces(out.path):
+        raise UsageError(
+            _(
+                "{path} already exists; nothing was written "
+                "(--force replaces it, or choose another file)"
+            ).format(path=out.path)
+        )
 
 
 def _stdout_is_terminal() -> bool:

@@ -97,8 +97,8 @@ def read_workbook(raw: bytes, name: str) -> Table:
     except ImportError:
         raise UsageError(
             _(
-                "{name} is an .xlsx workbook: reading it needs openpyxl (pip "
-                "install 'kouryu[excel]' or pip install openpyxl)"
+                "{name} is an .xlsx workbook: reading it needs openpyxl (pip install "
+                "openpyxl, or pip install '.[excel]' in kouryu's checkout)"
             ).format(name=name)
         ) from None
     import io

@@ -57,6 +57,15 @@ def write_file(path: Path, data: bytes) -> None:
         _replace(path, Path(os.path.realpath(path)), data, info)
 
 
+def replaces(path: Path) -> bool:
+    """Whether write_file(path) would replace a file that exists (not write into a stream)."""
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False  # a new file (or one the write will report on)
+    return regular and not _is_descriptor(path)
+
+
 def _is_descriptor(path: Path) -> bool:
     """Whether path reaches an open descriptor (/dev/stdout → /proc/self/fd/1): never replace."""
     current = Path.cwd() / path

@@ -53,6 +53,7 @@ class Actual:
     series: Series
     observation: Observation
     place: FilePlace  # of the year, where a conflict is reported
+    row: FilePlace  # of the row (the entry in YAML), where a listing shows it
 
     @property
     def what(self) -> str:
@@ -251,7 +252,7 @@ class _Resolver:
         as_typed = row.cells.get("value")
         places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
         observation = Observation(year, value, row.text("source"), tested, places)
-        return Actual(indicator, series, observation, row.place("year"))
+        return Actual(indicator, series, observation, row.place("year"), row.place(""))
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from kouryu_cli.cli import options, output
-from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.i18n import N_, ngettext
 from kouryu_cli.indicators.command import AsOfOption, report
 
 app = typer.Typer(
@@ -40,6 +40,12 @@ CHECK_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 def template_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help=N_("Replace the file of -o if it exists (its figures are lost).")
+        ),
+    ] = False,
     *,
     request: output.Request,
 ) -> None:
@@ -48,7 +54,8 @@ def template_command(
     Its columns are 指標ID, 指標名, 内訳, 単位, 基準値, 目標値, 年度, 実績値, 出典, 備考:
     the headers `kouryu indicators --actuals` reads, so a filled-in copy (the .xlsx, or a
     CSV saved by Excel) is read back with no edit. Rows left without a value are skipped.
-    In the .xlsx the 実績値 column is numeric and 指標ID has a dropdown.
+    In the .xlsx the 実績値 column is numeric and 指標ID has a dropdown. A file that
+    already exists is never replaced without --force (exit 2, nothing written).
 
     Example:
 
@@ -61,15 +68,21 @@ def template_command(
 
     year = evaluation.as_of_year(as_of)
     out = request.resolve([options.plan_path(ctx)], default="csv")
+    if not force:
+        output.refuse_existing(out)
     plan = options.plan(ctx)
     if out.format == "xlsx":
         output.emit_bytes(out, template.template_workbook(plan, year))
     else:
         output.emit_text(out, template.template_csv(plan, year))
     rows = template.template_rows(plan, year)
-    options.note(
+    options.summary(
         ctx,
-        _("{series} series, {rows} rows (up to {label}={year})").format(
+        ngettext(
+            "{series} series, {rows} row (up to {label}={year})",
+            "{series} series, {rows} rows (up to {label}={year})",
+            len(rows),
+        ).format(
             series=len({(r.indicator.id, r.series.key) for r in rows}),
             rows=len(rows),
             label=year.label,

@@ -1,4 +1,8 @@
-"""What actuals files hold, for `kouryu actuals check`: one row per actual, with its place."""
+"""What actuals files hold, for `kouryu actuals check`: one row per actual, with its place.
+
+The place is the row the actual was written on: file:line in CSV, TSV and YAML (the line
+where its entry starts), file:sheet!3:3 in a workbook, as a spreadsheet names a row.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ def listing(files: list[ActualsFile]) -> Listing:
     def rows() -> list[tuple[str | int | float | None, ...]]:
         return [
             (
-                str(a.place),
+                str(a.row),
                 a.indicator.id,
                 a.indicator.name,
                 a.series.label or a.series.key,
@@ -35,8 +39,8 @@ def listing(files: list[ActualsFile]) -> Listing:
     def records() -> list[dict[str, Any]]:
         return [
             {
-                "file": a.place.file,
-                "line": a.place.line,
+                "file": a.row.file,
+                "line": a.row.line,
                 "id": a.indicator.id,
                 "name": a.indicator.name,
                 "component": a.series.key or None,

@@ -188,7 +188,7 @@ def indicators(
         if out.path is not None and out.format in ("table", "plain", "svg"):
             output.emit_text(out, "")
         raise typer.Exit(EXIT_NOTHING_FOUND)
-    options.note(
+    options.summary(
         ctx,
         _("{conditions} / {count} series: {grades}").format(
             conditions=" / ".join(conditions),

@@ -13,6 +13,7 @@ from kouryu_cli.cli.options import (
     output_options,
     plan,
     plan_path,
+    summary,
     value_option,
 )
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
@@ -24,7 +25,7 @@ from kouryu_cli.render.listing import Listing
 LISTING_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 DOCUMENT_FORMATS = ("table", "json", "markdown")
 listing_options = output_options(LISTING_FORMATS)
-document_options = output_options(DOCUMENT_FORMATS, bom=False, raw=False)
+document_options = output_options(DOCUMENT_FORMATS)
 
 
 def _title(current: Plan, what: str, conditions: str) -> str:
@@ -153,7 +154,7 @@ def measures(
     found = query.filter_measures(current, wanted)
     conditions = " / ".join(wanted.describe())
     count = ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found))
-    summary = (
+    counted = (
         _("conditions: {conditions} / {count}").format(conditions=conditions, count=count)
         if conditions
         else count
@@ -162,8 +163,8 @@ def measures(
         current, found, _title(current, "事務事業一覧", conditions or "すべて")
     )
     if found:
-        note(ctx, summary)
-    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=summary))
+        summary(ctx, counted)
+    _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=counted))
 
 
 @listing_options
@@ -194,7 +195,7 @@ def dept(
     current = plan(ctx)
     if name is None:
         tallies = query.department_tallies(current)
-        note(
+        summary(
             ctx,
             ngettext("{count} department", "{count} departments", len(tallies)).format(
                 count=len(tallies)
@@ -205,14 +206,14 @@ def dept(
         return
     department = query.resolve_department(current, name)
     found = query.department_measures(current, department)
-    summary = f"所管課: {department.name} / {len(found)}件"
+    title = f"所管課: {department.name} / {len(found)}件"
     shown = _("所管課: {department} / {count}").format(
         department=department.name,
         count=ngettext("{count} measure", "{count} measures", len(found)).format(count=len(found)),
     )
     if found:
-        note(ctx, shown)
-    listing = views.measures_listing(current, found, _title(current, "事務事業一覧", summary))
+        summary(ctx, shown)
+    listing = views.measures_listing(current, found, _title(current, "事務事業一覧", title))
     _emit_found(ctx, out, listing, _("no measure matches ({summary})").format(summary=shown))
 
 
@@ -251,7 +252,7 @@ def search(
     hits = fulltext.search(current, terms)
     asked = " ".join(words)
     if hits:
-        note(
+        summary(
             ctx,
             ngettext("「{words}」: {count} hit", "「{words}」: {count} hits", len(hits)).format(
                 words=asked, count=len(hits)

@@ -9,7 +9,7 @@ from kouryu_cli.cli import options, output
 from kouryu_cli.cli.options import DeptOption, note, option, plan, value_option
 from kouryu_cli.core import era
 from kouryu_cli.core.errors import DataFileError, Problem, UsageError, os_reason
-from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files.writing import write_file, write_stdout
 from kouryu_cli.progress import book as progress
@@ -122,7 +122,7 @@ def form(
 
         if importlib.util.find_spec("openpyxl") is None:
             raise UsageError(
-                _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or use --format csv)")
+                _("writing .xlsx needs openpyxl: pip install openpyxl (or use --format csv)")
             )
     current = plan(ctx)
     round_year = _year(year)
@@ -162,7 +162,9 @@ def form(
         else:
             data = b"\xef\xbb\xbf" + forms.csv_text(spec, current).encode("utf-8")
         write_file(path, data)
-        counts = _("{count} measures").format(count=len(spec.measures))
+        counts = ngettext("{count} measure", "{count} measures", len(spec.measures)).format(
+            count=len(spec.measures)
+        )
         if spec.prefill:
             counts += _(", {count} pre-filled").format(count=len(spec.prefill))
         lines.append(f"{path}\t{spec.department}\t{counts}\n")

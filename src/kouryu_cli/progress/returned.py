@@ -103,7 +103,7 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         from openpyxl import load_workbook
     except ImportError:
         raise DataFileError.single(
-            name, _("reading .xlsx needs openpyxl: pip install 'kouryu[excel]'")
+            name, _("reading .xlsx needs openpyxl: pip install openpyxl")
         ) from None
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 def need_openpyxl() -> str:
     """The message for a missing openpyxl, in the user's language."""
-    return _("writing .xlsx needs openpyxl: pip install 'kouryu[excel]' (or pip install openpyxl)")
+    return _(
+        "writing .xlsx needs openpyxl: pip install openpyxl "
+        "(or pip install '.[excel]' in kouryu's checkout)"
+    )
 
 
 # Excel refuses sheet names over 31 characters and with any of these.
