@@ -213,7 +213,9 @@ def test_template_csv_lists_every_series_and_year(run: Run) -> None:
         "実績値",
         "出典",
         "備考",
+        "有意差",
     ]
+    assert any("「有意差」の欄" in cells[0] for cells in lines[:header])  # how to fill it in
     # I1: baseline H29 (2017), so 2018 … 2025; I3 twice (団体数, 人数) from R3 (2021).
     assert [r["年度"] for r in rows if r["指標ID"] == "I1"] == [
         f"{'H' if y < 2019 else 'R'}{y - (1988 if y < 2019 else 2018)}" for y in range(2018, 2026)
@@ -268,6 +270,29 @@ def test_template_round_trip_through_a_csv_editor(run: Run, tmp_path: Path) -> N
     ]
 
 
+def test_template_significance_column_is_read_back(run: Run, tmp_path: Path) -> None:
+    form = run("actuals", "template", "--as-of", "R7", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(form.stdout.lstrip("\ufeff"))))
+    header = next(r for r in rows if r and r[0] == "指標ID")
+    tested = header.index("有意差")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for cells in rows:
+        if cells[:1] == ["I3"] and (cells[2], cells[6]) == ("団体数", "R6"):
+            cells[7], cells[tested] = "65", "有意差なし"
+        writer.writerow(cells)
+    filled = tmp_path / "有意差.csv"
+    filled.write_bytes(out.getvalue().encode("cp932"))
+    data = records(run, "--actuals", str(filled), "--as-of", "R7")
+    groups = next(r for r in data if r["component"] == "groups")
+    # 61 → 65 (+6.6 %) is B* by the 5 % guide; the test result says no change.
+    assert groups["status"] == "C"
+    assert (groups["basis"]["rule"], groups["basis"]["significance"]) == (
+        "significance",
+        "unchanged",
+    )
+
+
 def test_template_round_trip_through_excel(run: Run, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     form = tmp_path / "実績値.xlsx"
@@ -280,6 +305,9 @@ def test_template_round_trip_through_excel(run: Run, tmp_path: Path) -> None:
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     assert validations["A3:A" + str(sheet.max_row + 200)].formula1 == '"I1,I2,I3,I4,I5,I6,I7"'
     assert any(v.type == "decimal" and str(v.sqref).startswith("H3:") for v in validations.values())
+    assert header[10] == "有意差"
+    (tested,) = (v for v in validations.values() if str(v.sqref).startswith("K3:"))
+    assert (tested.type, tested.formula1) == ("list", '"改善,変化なし,悪化"')
     # A clerk types numbers into the value column.
     wanted = {("I2", "", "R6"): 48, ("I3", "団体数", "R6"): 65, ("I3", "人数", "R6"): 5500}
     for row in sheet.iter_rows(min_row=3):

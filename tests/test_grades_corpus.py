@@ -59,8 +59,8 @@ def _item_grade(evaluations: list[Evaluation]) -> str:
 
 def test_corpus_size() -> None:
     plan = _plan()
-    assert len(plan.indicators) == len(ITEMS) == 16
-    assert sum(len(i.series) for i in plan.indicators) == 23
+    assert len(plan.indicators) == len(ITEMS) == 25
+    assert sum(len(i.series) for i in plan.indicators) == 40
 
 
 @pytest.mark.parametrize("item", sorted(ITEMS))
@@ -115,3 +115,47 @@ def test_only_a_mid_term_figure_is_e_in_the_evaluation_period(
     (volunteers,) = evaluations["K09"]
     assert volunteers.grade is Grade.E
     assert volunteers.reason == "評価期間内の実績値なし（H29以降）"
+
+
+def test_every_official_grade_names_its_page() -> None:
+    for key, item in ITEMS.items():
+        source = item["source"]
+        assert source["url"].startswith("https://"), key
+        assert isinstance(source["page"], int), key
+
+
+def test_a_relative_target_is_the_reports_expected_reduction(
+    evaluations: dict[str, list[Evaluation]],
+) -> None:
+    by_key = {e.series.key: e for e in evaluations["K18"]}
+    stroke = by_key["stroke-m"]
+    assert stroke.series.target == pytest.approx(153.7 * (1 - 0.159))
+    assert (stroke.grade, stroke.basis_text) == (Grade.A, "目標値")
+    overall = stroke.overall
+    assert overall is not None
+    assert overall.grade is Grade.A
+
+
+def test_a_significant_improvement_behind_the_line_is_b_star(
+    evaluations: dict[str, list[Evaluation]],
+) -> None:
+    (offices,) = evaluations["K21"]
+    assert (offices.grade, offices.basis_text) == (Grade.B_STAR, "有意差（改善）")
+
+
+def test_two_and_a_half_points_round_down_to_d(
+    evaluations: dict[str, list[Evaluation]],
+) -> None:
+    drinking = evaluations["K19"]
+    assert [e.grade for e in drinking] == [Grade.C, Grade.D]
+    overall = drinking[0].overall
+    assert overall is not None
+    assert (overall.grade, overall.points) == (Grade.D, 2.5)
+
+
+def test_an_item_with_only_mid_term_figures_is_e_in_every_series(
+    evaluations: dict[str, list[Evaluation]],
+) -> None:
+    participation = evaluations["K22"]
+    assert {e.grade for e in participation} == {Grade.E}
+    assert {e.reason for e in participation} == {"評価期間内の実績値なし（H29以降）"}

@@ -2,7 +2,7 @@
 
 Its headers are the ones the actuals reader accepts, so a filled-in copy is read back with
 no edit: as CSV (saved by Excel in cp932 or UTF-8) or as the .xlsx workbook itself, whose
-value column is numeric and whose id column has a dropdown.
+value column is numeric and whose id and 有意差 columns have dropdowns.
 """
 
 from __future__ import annotations
@@ -11,13 +11,28 @@ import io
 from dataclasses import dataclass
 
 from kouryu_cli.core import era
-from kouryu_cli.core.model import EraYear, Indicator, Plan, Series
+from kouryu_cli.core.model import EraYear, Indicator, Plan, Series, Significance
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
 from kouryu_cli.render.xlsx import print_setup, text_cell
 
-COLUMNS = ("指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値", "出典", "備考")
+COLUMNS = (
+    "指標ID",
+    "指標名",
+    "内訳",
+    "単位",
+    "基準値",
+    "目標値",
+    "年度",
+    "実績値",
+    "出典",
+    "備考",
+    "有意差",  # the result of a significance test against the baseline, when one was made
+)
 VALUE_COLUMN = COLUMNS.index("実績値")
+SIGNIFICANCE_COLUMN = COLUMNS.index("有意差")
+# The results offered in the .xlsx dropdown; the reader also takes 有意に改善, 有意差なし …
+SIGNIFICANCE_CHOICES = tuple(member.label for member in Significance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +44,7 @@ class TemplateRow:
     year: int | None  # None: nothing left to report up to the as-of year
 
     def cells(self) -> tuple[str, ...]:
-        """The row's cells, the value, source and note left empty."""
+        """The row's cells, the value, source, note and test result left empty."""
         return (
             self.indicator.id,
             self.indicator.name,
@@ -38,6 +53,7 @@ class TemplateRow:
             baseline_text(self.indicator, self.series),
             target_text(self.indicator, self.series),
             era.short_label(self.year) if self.year is not None else "",
+            "",
             "",
             "",
             "",
@@ -64,6 +80,9 @@ def instructions(plan: Plan, as_of: EraYear) -> list[str]:
         "「実績値」の欄に数値を記入してください（例: 27.1、27.1%、150,000人、△5）。"
         "空欄の行は読み飛ばします。",
         "年度は R6、令和6年度、2024 などの書き方で構いません。行の追加・削除もできます。",
+        "「有意差」の欄は、アンケートなどの標本調査でベースラインとの有意差検定をしたときだけ、"
+        "改善・変化なし・悪化（有意に改善・有意差なし・有意に悪化 でも可）のいずれかを"
+        "記入してください。検定をしていなければ空欄のままにします（変化率5%の目安で評価します）。",
         "記入後: kouryu actuals check このファイル / kouryu indicators --actuals このファイル",
     ]
 
@@ -111,9 +130,16 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     number.error, number.errorTitle = "数値を記入してください（単位は不要）", "実績値"
     letter = get_column_letter(VALUE_COLUMN + 1)
     number.add(f"{letter}3:{letter}{last}")
+    tested = DataValidation(
+        type="list", formula1=f'"{",".join(SIGNIFICANCE_CHOICES)}"', allow_blank=True
+    )
+    tested.error, tested.errorTitle = "改善・変化なし・悪化のいずれかです（空欄も可）", "有意差"
+    letter = get_column_letter(SIGNIFICANCE_COLUMN + 1)
+    tested.add(f"{letter}3:{letter}{last}")
     sheet.add_data_validation(choose)
     sheet.add_data_validation(number)
-    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20), 1):
+    sheet.add_data_validation(tested)
+    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20, 12), 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
     # Printed for a clerk to fill in by hand: landscape, the ID and name on every page.
