@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series, TargetKind
 from kouryu_cli.core.textnorm import format_number
-from kouryu_cli.indicators import charts
+from kouryu_cli.indicators import chart_words, charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Basis, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
     difference_text,
@@ -414,7 +414,7 @@ def caption(evaluation: Evaluation) -> str:
             f"（基準値から {change} の {line_text(level, series.unit)}）",
             "青いひし形は目標年度におけるその水準",
         ]
-    shown = charts.shown_actuals(evaluation)
+    shown = chart_words.shown_actuals(evaluation)
     actuals = "黒い丸と実線は実績値" if shown else "実績値はまだありません"
     parts = ["白い四角は基準値", *target, actuals, "点線は目標年度", "灰色の帯は評価年度"]
     return f"{indicator.id} {series_name(evaluation)}: " + "、".join(parts) + "。"
