@@ -197,7 +197,9 @@ def indicators(
         ),
     )
     if out.format == "table":
-        output.emit_rich(out, lambda console: indicatorview.draw(console, found, limit, year))
+        from kouryu_cli.indicators import screen
+
+        output.emit_rich(out, lambda console: screen.draw(console, found, limit, year))
     elif out.format == "svg":
         output.emit_text(out, _svg(found, year))
     else:

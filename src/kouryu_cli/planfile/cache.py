@@ -268,4 +268,6 @@ class _ModelUnpickler(pickle.Unpickler):
         found = getattr(model, name, None) if module_name == model.__name__ else None
         if isinstance(found, type) and found.__module__ == model.__name__:
             return found
-        raise pickle.UnpicklingError(f"{module_name}.{name} is not a class of the model")
+        raise pickle.UnpicklingError(
+            _("{name} is not a class of the model").format(name=f"{module_name}.{name}")
+        )

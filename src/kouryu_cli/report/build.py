@@ -13,16 +13,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kouryu_cli.core.model import AGE_ORDER, EraYear, Indicator, Plan, Revision, Series, TargetKind
+from kouryu_cli.core.model import AGE_ORDER, EraYear, Plan
 from kouryu_cli.core.textnorm import format_number
-from kouryu_cli.indicators import chart_words, charts
-from kouryu_cli.indicators.evaluation import GRADE_ORDER, Basis, Grade, shows_basis, tally
+from kouryu_cli.indicators import charts
+from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
     difference_text,
     expected_text,
     figure_text,
     latest_text,
-    line_text,
     overall_text,
     percent_text,
     quantity,
@@ -43,6 +42,16 @@ from kouryu_cli.report.method import (
     SOURCE_OF_PROGRESS_RATE,
     grade_rules,
 )
+from kouryu_cli.report.words import (
+    NO_FIGURE,
+    as_written,
+    caption,
+    finding,
+    overdue,
+    reason_text,
+    revision_text,
+    target_value,
+)
 
 if TYPE_CHECKING:
     from kouryu_cli.indicators.evaluation import Evaluation
@@ -52,12 +61,9 @@ NO_PROGRESS = (
     "この報告書には各課の取組状況（進行管理）の回答は含めていません。"
     "そのため、各事業の実施状況・評価・今後の方向性と回答状況は記載していません。"
 )
+
+
 # What the summary and the tables say of a series whose target year has passed.
-MET = "達成"
-NOT_MET = "未達成（期限超過）"
-NO_FIGURE = "実績値なし（判定できない）"
-
-
 @dataclass(frozen=True, slots=True)
 class DataFile:
     """A file the report was made from, as the cover lists it."""
@@ -218,11 +224,6 @@ def date_text(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def with_year(written: str, year: EraYear) -> str:
-    """The value as the plan writes it, then the Western year: 25.6%（Ｈ29） … 2017年度."""
-    return f"{written}（{year.year}年度）"
-
-
 def build(
     plan: Plan,
     evaluations: Sequence[Evaluation],
@@ -325,16 +326,16 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         id=indicator.id,
         name=series_name(evaluation),
         plan=indicator.plan,
-        baseline=_as_written(
+        baseline=as_written(
             indicator.baseline_written,
             indicator.baseline_year_of(series),
             quantity(series.baseline, unit),
             compound=len(indicator.series) > 1,
         ),
-        target=_as_written(
+        target=as_written(
             indicator.target_written,
             indicator.target_year_of(series),
-            _target_value(indicator, series),
+            target_value(indicator, series),
             compound=len(indicator.series) > 1,
         ),
         unit=unit,
@@ -346,7 +347,7 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         ),
         grade=evaluation.grade.short,
         grade_label=evaluation.grade.label,
-        reason=_reason(evaluation),
+        reason=reason_text(evaluation),
         progress_rate=rate,
         change=difference_text(evaluation.change, unit) or "—",
         relative_change=relative or "—",
@@ -358,66 +359,6 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         caption=caption(evaluation),
         overall=overall_text(evaluation),
     )
-
-
-def revision_text(revision: Revision) -> str:
-    """変更前（H30の見直し）: 目標値 73.9（平成27年）。… : a revision as the report prints it."""
-    parts = [
-        f"{word} {value}"
-        for word, value in (
-            ("基準値", revision.baseline),
-            ("基準年度", revision.baseline_year),
-            ("目標値", revision.target),
-            ("目標年度", revision.target_year),
-        )
-        if value
-    ]
-    note = f"。{revision.note}" if revision.note else ""
-    return f"変更前（{revision.revised.label}の見直し）: {'、'.join(parts)}{note}"
-
-
-def has_figure(evaluation: Evaluation) -> bool:
-    """Whether the series has an actual after its baseline year, up to the evaluation year."""
-    latest = evaluation.latest
-    baseline = evaluation.indicator.baseline_year_of(evaluation.series)
-    return latest is not None and latest.year.year > baseline.year
-
-
-def overdue(evaluation: Evaluation) -> bool:
-    """期限超過 as a finding: past the target year, and a figure falls short of the target.
-
-    Without a figure after the baseline nothing can be said of the target, so a series is
-    never overdue for want of figures.
-    """
-    return evaluation.overdue and has_figure(evaluation)
-
-
-def finding(evaluation: Evaluation) -> str:
-    """What the summary says of a series past its target year: 達成, 未達成, or no figure."""
-    if not has_figure(evaluation):
-        return NO_FIGURE
-    return MET if evaluation.met else NOT_MET
-
-
-def caption(evaluation: Evaluation) -> str:
-    """The chart of a series in words: what each line, mark and band stands for."""
-    indicator, series = evaluation.indicator, evaluation.series
-    kind = indicator.target_kind
-    if series.target is not None:
-        target = ["破線は基準値から目標値への直線", "青いひし形は目標値"]
-    else:
-        sign = -1 if kind is TargetKind.DECREASE else 1
-        level = series.baseline * (1 + sign * evaluation.threshold / 100)
-        change = f"{'−' if sign < 0 else '+'}{format_number(evaluation.threshold)}%"
-        target = [
-            f"破線は目標（{kind.label}）とみなす水準"
-            f"（基準値から {change} の {line_text(level, series.unit)}）",
-            "青いひし形は目標年度におけるその水準",
-        ]
-    shown = chart_words.shown_actuals(evaluation)
-    actuals = "黒い丸と実線は実績値" if shown else "実績値はまだありません"
-    parts = ["白い四角は基準値", *target, actuals, "点線は目標年度", "灰色の帯は評価年度"]
-    return f"{indicator.id} {series_name(evaluation)}: " + "、".join(parts) + "。"
 
 
 def _overall_rows(evaluations: Sequence[Evaluation]) -> list[OverallRow]:
@@ -434,53 +375,6 @@ def _overall_rows(evaluations: Sequence[Evaluation]) -> list[OverallRow]:
         )
         for each in by_indicator.values()
     ]
-
-
-def _target_value(indicator: Indicator, series: Series) -> str:
-    """80 団体, 30% 以上, or 増加: a series' own target without its year."""
-    kind = indicator.target_kind.label
-    if series.target is None:
-        return kind
-    return quantity(series.target, series.unit) + (f" {kind}" if kind else "")
-
-
-def _as_written(written: str, year: EraYear, value: str, *, compound: bool) -> str:
-    """25.6%（Ｈ29）（2017年度）; for one series of several, its own value first."""
-    if not compound:
-        return with_year(written, year)
-    return f"{value}（{year.year}年度。計画の記載: {written}）"
-
-
-def _reason(evaluation: Evaluation) -> str:
-    """Why the series has its grade, in one sentence with the numbers."""
-    if evaluation.reason:
-        return evaluation.reason + "。"
-    latest = evaluation.latest
-    if latest is None:
-        return f"{evaluation.as_of.label}（{evaluation.as_of.year}年度）までの実績値がありません。"
-    t = format_number(evaluation.threshold)
-    change = evaluation.relative_change
-    change_text = "基準値からの変化率は" + ("—" if change is None else f" {change:+.1f}%")
-    line = evaluation.expected_at_latest
-    on_line = "" if line is None else line_text(line, evaluation.series.unit)
-    year = latest.year.year
-    sentences = {
-        Grade.A: f"直近の実績（{year}年度）が目標に達しています。{change_text}。",
-        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {on_line} 以上です。",
-        Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {on_line} "
-        "に届いていません。",
-        Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
-        Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
-    }
-    said = sentences.get(evaluation.grade, evaluation.grade.label)
-    if evaluation.basis is Basis.SIGNIFICANCE and latest.significance is not None:
-        tested = latest.significance.label
-        said = f"基準値との有意差の検定: {tested}。" + (
-            said if evaluation.grade in (Grade.B, Grade.B_STAR) else ""
-        )
-    if evaluation.provisional:
-        said += "標本調査の指標ですが検定結果がないため、5%の目安による暫定の評価です。"
-    return said
 
 
 def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[ChangeRow]:
