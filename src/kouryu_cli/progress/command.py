@@ -1,7 +1,7 @@
 """`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -13,6 +13,9 @@ from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files.writing import write_file, write_stdout
 from kouryu_cli.progress import book as progress
+
+if TYPE_CHECKING:
+    from kouryu_cli.progress.collect import Collected
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
@@ -226,7 +229,7 @@ def collect(
     """
     from kouryu_cli.progress import collect as collecting
     from kouryu_cli.progress.returned import read_form
-    from kouryu_cli.progress.store import load_progress, save_progress
+    from kouryu_cli.progress.store import load_progress, locked
 
     current = plan(ctx)
     resolved = set()
@@ -252,6 +255,35 @@ def collect(
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
+    _per_form(ctx, result)
+    if dry_run:
+        _merge_into(ctx, into, current, result, round_year, replace=replace, write=False)
+        note(ctx, _("--dry-run: {into} was not written").format(into=into))
+        return
+    # The file is read again under the lock: another collect may have written it meanwhile.
+    with locked(into):
+        _merge_into(ctx, into, current, result, round_year, replace=replace, write=True)
+
+
+def _merge_into(
+    ctx: typer.Context,
+    into: Path,
+    current: Plan,
+    result: "Collected",
+    round_year: EraYear,
+    *,
+    replace: bool,
+    write: bool,
+) -> None:
+    from kouryu_cli.progress.store import load_progress, save_progress
+
+    kept = load_progress([into], current) if into.exists() else None
+    if kept is not None and kept.year.year != round_year.year:
+        raise UsageError(
+            _("{into} holds {year}, not {chosen}").format(
+                into=into, year=kept.year.label, chosen=round_year.label
+            )
+        )
     book = kept or progress.ProgressBook(round_year)
     merged = progress.merge(book, result.answers.values(), replace=replace)
     if merged.conflicts:
@@ -277,9 +309,9 @@ def collect(
                 for key, old, new in c.changes
             ]
         )
+    _left_blank(ctx, result, merged.book)
     _report(merged, result.by_department)
-    if dry_run:
-        note(ctx, _("--dry-run: {into} was not written").format(into=into))
+    if not write:
         return
     if merged.added or merged.changed or kept is None:
         save_progress(into, merged.book, current)
@@ -313,6 +345,40 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
                 "which year? {into} does not exist yet and its name is not a year: give --year"
             ).format(into=into)
         ) from None
+
+
+def _per_form(ctx: typer.Context, result: "Collected") -> None:
+    """One line per form on stderr: its file, its department, and what it carried."""
+    from kouryu_cli.progress.collect import ANSWERED, BLANK
+
+    for form in result.forms:
+        if form.state == ANSWERED:
+            what = _("answered: {answered} answered, {blank} left blank").format(
+                answered=form.answered, blank=form.blank
+            )
+        elif form.state == BLANK:
+            what = _("blank: nothing answered ({blank} measures left blank)").format(
+                blank=form.blank
+            )
+        else:
+            what = _(
+                "unchanged: the pre-filled answers were sent back untouched (no 記入者 or "
+                "回答日); counted as not returned ({count} measures)"
+            ).format(count=form.answered + form.blank)
+        note(ctx, f"{form.file}\t{form.department}\t{what}")
+
+
+def _left_blank(ctx: typer.Context, result: "Collected", book: progress.ProgressBook) -> None:
+    """A row cleared on a form sent again: the answer kept from before is said to be kept."""
+    kept = book.by_measure()
+    for measure_id, place in result.blank.items():
+        if measure_id in kept and measure_id not in result.answers:
+            note(
+                ctx,
+                _("{place}: {measure_id} left blank: previous answer kept").format(
+                    place=place, measure_id=measure_id
+                ),
+            )
 
 
 def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
