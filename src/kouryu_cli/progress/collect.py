@@ -86,7 +86,18 @@ class _FormChecker:
 
     def form(self, form: ReturnedForm) -> None:
         self.result.problems.extend(form.problems)
+        for place, message in form.notices:
+            self.warn(place, message)
         record = dict(form.record)  # a key written twice: the last counts
+        if form.is_csv and record.get("form") != forms.MARKER:
+            self.fail(
+                form.place("A1"),
+                _(
+                    "a CSV without the form's record or title row: kouryu cannot tell its year "
+                    "and department; send the .xlsx form itself (R6_取組状況_<所管課>.xlsx)"
+                ),
+            )
+            return
         if record.get("form") != forms.MARKER or not record.get("department"):
             self.fail(
                 form.place(),
@@ -130,7 +141,7 @@ class _FormChecker:
                 ),
             )
         self.forms_of.setdefault(department, form.file)
-        if record.get("plan_digest") != self.digest:
+        if record.get("plan_digest", self.digest) != self.digest:
             self.warn(
                 form.place(),
                 _(
@@ -138,7 +149,10 @@ class _FormChecker:
                     "checked against the current plan"
                 ),
             )
-        listed = record.get("measures", "").split()
+        if "measures" in record:
+            listed = record["measures"].split()
+        else:  # a CSV saved from the workbook: the form listed the department's measures
+            listed = [m.id for m in self.plan.measures if department in m.departments]
         person = form.person.value
         date = self.date(form.date)
         found: dict[str, int] = {}

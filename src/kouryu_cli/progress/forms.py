@@ -202,8 +202,8 @@ def workbook_bytes(spec: FormSpec, plan: Plan) -> bytes:
     sheet = book.active
     sheet.title = MAIN_SHEET
     _answer_sheet(sheet, spec, plan, vocabs)
-    _help_sheet(book.create_sheet(HELP_SHEET), spec, vocabs)
-    _meta_sheet(book.create_sheet(META_SHEET), spec, vocabs)
+    help_rows = _help_sheet(book.create_sheet(HELP_SHEET), spec, vocabs)
+    _meta_sheet(book.create_sheet(META_SHEET), spec, vocabs, f"A1:B{help_rows}")
     book.active = 0
     buffer = io.BytesIO()
     book.save(buffer)
@@ -305,7 +305,8 @@ def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) 
         sheet.add_data_validation(validation)
 
 
-def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
+def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> int:
+    """The instruction sheet; returns the number of rows written."""
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 18
@@ -391,10 +392,14 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> No
     sheet.cell(1, 1).alignment = Alignment(vertical="top", wrap_text=False)
     print_setup(sheet, portrait=True)
     sheet.protection.sheet = True
+    return len(rows)
 
 
-def _meta_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
-    for row, (key, value) in enumerate(metadata(spec), 1):
+def _meta_sheet(
+    sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary], help_cells: str
+) -> None:
+    # The instruction sheet's own cells: text elsewhere on it was typed by a department.
+    for row, (key, value) in enumerate([*metadata(spec), (HELP_KEY, help_cells)], 1):
         text_cell(sheet.cell(row, 1), key)
         text_cell(sheet.cell(row, 2), value)
     for key, letter in LIST_COLUMNS.items():
