@@ -375,7 +375,8 @@ def _left_blank(ctx: typer.Context, result: "Collected", book: progress.Progress
         if measure_id in kept and measure_id not in result.answers:
             note(
                 ctx,
-                _("{place}: {measure_id} left blank: previous answer kept").format(
+                "kouryu: "
+                + _("{place}: {measure_id} left blank: previous answer kept").format(
                     place=place, measure_id=measure_id
                 ),
             )
