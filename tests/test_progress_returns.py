@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from kouryu_cli.core.model import Plan
 from kouryu_cli.progress import book as progress
@@ -32,6 +32,8 @@ def measures_of(plan: Plan, department: str) -> list[str]:
 
 
 def answers_in(path: Path) -> dict[str, dict[str, object]]:
+    import yaml
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {a["measure"]: a for a in data["answers"] or []}
 
@@ -44,7 +46,14 @@ def form(run: Run, folder: Path, department: str, *more: str) -> Path:
 
 # ------------------------------------------------------------------ collects at the same time
 
-PARALLEL = ("高齢福祉課", "文化スポーツ推進課", "子育て支援課", "市民活動推進課", "社会教育課", "シティセールス課")
+PARALLEL = (
+    "高齢福祉課",
+    "文化スポーツ推進課",
+    "子育て支援課",
+    "市民活動推進課",
+    "社会教育課",
+    "シティセールス課",
+)
 
 
 def test_parallel_collects_keep_every_answer(run: Run, plan: Plan, tmp_path: Path) -> None:
@@ -65,8 +74,16 @@ def test_parallel_collects_keep_every_answer(run: Run, plan: Plan, tmp_path: Pat
     # One process per department, all started at once: each reads, merges and writes R6.yaml.
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "kouryu_cli", "progress", "collect", str(path),
-             "--into", str(into)],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "kouryu_cli",
+                "progress",
+                "collect",
+                str(path),
+                "--into",
+                str(into),
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -75,7 +92,8 @@ def test_parallel_collects_keep_every_answer(run: Run, plan: Plan, tmp_path: Pat
     ]
     outcomes = [(p.wait(timeout=300), p.stderr.read().decode() if p.stderr else "") for p in runs]
     for p in runs:
-        assert p.stdout is not None and p.stderr is not None
+        assert p.stdout is not None
+        assert p.stderr is not None
         p.stdout.close()
         p.stderr.close()
     assert [status for status, _err in outcomes] == [0] * len(PARALLEL), outcomes
@@ -96,7 +114,7 @@ HOLD = textwrap.dedent(
 
 
 def test_a_collect_that_cannot_get_the_lock_fails_and_writes_nothing(
-    run: Run, plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = fill(form(run, tmp_path, "健康増進課"), {"3-1-07": GOOD})
     into = tmp_path / "R6.yaml"
@@ -148,7 +166,7 @@ def test_a_prefilled_form_sent_back_untouched_is_not_an_answer(
     ) in lines
     assert answers_in(into) == {}
     missing = run("progress", "status", str(into), "--missing", "-f", "json")
-    listed = [r["id"] for r in __import__("json").loads(missing.stdout) if r["department"] == "高齢福祉課"]
+    listed = [r["id"] for r in json.loads(missing.stdout) if r["department"] == "高齢福祉課"]
     assert listed == measures_of(plan, "高齢福祉課")
 
 
@@ -173,7 +191,9 @@ def test_one_answer_changed_on_a_prefilled_form_is_an_answer(run: Run, tmp_path:
     sheet = book[forms.MAIN_SHEET]
     sheet[f"{COL['rating']}{row_of(sheet, '1-2-08')}"] = "C"
     book.save(tmp_path / "back.xlsx")
-    result = run("progress", "collect", str(tmp_path / "back.xlsx"), "--into", str(tmp_path / "R6.yaml"))
+    result = run(
+        "progress", "collect", str(tmp_path / "back.xlsx"), "--into", str(tmp_path / "R6.yaml")
+    )
     assert result.exit_code == 0, result.stderr
     assert answers_in(tmp_path / "R6.yaml")["1-2-08"]["rating"] == "C"
 
@@ -195,7 +215,9 @@ def test_each_form_gets_a_line_and_text_on_other_sheets_is_pointed_out(
     elsewhere = tmp_path / "c.xlsx"
     book.save(elsewhere)
     into = tmp_path / "R6.yaml"
-    result = run("progress", "collect", str(answered), str(blank), str(elsewhere), "--into", str(into))
+    result = run(
+        "progress", "collect", str(answered), str(blank), str(elsewhere), "--into", str(into)
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[:5] == [
         f"kouryu: {elsewhere}:{forms.HELP_SHEET}!C4: warning: the sheet '{forms.HELP_SHEET}' "
@@ -241,7 +263,9 @@ def test_a_conflict_names_the_cell_that_differs_in_both_files(run: Run, tmp_path
     counter = fill(
         form(run, folder, "市民窓口課"), {"3-1-14": GOOD}, save_as=tmp_path / "R6_市民窓口課.xlsx"
     )
-    result = run("progress", "collect", str(welfare), str(counter), "--into", str(tmp_path / "R6.yaml"))
+    result = run(
+        "progress", "collect", str(welfare), str(counter), "--into", str(tmp_path / "R6.yaml")
+    )
     assert result.exit_code == 3
     k = COL["direction"]
     assert result.stderr.splitlines() == [
@@ -320,9 +344,16 @@ def test_the_form_saved_as_csv_by_libreoffice_is_read_by_its_title(
     filled = fill(form(run, tmp_path / "forms", "健康増進課"), {"3-1-07": GOOD, "3-1-11": GOOD})
     out = tmp_path / "lo"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(out),
-         str(filled)],  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(filled),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

@@ -22,7 +22,6 @@ from kouryu_cli.progress import forms
 from kouryu_cli.progress.book import Answer
 from kouryu_cli.progress.returned import FormCell, FormRow, ReturnedForm, problem
 
-
 ANSWERED = "answered"
 BLANK = "blank"
 UNCHANGED = "unchanged"
@@ -89,6 +88,12 @@ class _FormChecker:
         for place, message in form.notices:
             self.warn(place, message)
         record = dict(form.record)  # a key written twice: the last counts
+        department = self.department(form, record)
+        if department is not None:
+            self.rows(form, record, department)
+
+    def department(self, form: ReturnedForm, record: dict[str, str]) -> str | None:
+        """The form's department when the form is of this round and plan; None, and why, if not."""
         if form.is_csv and record.get("form") != forms.MARKER:
             self.fail(
                 form.place("A1"),
@@ -97,7 +102,7 @@ class _FormChecker:
                     "and department; send the .xlsx form itself (R6_取組状況_<所管課>.xlsx)"
                 ),
             )
-            return
+            return None
         if record.get("form") != forms.MARKER or not record.get("department"):
             self.fail(
                 form.place(),
@@ -107,7 +112,7 @@ class _FormChecker:
                     "another workbook?)"
                 ),
             )
-            return
+            return None
         year = self.result.year
         label = record.get("year", "")
         if record.get("western_year") != str(year.year):
@@ -123,7 +128,7 @@ class _FormChecker:
                     year=year.year,
                 ),
             )
-            return
+            return None
         department = record["department"]
         if department not in self.departments:
             self.fail(
@@ -132,7 +137,7 @@ class _FormChecker:
                     department=department
                 ),
             )
-            return
+            return None
         if department in self.forms_of:
             self.warn(
                 form.place(),
@@ -149,6 +154,10 @@ class _FormChecker:
                     "checked against the current plan"
                 ),
             )
+        return department
+
+    def rows(self, form: ReturnedForm, record: dict[str, str], department: str) -> None:
+        """The form's rows: each checked, kept as answers unless the form came back as sent."""
         if "measures" in record:
             listed = record["measures"].split()
         else:  # a CSV saved from the workbook: the form listed the department's measures

@@ -1,7 +1,7 @@
 """`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import typer
 
@@ -13,9 +13,6 @@ from kouryu_cli.core.i18n import N_, _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files.writing import write_file, write_stdout
 from kouryu_cli.progress import book as progress
-
-if TYPE_CHECKING:
-    from kouryu_cli.progress.collect import Collected
 
 STATUS_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
@@ -228,6 +225,7 @@ def collect(
         kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
     """
     from kouryu_cli.progress import collect as collecting
+    from kouryu_cli.progress import intake
     from kouryu_cli.progress.returned import read_form
     from kouryu_cli.progress.store import load_progress, locked
 
@@ -255,74 +253,14 @@ def collect(
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
-    _per_form(ctx, result)
+    intake.per_form(ctx, result)
     if dry_run:
-        _merge_into(ctx, into, current, result, round_year, replace=replace, write=False)
+        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=False)
         note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
     # The file is read again under the lock: another collect may have written it meanwhile.
     with locked(into):
-        _merge_into(ctx, into, current, result, round_year, replace=replace, write=True)
-
-
-def _merge_into(
-    ctx: typer.Context,
-    into: Path,
-    current: Plan,
-    result: "Collected",
-    round_year: EraYear,
-    *,
-    replace: bool,
-    write: bool,
-) -> None:
-    from kouryu_cli.progress.store import load_progress, save_progress
-
-    kept = load_progress([into], current) if into.exists() else None
-    if kept is not None and kept.year.year != round_year.year:
-        raise UsageError(
-            _("{into} holds {year}, not {chosen}").format(
-                into=into, year=kept.year.label, chosen=round_year.label
-            )
-        )
-    book = kept or progress.ProgressBook(round_year)
-    merged = progress.merge(book, result.answers.values(), replace=replace)
-    if merged.conflicts:
-        raise DataFileError(
-            [
-                Problem(
-                    result.places[c.measure_id][key],
-                    None,
-                    None,
-                    "",
-                    _(
-                        "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
-                        "(--replace takes the form's answer)"
-                    ).format(
-                        measure_id=c.measure_id,
-                        label=progress.LABELS[key],
-                        new=new,
-                        old=old,
-                        into=into,
-                    ),
-                )
-                for c in merged.conflicts
-                for key, old, new in c.changes
-            ]
-        )
-    _left_blank(ctx, result, merged.book)
-    _report(merged, result.by_department)
-    if not write:
-        return
-    if merged.added or merged.changed or kept is None:
-        save_progress(into, merged.book, current)
-        note(
-            ctx,
-            _("{into}: {count} answers for {label}").format(
-                into=into, count=len(merged.book.answers), label=round_year.label
-            ),
-        )
-    else:
-        note(ctx, _("{into}: nothing new; not written").format(into=into))
+        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=True)
 
 
 def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:
@@ -345,60 +283,6 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
                 "which year? {into} does not exist yet and its name is not a year: give --year"
             ).format(into=into)
         ) from None
-
-
-def _per_form(ctx: typer.Context, result: "Collected") -> None:
-    """One line per form on stderr: its file, its department, and what it carried."""
-    from kouryu_cli.progress.collect import ANSWERED, BLANK
-
-    for form in result.forms:
-        if form.state == ANSWERED:
-            what = _("answered: {answered} answered, {blank} left blank").format(
-                answered=form.answered, blank=form.blank
-            )
-        elif form.state == BLANK:
-            what = _("blank: nothing answered ({blank} measures left blank)").format(
-                blank=form.blank
-            )
-        else:
-            what = _(
-                "unchanged: the pre-filled answers were sent back untouched (no 記入者 or "
-                "回答日); counted as not returned ({count} measures)"
-            ).format(count=form.answered + form.blank)
-        note(ctx, f"{form.file}\t{form.department}\t{what}")
-
-
-def _left_blank(ctx: typer.Context, result: "Collected", book: progress.ProgressBook) -> None:
-    """A row cleared on a form sent again: the answer kept from before is said to be kept."""
-    kept = book.by_measure()
-    for measure_id, place in result.blank.items():
-        if measure_id in kept and measure_id not in result.answers:
-            note(
-                ctx,
-                "kouryu: "
-                + _("{place}: {measure_id} left blank: previous answer kept").format(
-                    place=place, measure_id=measure_id
-                ),
-            )
-
-
-def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
-    """One line per department: how many answers were added, changed, unchanged, and which."""
-    added = {a.measure_id for a in merged.added}
-    changed = {a.measure_id for a in merged.changed}
-    lines = []
-    for department, ids in by_department.items():
-        parts = []
-        for label, chosen in (
-            (_("{count} added"), [i for i in ids if i in added]),
-            (_("{count} changed"), [i for i in ids if i in changed]),
-        ):
-            which = f" ({' '.join(chosen)})" if chosen else ""
-            parts.append(label.format(count=len(chosen)) + which)
-        kept = sum(i not in added and i not in changed for i in ids)
-        parts.append(_("{count} unchanged").format(count=kept))
-        lines.append(f"{department}\t{_(', ').join(parts)}\n")
-    write_stdout("".join(lines).encode())
 
 
 # ------------------------------------------------------------------ status and check

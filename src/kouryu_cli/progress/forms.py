@@ -10,8 +10,8 @@ recognised whatever its file name. A CSV form carries the same record in its fir
 from __future__ import annotations
 
 import csv
-import io
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -395,9 +395,7 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> in
     return len(rows)
 
 
-def _meta_sheet(
-    sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary], help_cells: str
-) -> None:
+def _meta_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary], help_cells: str) -> None:
     # The instruction sheet's own cells: text elsewhere on it was typed by a department.
     for row, (key, value) in enumerate([*metadata(spec), (HELP_KEY, help_cells)], 1):
         text_cell(sheet.cell(row, 1), key)

@@ -299,7 +299,10 @@ def _from_grid(
         (
             index
             for index, row in sorted(grid.items())
-            if index <= _HEADER_SCAN and row and fold(row[0]) == "id" and forms.COLUMNS[-1].label in row
+            if index <= _HEADER_SCAN
+            and row
+            and fold(row[0]) == "id"
+            and forms.COLUMNS[-1].label in row
         ),
         None,
     )
