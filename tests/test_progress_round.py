@@ -282,9 +282,12 @@ def test_collect_reports_every_mistake_and_writes_nothing(run: Run, round_dir: P
         f"{e}:{sheet}!A4: the row of 2-1-21 (認知症カフェ事業) was deleted; rows cannot be "
         "deleted (leave the input cells empty instead)",
         f"{h}:{sheet}!A1: this form is for R5 (2023年度), but R6 (2024年度) is being collected",
-        f"{c}:{sheet}!F5: 3-1-14 is answered differently at {w}:{sheet}!F5: 評価 'A' ≠ 'B'",
-        f"{x}:{sheet}!F5: 1-2-06 is answered differently at {s}:{sheet}!F5: "
-        "実施状況 '実施' ≠ '一部実施'; 評価 'A' ≠ 'C'",
+        # The cell of the value that differs, in both files, each with its value.
+        f"{c}:{sheet}!G5: 3-1-14 is answered differently: "
+        f"評価 {w}:{sheet}!G5 'A' ≠ {c}:{sheet}!G5 'B'",
+        f"{x}:{sheet}!F5: 1-2-06 is answered differently: "
+        f"実施状況 {s}:{sheet}!F5 '実施' ≠ {x}:{sheet}!F5 '一部実施'; "
+        f"評価 {s}:{sheet}!G5 'A' ≠ {x}:{sheet}!G5 'C'",
         f"{k}:{csv_sheet}!G6: unknown 評価 'Z' (expected A / B / C / D)",
     ]
     assert not into.exists()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from kouryu_cli.core import values
+from kouryu_cli.core import era, values
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
 from kouryu_cli.core.tally import Counts
@@ -159,21 +159,29 @@ def format_figures(figures: Iterable[Figure]) -> str:
     return "\n".join(str(f) for f in figures)
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# The year as a Western year or an era year (R7, 令和7, 令和元, H31.): core.era reads it.
+_DATE = re.compile(
+    r"(?P<year>\d{4}|(?:昭和|平成|令和|[SHR])\.?\s*(?:元|\d{1,2}))\s*[-/.年]\s*"
+    r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?",
+    re.IGNORECASE,
+)
 
 
 def parse_date(text: str) -> datetime.date:
-    """2025-05-12, 2025/5/12, 2025.5.12, 2025年5月12日 (an Excel date time's date part too)."""
+    """A date as people write it: 2025-05-12, 2025/5/12, 2025年5月12日, 令和7年5月12日, R7.5.12.
+
+    Full-width digits and 元年 are read too, and an Excel date time's date part.
+    """
     folded = unicodedata.normalize("NFKC", text).strip()
     match = _DATE.fullmatch(folded) or _DATE.fullmatch(folded.split(" ")[0])
     if match is None:
         raise ValueError(
             _("not a date: '{text}' (write 2025-05-12 or 2025/5/12)").format(text=text)
         )
-    year, month, day = (int(g) for g in match.groups())
     try:
-        return datetime.date(year, month, day)
-    except ValueError:
+        year = era.parse_year(match["year"]).year
+        return datetime.date(year, int(match["month"]), int(match["day"]))
+    except ValueError:  # era.EraError is a ValueError too
         raise ValueError(_("no such date: '{text}'").format(text=text)) from None
 
 

@@ -22,6 +22,21 @@ from kouryu_cli.progress import forms
 from kouryu_cli.progress.book import Answer
 from kouryu_cli.progress.returned import FormCell, FormRow, ReturnedForm, problem
 
+ANSWERED = "answered"
+BLANK = "blank"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class FormSummary:
+    """What one returned form carried: answered, blank, or pre-filled and sent back untouched."""
+
+    file: str
+    department: str
+    state: str  # ANSWERED, BLANK or UNCHANGED
+    answered: int
+    blank: int
+
 
 @dataclass
 class Collected:
@@ -35,6 +50,10 @@ class Collected:
     by_department: dict[str, list[str]] = field(default_factory=dict)
     # measure id → field → the cell its answer was first read from (file:sheet!G7)
     places: dict[str, dict[str, str]] = field(default_factory=dict)
+    # one summary per form of this round, in the order read
+    forms: list[FormSummary] = field(default_factory=list)
+    # measure id → the ID cell of a row left blank (file:sheet!A7)
+    blank: dict[str, str] = field(default_factory=dict)
 
 
 def collect(returned: Iterable[ReturnedForm], plan: Plan, year: EraYear) -> Collected:
@@ -54,8 +73,8 @@ class _FormChecker:
         self.vocabs = progress.vocabularies(plan)
         self.digest = progress.plan_digest(plan)
         self.departments = {d.name for d in plan.departments}
-        # measure id → (answer, the place of its first input cell)
-        self.seen: dict[str, tuple[Answer, str]] = {}
+        # measure id → (answer, the row it was first read from)
+        self.seen: dict[str, tuple[Answer, FormRow]] = {}
         self.forms_of: dict[str, str] = {}
 
     def fail(self, place: str, message: str) -> None:
@@ -66,7 +85,24 @@ class _FormChecker:
 
     def form(self, form: ReturnedForm) -> None:
         self.result.problems.extend(form.problems)
+        for place, message in form.notices:
+            self.warn(place, message)
         record = dict(form.record)  # a key written twice: the last counts
+        department = self.department(form, record)
+        if department is not None:
+            self.rows(form, record, department)
+
+    def department(self, form: ReturnedForm, record: dict[str, str]) -> str | None:
+        """The form's department when the form is of this round and plan; None, and why, if not."""
+        if form.is_csv and record.get("form") != forms.MARKER:
+            self.fail(
+                form.place("A1"),
+                _(
+                    "a CSV without the form's record or title row: kouryu cannot tell its year "
+                    "and department; send the .xlsx form itself (R6_取組状況_<所管課>.xlsx)"
+                ),
+            )
+            return None
         if record.get("form") != forms.MARKER or not record.get("department"):
             self.fail(
                 form.place(),
@@ -76,7 +112,7 @@ class _FormChecker:
                     "another workbook?)"
                 ),
             )
-            return
+            return None
         year = self.result.year
         label = record.get("year", "")
         if record.get("western_year") != str(year.year):
@@ -92,7 +128,7 @@ class _FormChecker:
                     year=year.year,
                 ),
             )
-            return
+            return None
         department = record["department"]
         if department not in self.departments:
             self.fail(
@@ -101,7 +137,7 @@ class _FormChecker:
                     department=department
                 ),
             )
-            return
+            return None
         if department in self.forms_of:
             self.warn(
                 form.place(),
@@ -110,7 +146,7 @@ class _FormChecker:
                 ),
             )
         self.forms_of.setdefault(department, form.file)
-        if record.get("plan_digest") != self.digest:
+        if record.get("plan_digest", self.digest) != self.digest:
             self.warn(
                 form.place(),
                 _(
@@ -118,18 +154,48 @@ class _FormChecker:
                     "checked against the current plan"
                 ),
             )
-        listed = record.get("measures", "").split()
+        return department
+
+    def rows(self, form: ReturnedForm, record: dict[str, str], department: str) -> None:
+        """The form's rows: each checked, kept as answers unless the form came back as sent."""
+        if "measures" in record:
+            listed = record["measures"].split()
+        else:  # a CSV saved from the workbook: the form listed the department's measures
+            listed = [m.id for m in self.plan.measures if department in m.departments]
         person = form.person.value
         date = self.date(form.date)
         found: dict[str, int] = {}
+        rows: list[tuple[FormRow, Measure]] = []
         for row in form.rows:
             measure = self.row_measure(row, department, listed, found)
-            if measure is None:
+            if measure is not None:
+                self.fixed_cells(row, measure)
+                rows.append((row, measure))
+        answered = [(r, m) for r, m in rows if any(r.text(k) for k in forms.INPUT_KEYS)]
+        answered_ids = {m.id for _r, m in answered}
+        blank = len(rows) - len(answered)
+        prefilled = forms.read_prefilled(record.get(forms.PREFILLED_KEY, ""))
+        if answered and not person and not form.date.value and prefilled:
+            as_sent = {m.id for _r, m in rows if m.id in prefilled} == answered_ids
+            if as_sent and all(prefilled[m.id] == forms.input_digest(r.text) for r, m in answered):
+                # Forwarded unopened: last year's answers, confirmed by nobody.
+                self.result.forms.append(
+                    FormSummary(form.file, department, UNCHANGED, len(answered), blank)
+                )
+                self.deleted(form, listed, found)
+                return
+        state = ANSWERED if answered else BLANK
+        self.result.forms.append(FormSummary(form.file, department, state, len(answered), blank))
+        for row, measure in rows:
+            if measure.id not in answered_ids:
+                self.result.blank.setdefault(measure.id, row.cell("measure").place)
                 continue
-            self.fixed_cells(row, measure)
             answer = self.answer(row, measure, department, person, date)
             if answer is not None:
                 self.keep(answer, row)
+        self.deleted(form, listed, found)
+
+    def deleted(self, form: ReturnedForm, listed: list[str], found: dict[str, int]) -> None:
         for measure_id in listed:
             if measure_id not in found and measure_id in self.measures:
                 self.fail(
@@ -281,34 +347,41 @@ class _FormChecker:
         return answer if ok else None
 
     def keep(self, answer: Answer, row: FormRow) -> None:
-        place = row.cell(progress.STATUS if row.has(progress.STATUS) else "measure").place
         earlier = self.seen.get(answer.measure_id)
         if earlier is None:
-            self.seen[answer.measure_id] = (answer, place)
+            self.seen[answer.measure_id] = (answer, row)
             self.result.answers[answer.measure_id] = answer
             self.result.places[answer.measure_id] = {c.key: c.place for c in row.cells}
         else:
-            first, first_place = earlier
+            first, first_row = earlier
             if first.content() != answer.content():
-                changes = "; ".join(
-                    f"{progress.LABELS[key]} '{_short(old)}' ≠ '{_short(new)}'"
-                    for key, old, new in progress.differences(first, answer)
-                )
+                changes = progress.differences(first, answer)
+                # Named at the cell of the first value that differs, in both files.
                 self.fail(
-                    place,
-                    _("{measure_id} is answered differently at {first_place}: {changes}").format(
-                        measure_id=answer.measure_id, first_place=first_place, changes=changes
+                    _cell(row, changes[0][0]),
+                    _("{measure_id} is answered differently: {changes}").format(
+                        measure_id=answer.measure_id,
+                        changes="; ".join(
+                            f"{progress.LABELS[key]} {_cell(first_row, key)} '{_short(old)}'"
+                            f" ≠ {_cell(row, key)} '{_short(new)}'"
+                            for key, old, new in changes
+                        ),
                     ),
                 )
                 return
             merged = tuple(dict.fromkeys((*first.departments, *answer.departments)))
             kept = replace(first, departments=merged)
-            self.seen[answer.measure_id] = (kept, first_place)
+            self.seen[answer.measure_id] = (kept, first_row)
             self.result.answers[answer.measure_id] = kept
         for department in answer.departments:
             ids = self.result.by_department.setdefault(department, [])
             if answer.measure_id not in ids:
                 ids.append(answer.measure_id)
+
+
+def _cell(row: FormRow, key: str) -> str:
+    """The place of a column's cell in a row; the ID cell when the form lacks the column."""
+    return row.cell(key if row.has(key) else "measure").place
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -227,8 +227,9 @@ def collect(
         kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
     """
     from kouryu_cli.progress import collect as collecting
+    from kouryu_cli.progress import intake
     from kouryu_cli.progress.returned import read_form
-    from kouryu_cli.progress.store import load_progress, save_progress
+    from kouryu_cli.progress.store import load_progress, locked
 
     current = plan(ctx)
     resolved = set()
@@ -254,45 +255,14 @@ def collect(
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
-    book = kept or progress.ProgressBook(round_year)
-    merged = progress.merge(book, result.answers.values(), replace=replace)
-    if merged.conflicts:
-        raise DataFileError(
-            [
-                Problem(
-                    result.places[c.measure_id][key],
-                    None,
-                    None,
-                    "",
-                    _(
-                        "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
-                        "(--replace takes the form's answer)"
-                    ).format(
-                        measure_id=c.measure_id,
-                        label=progress.LABELS[key],
-                        new=new,
-                        old=old,
-                        into=into,
-                    ),
-                )
-                for c in merged.conflicts
-                for key, old, new in c.changes
-            ]
-        )
-    _report(merged, result.by_department)
+    intake.per_form(ctx, result)
     if dry_run:
+        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=False)
         note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
-    if merged.added or merged.changed or kept is None:
-        save_progress(into, merged.book, current)
-        note(
-            ctx,
-            _("{into}: {count} answers for {label}").format(
-                into=into, count=len(merged.book.answers), label=round_year.label
-            ),
-        )
-    else:
-        note(ctx, _("{into}: nothing new; not written").format(into=into))
+    # The file is read again under the lock: another collect may have written it meanwhile.
+    with locked(into):
+        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=True)
 
 
 def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:
@@ -315,25 +285,6 @@ def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: P
                 "which year? {into} does not exist yet and its name is not a year: give --year"
             ).format(into=into)
         ) from None
-
-
-def _report(merged: progress.Merge, by_department: dict[str, list[str]]) -> None:
-    """One line per department: how many answers were added, changed, unchanged, and which."""
-    added = {a.measure_id for a in merged.added}
-    changed = {a.measure_id for a in merged.changed}
-    lines = []
-    for department, ids in by_department.items():
-        parts = []
-        for label, chosen in (
-            (_("{count} added"), [i for i in ids if i in added]),
-            (_("{count} changed"), [i for i in ids if i in changed]),
-        ):
-            which = f" ({' '.join(chosen)})" if chosen else ""
-            parts.append(label.format(count=len(chosen)) + which)
-        kept = sum(i not in added and i not in changed for i in ids)
-        parts.append(_("{count} unchanged").format(count=kept))
-        lines.append(f"{department}\t{_(', ').join(parts)}\n")
-    write_stdout("".join(lines).encode())
 
 
 # ------------------------------------------------------------------ status and check

@@ -10,12 +10,14 @@ recognised whatever its file name. A CSV form carries the same record in its fir
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
-from kouryu_cli.core.textnorm import strip_controls
+from kouryu_cli.core.textnorm import fold, strip_controls
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
 from kouryu_cli.render.listing import guard_formula
@@ -32,6 +34,10 @@ PERSON_CELL = "B2"
 DATE_CELL = "E2"
 # Vocabulary lists on the hidden sheet, one column each, for the dropdowns.
 LIST_COLUMNS = {progress.STATUS: "D", progress.RATING: "E", progress.DIRECTION: "F"}
+# The record's key for what was pre-filled: "2-1-21:digest 2-1-22:digest", one per row.
+PREFILLED_KEY = "prefilled"
+# The record's key for the cells of the instruction sheet kouryu wrote ("A1:B45").
+HELP_KEY = "help_cells"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +140,24 @@ def input_values(answer: Answer | None) -> dict[str, str]:
     }
 
 
+def input_digest(text_of: Callable[[str], str]) -> str:
+    """A short fingerprint of a row's input cells, given each column's text by its key.
+
+    Recorded for each pre-filled row, so that a form sent back untouched is recognised;
+    compared in the folded form, so that Excel's line breaks and widths do not count.
+    """
+    hasher = hashlib.sha256()
+    for key in INPUT_KEYS:
+        hasher.update(fold(" ".join(text_of(key).split())).encode("utf-8") + b"\x1f")
+    return hasher.hexdigest()[:12]
+
+
+def read_prefilled(text: str) -> dict[str, str]:
+    """The record of pre-filled rows: measure id → input_digest."""
+    pairs = (piece.rpartition(":") for piece in text.split())
+    return {measure_id: digest for measure_id, _colon, digest in pairs if measure_id}
+
+
 def title(spec: FormSpec) -> str:
     """令和の年度と所管課: the first row of a form."""
     return f"{spec.year.label}（{spec.year.year}年度）{MAIN_SHEET}調査票　{spec.department}"
@@ -152,7 +176,18 @@ def metadata(spec: FormSpec) -> list[tuple[str, str]]:
         ("plan_digest", spec.digest),
         ("measures", " ".join(m.id for m in spec.measures)),
         ("kouryu", __version__),
+        *_prefill_record(spec),
     ]
+
+
+def _prefill_record(spec: FormSpec) -> list[tuple[str, str]]:
+    if not spec.prefill:
+        return []
+    digests = []
+    for answer in spec.prefill:
+        values = input_values(answer)
+        digests.append(f"{answer.measure_id}:{input_digest(values.__getitem__)}")
+    return [(PREFILLED_KEY, " ".join(digests))]
 
 
 # ------------------------------------------------------------------ the workbook
@@ -167,8 +202,8 @@ def workbook_bytes(spec: FormSpec, plan: Plan) -> bytes:
     sheet = book.active
     sheet.title = MAIN_SHEET
     _answer_sheet(sheet, spec, plan, vocabs)
-    _help_sheet(book.create_sheet(HELP_SHEET), spec, vocabs)
-    _meta_sheet(book.create_sheet(META_SHEET), spec, vocabs)
+    help_rows = _help_sheet(book.create_sheet(HELP_SHEET), spec, vocabs)
+    _meta_sheet(book.create_sheet(META_SHEET), spec, vocabs, f"A1:B{help_rows}")
     book.active = 0
     buffer = io.BytesIO()
     book.save(buffer)
@@ -270,7 +305,8 @@ def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) 
         sheet.add_data_validation(validation)
 
 
-def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
+def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> int:
+    """The instruction sheet; returns the number of rows written."""
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 18
@@ -356,10 +392,12 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> No
     sheet.cell(1, 1).alignment = Alignment(vertical="top", wrap_text=False)
     print_setup(sheet, portrait=True)
     sheet.protection.sheet = True
+    return len(rows)
 
 
-def _meta_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> None:
-    for row, (key, value) in enumerate(metadata(spec), 1):
+def _meta_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary], help_cells: str) -> None:
+    # The instruction sheet's own cells: text elsewhere on it was typed by a department.
+    for row, (key, value) in enumerate([*metadata(spec), (HELP_KEY, help_cells)], 1):
         text_cell(sheet.cell(row, 1), key)
         text_cell(sheet.cell(row, 2), value)
     for key, letter in LIST_COLUMNS.items():

@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,8 @@ class ReturnedForm:
     header_place: str
     rows: tuple[FormRow, ...] = ()
     problems: tuple[Problem, ...] = ()
+    notices: tuple[tuple[str, str], ...] = ()  # (place, message): warnings about the file
+    is_csv: bool = False
 
     def place(self, cell: str = "") -> str:
         """file:sheet!cell (or file:sheet)."""
@@ -106,29 +111,84 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
             name, _("reading .xlsx needs openpyxl: pip install openpyxl")
         ) from None
     try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
+        # Read-only: cells are read as they stream by, so memory follows the cells written,
+        # not the sheet's dimension (a stray note far down costs nothing).
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
+    try:
+        return _workbook_form(book, name)
+    finally:
+        book.close()
+
+
+def _workbook_form(book: Any, name: str) -> ReturnedForm:
     record: list[tuple[str, str]] = []
     if forms.META_SHEET in book.sheetnames:
-        meta = book[forms.META_SHEET]
-        for key, value, *_rest in meta.iter_rows(min_col=1, max_col=2, values_only=True):
+        for _number, (key, value) in _filled_rows(book[forms.META_SHEET], 2):
             if key:
-                record.append((str(key), _text(value)))
+                record.append((key, value))
     candidates = [forms.MAIN_SHEET] if forms.MAIN_SHEET in book.sheetnames else []
     candidates += [s for s in book.sheetnames if s not in (forms.META_SHEET, forms.HELP_SHEET)]
     for sheet_name in candidates:
-        sheet = book[sheet_name]
-        grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True, max_col=40)]
+        grid = dict(_filled_rows(book[sheet_name], _MAX_COLUMNS))
         form = _from_grid(grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1")
         if form is not None:
-            return form
+            others = [s for s in book.sheetnames if s not in (sheet_name, forms.META_SHEET)]
+            help_cells = dict(record).get(forms.HELP_KEY, "")
+            notices = [_stray_text(book[s], name, s, help_cells) for s in others]
+            return replace(form, notices=tuple(n for n in notices if n is not None))
     raise DataFileError.single(
         name,
         _("no sheet with the form's headings ({value})").format(
             value=", ".join(c.label for c in forms.COLUMNS)
+        ),
+    )
+
+
+_MAX_COLUMNS = 40  # the form has 12; a few inserted columns are still read
+_HELP_CELLS = re.compile(r"A1:B(\d+)")
+
+
+def _filled_rows(sheet: Any, columns: int | None) -> Iterable[tuple[int, list[str]]]:
+    """(row number, texts) of each row that holds something, up to columns columns."""
+    sheet.reset_dimensions()  # the stored dimension may be wrong, or far too large
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=columns), 1):
+        if any(v is not None for v in values):
+            yield number, [_text(v) for v in values]
+
+
+def _stray_text(sheet: Any, name: str, sheet_name: str, help_cells: str) -> tuple[str, str] | None:
+    """A notice when a sheet other than the answers holds text: answers typed in the wrong place.
+
+    On the instruction sheet, the cells kouryu wrote (A:B, down to the row the form records)
+    are its own text, not the department's.
+    """
+    own = _HELP_CELLS.fullmatch(help_cells)
+    last_own = int(own[1]) if own else 0
+    if sheet_name != forms.HELP_SHEET:
+        last_own = -1
+    elif not own:
+        last_own = 1 << 20  # a form that does not record them: only columns C onwards count
+    found: list[str] = []
+    for number, values in _filled_rows(sheet, None):
+        for column, text in enumerate(values, 1):
+            if text.strip() and not (column <= 2 and number <= last_own):
+                found.append(f"{column_letter(column)}{number}")
+    if not found:
+        return None
+    return (
+        f"{name}:{sheet_name}!{found[0]}",
+        _(
+            "the sheet '{sheet}' holds text in {count} cell(s) ({cells}); it is not read: "
+            "answers belong on the sheet {main}"
+        ).format(
+            sheet=sheet_name,
+            count=len(found),
+            cells=", ".join(found[:5]) + (" …" if len(found) > 5 else ""),
+            main=forms.MAIN_SHEET,
         ),
     )
 
@@ -164,10 +224,23 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     # Excel names a CSV's only sheet after the file: the place names it that way too.
     sheet = stem[:31]
     record: tuple[tuple[str, str], ...] = ()
+    notices: tuple[tuple[str, str], ...] = ()
     if grid and grid[0] and _unquote(grid[0][0]) == forms.MARKER:
         cells = [_unquote(c) for c in grid[0]]
         record = (("form", forms.MARKER), *zip(cells[1::2], cells[2::2], strict=False))
-    form = _from_grid(grid, name, sheet, record, f"{name}:{sheet}!A1")
+    elif grid and grid[0] and (titled := _title_record(grid[0][0])):
+        # The workbook's 取組状況 sheet saved as CSV: its title row says the year and department.
+        record = titled
+        notices = (
+            (
+                f"{name}:{sheet}!A1",
+                _(
+                    "the form's sheet saved as CSV: read by its title row and IDs (the .xlsx "
+                    "form itself is checked more closely: send it next time)"
+                ),
+            ),
+        )
+    form = _from_grid(dict(enumerate(grid, 1)), name, sheet, record, f"{name}:{sheet}!A1")
     if form is None:
         raise DataFileError.single(
             name,
@@ -175,7 +248,26 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
                 value=", ".join(c.label for c in forms.COLUMNS)
             ),
         )
-    return form
+    return replace(form, notices=notices, is_csv=True)
+
+
+# R6（2024年度）取組状況調査票　高齢福祉課, as forms.title writes it (read after NFKC).
+_TITLE = re.compile(
+    rf"(?P<year>\S+?)\((?P<western>\d{{4}})年度\){forms.MAIN_SHEET}調査票\s*(?P<department>\S.*)"
+)
+
+
+def _title_record(text: str) -> tuple[tuple[str, str], ...]:
+    """The record a form's title row gives: its year and department; () for another title."""
+    match = _TITLE.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        return ()
+    return (
+        ("form", forms.MARKER),
+        ("year", match["year"]),
+        ("western_year", match["western"]),
+        ("department", match["department"].strip()),
+    )
 
 
 def _clean(text: str) -> str:
@@ -194,7 +286,7 @@ def _unquote(text: str) -> str:
 
 
 def _from_grid(
-    grid: list[list[str]],
+    grid: dict[int, list[str]],
     name: str,
     sheet: str,
     record: tuple[tuple[str, str], ...],
@@ -206,14 +298,17 @@ def _from_grid(
     header = next(
         (
             index
-            for index, row in enumerate(grid[:_HEADER_SCAN], 1)
-            if row and fold(row[0]) == "id" and forms.COLUMNS[-1].label in row
+            for index, row in sorted(grid.items())
+            if index <= _HEADER_SCAN
+            and row
+            and fold(row[0]) == "id"
+            and forms.COLUMNS[-1].label in row
         ),
         None,
     )
     if header is None:
         return None
-    headings = [fold(c) for c in grid[header - 1]]
+    headings = [fold(c) for c in grid[header]]
     columns: dict[str, int] = {}
     problems: list[Problem] = []
     for column in forms.COLUMNS:
@@ -230,7 +325,7 @@ def _from_grid(
                 )
             )
     rows = []
-    for number, row in enumerate(grid[header:], header + 1):
+    for number, row in sorted((n, r) for n, r in grid.items() if n > header):
         cells = tuple(
             FormCell(key, _clean(row[col - 1]) if col <= len(row) else "", place(number, col))
             for key, col in columns.items()
@@ -239,7 +334,7 @@ def _from_grid(
             rows.append(FormRow(number, cells))
 
     def at(key: str, row: int, column: int) -> FormCell:
-        values = grid[row - 1] if row <= len(grid) else []
+        values = grid.get(row, [])
         text = values[column - 1].strip() if column <= len(values) else ""
         return FormCell(key, text, place(row, column))
 

@@ -7,12 +7,14 @@ YAML text (progress_yaml), reads it back, and replaces the file atomically (file
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core import era, values
-from kouryu_cli.core.errors import DataFileError, Problem
+from kouryu_cli.core.errors import DataFileError, OutputError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
@@ -332,3 +334,56 @@ def save_progress(path: Path, book: ProgressBook, plan: Plan) -> str:
     progress_from_text(text, str(path), plan)
     write_file(path, text.encode("utf-8"))
     return text
+
+
+# ------------------------------------------------------------------ one writer at a time
+
+LOCK_TIMEOUT_VARIABLE = "KOURYU_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 30.0  # seconds a collect waits for another one writing the same file
+
+
+def lock_path(path: Path) -> Path:
+    """The lock beside a progress file: progress/R6.yaml → progress/R6.yaml.lock."""
+    return path.with_name(path.name + ".lock")
+
+
+def lock_timeout() -> float:
+    """How long to wait for the lock: KOURYU_LOCK_TIMEOUT seconds when set, else 30."""
+    raw = os.environ.get(LOCK_TIMEOUT_VARIABLE, "")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return LOCK_TIMEOUT
+    return seconds if seconds >= 0 else LOCK_TIMEOUT
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the progress file's lock while reading, merging and writing it.
+
+    Two collects into one file (two people on a shared drive, a loop ending in &) would
+    each read the file, add their answers and write it back, the last one losing the
+    other's. Under the lock each reads the file as the other left it. A run that cannot
+    get the lock in time writes nothing: OutputError (exit 74) naming the file.
+    """
+    from filelock import FileLock, Timeout
+
+    seconds = lock_timeout()
+    lock = FileLock(lock_path(path), timeout=seconds)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(
+            path,
+            _(
+                "another kouryu is writing this file (it holds {lock}); nothing was "
+                "written after waiting {seconds:g} seconds: run the command again "
+                "when the other one has finished"
+            ).format(lock=lock_path(path), seconds=seconds),
+        ) from None
+    except OSError as error:
+        raise OutputError(lock_path(path), error) from None
+    try:
+        yield
+    finally:
+        lock.release()
