@@ -51,7 +51,7 @@ def template_command(
 ) -> None:
     """Write a form listing every series, one row per year still to report.
 
-    Its columns are 指標ID, 指標名, 内訳, 単位, 基準値, 目標値, 年度, 実績値, 出典, 備考:
+    Its columns are 指標ID, 指標名, 内訳, 単位, 基準値, 目標値, 年度, 実績値, 出典, 備考, 有意差:
     the headers `kouryu indicators --actuals` reads, so a filled-in copy (the .xlsx, or a
     CSV saved by Excel) is read back with no edit. Rows left without a value are skipped.
     In the .xlsx the 実績値 column is numeric and 指標ID has a dropdown. A file that
