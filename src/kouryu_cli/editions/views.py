@@ -13,6 +13,8 @@ from kouryu_cli.core.model import AgeGroup, Indicator, TargetKind
 from kouryu_cli.core.textnorm import JOIN, format_number, strip_controls
 from kouryu_cli.editions.compare import (
     FieldChange,
+    IndicatorChange,
+    MeasureChange,
     MeasureEntry,
     Place,
     PlanDiff,
@@ -88,18 +90,9 @@ def to_record(result: PlanDiff) -> dict[str, Any]:
             "added": [_entry_record(e) for e in result.measures_added],
             "removed": [_entry_record(e) for e in result.measures_removed],
             "changed": [
-                {
-                    "id": c.new.id,
-                    "old_id": c.old.id,
-                    "name": c.new.name,
-                    "old_name": c.old.name,
-                    "policy": c.place.policy,
-                    "section": c.place.section,
-                    "place": c.place.label,
-                    "matched_by": c.matched_by,
-                    "score": c.score,
-                    "changes": [_change_record(f) for f in c.changes],
-                }
+                _changed_record(
+                    c, policy=c.place.policy, section=c.place.section, place=c.place.label
+                )
                 for c in result.measures_changed
             ],
         },
@@ -117,19 +110,22 @@ def to_record(result: PlanDiff) -> dict[str, Any]:
         "indicators": {
             "added": [_indicator_record(i) for i in result.indicators_added],
             "removed": [_indicator_record(i) for i in result.indicators_removed],
-            "changed": [
-                {
-                    "id": c.new.id,
-                    "old_id": c.old.id,
-                    "name": c.new.name,
-                    "old_name": c.old.name,
-                    "matched_by": c.matched_by,
-                    "score": c.score,
-                    "changes": [_change_record(f) for f in c.changes],
-                }
-                for c in result.indicators_changed
-            ],
+            "changed": [_changed_record(c) for c in result.indicators_changed],
         },
+    }
+
+
+def _changed_record(change: MeasureChange | IndicatorChange, **place: Any) -> dict[str, Any]:
+    """A changed measure or indicator: ids and names, its place if any, then how it was paired."""
+    return {
+        "id": change.new.id,
+        "old_id": change.old.id,
+        "name": change.new.name,
+        "old_name": change.old.name,
+        **place,
+        "matched_by": change.matched_by,
+        "score": change.score,
+        "changes": [_change_record(f) for f in change.changes],
     }
 
 

@@ -135,19 +135,19 @@ class _PlanReader:
             out.append(Department(name, item.text("reading", required=False)))
         return tuple(out)
 
+    def number(self, item: Node, seen: dict[int, NodePath], twice: str) -> int:
+        """The item's number, noted in seen; twice ({number}) names a number used again."""
+        number = item.integer("number")
+        self.check.unique(seen, number, item.at("number"), twice.format(number=number))
+        return number
+
     def policies(self, top: Node) -> tuple[Policy, ...]:
         out: list[Policy] = []
         numbers: dict[int, NodePath] = {}
         for item in top.nodes(
             "policies", ("number", "title", "sections"), ("text",), allow_empty=False
         ):
-            number = item.integer("number")
-            self.check.unique(
-                numbers,
-                number,
-                item.at("number"),
-                _("policy number {number} is used twice").format(number=number),
-            )
+            number = self.number(item, numbers, _("policy number {number} is used twice"))
             sections = self.sections(item, number)
             out.append(
                 Policy(number, item.text("title"), item.text("text", required=False), sections)
@@ -158,12 +158,8 @@ class _PlanReader:
         out: list[Section] = []
         numbers: dict[int, NodePath] = {}
         for item in policy.nodes("sections", ("number", "title", "measures"), ("lead",)):
-            number = item.integer("number")
-            self.check.unique(
-                numbers,
-                number,
-                item.at("number"),
-                _("section number {number} is used twice in this policy").format(number=number),
+            number = self.number(
+                item, numbers, _("section number {number} is used twice in this policy")
             )
             measures = tuple(
                 m
