@@ -10,7 +10,7 @@ indicators/actuals.py matches the rows to the plan's series and merges them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ _COLUMNS = {
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
+# Rows read in search of the header before the file is taken to have none.
+_HEADER_SCAN = 10
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
 
 
@@ -96,16 +98,18 @@ class FileReading:
     ignored: list[str] = field(default_factory=list)
 
 
-def read_rows(path: Path, reading: FileReading) -> tuple[str, list[WrittenRow]]:
+def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRow]]:
     """The kind of an actuals file (CSV, TSV, YAML or xlsx, by content) and its rows as written.
 
     A file that cannot be read or is empty raises DataFileError; the problems of its rows
-    are collected in reading.
+    are collected in reading as the rows are read (a table's rows are read one at a time,
+    so that memory follows the rows that hold something, not the file's size).
     """
     name = reading.name
     raw = yamlfile.read_bytes(path, name)
     if not raw.strip():
         raise DataFileError.single(name, _("the file is empty"))
+    tables.refuse_other_workbooks(raw, name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
         reading.guesses.extend(table.guesses)
@@ -164,9 +168,19 @@ def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], 
 # --- rows from tables ------------------------------------------------------------------------
 
 
-def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
-    header_at = _header_index(table)
-    if header_at is None:
+def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRow]:
+    """The rows under the header, one at a time as the table is read."""
+    before: list[tables.Row] = []
+    header: tables.Row | None = None
+    for row in table.rows:
+        if _is_header(row[1]):
+            header = row
+            break
+        if _filled(row[1]) and not _comment(row[1]):
+            before.append(row)
+            if len(before) > _HEADER_SCAN:
+                break
+    if header is None:
         reading.problems.append(
             Problem(
                 table.name,
@@ -179,14 +193,12 @@ def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
                 ),
             )
         )
-        return []
-    number, header = table.rows[header_at]
-    columns = _columns(table, number, header, reading)
+        return
+    number, header_cells = header
+    columns = _columns(table, number, header_cells, reading)
     if columns is None:
-        return []
-    skipped_titles = [
-        n for n, cells in table.rows[:header_at] if _filled(cells) and not _comment(cells)
-    ]
+        return
+    skipped_titles = [n for n, _cells in before]
     if skipped_titles:
         reading.guesses.append(
             (
@@ -195,12 +207,21 @@ def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
                 else _("{name}: line(s) {numbers} before the header taken as a title, not data")
             ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
         )
-    rows: list[WrittenRow] = []
     blank = 0
-    for line, cells in table.rows[header_at + 1 :]:
+    width = len(header_cells)
+    for line, cells in table.rows:
         if not _filled(cells) or _comment(cells):
             continue
-        extra = [c for i, c in enumerate(cells) if i >= len(header) and c not in (None, "")]
+        if table.kind == "xlsx" and not _filled(cells[:width]):
+            # A note typed beside the table (Ctrl+End, then a word), not a row of it.
+            column = next(i for i, c in enumerate(cells, 1) if i > width and _filled((c,)))
+            reading.guesses.append(
+                _("{place}: text outside the table's columns ignored").format(
+                    place=table.problem(line, column, "", "").file
+                )
+            )
+            continue
+        extra = sum(1 for c in cells[width:] if c not in (None, ""))
         if extra:
             reading.problems.append(
                 table.problem(
@@ -208,42 +229,36 @@ def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
                     None,
                     "",
                     _("{value} fields, but the header has {count}").format(
-                        value=len(header) + len(extra), count=len(header)
+                        value=width + extra, count=width
                     ),
                 )
             )
         fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
-        row = WrittenRow(
+        written = WrittenRow(
             fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
         )
-        if not row.text("value"):
+        if not written.text("value"):
             blank += 1
             continue
-        rows.append(row)
+        yield written
     if blank:
         reading.guesses.append(
             _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
                 name=table.name, blank=blank
             )
         )
-    return rows
 
 
-def _header_index(table: tables.Table) -> int | None:
-    """The first row that names at least two known columns, one of them a value."""
-    for index, (_line, cells) in enumerate(table.rows):
-        if _comment(cells):
-            continue
-        keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
-        if len(keys - {None}) >= 2 and "value" in keys:
-            return index
-        if _filled(cells) and index >= 10:
-            return None
-    return None
+def _is_header(cells: Sequence[tables.Cell]) -> bool:
+    """Whether a row names at least two known columns, one of them a value."""
+    if _comment(cells):
+        return False
+    keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
+    return len(keys - {None}) >= 2 and "value" in keys
 
 
 def _columns(
-    table: tables.Table, line: int, header: list[tables.Cell], reading: FileReading
+    table: tables.Table, line: int, header: Sequence[tables.Cell], reading: FileReading
 ) -> dict[str, int] | None:
     columns: dict[str, int] = {}
     ok = True
@@ -307,10 +322,10 @@ def _fold_header(text: object) -> str:
     return fold(str(text)).strip() if text is not None else ""
 
 
-def _filled(cells: list[tables.Cell]) -> bool:
+def _filled(cells: Sequence[tables.Cell]) -> bool:
     return any(c not in (None, "") and str(c).strip() for c in cells)
 
 
-def _comment(cells: list[tables.Cell]) -> bool:
+def _comment(cells: Sequence[tables.Cell]) -> bool:
     first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
     return isinstance(first, str) and first.lstrip().startswith("#")

@@ -16,13 +16,14 @@ from typing import Any
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files import tables
 from kouryu_cli.files.tables import column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import forms
 
 _HEADER_SCAN = 20  # rows searched for the headings, should a row have been inserted above
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# One list for every blank row: a sheet used down to row 1048576 costs a pointer a row.
+_BLANK: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +83,9 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
 
     name = label or str(path)
     raw = read_bytes(path, name, _("a form"))
-    if raw.startswith(_XLSX_MAGIC):
+    tables.refuse_other_workbooks(raw, name)
+    if tables.is_workbook(raw):
         return _read_workbook(raw, name)
-    if raw.startswith(_OLE_MAGIC):
-        raise DataFileError.single(
-            name,
-            _(
-                "an old .xls workbook or a password-protected one: save it as"
-                " .xlsx (Excel ブック) without a password"
-            ),
-        )
     return _read_csv(raw, name, path.stem)
 
 
@@ -106,14 +100,23 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
             name, _("reading .xlsx needs openpyxl: pip install 'kouryu[excel]'")
         ) from None
     try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
+        # Read-only: cells are read as the rows go by, and only those the file holds.
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
+    try:
+        return _read_sheets(book, name)
+    finally:
+        book.close()
+
+
+def _read_sheets(book: Any, name: str) -> ReturnedForm:
     record: list[tuple[str, str]] = []
     if forms.META_SHEET in book.sheetnames:
         meta = book[forms.META_SHEET]
+        meta.reset_dimensions()
         for key, value, *_rest in meta.iter_rows(min_col=1, max_col=2, values_only=True):
             if key:
                 record.append((str(key), _text(value)))
@@ -121,7 +124,13 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
     candidates += [s for s in book.sheetnames if s not in (forms.META_SHEET, forms.HELP_SHEET)]
     for sheet_name in candidates:
         sheet = book[sheet_name]
-        grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True, max_col=40)]
+        # The recorded dimension reaches the farthest cell ever touched (XFD1048576 after
+        # Ctrl+End and a note): forgotten, so that only the rows the file holds are read.
+        sheet.reset_dimensions()
+        grid = [
+            [_text(v) for v in row] if any(v is not None for v in row) else _BLANK
+            for row in sheet.iter_rows(values_only=True, max_col=40)
+        ]
         form = _from_grid(grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1")
         if form is not None:
             return form
