@@ -130,7 +130,7 @@ def test_csv_without_a_header(plan: Plan, write: Write) -> None:
 
 
 def test_csv_row_with_too_many_fields(plan: Plan, write: Write) -> None:
-    path = write("w.csv", "indicator,year,value\nI1,R5,1,extra\n")
+    path = write("w.csv", "indicator,year,value\nI1,R5,27,extra\n")
     assert problems(path, plan) == ["w.csv:2: 4 fields, but the header has 3"]
 
 
@@ -141,13 +141,13 @@ def test_yaml_problems_have_line_numbers(plan: Plan, write: Write) -> None:
         "  - {indicator: I1, year: R5, value: 27}\n"
         "  - {indicator: I1, year: 令和5年度, value: 28}\n"
         "  - {indicator: I3, component: groups, year: R5, value: x}\n"
-        "  - {indicator: I4, year: R5, value: 1, when: now}\n",
+        "  - {indicator: I5, year: R5, value: 95, when: now}\n",
     )
     assert problems(path, plan) == [
         "a.yaml:3:27: actuals[1].year: I1 2023 ('令和5年度') is given twice with different "
         "values: 28 here, 27 in a.yaml:2",
         "a.yaml:4:57: actuals[2].value: expected a number, got 'x'",
-        "a.yaml:5:41: actuals[3].when: unknown key 'when' "
+        "a.yaml:5:42: actuals[3].when: unknown key 'when' "
         "(allowed: component, indicator, name, source, unit, value, year)",
     ]
 
@@ -187,8 +187,8 @@ def test_values_as_clerks_type_them(plan: Plan, write: Write) -> None:
         "I2,,R6,２７．１％\n"
         'I7,,R6,"150,000人"\n'
         "I5,,R4,90か所\n"
-        "I6,,R4,△5\n"
-        "I4,,R4,▲1\n"
+        "I1,,R4,△5\n"
+        "I2,,R4,▲5\n"
         'I3,人数,R4,"５，４８０"\n',
     )
     assert read_one(path, plan) == [
@@ -196,8 +196,8 @@ def test_values_as_clerks_type_them(plan: Plan, write: Write) -> None:
         ("I2", 2024, 27.1),
         ("I7", 2024, 150000),
         ("I5", 2022, 90),
-        ("I6", 2022, -5),
-        ("I4", 2022, -1),
+        ("I1", 2022, -5),
+        ("I2", 2022, -5),
         ("I3 人数", 2022, 5480),
     ]
 
@@ -214,19 +214,19 @@ def test_years_as_people_write_them(plan: Plan, write: Write) -> None:
     path = write(
         "y.csv",
         "指標,年度,実績値\n"
-        "I1,R6/2024,1\n"
-        "I2,令和6年度（2024年度）,1\n"
-        "I4,2024年度,1\n"
-        "I5,平成32年度,1\n"
-        "I6,Ｈ34,1\n",
+        "I1,R6/2024,27\n"
+        "I2,令和6年度（2024年度）,45\n"
+        "I4,2024年度,17000\n"
+        "I6,平成32年度,66\n"
+        "I7,Ｈ34,150000\n",
     )
     found = read_actuals(path, plan, label="y.csv")
     assert [(a.what, a.observation.year.year) for a in found.actuals] == [
         ("I1", 2024),
         ("I2", 2024),
         ("I4", 2024),
-        ("I5", 2020),
-        ("I6", 2022),
+        ("I6", 2020),
+        ("I7", 2022),
     ]
     assert "y.csv:5: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2" in found.guesses
 
@@ -244,15 +244,15 @@ def test_an_indicator_named_by_its_name_or_a_part_of_it(plan: Plan, write: Write
     path = write(
         "n.csv",
         "指標名,内訳,年度,実績値\n"
-        "地域交流センターの利用者数,,R6,1\n"
-        "通いの場,,R6,2\n"
-        "ボランティア団体,団体数,R6,3\n",
+        "地域交流センターの利用者数,,R6,150000\n"
+        "通いの場,,R6,92\n"
+        "ボランティア団体,団体数,R6,65\n",
     )
     found = read_actuals(path, plan, label="n.csv")
     assert [(a.what, a.observation.value) for a in found.actuals] == [
-        ("I7", 1),
-        ("I5", 2),
-        ("I3 団体数", 3),
+        ("I7", 150000),
+        ("I5", 92),
+        ("I3 団体数", 65),
     ]
     assert "n.csv:3: '通いの場' read as I5 住民運営通いの場の設置数" in found.guesses
 
@@ -273,14 +273,14 @@ def test_id_and_name_that_disagree(plan: Plan, write: Write) -> None:
 
 
 def test_extra_columns_are_ignored_and_listed(plan: Plan, write: Write) -> None:
-    path = write("x.csv", "指標,年度,実績値,備考,担当者\nI1,R6,1,メモ,山田\n")
+    path = write("x.csv", "指標,年度,実績値,備考,担当者\nI1,R6,27,メモ,山田\n")
     found = read_actuals(path, plan)
     assert found.ignored_columns == ("担当者",)  # 備考 is one of the template's columns
     assert len(found.actuals) == 1
 
 
 def test_a_title_line_before_the_header_and_blank_rows(plan: Plan, write: Write) -> None:
-    path = write("t.csv", "令和6年度 実績値,,\n指標,年度,実績値\nI1,R6,\nI2,R6,1\n")
+    path = write("t.csv", "令和6年度 実績値,,\n指標,年度,実績値\nI1,R6,\nI2,R6,48\n")
     found = read_actuals(path, plan, label="t.csv")
     assert [a.what for a in found.actuals] == ["I2"]
     assert found.guesses[1:] == (
@@ -411,7 +411,7 @@ def test_every_problem_of_every_file_at_once(plan: Plan, write: Write) -> None:
 
 
 def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -> None:
-    path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,1\n")
+    path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,160000\n")
     files = read_all([path], plan)
     assert later_than(plan, files, EraYear("R6", 2024)) == (
         "2 actuals after the evaluation year R6 (2024) are not used: "
@@ -420,7 +420,7 @@ def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -
     assert later_than(plan, files, EraYear("R9", 2027)) is None
     # Those in the plan itself are named too.
     in_plan = merge_actuals(
-        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,1\n")], plan)
+        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,5500\n")], plan)
     )
     assert later_than(in_plan, [], EraYear("R6", 2024)) == (
         "1 actual after the evaluation year R6 (2024) is not used: the plan file I3 人数 R8"

@@ -226,9 +226,10 @@ class _Resolver:
             value = self.value(row, series)
         if indicator is None or series is None or year is None or value is None:
             return None
-        return Actual(
+        actual = Actual(
             indicator, series, Observation(year, value, row.text("source")), row.place("year")
         )
+        return actual if _plausible(actual, row) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
@@ -348,6 +349,82 @@ class _Resolver:
                 ),
             )
         return None
+
+
+# Units that count people, places or things: a count below zero cannot be right.
+_COUNTS = frozenset(
+    values.canonical_unit(u) for u in ("人", "団体", "か所", "件", "回", "人/年", "世帯", "施設")
+)
+# A figure this many times above or below its series' baseline is a slip: 0.3 for 27.3 %
+# (a percentage typed as a fraction), a digit too many or too few.
+_FACTOR = 10
+
+
+def _plausible(actual: Actual, row: WrittenRow) -> bool:
+    """Whether a figure can be right; each reason it cannot is a problem at its cell.
+
+    A year before the series' baseline year, a baseline-year figure other than the plan's
+    baseline, a negative count, or a figure ten or more times away from the baseline.
+    """
+    indicator, series, observation = actual.indicator, actual.series, actual.observation
+    start, value, baseline = indicator.baseline_year, observation.value, series.baseline
+    ok = True
+    if observation.year.year < start.year:
+        row.fail(
+            "year",
+            _(
+                "{label} ({year}) is before {what}'s baseline year {start} ({start_year}): "
+                "the plan is measured from there"
+            ).format(
+                label=observation.year.label,
+                year=observation.year.year,
+                what=actual.what,
+                start=start.label,
+                start_year=start.year,
+            ),
+        )
+        ok = False
+    if observation.year.year == start.year:
+        if value != baseline:
+            row.fail(
+                "value",
+                _(
+                    "{value} for {label} ({year}), the baseline year of {what}, differs from "
+                    "the plan's baseline {baseline}"
+                ).format(
+                    value=_number(value),
+                    label=observation.year.label,
+                    year=observation.year.year,
+                    what=actual.what,
+                    baseline=_number(baseline),
+                ),
+            )
+            return False
+        return ok
+    if value < 0 and values.canonical_unit(series.unit) in _COUNTS:
+        row.fail(
+            "value",
+            _("{value}: {what} counts {unit}, which cannot be negative").format(
+                value=_number(value), what=actual.what, unit=series.unit
+            ),
+        )
+        return False
+    if baseline and not abs(baseline) / _FACTOR < abs(value) < abs(baseline) * _FACTOR:
+        row.fail(
+            "value",
+            _(
+                "{value} is {factor} or more times away from {what}'s baseline {baseline}"
+                " ({label}): a misplaced decimal point, or a percentage written as a fraction?"
+            ).format(
+                value=_number(value),
+                factor=_FACTOR,
+                what=actual.what,
+                baseline=_number(baseline) + (series.unit if series.unit == "%" else ""),
+                label=start.label,
+            ),
+        )
+        return False
+    return ok
 
 
 def _components(indicator: Indicator) -> str:
