@@ -21,7 +21,7 @@ series and year in two places is an error naming both, unless the values are equ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,13 +68,12 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     reading = FileReading(label or ("<stdin>" if str(path) == "-" else str(path)))
     kind, rows = read_rows(path, reading)
     resolver = _Resolver(plan, reading)
-    merger = _Merger(plan)
+    merger = _Merger(plan, reading.report)
     found = merger.new(actual for row in rows if (actual := resolver.resolve(row)) is not None)
-    reading.problems.extend(merger.problems)
     if reading.problems:
-        raise DataFileError(_ordered(reading.problems))
+        raise DataFileError(reading.all_problems(_ordered(reading.problems)))
     return ActualsFile(
-        reading.name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses)
+        reading.name, kind, tuple(found), tuple(reading.ignored), reading.all_guesses()
     )
 
 
@@ -121,8 +120,9 @@ def merge_actuals(plan: Plan, files: Iterable[ActualsFile]) -> Plan:
 class _Merger:
     """Remembers where each series and year was given first; reports a different second value."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, report: Callable[[Problem], None] | None = None) -> None:
         self.problems: list[Problem] = []
+        self.report = report or self.problems.append
         self.seen: dict[tuple[str, str, int], tuple[float, str]] = {}
         for indicator in plan.indicators:
             for series in indicator.series:
@@ -143,7 +143,7 @@ class _Merger:
                 continue
             value, where = self.seen[key]
             if value != observation.value:
-                self.problems.append(
+                self.report(
                     actual.place.problem(
                         _(
                             "{what} {year} ('{label}') is given twice with different "
@@ -245,7 +245,8 @@ class _Resolver:
         if (why := era.beyond_plan(year, self.last_target)) is not None:
             row.fail("year", why)
             return None
-        self.reading.guesses.extend(f"{row.place('year')}: {note}" for note in notes)
+        for note in notes:
+            self.reading.guess(f"{row.place('year')}: {note}")
         return year
 
     def value(self, row: WrittenRow, series: Series) -> float | None:
@@ -293,7 +294,7 @@ class _Resolver:
         partial = [i for i in indicators if wanted and wanted in fold(i.name)]
         if len(partial) == 1:
             found = partial[0]
-            self.reading.guesses.append(
+            self.reading.guess(
                 _("{value}: '{written}' read as {id} {name}").format(
                     value=row.place(key), written=written, id=found.id, name=found.name
                 )

@@ -51,6 +51,8 @@ _COLUMNS = {
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
 # Rows read in search of the header before the file is taken to have none.
 _HEADER_SCAN = 10
+# Problems (and guesses) kept per file; the rest are counted.
+MAX_KEPT = 200
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit")
 
 
@@ -90,12 +92,46 @@ class WrittenRow:
 
 @dataclass
 class FileReading:
-    """The state of reading one file: problems, guesses and ignored columns."""
+    """The state of reading one file: problems, guesses and ignored columns.
+
+    Problems and guesses are kept up to MAX_KEPT each and the rest counted: a file wrong on
+    every one of its 400,000 lines is told in a screenful, in the memory of one.
+    """
 
     name: str
     problems: list[Problem] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    more_problems: int = 0
+    more_guesses: int = 0
+
+    def report(self, problem: Problem) -> None:
+        """Note a problem of the file."""
+        if len(self.problems) < MAX_KEPT:
+            self.problems.append(problem)
+        else:
+            self.more_problems += 1
+
+    def guess(self, text: str) -> None:
+        """Note what the reader had to guess (shown with -v)."""
+        if len(self.guesses) < MAX_KEPT:
+            self.guesses.append(text)
+        else:
+            self.more_guesses += 1
+
+    def all_problems(self, ordered: list[Problem]) -> list[Problem]:
+        """The problems kept, in the order given, and a last line counting the others."""
+        if not self.more_problems:
+            return ordered
+        more = _("… and {count} more problems").format(count=self.more_problems)
+        return [*ordered, Problem(self.name, None, None, "", more)]
+
+    def all_guesses(self) -> tuple[str, ...]:
+        """The guesses kept, and a last line counting the others."""
+        if not self.more_guesses:
+            return tuple(self.guesses)
+        more = _("{name}: … and {count} more notes").format(name=self.name, count=self.more_guesses)
+        return (*self.guesses, more)
 
 
 def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRow]]:
@@ -112,11 +148,12 @@ def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRo
     tables.refuse_other_workbooks(raw, name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
-        reading.guesses.extend(table.guesses)
+        for guess in table.guesses:
+            reading.guess(guess)
         return "xlsx", _table_rows(table, reading)
     text, encoding = yamlfile.decode(raw, name)
     kind = tables.kind_of(text)
-    reading.guesses.append(
+    reading.guess(
         _("{name}: read as {kind}, encoding {encoding}").format(
             name=name, kind=kind, encoding=encoding
         )
@@ -144,7 +181,8 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
             rows.append(
                 WrittenRow(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
             )
-    reading.problems.extend(check.problems)
+    for problem in check.problems:
+        reading.report(problem)
     return rows
 
 
@@ -152,7 +190,7 @@ def _yaml_fail(
     document: yamlfile.Document, path: NodePath, reading: FileReading
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
-        reading.problems.append(document.problem((*path, key), message))
+        reading.report(document.problem((*path, key), message))
 
     return fail
 
@@ -168,20 +206,24 @@ def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], 
 # --- rows from tables ------------------------------------------------------------------------
 
 
-def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRow]:
-    """The rows under the header, one at a time as the table is read."""
-    before: list[tables.Row] = []
-    header: tables.Row | None = None
+def _header(table: tables.Table) -> tuple[tables.Row | None, list[int]]:
+    """The header row, read from the table, and the numbers of the title rows above it."""
+    titles: list[int] = []
     for row in table.rows:
         if _is_header(row[1]):
-            header = row
-            break
+            return row, titles
         if _filled(row[1]) and not _comment(row[1]):
-            before.append(row)
-            if len(before) > _HEADER_SCAN:
+            titles.append(row[0])
+            if len(titles) > _HEADER_SCAN:
                 break
+    return None, titles
+
+
+def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRow]:
+    """The rows under the header, one at a time as the table is read."""
+    header, skipped_titles = _header(table)
     if header is None:
-        reading.problems.append(
+        reading.report(
             Problem(
                 table.name,
                 None,
@@ -198,9 +240,8 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
     columns = _columns(table, number, header_cells, reading)
     if columns is None:
         return
-    skipped_titles = [n for n, _cells in before]
     if skipped_titles:
-        reading.guesses.append(
+        reading.guess(
             (
                 _("{name}: row(s) {numbers} before the header taken as a title, not data")
                 if table.kind == "xlsx"
@@ -215,7 +256,7 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
         if table.kind == "xlsx" and not _filled(cells[:width]):
             # A note typed beside the table (Ctrl+End, then a word), not a row of it.
             column = next(i for i, c in enumerate(cells, 1) if i > width and _filled((c,)))
-            reading.guesses.append(
+            reading.guess(
                 _("{place}: text outside the table's columns ignored").format(
                     place=table.problem(line, column, "", "").file
                 )
@@ -223,7 +264,7 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
             continue
         extra = sum(1 for c in cells[width:] if c not in (None, ""))
         if extra:
-            reading.problems.append(
+            reading.report(
                 table.problem(
                     line,
                     None,
@@ -242,7 +283,7 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
             continue
         yield written
     if blank:
-        reading.guesses.append(
+        reading.guess(
             _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
                 name=table.name, blank=blank
             )
@@ -270,7 +311,7 @@ def _columns(
                 reading.ignored.append(written)
             continue
         if key in columns:
-            reading.problems.append(
+            reading.report(
                 table.problem(
                     line,
                     index + 1,
@@ -286,7 +327,7 @@ def _columns(
     if "indicator" not in columns and "name" not in columns:
         missing.insert(0, "indicator (指標ID or 指標名)")
     if missing:
-        reading.problems.append(
+        reading.report(
             table.problem(
                 line, None, "", _("missing column {value}").format(value=", ".join(missing))
             )
@@ -300,9 +341,7 @@ def _table_fail(
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
         index = columns.get(key)
-        reading.problems.append(
-            table.problem(line, None if index is None else index + 1, key, message)
-        )
+        reading.report(table.problem(line, None if index is None else index + 1, key, message))
 
     return fail
 
