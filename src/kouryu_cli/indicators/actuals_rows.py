@@ -123,14 +123,16 @@ class FileReading:
         """The problems kept, in the order given, and a last line counting the others."""
         if not self.more_problems:
             return ordered
-        more = _("… and {count} more problems").format(count=self.more_problems)
+        more = _("… and {count:,} more problems").format(count=self.more_problems)
         return [*ordered, Problem(self.name, None, None, "", more)]
 
     def all_guesses(self) -> tuple[str, ...]:
         """The guesses kept, and a last line counting the others."""
         if not self.more_guesses:
             return tuple(self.guesses)
-        more = _("{name}: … and {count} more notes").format(name=self.name, count=self.more_guesses)
+        more = _("{name}: … and {count:,} more notes").format(
+            name=self.name, count=self.more_guesses
+        )
         return (*self.guesses, more)
 
 
