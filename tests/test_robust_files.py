@@ -669,3 +669,33 @@ def test_aliases_in_an_actuals_file_do_not_speak_of_plan_files(
     assert result.exit_code == 3
     assert said in result.stderr
     assert "plan file" not in result.stderr
+
+
+def test_a_percentage_typed_on_a_returned_form_is_the_percentage(run: Run, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from kouryu_cli.progress import forms
+
+    made = run("progress", "form", "-y", "R6", "-d", "学校教育課", "-o", str(tmp_path / "f"))
+    assert made.exit_code == 0, made.stderr
+    (form,) = (tmp_path / "f").glob("*.xlsx")
+    book = openpyxl.load_workbook(form)
+    sheet = book[forms.MAIN_SHEET]
+    row = forms.HEADER_ROW + 1
+    keys = [c.key for c in forms.COLUMNS]
+    sheet[forms.PERSON_CELL] = "担当 一郎"
+    sheet[forms.DATE_CELL] = "2025/5/12"
+    answers = {"status": "実施", "rating": "A", "activities": "教室を開いた", "direction": "継続"}
+    for key, value in answers.items():
+        sheet.cell(row, keys.index(key) + 1).value = value
+    # 27.3% typed into the 活動実績（数値） cell: Excel keeps 0.273, shown as a percentage.
+    figures = sheet.cell(row, keys.index("figures") + 1)
+    figures.value, figures.number_format = 0.273, "0.0%"
+    book.save(tmp_path / "学校教育課.xlsx")
+    into = tmp_path / "R6.yaml"
+    result = run("progress", "collect", str(tmp_path / "学校教育課.xlsx"), "--into", str(into))
+    # A figure needs a name: the message quotes what the department typed, not 0.273.
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"kouryu: {tmp_path / '学校教育課.xlsx'}:取組状況!I{row}: '27.3%' is not a figure: "
+        "write a name, a number and a unit, one a line (開催回数 12回)\n"
+    )

@@ -202,15 +202,25 @@ def _sheet_rows(book: Any, sheet: Any) -> Iterator[Row]:
         book.close()
 
 
-def _cell(value: object, number_format: str = "General") -> Cell:
+def percentage(value: object, number_format: str | None) -> str | None:
+    """'27.3%' for a number in a percent-formatted cell (Excel keeps 27.3% as 0.273), else None.
+
+    A clerk who types 27.3% into a cell means 27.3 per cent; Excel and LibreOffice store
+    0.273 and show it through the cell's number format.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if "%" not in (number_format or ""):
+        return None
+    percent = round(value * 100, 10)  # 0.273 * 100 is 27.300000000000004
+    return f"{int(percent) if percent.is_integer() else percent}%"
+
+
+def _cell(value: object, number_format: str | None) -> Cell:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
-        if "%" in number_format:
-            # 27.3% typed in Excel is 0.273 shown as a percentage: 27.3 (%) was meant.
-            percent = round(value * 100, 10)
-            return f"{int(percent) if percent.is_integer() else percent}%"
-        return float(value)
+        return percentage(value, number_format) or float(value)
     return str(value)  # a date, a time: shown as written, then refused as a value or year

@@ -128,8 +128,10 @@ def _read_sheets(book: Any, name: str) -> ReturnedForm:
         # Ctrl+End and a note): forgotten, so that only the rows the file holds are read.
         sheet.reset_dimensions()
         grid = [
-            [_text(v) for v in row] if any(v is not None for v in row) else _BLANK
-            for row in sheet.iter_rows(values_only=True, max_col=40)
+            [tables.percentage(c.value, c.number_format) or _text(c.value) for c in row]
+            if any(c.value is not None for c in row)
+            else _BLANK
+            for row in sheet.iter_rows(max_col=40)
         ]
         form = _from_grid(grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1")
         if form is not None:
