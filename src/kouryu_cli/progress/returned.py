@@ -242,6 +242,8 @@ def _from_grid(
             )
     rows = []
     for number, row in enumerate(grid[header:], header + 1):
+        if not any(row):
+            continue
         cells = tuple(
             FormCell(key, _clean(row[col - 1]) if col <= len(row) else "", place(number, col))
             for key, col in columns.items()
