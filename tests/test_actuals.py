@@ -130,7 +130,7 @@ def test_csv_without_a_header(plan: Plan, write: Write) -> None:
 
 
 def test_csv_row_with_too_many_fields(plan: Plan, write: Write) -> None:
-    path = write("w.csv", "indicator,year,value\nI1,R5,1,extra\n")
+    path = write("w.csv", "indicator,year,value\nI1,R5,27,extra\n")
     assert problems(path, plan) == ["w.csv:2: 4 fields, but the header has 3"]
 
 
@@ -141,13 +141,13 @@ def test_yaml_problems_have_line_numbers(plan: Plan, write: Write) -> None:
         "  - {indicator: I1, year: R5, value: 27}\n"
         "  - {indicator: I1, year: 令和5年度, value: 28}\n"
         "  - {indicator: I3, component: groups, year: R5, value: x}\n"
-        "  - {indicator: I4, year: R5, value: 1, when: now}\n",
+        "  - {indicator: I5, year: R5, value: 95, when: now}\n",
     )
     assert problems(path, plan) == [
         "a.yaml:3:27: actuals[1].year: I1 2023 ('令和5年度') is given twice with different "
         "values: 28 here, 27 in a.yaml:2",
         "a.yaml:4:57: actuals[2].value: expected a number, got 'x'",
-        "a.yaml:5:41: actuals[3].when: unknown key 'when' "
+        "a.yaml:5:42: actuals[3].when: unknown key 'when' "
         "(allowed: component, indicator, name, significance, source, unit, value, year)",
     ]
 
@@ -187,8 +187,8 @@ def test_values_as_clerks_type_them(plan: Plan, write: Write) -> None:
         "I2,,R6,２７．１％\n"
         'I7,,R6,"150,000人"\n'
         "I5,,R4,90か所\n"
-        "I6,,R4,△5\n"
-        "I4,,R4,▲1\n"
+        "I1,,R4,△5\n"
+        "I2,,R4,▲5\n"
         'I3,人数,R4,"５，４８０"\n',
     )
     assert read_one(path, plan) == [
@@ -196,8 +196,8 @@ def test_values_as_clerks_type_them(plan: Plan, write: Write) -> None:
         ("I2", 2024, 27.1),
         ("I7", 2024, 150000),
         ("I5", 2022, 90),
-        ("I6", 2022, -5),
-        ("I4", 2022, -1),
+        ("I1", 2022, -5),
+        ("I2", 2022, -5),
         ("I3 人数", 2022, 5480),
     ]
 
@@ -214,19 +214,19 @@ def test_years_as_people_write_them(plan: Plan, write: Write) -> None:
     path = write(
         "y.csv",
         "指標,年度,実績値\n"
-        "I1,R6/2024,1\n"
-        "I2,令和6年度（2024年度）,1\n"
-        "I4,2024年度,1\n"
-        "I5,平成32年度,1\n"
-        "I6,Ｈ34,1\n",
+        "I1,R6/2024,27\n"
+        "I2,令和6年度（2024年度）,45\n"
+        "I4,2024年度,17000\n"
+        "I6,平成32年度,66\n"
+        "I7,Ｈ34,150000\n",
     )
     found = read_actuals(path, plan, label="y.csv")
     assert [(a.what, a.observation.year.year) for a in found.actuals] == [
         ("I1", 2024),
         ("I2", 2024),
         ("I4", 2024),
-        ("I5", 2020),
-        ("I6", 2022),
+        ("I6", 2020),
+        ("I7", 2022),
     ]
     assert "y.csv:5: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2" in found.guesses
 
@@ -244,15 +244,15 @@ def test_an_indicator_named_by_its_name_or_a_part_of_it(plan: Plan, write: Write
     path = write(
         "n.csv",
         "指標名,内訳,年度,実績値\n"
-        "地域交流センターの利用者数,,R6,1\n"
-        "通いの場,,R6,2\n"
-        "ボランティア団体,団体数,R6,3\n",
+        "地域交流センターの利用者数,,R6,150000\n"
+        "通いの場,,R6,92\n"
+        "ボランティア団体,団体数,R6,65\n",
     )
     found = read_actuals(path, plan, label="n.csv")
     assert [(a.what, a.observation.value) for a in found.actuals] == [
-        ("I7", 1),
-        ("I5", 2),
-        ("I3 団体数", 3),
+        ("I7", 150000),
+        ("I5", 92),
+        ("I3 団体数", 65),
     ]
     assert "n.csv:3: '通いの場' read as I5 住民運営通いの場の設置数" in found.guesses
 
@@ -273,14 +273,14 @@ def test_id_and_name_that_disagree(plan: Plan, write: Write) -> None:
 
 
 def test_extra_columns_are_ignored_and_listed(plan: Plan, write: Write) -> None:
-    path = write("x.csv", "指標,年度,実績値,備考,担当者\nI1,R6,1,メモ,山田\n")
+    path = write("x.csv", "指標,年度,実績値,備考,担当者\nI1,R6,27,メモ,山田\n")
     found = read_actuals(path, plan)
     assert found.ignored_columns == ("担当者",)  # 備考 is one of the template's columns
     assert len(found.actuals) == 1
 
 
 def test_a_title_line_before_the_header_and_blank_rows(plan: Plan, write: Write) -> None:
-    path = write("t.csv", "令和6年度 実績値,,\n指標,年度,実績値\nI1,R6,\nI2,R6,1\n")
+    path = write("t.csv", "令和6年度 実績値,,\n指標,年度,実績値\nI1,R6,\nI2,R6,48\n")
     found = read_actuals(path, plan, label="t.csv")
     assert [a.what for a in found.actuals] == ["I2"]
     assert found.guesses[1:] == (
@@ -411,7 +411,7 @@ def test_every_problem_of_every_file_at_once(plan: Plan, write: Write) -> None:
 
 
 def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -> None:
-    path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,1\n")
+    path = write("t.csv", "指標,年度,実績値\nI1,R6,30\nI6,R8,70\nI7,R9,160000\n")
     files = read_all([path], plan)
     assert later_than(plan, files, EraYear("R6", 2024)) == (
         "2 actuals after the evaluation year R6 (2024) are not used: "
@@ -420,8 +420,135 @@ def test_actuals_after_the_evaluation_year_are_named(plan: Plan, write: Write) -
     assert later_than(plan, files, EraYear("R9", 2027)) is None
     # Those in the plan itself are named too.
     in_plan = merge_actuals(
-        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,1\n")], plan)
+        plan, read_all([write("p.csv", "指標,内訳,年度,実績値\nI3,人数,R8,5500\n")], plan)
     )
     assert later_than(in_plan, [], EraYear("R6", 2024)) == (
         "1 actual after the evaluation year R6 (2024) is not used: the plan file I3 人数 R8"
     )
+
+
+# --- figures as Excel keeps them --------------------------------------------------------------
+
+
+def percent_workbook(path: Path, rows: list[tuple[str, str, float, str]]) -> Path:
+    """A workbook as Excel saves it after a clerk typed 27.3% into a cell: 0.273, shown as %."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["指標ID", "年度", "実績値"])
+    for indicator, year, value, number_format in rows:
+        sheet.append([indicator, year, value])
+        sheet.cell(sheet.max_row, 3).number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_percentage_typed_in_excel_is_read_as_the_percentage(plan: Plan, tmp_path: Path) -> None:
+    path = percent_workbook(
+        tmp_path / "p.xlsx",
+        [("I1", "R6", 0.273, "0.0%"), ("I2", "R6", 0.48, "0%"), ("I7", "R6", 150000, "#,##0")],
+    )
+    assert read_one(path, plan) == [("I1", 2024, 27.3), ("I2", 2024, 48), ("I7", 2024, 150000)]
+
+
+def test_a_percent_cell_for_a_count_contradicts_its_unit(plan: Plan, tmp_path: Path) -> None:
+    path = percent_workbook(tmp_path / "p.xlsx", [("I5", "R6", 0.9, "0%")])
+    assert problems(path, plan) == [
+        "p.xlsx:Sheet!C2: value: '90%' is in %, but this series is counted in か所"
+    ]
+
+
+def test_a_percentage_typed_into_the_template(plan: Plan, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from kouryu_cli.indicators.template import VALUE_COLUMN, template_workbook
+
+    path = tmp_path / "実績値.xlsx"
+    path.write_bytes(template_workbook(plan, EraYear("R6", 2024)))
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    row = next(
+        r
+        for r in range(1, sheet.max_row + 1)
+        if sheet.cell(r, 1).value == "I1" and sheet.cell(r, VALUE_COLUMN).value == "R6"
+    )
+    # What Excel stores when 27.3% is typed into the numeric 実績値 cell.
+    sheet.cell(row, VALUE_COLUMN + 1).value = 0.273
+    sheet.cell(row, VALUE_COLUMN + 1).number_format = "0.0%"
+    book.save(path)
+    assert read_one(path, plan) == [("I1", 2024, 27.3)]
+
+
+def test_a_stray_cell_at_the_far_corner_is_read_past(plan: Plan, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["指標ID", "年度", "実績値"])
+    sheet.append(["I1", "R6", 30.5])
+    sheet["XFD1048576"] = "メモ"  # Ctrl+End, then a note
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    found = read_actuals(path, plan, label="s.xlsx")
+    assert [(a.what, a.observation.value) for a in found.actuals] == [("I1", 30.5)]
+    assert "s.xlsx:Sheet!XFD1048576: text outside the table's columns ignored" in found.guesses
+
+
+# --- figures that cannot be right -------------------------------------------------------------
+
+
+def test_figures_that_cannot_be_right_are_errors_at_their_cell(plan: Plan, write: Write) -> None:
+    path = write(
+        "f.csv",
+        "指標ID,内訳,年度,実績値\n"
+        "I1,,R6,0.3\n"  # 27.3 % typed as a fraction
+        "I7,,R6,1541700\n"  # a digit too many
+        "I5,,R6,-3\n"
+        "I3,人数,R6,△10\n"
+        "I2,,Ｈ28,44\n"
+        "I6,,平成32年度,67\n"
+        "I4,,R1,16961\n",  # the baseline itself: accepted
+    )
+    assert problems(path, plan) == [
+        "f.csv:2:4: value: 0.3 is 10 or more times away from I1's baseline 25.6% (Ｈ29): "
+        "a misplaced decimal point, or a percentage written as a fraction?",
+        "f.csv:3:4: value: 1,541,700 is 10 or more times away from I7's baseline 146,828 (R2): "
+        "a misplaced decimal point, or a percentage written as a fraction?",
+        "f.csv:4:4: value: -3: I5 counts か所, which cannot be negative",
+        "f.csv:5:4: value: -10: I3 人数 counts 人, which cannot be negative",
+        "f.csv:6:3: year: Ｈ28 (2016) is before I2's baseline year Ｈ29 (2017): "
+        "the plan is measured from there",
+        "f.csv:7:4: value: 67 for 平成32年度 (2020), the baseline year of I6, differs from "
+        "the plan's baseline 66",
+    ]
+
+
+def test_a_wrong_baseline_figure_in_a_workbook_names_its_cell(plan: Plan, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "実績値"
+    sheet.append(["指標ID", "年度", "実績値"])
+    sheet.append(["I6", "平成32年度", 67])
+    path = tmp_path / "b.xlsx"
+    book.save(path)
+    assert problems(path, plan) == [
+        "b.xlsx:実績値!C2: value: 67 for 平成32年度 (2020), the baseline year of I6, differs "
+        "from the plan's baseline 66"
+    ]
+
+
+# --- YAML recognised by content ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "note: 令和6年度分, 市調べ\nactuals:\n  - {indicator: I1, year: R6, value: 30}\n",
+        '{"actuals": [{"indicator": "I1", "year": "R6", "value": 30}]}\n',
+        "# 実績値, 令和6年度\n\nactuals:\n- indicator: I1\n  year: R6\n  value: 30\n",
+    ],
+    ids=["note-first", "json", "comment-with-comma"],
+)
+def test_yaml_is_recognised_whatever_comes_first(plan: Plan, write: Write, text: str) -> None:
+    found = read_actuals(write("実績値.txt", text), plan)
+    assert found.kind == "YAML"
+    assert [(a.what, a.observation.value) for a in found.actuals] == [("I1", 30)]

@@ -60,14 +60,16 @@ def test_what_clerks_write_is_read(run: Run, write: Write) -> None:
         "指標名,内訳,年度,実績値,備考\n"
         "地域とのつながり,,R6/2024,27.1%,\n"
         '地域交流センターの利用者数,,令和6年度（2024年度）,"150,000人",メモ\n'
-        "通いの場,,平成32年度,90か所,\n"
-        "ふれあい,,2024年度,△5,\n",
+        "通いの場,,令和4年度,90か所,\n"
+        "ふれあい,,平成32年度,66か所,\n"
+        "ボランティア活動や地域行事,,2024年度,△5,\n",
     )
     data = records(run, "--actuals", str(path), "--as-of", "R6")
     assert latest(data, "I1") == (2024, 27.1)
     assert latest(data, "I7") == (2024, 150000)
-    assert latest(data, "I5") == (2020, 90)
-    assert latest(data, "I6") == (2024, -5)
+    assert latest(data, "I5") == (2022, 90)
+    assert latest(data, "I6") == (2020, 66)
+    assert latest(data, "I2") == (2024, -5)
 
 
 def test_unknown_columns_are_named_once_on_stderr(run: Run, write: Write) -> None:

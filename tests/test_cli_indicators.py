@@ -135,7 +135,7 @@ EVERY_GRADE = [
     ("I3", "people", "C"),
     # I4 15,000 (R6; R5 was 17,000): (15000 − 16961) / 16961 = −11.6 % → D.
     ("I4", None, "D"),
-    # I5 88 in R2 (2020), before the baseline year R3 (2021) → E.
+    # I5 90 in R3 (2021), its baseline year: no actual later than the baseline → E.
     ("I5", None, "E"),
     # I6 has no actual → ベースラインのみ.
     ("I6", None, "baseline-only"),
@@ -214,7 +214,7 @@ def test_threshold_option_changes_the_grade(run: Run) -> None:
 
 def test_as_of_before_any_actual(run: Run) -> None:
     data = records(run, "--actuals", EXAMPLE_CSV, "--as-of", "令和4年度")
-    # Every example actual is R5 or later, except I5's R2, which is before its baseline.
+    # Every example actual is R5 or later, except I5's R3, which is its baseline year.
     assert [r["status"] for r in data] == [*["baseline-only"] * 5, "E", *["baseline-only"] * 2]
 
 

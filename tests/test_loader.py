@@ -208,7 +208,7 @@ def test_aliases_are_rejected(write: Write) -> None:
     assert messages(load(write, text)) == [
         ":34:13: policies[0].sections[0].measures[1].departments: "
         "repeats the value of line 28 through a YAML alias; "
-        "aliases (*name) are not allowed in plan files, write the value out"
+        "aliases (*name) are not allowed in kouryu's data files, write the value out"
     ]
 
 

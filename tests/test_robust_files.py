@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -556,4 +559,143 @@ def test_another_schema_version_is_the_one_message(run: Run, write: Write) -> No
     assert result.exit_code == 3
     assert result.stderr == (
         f"kouryu: {path}:1:9: schema: this file is schema 2; this kouryu reads schema 1\n"
+    )
+
+
+# --- workbooks kouryu does not read, met by every reader --------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+XLS_SAID = (
+    "an old .xls workbook or a password-protected one: save it as .xlsx (Excel ブック) "
+    "without a password"
+)
+ODS_SAID = (
+    "an OpenDocument spreadsheet (.ods, LibreOffice's own format): save it as .xlsx "
+    "(Excel 2007-365)"
+)
+
+
+def synthetic_xls(path: Path) -> Path:
+    """An OLE2 compound file as an old .xls is: its magic, then sectors (zeros suffice)."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096 - 8))
+    return path
+
+
+def synthetic_ods(path: Path) -> Path:
+    """A zip whose first member, stored, is mimetype: what every OpenDocument file is."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def said_by_every_reader(run: Run, path: Path) -> list[str]:
+    """What actuals check, indicators --actuals and progress collect say of the file."""
+    into = path.parent / "R6.yaml"
+    said = []
+    for args in (
+        ("actuals", "check", str(path)),
+        ("indicators", "--actuals", str(path)),
+        ("progress", "collect", str(path), "--into", str(into)),
+    ):
+        result = run(*args)
+        assert result.exit_code == 3, (args, result.stderr)
+        said.append(result.stderr)
+    assert not into.exists()
+    return said
+
+
+@pytest.mark.parametrize(
+    ("make", "said"), [(synthetic_xls, XLS_SAID), (synthetic_ods, ODS_SAID)], ids=["xls", "ods"]
+)
+def test_an_old_xls_or_an_ods_gets_one_diagnosis(
+    run: Run, tmp_path: Path, make: Callable[[Path], Path], said: str
+) -> None:
+    path = make(tmp_path / "実績値_R6")
+    assert said_by_every_reader(run, path) == [f"kouryu: {path}: {said}\n"] * 3
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_an_xls_and_an_ods_saved_by_libreoffice(run: Run, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["指標ID", "年度", "実績値"])
+    book.active.append(["I1", "R6", 27.3])
+    book.save(tmp_path / "実績値.xlsx")
+    for kind in ("xls", "ods"):
+        subprocess.run(
+            [
+                str(SOFFICE),
+                f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                "--headless",
+                "--convert-to",
+                kind,
+                "--outdir",
+                str(tmp_path / kind),
+                str(tmp_path / "実績値.xlsx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    for kind, said in (("xls", XLS_SAID), ("ods", ODS_SAID)):
+        path = tmp_path / kind / f"実績値.{kind}"
+        assert said_by_every_reader(run, path) == [f"kouryu: {path}: {said}\n"] * 3
+
+
+# --- YAML aliases in data files other than plans -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "actuals:\n  - &a {indicator: I1, year: R6, value: 30}\n  - *a\n",
+            "repeats the value of line 2 through a YAML alias; aliases (*name) are not "
+            "allowed in kouryu's data files, write the value out",
+        ),
+        (
+            "actuals:\n  - &a {indicator: I1, year: R6, value: 30}\n  - {<<: *a, year: R5}\n",
+            "YAML merge keys (<<) are not allowed in kouryu's data files",
+        ),
+    ],
+    ids=["alias", "merge-key"],
+)
+def test_aliases_in_an_actuals_file_do_not_speak_of_plan_files(
+    run: Run, write: Write, text: str, said: str
+) -> None:
+    path = write("実績値.yaml", text)
+    result = run("actuals", "check", str(path))
+    assert result.exit_code == 3
+    assert said in result.stderr
+    assert "plan file" not in result.stderr
+
+
+def test_a_percentage_typed_on_a_returned_form_is_the_percentage(run: Run, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from kouryu_cli.progress import forms
+
+    made = run("progress", "form", "-y", "R6", "-d", "学校教育課", "-o", str(tmp_path / "f"))
+    assert made.exit_code == 0, made.stderr
+    (form,) = (tmp_path / "f").glob("*.xlsx")
+    book = openpyxl.load_workbook(form)
+    sheet = book[forms.MAIN_SHEET]
+    row = forms.HEADER_ROW + 1
+    keys = [c.key for c in forms.COLUMNS]
+    sheet[forms.PERSON_CELL] = "担当 一郎"
+    sheet[forms.DATE_CELL] = "2025/5/12"
+    answers = {"status": "実施", "rating": "A", "activities": "教室を開いた", "direction": "継続"}
+    for key, value in answers.items():
+        sheet.cell(row, keys.index(key) + 1).value = value
+    # 27.3% typed into the 活動実績（数値） cell: Excel keeps 0.273, shown as a percentage.
+    figures = sheet.cell(row, keys.index("figures") + 1)
+    figures.value, figures.number_format = 0.273, "0.0%"
+    book.save(tmp_path / "学校教育課.xlsx")
+    into = tmp_path / "R6.yaml"
+    result = run("progress", "collect", str(tmp_path / "学校教育課.xlsx"), "--into", str(into))
+    # A figure needs a name: the message quotes what the department typed, not 0.273.
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"kouryu: {tmp_path / '学校教育課.xlsx'}:取組状況!I{row}: '27.3%' is not a figure: "
+        "write a name, a number and a unit, one a line (開催回数 12回)\n"
     )

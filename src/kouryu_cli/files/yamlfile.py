@@ -374,8 +374,8 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                         format_path(path),
                         _(
                             "repeats the value of line {value} through a YAML alias; "
-                            "aliases (*name) are not allowed in plan files, write the "
-                            "value out"
+                            "aliases (*name) are not allowed in kouryu's data files, write "
+                            "the value out"
                         ).format(value=node.start_mark.line + 1),
                     )
                 )
@@ -407,7 +407,7 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
                         name,
                         *where(key_node),
                         format_path(path),
-                        _("YAML merge keys (<<) are not allowed in plan files"),
+                        _("YAML merge keys (<<) are not allowed in kouryu's data files"),
                     )
                 )
                 continue

@@ -25,7 +25,7 @@ series and year in two places is an error naming both, unless the values are equ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -81,13 +81,12 @@ def read_actuals(path: Path, plan: Plan, label: str | None = None) -> ActualsFil
     reading = FileReading(label or ("<stdin>" if str(path) == "-" else str(path)))
     kind, rows = read_rows(path, reading)
     resolver = _Resolver(plan, reading)
-    merger = _Merger(plan)
+    merger = _Merger(plan, reading.report)
     found = merger.new(actual for row in rows if (actual := resolver.resolve(row)) is not None)
-    reading.problems.extend(merger.problems)
     if reading.problems:
-        raise DataFileError(_ordered(reading.problems))
+        raise DataFileError(reading.all_problems(_ordered(reading.problems)))
     return ActualsFile(
-        reading.name, kind, tuple(found), tuple(reading.ignored), tuple(reading.guesses)
+        reading.name, kind, tuple(found), tuple(reading.ignored), reading.all_guesses()
     )
 
 
@@ -134,8 +133,9 @@ def merge_actuals(plan: Plan, files: Iterable[ActualsFile]) -> Plan:
 class _Merger:
     """Remembers where each series and year was given first; reports a different second value."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, report: Callable[[Problem], None] | None = None) -> None:
         self.problems: list[Problem] = []
+        self.report = report or self.problems.append
         self.seen: dict[tuple[str, str, int], tuple[float, str]] = {}
         for indicator in plan.indicators:
             for series in indicator.series:
@@ -156,7 +156,7 @@ class _Merger:
                 continue
             value, where = self.seen[key]
             if value != observation.value:
-                self.problems.append(
+                self.report(
                     actual.place.problem(
                         _(
                             "{what} {year} ('{label}') is given twice with different "
@@ -252,7 +252,8 @@ class _Resolver:
         as_typed = row.cells.get("value")
         places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
         observation = Observation(year, value, row.text("source"), tested, places)
-        return Actual(indicator, series, observation, row.place("year"), row.place(""))
+        actual = Actual(indicator, series, observation, row.place("year"), row.place(""))
+        return actual if _plausible(actual, row) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
@@ -268,7 +269,8 @@ class _Resolver:
         if (why := era.beyond_plan(year, self.last_target)) is not None:
             row.fail("year", why)
             return None
-        self.reading.guesses.extend(f"{row.place('year')}: {note}" for note in notes)
+        for note in notes:
+            self.reading.guess(f"{row.place('year')}: {note}")
         return year
 
     def value(self, row: WrittenRow, series: Series) -> float | None:
@@ -316,7 +318,7 @@ class _Resolver:
         partial = [i for i in indicators if wanted and wanted in fold(i.name)]
         if len(partial) == 1:
             found = partial[0]
-            self.reading.guesses.append(
+            self.reading.guess(
                 _("{value}: '{written}' read as {id} {name}").format(
                     value=row.place(key), written=written, id=found.id, name=found.name
                 )
@@ -372,6 +374,82 @@ class _Resolver:
                 ),
             )
         return None
+
+
+# Units that count people, places or things: a count below zero cannot be right.
+_COUNTS = frozenset(
+    values.canonical_unit(u) for u in ("人", "団体", "か所", "件", "回", "人/年", "世帯", "施設")
+)
+# A figure this many times above or below its series' baseline is a slip: 0.3 for 27.3 %
+# (a percentage typed as a fraction), a digit too many or too few.
+_FACTOR = 10
+
+
+def _plausible(actual: Actual, row: WrittenRow) -> bool:
+    """Whether a figure can be right; each reason it cannot is a problem at its cell.
+
+    A year before the series' baseline year, a baseline-year figure other than the plan's
+    baseline, a negative count, or a figure ten or more times away from the baseline.
+    """
+    indicator, series, observation = actual.indicator, actual.series, actual.observation
+    start, value, baseline = indicator.baseline_year, observation.value, series.baseline
+    ok = True
+    if observation.year.year < start.year:
+        row.fail(
+            "year",
+            _(
+                "{label} ({year}) is before {what}'s baseline year {start} ({start_year}): "
+                "the plan is measured from there"
+            ).format(
+                label=observation.year.label,
+                year=observation.year.year,
+                what=actual.what,
+                start=start.label,
+                start_year=start.year,
+            ),
+        )
+        ok = False
+    if observation.year.year == start.year:
+        if value != baseline:
+            row.fail(
+                "value",
+                _(
+                    "{value} for {label} ({year}), the baseline year of {what}, differs from "
+                    "the plan's baseline {baseline}"
+                ).format(
+                    value=_number(value),
+                    label=observation.year.label,
+                    year=observation.year.year,
+                    what=actual.what,
+                    baseline=_number(baseline),
+                ),
+            )
+            return False
+        return ok
+    if value < 0 and values.canonical_unit(series.unit) in _COUNTS:
+        row.fail(
+            "value",
+            _("{value}: {what} counts {unit}, which cannot be negative").format(
+                value=_number(value), what=actual.what, unit=series.unit
+            ),
+        )
+        return False
+    if baseline and not abs(baseline) / _FACTOR < abs(value) < abs(baseline) * _FACTOR:
+        row.fail(
+            "value",
+            _(
+                "{value} is {factor} or more times away from {what}'s baseline {baseline}"
+                " ({label}): a misplaced decimal point, or a percentage written as a fraction?"
+            ).format(
+                value=_number(value),
+                factor=_FACTOR,
+                what=actual.what,
+                baseline=_number(baseline) + (series.unit if series.unit == "%" else ""),
+                label=start.label,
+            ),
+        )
+        return False
+    return ok
 
 
 def _components(indicator: Indicator) -> str:

@@ -10,7 +10,7 @@ indicators/actuals.py matches the rows to the plan's series and merges them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,10 @@ _COLUMNS = {
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
+# Rows read in search of the header before the file is taken to have none.
+_HEADER_SCAN = 10
+# Problems (and guesses) kept per file; the rest are counted.
+MAX_KEPT = 200
 _YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit", "significance")
 
 
@@ -90,31 +94,70 @@ class WrittenRow:
 
 @dataclass
 class FileReading:
-    """The state of reading one file: problems, guesses and ignored columns."""
+    """The state of reading one file: problems, guesses and ignored columns.
+
+    Problems and guesses are kept up to MAX_KEPT each and the rest counted: a file wrong on
+    every one of its 400,000 lines is told in a screenful, in the memory of one.
+    """
 
     name: str
     problems: list[Problem] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    more_problems: int = 0
+    more_guesses: int = 0
+
+    def report(self, problem: Problem) -> None:
+        """Note a problem of the file."""
+        if len(self.problems) < MAX_KEPT:
+            self.problems.append(problem)
+        else:
+            self.more_problems += 1
+
+    def guess(self, text: str) -> None:
+        """Note what the reader had to guess (shown with -v)."""
+        if len(self.guesses) < MAX_KEPT:
+            self.guesses.append(text)
+        else:
+            self.more_guesses += 1
+
+    def all_problems(self, ordered: list[Problem]) -> list[Problem]:
+        """The problems kept, in the order given, and a last line counting the others."""
+        if not self.more_problems:
+            return ordered
+        more = _("… and {count:,} more problems").format(count=self.more_problems)
+        return [*ordered, Problem(self.name, None, None, "", more)]
+
+    def all_guesses(self) -> tuple[str, ...]:
+        """The guesses kept, and a last line counting the others."""
+        if not self.more_guesses:
+            return tuple(self.guesses)
+        more = _("{name}: … and {count:,} more notes").format(
+            name=self.name, count=self.more_guesses
+        )
+        return (*self.guesses, more)
 
 
-def read_rows(path: Path, reading: FileReading) -> tuple[str, list[WrittenRow]]:
+def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRow]]:
     """The kind of an actuals file (CSV, TSV, YAML or xlsx, by content) and its rows as written.
 
     A file that cannot be read or is empty raises DataFileError; the problems of its rows
-    are collected in reading.
+    are collected in reading as the rows are read (a table's rows are read one at a time,
+    so that memory follows the rows that hold something, not the file's size).
     """
     name = reading.name
     raw = yamlfile.read_bytes(path, name)
     if not raw.strip():
         raise DataFileError.single(name, _("the file is empty"))
+    tables.refuse_other_workbooks(raw, name)
     if tables.is_workbook(raw):
         table = tables.read_workbook(raw, name)
-        reading.guesses.extend(table.guesses)
+        for guess in table.guesses:
+            reading.guess(guess)
         return "xlsx", _table_rows(table, reading)
     text, encoding = yamlfile.decode(raw, name)
     kind = tables.kind_of(text)
-    reading.guesses.append(
+    reading.guess(
         _("{name}: read as {kind}, encoding {encoding}").format(
             name=name, kind=kind, encoding=encoding
         )
@@ -142,7 +185,8 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
             rows.append(
                 WrittenRow(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
             )
-    reading.problems.extend(check.problems)
+    for problem in check.problems:
+        reading.report(problem)
     return rows
 
 
@@ -150,7 +194,7 @@ def _yaml_fail(
     document: yamlfile.Document, path: NodePath, reading: FileReading
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
-        reading.problems.append(document.problem((*path, key), message))
+        reading.report(document.problem((*path, key), message))
 
     return fail
 
@@ -166,10 +210,24 @@ def _yaml_place(document: yamlfile.Document, path: NodePath) -> Callable[[str], 
 # --- rows from tables ------------------------------------------------------------------------
 
 
-def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
-    header_at = _header_index(table)
-    if header_at is None:
-        reading.problems.append(
+def _header(table: tables.Table) -> tuple[tables.Row | None, list[int]]:
+    """The header row, read from the table, and the numbers of the title rows above it."""
+    titles: list[int] = []
+    for row in table.rows:
+        if _is_header(row[1]):
+            return row, titles
+        if _filled(row[1]) and not _comment(row[1]):
+            titles.append(row[0])
+            if len(titles) > _HEADER_SCAN:
+                break
+    return None, titles
+
+
+def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRow]:
+    """The rows under the header, one at a time as the table is read."""
+    header, skipped_titles = _header(table)
+    if header is None:
+        reading.report(
             Problem(
                 table.name,
                 None,
@@ -181,71 +239,71 @@ def _table_rows(table: tables.Table, reading: FileReading) -> list[WrittenRow]:
                 ),
             )
         )
-        return []
-    number, header = table.rows[header_at]
-    columns = _columns(table, number, header, reading)
+        return
+    number, header_cells = header
+    columns = _columns(table, number, header_cells, reading)
     if columns is None:
-        return []
-    skipped_titles = [
-        n for n, cells in table.rows[:header_at] if _filled(cells) and not _comment(cells)
-    ]
+        return
     if skipped_titles:
-        reading.guesses.append(
+        reading.guess(
             (
                 _("{name}: row(s) {numbers} before the header taken as a title, not data")
                 if table.kind == "xlsx"
                 else _("{name}: line(s) {numbers} before the header taken as a title, not data")
             ).format(name=table.name, numbers=", ".join(map(str, skipped_titles)))
         )
-    rows: list[WrittenRow] = []
     blank = 0
-    for line, cells in table.rows[header_at + 1 :]:
+    width = len(header_cells)
+    for line, cells in table.rows:
         if not _filled(cells) or _comment(cells):
             continue
-        extra = [c for i, c in enumerate(cells) if i >= len(header) and c not in (None, "")]
+        if table.kind == "xlsx" and not _filled(cells[:width]):
+            # A note typed beside the table (Ctrl+End, then a word), not a row of it.
+            column = next(i for i, c in enumerate(cells, 1) if i > width and _filled((c,)))
+            reading.guess(
+                _("{place}: text outside the table's columns ignored").format(
+                    place=table.problem(line, column, "", "").file
+                )
+            )
+            continue
+        extra = sum(1 for c in cells[width:] if c not in (None, ""))
         if extra:
-            reading.problems.append(
+            reading.report(
                 table.problem(
                     line,
                     None,
                     "",
                     _("{value} fields, but the header has {count}").format(
-                        value=len(header) + len(extra), count=len(header)
+                        value=width + extra, count=width
                     ),
                 )
             )
         fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
-        row = WrittenRow(
+        written = WrittenRow(
             fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
         )
-        if not row.text("value"):
+        if not written.text("value"):
             blank += 1
             continue
-        rows.append(row)
+        yield written
     if blank:
-        reading.guesses.append(
+        reading.guess(
             _("{name}: {blank} row(s) without a value skipped (not yet filled in)").format(
                 name=table.name, blank=blank
             )
         )
-    return rows
 
 
-def _header_index(table: tables.Table) -> int | None:
-    """The first row that names at least two known columns, one of them a value."""
-    for index, (_line, cells) in enumerate(table.rows):
-        if _comment(cells):
-            continue
-        keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
-        if len(keys - {None}) >= 2 and "value" in keys:
-            return index
-        if _filled(cells) and index >= 10:
-            return None
-    return None
+def _is_header(cells: Sequence[tables.Cell]) -> bool:
+    """Whether a row names at least two known columns, one of them a value."""
+    if _comment(cells):
+        return False
+    keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
+    return len(keys - {None}) >= 2 and "value" in keys
 
 
 def _columns(
-    table: tables.Table, line: int, header: list[tables.Cell], reading: FileReading
+    table: tables.Table, line: int, header: Sequence[tables.Cell], reading: FileReading
 ) -> dict[str, int] | None:
     columns: dict[str, int] = {}
     ok = True
@@ -257,7 +315,7 @@ def _columns(
                 reading.ignored.append(written)
             continue
         if key in columns:
-            reading.problems.append(
+            reading.report(
                 table.problem(
                     line,
                     index + 1,
@@ -273,7 +331,7 @@ def _columns(
     if "indicator" not in columns and "name" not in columns:
         missing.insert(0, "indicator (指標ID or 指標名)")
     if missing:
-        reading.problems.append(
+        reading.report(
             table.problem(
                 line, None, "", _("missing column {value}").format(value=", ".join(missing))
             )
@@ -287,9 +345,7 @@ def _table_fail(
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
         index = columns.get(key)
-        reading.problems.append(
-            table.problem(line, None if index is None else index + 1, key, message)
-        )
+        reading.report(table.problem(line, None if index is None else index + 1, key, message))
 
     return fail
 
@@ -309,10 +365,10 @@ def _fold_header(text: object) -> str:
     return fold(str(text)).strip() if text is not None else ""
 
 
-def _filled(cells: list[tables.Cell]) -> bool:
+def _filled(cells: Sequence[tables.Cell]) -> bool:
     return any(c not in (None, "") and str(c).strip() for c in cells)
 
 
-def _comment(cells: list[tables.Cell]) -> bool:
+def _comment(cells: Sequence[tables.Cell]) -> bool:
     first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
     return isinstance(first, str) and first.lstrip().startswith("#")

@@ -19,13 +19,13 @@ from typing import Any
 from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files import tables
 from kouryu_cli.files.tables import column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import forms
 
 _HEADER_SCAN = 20  # rows searched for the headings, should a row have been inserted above
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# One list for every blank row: a sheet used down to row 1048576 costs a pointer a row.
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +87,9 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
 
     name = label or str(path)
     raw = read_bytes(path, name, _("a form"))
-    if raw.startswith(_XLSX_MAGIC):
+    tables.refuse_other_workbooks(raw, name)
+    if tables.is_workbook(raw):
         return _read_workbook(raw, name)
-    if raw.startswith(_OLE_MAGIC):
-        raise DataFileError.single(
-            name,
-            _(
-                "an old .xls workbook or a password-protected one: save it as"
-                " .xlsx (Excel ブック) without a password"
-            ),
-        )
     return _read_csv(raw, name, path.stem)
 
 
@@ -152,12 +145,20 @@ _MAX_COLUMNS = 40  # the form has 12; a few inserted columns are still read
 _HELP_CELLS = re.compile(r"A1:B(\d+)")
 
 
+def _cell_text(cell: Any) -> str:
+    return tables.percentage(cell.value, cell.number_format) or _text(cell.value)
+
+
 def _filled_rows(sheet: Any, columns: int | None) -> Iterable[tuple[int, list[str]]]:
     """(row number, texts) of each row that holds something, up to columns columns."""
     sheet.reset_dimensions()  # the stored dimension may be wrong, or far too large
-    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=columns), 1):
-        if any(v is not None for v in values):
-            yield number, [_text(v) for v in values]
+    for number, cells in enumerate(sheet.iter_rows(max_col=columns), 1):
+        if any(c.value is not None for c in cells):
+            # A percent-formatted cell holds 0.273 for a typed 27.3%: read as the clerk typed it.
+            yield (
+                number,
+                [tables.percentage(c.value, c.number_format) or _text(c.value) for c in cells],
+            )
 
 
 def _stray_text(sheet: Any, name: str, sheet_name: str, help_cells: str) -> tuple[str, str] | None:
