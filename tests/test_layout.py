@@ -116,3 +116,34 @@ def test_no_folder_holds_more_than_a_quarter_of_the_code() -> None:
 
 def test_no_module_is_longer_than_500_lines() -> None:
     assert {str(p.relative_to(PACKAGE)): lines(p) for p in MODULES if lines(p) > 500} == {}
+
+
+DEVELOPMENT = Path(__file__).parents[1] / "docs" / "development.md"
+
+
+def _layout_block() -> dict[str, str]:
+    """The layout tree of docs/development.md, as the text under each top folder."""
+    text = DEVELOPMENT.read_text(encoding="utf-8")
+    start = text.index("```\nsrc/kouryu_cli/\n")
+    block = text[start + 4 : text.index("```\n", start + 4)]
+    sections: dict[str, str] = {}
+    current = ""
+    for line in block.splitlines()[1:]:
+        if line.startswith("  ") and not line.startswith("   "):
+            current = line.split()[0].rstrip("/")
+        sections[current] = sections.get(current, "") + line + "\n"
+    return sections
+
+
+@pytest.mark.skipif(not DEVELOPMENT.is_file(), reason="docs/ is not beside the tests")
+def test_the_documented_layout_names_every_module() -> None:
+    sections = _layout_block()
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path in MODULES
+        if home_of(path) != "root"
+        and path.name != "__init__.py"
+        and path.name not in sections.get(home_of(path), "")
+    ]
+    assert missing == []
+    assert {home_of(p) for p in MODULES} - {"root"} <= set(sections)
