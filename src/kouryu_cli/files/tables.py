@@ -19,8 +19,9 @@ from typing import Any
 from kouryu_cli.core.errors import DataFileError, Problem, UsageError
 from kouryu_cli.core.i18n import _
 
-Cell = str | float | None
-Row = tuple[int, Sequence[Cell]]  # a row's number in the file (1 = first line/row) and its cells
+TableValue = str | float | None
+# A row's number in the file (1 = the first line or row) and its values.
+Row = tuple[int, Sequence[TableValue]]
 _YAML_START = re.compile(r"\s*(---|%YAML|\{|-\s|[A-Za-z_]+\s*:(\s|$))")
 # The top-level key of an actuals file, whatever comes before it (a note:, a comment, JSON's {).
 _ACTUALS_KEY = re.compile(r"^\{?\s*[\"']?actuals[\"']?\s*:", re.MULTILINE)
@@ -220,7 +221,7 @@ def percentage(value: object, number_format: str | None) -> str | None:
     return f"{int(percent) if percent.is_integer() else percent}%"
 
 
-def _cell(value: object, number_format: str | None) -> Cell:
+def _cell(value: object, number_format: str | None) -> TableValue:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):

@@ -294,7 +294,7 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
         )
 
 
-def _is_header(cells: Sequence[tables.Cell]) -> bool:
+def _is_header(cells: Sequence[tables.TableValue]) -> bool:
     """Whether a row names at least two known columns, one of them a value."""
     if _comment(cells):
         return False
@@ -303,7 +303,7 @@ def _is_header(cells: Sequence[tables.Cell]) -> bool:
 
 
 def _columns(
-    table: tables.Table, line: int, header: Sequence[tables.Cell], reading: FileReading
+    table: tables.Table, line: int, header: Sequence[tables.TableValue], reading: FileReading
 ) -> dict[str, int] | None:
     columns: dict[str, int] = {}
     ok = True
@@ -365,10 +365,10 @@ def _fold_header(text: object) -> str:
     return fold(str(text)).strip() if text is not None else ""
 
 
-def _filled(cells: Sequence[tables.Cell]) -> bool:
+def _filled(cells: Sequence[tables.TableValue]) -> bool:
     return any(c not in (None, "") and str(c).strip() for c in cells)
 
 
-def _comment(cells: Sequence[tables.Cell]) -> bool:
+def _comment(cells: Sequence[tables.TableValue]) -> bool:
     first = next((c for c in cells if c not in (None, "") and str(c).strip()), None)
     return isinstance(first, str) and first.lstrip().startswith("#")

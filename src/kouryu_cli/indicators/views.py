@@ -16,7 +16,7 @@ from kouryu_cli.indicators.evaluation import (
     Overall,
     shows_basis,
 )
-from kouryu_cli.render.listing import Listing
+from kouryu_cli.render.listing import Cell, Listing
 
 if TYPE_CHECKING:
     pass
@@ -25,7 +25,6 @@ NONE_YET = "ベースラインのみ"
 OVERDUE = "期限超過"
 # Grade words that no screen breaks across lines, even inside a sentence.
 KEEP_WHOLE = (NONE_YET, OVERDUE)
-Cell = str | int | float | None
 
 
 def title(as_of: EraYear) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from kouryu_cli.core.model import Measure, Plan
 from kouryu_cli.core.textnorm import JOIN, find_spans, fold
@@ -18,7 +18,7 @@ class Hit:
     title: str
     where: str
     text: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    spans: tuple[tuple[int, int], ...] = ()
     measure: Measure | None = None
 
 
@@ -114,24 +114,26 @@ def search(plan: Plan, terms: tuple[str, ...]) -> list[Hit]:
             if spans:
                 where, text = name, value
                 break
-        hits.append(Hit(record.kind, record.id, record.title, where, text, spans, record.measure))
+        hits.append(
+            Hit(record.kind, record.id, record.title, where, text, tuple(spans), record.measure)
+        )
     return hits
 
 
 def snippet(
-    text: str, spans: list[tuple[int, int]], width: int = 40
-) -> tuple[str, list[tuple[int, int]]]:
+    text: str, spans: Sequence[tuple[int, int]], width: int = 40
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A window of text around the first match, and the spans shifted into it."""
     if not spans or len(text) <= width:
-        return text, spans
+        return text, tuple(spans)
     first = spans[0][0]
     start = max(0, min(first - width // 3, len(text) - width))
     end = start + width
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    shifted = [
+    shifted = tuple(
         (max(s, start) - start + len(prefix), min(e, end) - start + len(prefix))
         for s, e in spans
         if e > start and s < end
-    ]
+    )
     return prefix + text[start:end] + suffix, shifted

@@ -209,14 +209,14 @@ def hits_listing(plan: Plan, hits: list[Hit], title: str = "") -> Listing:
     from kouryu_cli.measures.fulltext import KIND_LABELS, snippet
 
     rows: list[tuple[Cell, ...]] = []
-    highlights = {}
+    highlights: list[tuple[tuple[int, int], tuple[tuple[int, int], ...]]] = []
     records = []
     for index, hit in enumerate(hits):
         text, spans = snippet(hit.text, hit.spans)
         rows.append((KIND_LABELS[hit.kind], hit.id, hit.title, FIELD_LABELS[hit.where], text))
-        highlights[(index, 4)] = spans
+        highlights.append(((index, 4), spans))
         if hit.where in ("name", "title", "slogan") and hit.text == hit.title:
-            highlights[(index, 2)] = hit.spans
+            highlights.append(((index, 2), hit.spans))
         record: dict[str, Any] = {
             "kind": hit.kind,
             "id": hit.id,
@@ -234,7 +234,7 @@ def hits_listing(plan: Plan, hits: list[Hit], title: str = "") -> Listing:
         records=records,
         sheet="検索結果",
         title=title,
-        highlights=highlights,
+        highlights=tuple(highlights),
         names=(1, 2),
     )
 

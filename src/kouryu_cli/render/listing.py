@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,7 @@ class Listing:
     sheet: str = "一覧"
     title: str = ""
     # (row, column) → spans to highlight in that cell (search matches).
-    highlights: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    highlights: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...]], ...] = ()
     # Columns that are numbers: right-aligned in tables, numbers in Excel.
     numeric: frozenset[int] = frozenset()
     # The columns a terminal table shows (all when empty); files get every column.
@@ -79,6 +79,14 @@ class Listing:
         """The rows with every cell as the text a table shows (numbers with separators)."""
         return [tuple(cell_text(cell) for cell in row) for row in self.rows]
 
+    @cached_property
+    def _spans(self) -> dict[tuple[int, int], tuple[tuple[int, int], ...]]:
+        return dict(self.highlights)
+
+    def spans_at(self, row: int, column: int) -> tuple[tuple[int, int], ...] | None:
+        """The spans to highlight in a cell (search matches), if any."""
+        return self._spans.get((row, column))
+
     def narrowed(self, keep: tuple[int, ...] | None = None) -> Listing:
         """The listing with only the columns keep (the terminal table's when None)."""
         keep = self.table_columns if keep is None else keep
@@ -88,9 +96,9 @@ class Listing:
             self,
             columns=tuple(self.columns[i] for i in keep),
             make_rows=lambda: [tuple(row[i] for i in keep) for row in self.rows],
-            highlights={
-                (r, keep.index(c)): v for (r, c), v in self.highlights.items() if c in keep
-            },
+            highlights=tuple(
+                ((r, keep.index(c)), spans) for (r, c), spans in self.highlights if c in keep
+            ),
             numeric=frozenset(keep.index(i) for i in self.numeric if i in keep),
             table_columns=(),
             print_columns=(),

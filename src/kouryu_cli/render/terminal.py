@@ -107,7 +107,7 @@ def console(*, into: IO[str] | None = None, width: int | None = None) -> Console
     return screen
 
 
-def text(value: str, style: str = "", spans: list[tuple[int, int]] | None = None) -> Text:
+def text(value: str, style: str = "", spans: Sequence[tuple[int, int]] | None = None) -> Text:
     """Data as a Rich Text: never parsed as markup, control characters made visible."""
     from rich.text import Text
 
@@ -416,7 +416,7 @@ def draw_listing(listing: Listing, target: Console) -> None:
     """A listing as a Rich table, or stacked when the screen is too narrow for one."""
     listing = listing.narrowed()
     rows = [
-        [text(cell, spans=listing.highlights.get((index, col))) for col, cell in enumerate(row)]
+        [text(cell, spans=listing.spans_at(index, col)) for col, cell in enumerate(row)]
         for index, row in enumerate(listing.text_rows)
     ]
     columns = [
