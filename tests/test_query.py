@@ -9,16 +9,15 @@ from kouryu_cli.core.model import AgeGroup, Icon, Plan
 from kouryu_cli.measures.query import (
     MeasureFilter,
     MeasureIndex,
-    department_tallies,
     filter_measures,
     find_measure,
-    matrix,
     neighbours,
     parse_age,
     parse_icon,
     resolve_department,
     split_terms,
 )
+from kouryu_cli.measures.tallies import department_tallies, matrix
 
 SENIOR, ADULT, CHILD = AgeGroup.SENIOR, AgeGroup.WORKING_AGE, AgeGroup.UNDER_18
 

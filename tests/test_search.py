@@ -66,4 +66,4 @@ def test_snippet_windows_around_the_first_match() -> None:
     assert shown.endswith("…")
     start, end = spans[0]
     assert shown[start:end] == "ボランティア"
-    assert snippet("短い", [(0, 1)]) == ("短い", [(0, 1)])
+    assert snippet("短い", [(0, 1)]) == ("短い", ((0, 1),))

@@ -25,7 +25,8 @@ from kouryu_cli.files.writing import replaces, require_stdout, write_file, write
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kouryu_cli.render.listing import Document, Listing
+    from kouryu_cli.render.document import Document
+    from kouryu_cli.render.listing import Listing
 
 # The suffix each format is recognised by (and named by in messages).
 SUFFIXES = {
@@ -248,7 +249,7 @@ def emit_listing(out: Output, listing: Listing) -> None:
 
 def emit_document(out: Output, record: Any, document: Document) -> None:
     """One document (a measure, the outline): JSON, a Rich view, Markdown or plain text."""
-    from kouryu_cli.render import listing as formats
+    from kouryu_cli.render.document import document_text
 
     if out.format == "json":
         emit_json(out, record)
@@ -257,7 +258,7 @@ def emit_document(out: Output, record: Any, document: Document) -> None:
 
         emit_rich(out, lambda console: terminal.draw_document(document, console))
     else:
-        emit_text(out, formats.document_text(document, markdown=out.format == "markdown"))
+        emit_text(out, document_text(document, markdown=out.format == "markdown"))
 
 
 def emit_json(out: Output, value: Any) -> None:

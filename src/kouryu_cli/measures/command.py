@@ -194,7 +194,9 @@ def dept(
     out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     if name is None:
-        tallies = query.department_tallies(current)
+        from kouryu_cli.measures import tallies as counted
+
+        tallies = counted.department_tallies(current)
         summary(
             ctx,
             ngettext("{count} department", "{count} departments", len(tallies)).format(
@@ -289,7 +291,9 @@ def show(
     others = query.neighbours(current, found)
     record = views.measure_record(current, found)
     record["neighbours"] = [{"id": m.id, "name": m.name} for m in others]
-    output.emit_document(out, record, views.measure_document(current, found, others))
+    from kouryu_cli.measures import documents
+
+    output.emit_document(out, record, documents.measure_document(current, found, others))
 
 
 @document_options
@@ -309,7 +313,11 @@ def outline(
     """
     out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
-    output.emit_document(out, views.outline_record(current), views.outline_document(current))
+    from kouryu_cli.measures import documents
+
+    output.emit_document(
+        out, documents.outline_record(current), documents.outline_document(current)
+    )
 
 
 @listing_options
@@ -330,7 +338,9 @@ def matrix(
     out = request.resolve([plan_path(ctx)])
     current = plan(ctx)
     title = _title(current, "所管課 × 対象年代", f"{len(current.measures)}事業")
-    listing = views.matrix_listing(query.matrix(current), title)
+    from kouryu_cli.measures import tallies
+
+    listing = views.matrix_listing(tallies.matrix(current), title)
     if out.format == "plain":  # a grid, not records: its columns need their names
         from kouryu_cli.render.listing import to_plain
 

@@ -10,7 +10,6 @@ from functools import cached_property
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import AGE_ORDER, AgeGroup, Department, Icon, Measure, Plan
-from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
 
 # What people type for each age group, after folding (width, tildes and dashes → "-").
@@ -315,41 +314,6 @@ def neighbours(plan: Plan, measure: Measure) -> list[Measure]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """A group of measures (a department's, or the whole plan's) counted by age group and icon."""
-
-    name: str
-    reading: str
-    measures: int
-    ages: Counts[AgeGroup]
-    icons: Counts[Icon]
-
-    @classmethod
-    def of(cls, name: str, reading: str, measures: list[Measure]) -> Tally:
-        """Count measures."""
-        return cls(
-            name,
-            reading,
-            len(measures),
-            Counts.of(AGE_ORDER, measures, lambda m, age: age in m.ages),
-            Counts.of(Icon, measures, lambda m, icon: icon in m.icons),
-        )
-
-
-def department_tallies(plan: Plan) -> list[Tally]:
-    """Every department with its number of measures per age group and icon."""
-    return [Tally.of(d.name, d.reading, department_measures(plan, d)) for d in plan.departments]
-
-
 def department_measures(plan: Plan, department: Department) -> list[Measure]:
     """A department's measures in plan order."""
     return [m for m in plan.measures if department.name in m.departments]
-
-
-TOTAL = "合計（事業数）"
-
-
-def matrix(plan: Plan) -> list[Tally]:
-    """所管課 × 対象年代 (and icons) counts, with a 合計 row last."""
-    return [*department_tallies(plan), Tally.of(TOTAL, "", list(plan.measures))]

@@ -141,9 +141,16 @@ def to_json(value: Any) -> str:
 
     if type(value) is list and value and all(type(item) is dict for item in value):
         encode = _record_encoder().encode
-        text = "[\n" + ",\n".join([encode(record) for record in value]) + "\n]\n"
-    else:
-        text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+        # A record's line is printable unless it holds one of the characters escaped below:
+        # the check is far cheaper than a search of the whole text.
+        lines = [encode(record) for record in value]
+        lines = [line if line.isprintable() else _escape_c1(line) for line in lines]
+        return "[\n" + ",\n".join(lines) + "\n]\n"
+    return _escape_c1(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _escape_c1(text: str) -> str:
+    """DEL, C1 controls and the line separators as \\u escapes: no terminal acts on them."""
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -228,47 +235,3 @@ def to_markdown(listing: Listing) -> str:
     out = [line(listing.columns), "| " + " | ".join(align) + " |"]
     out += [line(row) for row in listing.text_rows]
     return "\n".join(out) + "\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a document (show, outline): the layout every format draws.
-
-    kind is heading (level 1-3), fact (a labelled value), text (a paragraph), caption (a
-    paragraph that introduces the items after it) or item (one entry of a list).
-    """
-
-    kind: str
-    text: str
-    level: int = 1
-    label: str = ""
-
-
-Document = list[Line]
-
-
-def document_text(document: Document, *, markdown: bool) -> str:
-    """A document as Markdown, or as plain indented text; control characters shown escaped."""
-    out: list[str] = []
-    previous = ""
-    for line in document:
-        together = (line.kind == "fact" and previous == "fact") or (
-            line.kind == "item" and previous in ("item", "caption")
-        )
-        if out and not together:
-            out.append("")
-        out.append(_document_line(line, markdown))
-        previous = line.kind
-    text = "\n".join(strip_controls(part) for line in out for part in line.split("\n"))
-    return text + "\n"
-
-
-def _document_line(line: Line, markdown: bool) -> str:
-    if markdown:
-        prefix = {"heading": "#" * line.level + " ", "fact": "- ", "item": "- "}.get(line.kind, "")
-    elif line.kind == "item":
-        prefix = "  " * max(1, line.level - 1)
-    else:
-        prefix = "  " * max(0, line.level - 2)
-    body = f"{line.label}: {line.text}" if line.kind == "fact" else line.text
-    return prefix + body

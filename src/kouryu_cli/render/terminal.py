@@ -20,7 +20,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.render import textwidth
-from kouryu_cli.render.listing import Document, Listing
+from kouryu_cli.render.document import Document
+from kouryu_cli.render.listing import Listing
 from kouryu_cli.render.textwidth import Kind, break_line, narrowest, natural
 
 if TYPE_CHECKING:
