@@ -225,8 +225,8 @@ def test_each_form_gets_a_line_and_text_on_other_sheets_is_pointed_out(
         f"kouryu: {elsewhere}:Sheet1!B3: warning: the sheet 'Sheet1' holds text in 1 cell(s) "
         "(B3); it is not read: answers belong on the sheet 取組状況",
         f"{answered}\t健康増進課\tanswered: 1 answered, 1 left blank",
-        f"{blank}\t社会福祉課\tblank: nothing answered (1 measures left blank)",
-        f"{elsewhere}\t市民窓口課\tblank: nothing answered (1 measures left blank)",
+        f"{blank}\t社会福祉課\tblank: nothing answered (1 measure left blank)",
+        f"{elsewhere}\t市民窓口課\tblank: nothing answered (1 measure left blank)",
     ]
 
 

@@ -13,7 +13,7 @@ import typer
 
 from kouryu_cli.cli.options import note
 from kouryu_cli.core.errors import DataFileError, Problem, UsageError
-from kouryu_cli.core.i18n import _
+from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Plan
 from kouryu_cli.files.writing import write_stdout
 from kouryu_cli.progress import book as progress
@@ -72,9 +72,11 @@ def merge_into(
         save_progress(into, merged.book, current)
         note(
             ctx,
-            _("{into}: {count} answers for {label}").format(
-                into=into, count=len(merged.book.answers), label=round_year.label
-            ),
+            ngettext(
+                "{into}: {count} answer for {label}",
+                "{into}: {count} answers for {label}",
+                len(merged.book.answers),
+            ).format(into=into, count=len(merged.book.answers), label=round_year.label),
         )
     else:
         note(ctx, _("{into}: nothing new; not written").format(into=into))
@@ -88,14 +90,20 @@ def per_form(ctx: typer.Context, result: Collected) -> None:
                 answered=form.answered, blank=form.blank
             )
         elif form.state == BLANK:
-            what = _("blank: nothing answered ({blank} measures left blank)").format(
-                blank=form.blank
-            )
+            what = ngettext(
+                "blank: nothing answered ({blank} measure left blank)",
+                "blank: nothing answered ({blank} measures left blank)",
+                form.blank,
+            ).format(blank=form.blank)
         else:
-            what = _(
+            count = form.answered + form.blank
+            what = ngettext(
                 "unchanged: the pre-filled answers were sent back untouched (no 記入者 or "
-                "回答日); counted as not returned ({count} measures)"
-            ).format(count=form.answered + form.blank)
+                "回答日); counted as not returned ({count} measure)",
+                "unchanged: the pre-filled answers were sent back untouched (no 記入者 or "
+                "回答日); counted as not returned ({count} measures)",
+                count,
+            ).format(count=count)
         note(ctx, f"{form.file}\t{form.department}\t{what}")
 
 
