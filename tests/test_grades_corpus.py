@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import Plan
 from kouryu_cli.indicators.actuals import load_actuals
 from kouryu_cli.indicators.evaluation import (
@@ -159,3 +160,17 @@ def test_an_item_with_only_mid_term_figures_is_e_in_every_series(
     participation = evaluations["K22"]
     assert {e.grade for e in participation} == {Grade.E}
     assert {e.reason for e in participation} == {"評価期間内の実績値なし（H29以降）"}
+
+
+def test_a_series_with_its_own_baseline_year_is_checked_against_it(tmp_path: Path) -> None:
+    # 児童精神科医 (K08) is measured from H21, one year before the item's H22: its H21 figure
+    # is its baseline, and a figure that differs from it there is refused.
+    plan = load_plan(CORPUS / "plan.yaml")
+    good = tmp_path / "good.csv"
+    good.write_text("指標ID,内訳,年度,実績値\nK08,child-psychiatry,H21,10.6\n", encoding="utf-8")
+    series = load_actuals(good, plan).indicators[7].series[1]
+    assert [(o.year.label, o.value) for o in series.actuals] == [("H21", 10.6)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("指標ID,内訳,年度,実績値\nK08,child-psychiatry,H21,11.6\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="the baseline year of K08 児童精神科医師"):
+        load_actuals(bad, plan)

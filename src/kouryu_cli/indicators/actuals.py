@@ -228,7 +228,10 @@ class _Resolver:
     def __init__(self, plan: Plan, reading: FileReading) -> None:
         self.plan = plan
         self.reading = reading
-        self.last_target = max((i.target_year.year for i in plan.indicators), default=era.LATEST)
+        self.last_target = max(
+            (i.target_year_of(s).year for i in plan.indicators for s in i.series),
+            default=era.LATEST,
+        )
 
     def resolve(self, row: WrittenRow) -> Actual | None:
         indicator = self.indicator(row)
@@ -392,7 +395,8 @@ def _plausible(actual: Actual, row: WrittenRow) -> bool:
     baseline, a negative count, or a figure ten or more times away from the baseline.
     """
     indicator, series, observation = actual.indicator, actual.series, actual.observation
-    start, value, baseline = indicator.baseline_year, observation.value, series.baseline
+    start = indicator.baseline_year_of(series)
+    value, baseline = observation.value, series.baseline
     ok = True
     if observation.year.year < start.year:
         row.fail(

@@ -216,11 +216,8 @@ def with_actuals(
         years = [
             y
             for i in plan.indicators
-            for y in (
-                i.baseline_year,
-                i.target_year,
-                *(o.year for s in i.series for o in s.actuals),
-            )
+            for s in i.series
+            for y in (i.baseline_year_of(s), i.target_year_of(s), *(o.year for o in s.actuals))
         ]
         for note in era.projection_notes(years):
             options.note(ctx, f"{options.plan_path(ctx)}: {note}")
