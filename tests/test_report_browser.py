@@ -53,6 +53,18 @@ def tools() -> tuple[str, str, str]:
     return found
 
 
+# Headless Chromium as root, with no network: what every browser test starts it with.
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",  # CI runs as root in a container
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def chromium(browser: str, profile: Path, page: Path, *args: str) -> list[str]:
     """Run headless Chromium on a local page; the lines it logged about the page's console.
 
@@ -61,13 +73,7 @@ def chromium(browser: str, profile: Path, page: Path, *args: str) -> list[str]:
     """
     command = [
         browser,
-        "--headless",
-        "--no-sandbox",  # CI runs as root in a container
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *HEADLESS,
         f"--user-data-dir={profile}",
         "--enable-logging=stderr",
         "--v=0",

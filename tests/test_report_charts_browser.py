@@ -26,7 +26,7 @@ import pytest
 
 from kouryu_cli import planfile
 from tests.test_report import ACTUALS, EXAMPLE
-from tests.test_report_browser import TIMEOUT, browser_tools
+from tests.test_report_browser import HEADLESS, TIMEOUT, browser_tools
 
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 OUT = re.compile(r'<pre id="measured">(.*?)</pre>', re.S)
@@ -111,13 +111,7 @@ def run_in_page(browser: str, folder: Path, page: str, script: str) -> Any:
     path.write_text(lifted.replace("</body>", f"<script>{script}</script></body>"), "utf-8")
     command = [
         browser,
-        "--headless",
-        "--no-sandbox",  # CI runs as root in a container
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *HEADLESS,
         f"--user-data-dir={folder / 'profile'}",
         "--window-size=1200,900",
         # Time enough for an asynchronous script (axe.run) before the DOM is dumped.
