@@ -169,6 +169,14 @@ def test_schema_problem(write: Write, old: str, new: str, expected: str) -> None
     assert error.exit_code == 3
 
 
+def test_an_indicator_without_series_is_a_problem_not_a_crash(write: Write) -> None:
+    # The plan's last target year is taken over its indicators' series: none is no year.
+    start = MINIMAL.index("    series:\n      - unit: か所")
+    text = MINIMAL[:start] + "    series: []\n"
+    error = load(write, text)
+    assert messages(error) == [":42:13: indicators[0].series: must not be empty"]
+
+
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(write: Write) -> None:
     text = MINIMAL.replace(
         "            name: no\n", "            name: no\n            name: yes\n"

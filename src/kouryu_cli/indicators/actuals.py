@@ -229,7 +229,11 @@ class _Resolver:
         self.plan = plan
         self.reading = reading
         self.last_target = max(
-            (i.target_year_of(s).year for i in plan.indicators for s in i.series),
+            (
+                year
+                for i in plan.indicators
+                for year in (i.target_year.year, *(i.target_year_of(s).year for s in i.series))
+            ),
             default=era.LATEST,
         )
 

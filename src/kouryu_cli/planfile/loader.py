@@ -345,7 +345,11 @@ class _PlanReader:
                 )
             )
         if out:
-            last = max(i.target_year_of(s).year for i in out for s in i.series)
+            last = max(
+                year
+                for i in out
+                for year in (i.target_year.year, *(i.target_year_of(s).year for s in i.series))
+            )
             for where, year in self.actual_years:
                 if (why := era.beyond_plan(year, last)) is not None:
                     self.check.fail(where, why)
