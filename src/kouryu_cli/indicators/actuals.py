@@ -228,6 +228,8 @@ class _Resolver:
     def __init__(self, plan: Plan, reading: FileReading) -> None:
         self.plan = plan
         self.reading = reading
+        # Each indicator's id and name folded once, not once per row of a large file.
+        self.keys = [(i, (fold(i.id), fold(i.name))) for i in plan.indicators]
         self.last_target = max(
             (
                 year
@@ -318,11 +320,10 @@ class _Resolver:
 
     def match(self, row: WrittenRow, key: str, written: str) -> Indicator | None:
         wanted = fold(written)
-        indicators = self.plan.indicators
-        exact = [i for i in indicators if wanted in (fold(i.id), fold(i.name))]
+        exact = [i for i, keys in self.keys if wanted in keys]
         if exact:
             return exact[0]
-        partial = [i for i in indicators if wanted and wanted in fold(i.name)]
+        partial = [i for i, (_id, name) in self.keys if wanted and wanted in name]
         if len(partial) == 1:
             found = partial[0]
             self.reading.guess(
@@ -340,7 +341,7 @@ class _Resolver:
                 ),
             )
         else:
-            known = ", ".join(i.id for i in indicators)
+            known = ", ".join(i.id for i in self.plan.indicators)
             row.fail(
                 key,
                 _("unknown indicator '{written}' (expected an id {known}, or a name)").format(
