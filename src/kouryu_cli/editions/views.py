@@ -6,6 +6,7 @@ one layout, `report_lines`, so that plain text, Markdown and the terminal say th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -377,14 +378,21 @@ def to_text(result: PlanDiff) -> str:
     return "\n".join(out) + "\n"
 
 
-def _plain_part(role: Role, text: str) -> str:
-    if role in _PLAIN_MARKS:
-        return _PLAIN_MARKS[role]
+def _part(role: Role, text: str, marks: dict[str, str], escape: Callable[[str], str]) -> str:
+    """One part of a line: a mark, an edit as [-old-]{+new+}, or text, escaped for the format."""
+    if role in marks:
+        return marks[role]
     if role == "deleted":
-        return f"[-{_clean(text)}-]"
+        return f"[-{escape(text)}-]"
     if role == "inserted":
-        return f"{{+{_clean(text)}+}}"
-    return _clean(text)
+        return f"{{+{escape(text)}+}}"
+    if role == "label":
+        return _clean(text)
+    return escape(text)
+
+
+def _plain_part(role: Role, text: str) -> str:
+    return _part(role, text, _PLAIN_MARKS, _clean)
 
 
 _MD_MARKS = {"added": "**追加** ", "removed": "**削除** ", "changed": "**変更** "}
@@ -415,15 +423,7 @@ def _md_escape(text: str) -> str:
 
 
 def _md_part(role: Role, text: str) -> str:
-    if role in _MD_MARKS:
-        return _MD_MARKS[role]
-    if role == "deleted":
-        return f"[-{_md_escape(text)}-]"
-    if role == "inserted":
-        return f"{{+{_md_escape(text)}+}}"
-    if role == "label":
-        return _clean(text)
-    return _md_escape(text)
+    return _part(role, text, _MD_MARKS, _md_escape)
 
 
 _RICH_STYLES: dict[Role, str] = {
