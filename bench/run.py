@@ -435,7 +435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             Scenario("python -c pass", [PYTHON, "-c", "pass"], env),
             Scenario("json", json_query, env),
             Scenario("typer floor json", [PYTHON, str(floor), "measures"], env),
-            # The same run with Python's normal exit (teardown included), as the floor ends:
+            # The same run with Python's normal exit (teardown included), as the floor ends,
+            # instead of the console script's exit without teardown:
             # how much of the difference is kouryu's own work rather than its fast exit.
             Scenario(
                 "json, normal exit", [PYTHON, "-c", NORMAL_EXIT, *json_query[len(kouryu) :]], env

@@ -103,10 +103,10 @@ def copy(tmp_path: Path) -> Path:
 
 def stored_and_read(path: Path, plan: Plan) -> Plan | None:
     """Store plan as the entry of the file at path, then read it back as a new run would."""
-    source = cache.read_source(path, sys.maxsize)
-    assert source is not None
-    cache.store(source, plan)
-    return cache.lookup(source)
+    key = cache.read_key(path, sys.maxsize)
+    assert key is not None
+    cache.store(key, plan)
+    return cache.lookup(key)
 
 
 def test_entry_round_trips_the_shipped_plan_exactly(plan: Plan, copy: Path) -> None:

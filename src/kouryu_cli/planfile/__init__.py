@@ -33,16 +33,16 @@ def open_plan(path: Path | None, *, use_cache: bool = True) -> Plan:
         return load_plan(target)
     from kouryu_cli.planfile import cache
 
-    source = cache.read_source(target, max_bytes())
-    if source is None:  # missing, unreadable, too big …: the loader says which
+    key = cache.read_key(target, max_bytes())
+    if key is None:  # missing, unreadable, too big …: the loader says which
         from kouryu_cli.planfile.loader import load_plan
 
         return load_plan(target)
-    plan = cache.lookup(source)
+    plan = cache.lookup(key)
     if plan is None:
         from kouryu_cli.planfile.loader import load_plan
 
         plan = load_plan(target)
-        if cache.unchanged(source):  # not edited while it was parsed
-            cache.store(source, plan)
+        if cache.unchanged(key):  # not edited while it was parsed
+            cache.store(key, plan)
     return plan

@@ -31,7 +31,6 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import SCHEMA_VERSION, Plan
 
 # Bump when the layout of an entry changes.
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"kouryu plan cache\n"
 _DIGEST = 4  # bytes of CRC-32
 # The modules whose code decides what a plan file means: an edit to any of them
@@ -58,12 +57,9 @@ _CODE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A plan file as found: its resolved path, and the key its cache entry must carry."""
-
-    path: Path
-    key: tuple[Any, ...]
+# What an entry must carry to be used: the plan file's resolved path and state, kouryu's
+# version, the schema, the Python version and the code that reads plans (see read_key).
+Key = dict[str, Any]
 
 
 def folder() -> Path:
@@ -80,7 +76,7 @@ def entry_path(resolved: Path) -> Path:
     return folder() / f"plan-{name}.cache"
 
 
-def read_source(path: Path, max_bytes: int) -> Source | None:
+def read_key(path: Path, max_bytes: int) -> Key | None:
     """The file's cache key; None when it cannot be read (the loader then says why)."""
     size = 0
     try:
@@ -101,30 +97,28 @@ def read_source(path: Path, max_bytes: int) -> Source | None:
                     return None
     except (OSError, RuntimeError):
         return None
-    key = (
-        FORMAT,
-        __version__,
-        SCHEMA_VERSION,
-        sys.version_info[:2],
-        _code_stamp(),
-        str(resolved),
-        size,
-        info.st_mtime_ns,
-        info.st_ctime_ns,
-        checksum,
-    )
-    return Source(resolved, key)
+    return {
+        "format": FORMAT,
+        "kouryu": __version__,
+        "schema": SCHEMA_VERSION,
+        "python": sys.version_info[:2],
+        "code": _code_stamp(),
+        "path": str(resolved),
+        "size": size,
+        "mtime": info.st_mtime_ns,
+        "ctime": info.st_ctime_ns,
+        "crc32": checksum,
+    }
 
 
-def unchanged(source: Source) -> bool:
-    """Whether the file still has the key it had (it was not edited while being parsed)."""
-    again = read_source(source.path, sys.maxsize)
-    return again is not None and again.key == source.key
+def unchanged(key: Key) -> bool:
+    """Whether the file still has this key (it was not edited while being parsed)."""
+    return read_key(Path(key["path"]), sys.maxsize) == key
 
 
-def lookup(source: Source) -> Plan | None:
-    """The cached plan for this source, or None (missing, stale, corrupt or not ours)."""
-    entry = entry_path(source.path)
+def lookup(key: Key) -> Plan | None:
+    """The cached plan for this key, or None (missing, stale, corrupt or not ours)."""
+    entry = entry_path(Path(key["path"]))
     try:
         blob = _read_entry(entry)
         if blob is None:
@@ -138,7 +132,7 @@ def lookup(source: Source) -> Plan | None:
         # The key first: a stale entry's plan is never unpickled.
         stream = io.BytesIO(blob)  # shares the bytes, which a memoryview would copy
         stream.seek(len(_MAGIC) + _DIGEST)
-        if _ModelUnpickler(stream).load() != source.key:
+        if _ModelUnpickler(stream).load() != key:
             _debug(
                 _("{entry}: stale entry (the file or kouryu changed), ignored").format(entry=entry)
             )
@@ -156,11 +150,11 @@ def lookup(source: Source) -> Plan | None:
         return None
 
 
-def store(source: Source, plan: Plan) -> None:
-    """Write the entry for this source atomically (0600); failures are only reported in debug."""
-    entry = entry_path(source.path)
+def store(key: Key, plan: Plan) -> None:
+    """Write the entry for this key atomically (0600); failures are only reported in debug."""
+    entry = entry_path(Path(key["path"]))
     try:
-        body = pickle.dumps(source.key, pickle.HIGHEST_PROTOCOL) + _pickled(plan)
+        body = pickle.dumps(key, pickle.HIGHEST_PROTOCOL) + _pickled(plan)
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         import tempfile  # only when writing: it costs milliseconds to import
 

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 # Escaped in JSON although JSON allows them raw: C1 controls (U+009B is a one-byte CSI) must
 # not reach a terminal, and U+2028/U+2029 end lines for many readers (one record per line).
-_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+# A pattern, compiled by re on first use: most runs never meet one.
+_C1 = "[\x7f-\x9f\u2028\u2029]"
 
 
 Cell = str | int | float | None
@@ -151,7 +152,7 @@ def to_json(value: Any) -> str:
 
 def _escape_c1(text: str) -> str:
     """DEL, C1 controls and the line separators as \\u escapes: no terminal acts on them."""
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_C1, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @cache
@@ -170,12 +171,12 @@ def _cell(text: str) -> str:
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…)):
 # the usual guard is a leading apostrophe, which Excel and LibreOffice show as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_NUMBER = r"-?\d+(\.\d+)?"
 
 
 def guard_formula(text: str) -> str:
     """Text that a spreadsheet would run as a formula, made inert with a leading '."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+    if text.startswith(_FORMULA_START) and not re.fullmatch(_PLAIN_NUMBER, text):
         return "'" + text
     return text
 
