@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold, fullwidth_digits
 
 # The version of the plan file's format (its `schema:` key); also part of the cache's key.
@@ -105,6 +106,11 @@ class EraYear:
 
     label: str
     year: int
+
+    @property
+    def shown(self) -> str:
+        """The year as a message names it: R7 (2025); in Japanese R7（2025年度）."""
+        return _("{label} ({year})").format(label=self.label, year=self.year)
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,31 +125,27 @@ class PlanDiff:
     @property
     def added(self) -> int:
         """Measures, departments and indicators only in the new edition."""
-        return len(self.measures_added) + len(self.departments_added) + len(self.indicators_added)
+        return _count(self.measures_added, self.departments_added, self.indicators_added)
 
     @property
     def removed(self) -> int:
         """Measures, departments and indicators only in the old edition."""
-        return (
-            len(self.measures_removed)
-            + len(self.departments_removed)
-            + len(self.indicators_removed)
-        )
+        return _count(self.measures_removed, self.departments_removed, self.indicators_removed)
 
     @property
     def changed(self) -> int:
         """Changed measures, department readings, chapter texts and indicators."""
-        return (
-            len(self.measures_changed)
-            + len(self.departments_changed)
-            + len(self.texts)
-            + len(self.indicators_changed)
-        )
+        changes = (self.measures_changed, self.departments_changed, self.indicators_changed)
+        return _count(*changes, self.texts)
 
     @property
     def same(self) -> bool:
         """Whether the two editions say the same thing."""
         return self.added == self.removed == self.changed == 0
+
+
+def _count(*groups: tuple[object, ...]) -> int:
+    return sum(map(len, groups))
 
 
 def compare(old: Plan, new: Plan) -> PlanDiff:

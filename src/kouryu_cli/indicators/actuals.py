@@ -407,15 +407,8 @@ def _plausible(actual: Actual, row: WrittenRow) -> bool:
         row.fail(
             "year",
             _(
-                "{label} ({year}) is before {what}'s baseline year {start} ({start_year}): "
-                "the plan is measured from there"
-            ).format(
-                label=observation.year.label,
-                year=observation.year.year,
-                what=actual.what,
-                start=start.label,
-                start_year=start.year,
-            ),
+                "{year} is before {what}'s baseline year {start}: the plan is measured from there"
+            ).format(year=observation.year.shown, what=actual.what, start=start.shown),
         )
         ok = False
     if observation.year.year == start.year:
@@ -423,12 +416,11 @@ def _plausible(actual: Actual, row: WrittenRow) -> bool:
             row.fail(
                 "value",
                 _(
-                    "{value} for {label} ({year}), the baseline year of {what}, differs from "
+                    "{value} for {year}, the baseline year of {what}, differs from "
                     "the plan's baseline {baseline}"
                 ).format(
                     value=_number(value),
-                    label=observation.year.label,
-                    year=observation.year.year,
+                    year=observation.year.shown,
                     what=actual.what,
                     baseline=_number(baseline),
                 ),

@@ -110,14 +110,8 @@ def report(
         if book.year.year != year.year:
             note(
                 ctx,
-                _(
-                    "the progress answers are of {label} ({year}), "
-                    "the evaluation year is {as_of} ({as_of_year})"
-                ).format(
-                    label=book.year.label,
-                    year=book.year.year,
-                    as_of=year.label,
-                    as_of_year=year.year,
+                _("the progress answers are of {year}, the evaluation year is {as_of}").format(
+                    year=book.year.shown, as_of=year.shown
                 ),
             )
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
