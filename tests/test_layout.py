@@ -118,6 +118,16 @@ def test_no_module_is_longer_than_500_lines() -> None:
     assert {str(p.relative_to(PACKAGE)): lines(p) for p in MODULES if lines(p) > 500} == {}
 
 
+def test_no_two_classes_share_a_name() -> None:
+    """One meaning per word: a class name says which thing it is, wherever it is read."""
+    homes: dict[str, list[str]] = {}
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                homes.setdefault(node.name, []).append(str(path.relative_to(PACKAGE)))
+    assert {name: where for name, where in homes.items() if len(where) > 1} == {}
+
+
 DEVELOPMENT = Path(__file__).parents[1] / "docs" / "development.md"
 
 

@@ -174,7 +174,7 @@ Part = tuple[Role, str]
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
+class DiffLine:
     """One line of the report: its level (summary, heading, group, item, detail) and parts."""
 
     level: Literal["summary", "heading", "group", "item", "detail", "blank"]
@@ -188,9 +188,9 @@ def summary_line(result: PlanDiff) -> str:
     return f"追加 {result.added}・削除 {result.removed}・変更 {result.changed}"
 
 
-def report_lines(result: PlanDiff) -> list[Line]:
+def report_lines(result: PlanDiff) -> list[DiffLine]:
     """The report: summary, measures by 施策 and section, departments, texts, indicators."""
-    lines = [Line("summary", (("label", summary_line(result)),))]
+    lines = [DiffLine("summary", (("label", summary_line(result)),))]
     if result.measures_added or result.measures_removed or result.measures_changed:
         lines += _section_heading("事務事業")
         lines += _measure_lines(result)
@@ -207,7 +207,7 @@ def report_lines(result: PlanDiff) -> list[Line]:
         lines += _section_heading("本文")
         for t in result.texts:
             lines.append(_item("changed", t.where))
-            lines.append(Line("detail", _prose(t.old, t.new)))
+            lines.append(DiffLine("detail", _prose(t.old, t.new)))
     if result.indicators_added or result.indicators_removed or result.indicators_changed:
         lines += _section_heading("指標")
         for i in result.indicators_added:
@@ -223,22 +223,22 @@ def report_lines(result: PlanDiff) -> list[Line]:
     return lines
 
 
-def _section_heading(title: str) -> list[Line]:
-    return [Line("blank"), Line("heading", (("label", title),))]
+def _section_heading(title: str) -> list[DiffLine]:
+    return [DiffLine("blank"), DiffLine("heading", (("label", title),))]
 
 
-def _item(kind: Role, text: str, extra: str = "") -> Line:
+def _item(kind: Role, text: str, extra: str = "") -> DiffLine:
     parts: list[Part] = [(kind, ""), ("text", text)]
     if extra:
         parts.append(("text", extra))
-    return Line("item", tuple(parts))
+    return DiffLine("item", tuple(parts))
 
 
-def _measure_lines(result: PlanDiff) -> list[Line]:
+def _measure_lines(result: PlanDiff) -> list[DiffLine]:
     # (policy, section, order, kind rank) → line group, so that items read in plan order.
-    groups: dict[tuple[int, int], tuple[Place, list[tuple[int, int, list[Line]]]]] = {}
+    groups: dict[tuple[int, int], tuple[Place, list[tuple[int, int, list[DiffLine]]]]] = {}
 
-    def add(place: Place, order: int, rank: int, lines: list[Line]) -> None:
+    def add(place: Place, order: int, rank: int, lines: list[DiffLine]) -> None:
         groups.setdefault((place.policy, place.section), (place, []))[1].append(
             (order, rank, lines)
         )
@@ -263,10 +263,10 @@ def _measure_lines(result: PlanDiff) -> list[Line]:
             if f.field not in ("id", "name")
         ]
         add(change.place, change.new.order, 2, lines)
-    out: list[Line] = []
+    out: list[DiffLine] = []
     for key in sorted(groups):
         place, items = groups[key]
-        out.append(Line("group", (("label", place.label),)))
+        out.append(DiffLine("group", (("label", place.label),)))
         for _, _, lines in sorted(items, key=lambda item: (item[0], item[1])):
             out += lines
     return out
@@ -299,10 +299,10 @@ def indicator_label(name: str) -> str:
     return f"系列 {key} {field}" if key else field
 
 
-def _detail(label: str, change: FieldChange) -> Line:
+def _detail(label: str, change: FieldChange) -> DiffLine:
     parts: list[Part] = [("label", f"{label}: ")]
     if change.field in _PROSE and isinstance(change.old, str) and isinstance(change.new, str):
-        return Line("detail", (*parts, *_prose(change.old, change.new)))
+        return DiffLine("detail", (*parts, *_prose(change.old, change.new)))
     parts += [
         ("deleted", shown(change.field, change.old)),
         ("label", " → "),
@@ -315,7 +315,7 @@ def _detail(label: str, change: FieldChange) -> Line:
         moves = [f"+{d}" for d in gained] + [f"-{d}" for d in lost]
         if moves:
             parts.append(("label", f"（{' '.join(moves)}）"))
-    return Line("detail", tuple(parts))
+    return DiffLine("detail", tuple(parts))
 
 
 def shown(field: str, value: Value) -> str:

@@ -41,7 +41,7 @@ HELP_KEY = "help_cells"
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class FormColumn:
     """One column of the answer sheet: its key, heading, width, and whether departments fill it."""
 
     key: str
@@ -50,19 +50,19 @@ class Column:
     is_input: bool
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("measure", "ID", 9, False),
-    Column("policy", "施策", 14, False),
-    Column("section", "取組", 16, False),
-    Column("name", "事業名", 22, False),
-    Column("description", "事業の概要", 36, False),
-    Column(progress.STATUS, progress.LABELS[progress.STATUS], 11, True),
-    Column(progress.RATING, progress.LABELS[progress.RATING], 7, True),
-    Column("activities", progress.LABELS["activities"], 40, True),
-    Column("figures", progress.LABELS["figures"], 22, True),
-    Column("issues", progress.LABELS["issues"], 30, True),
-    Column(progress.DIRECTION, progress.LABELS[progress.DIRECTION], 13, True),
-    Column("next_steps", progress.LABELS["next_steps"], 30, True),
+COLUMNS: tuple[FormColumn, ...] = (
+    FormColumn("measure", "ID", 9, False),
+    FormColumn("policy", "施策", 14, False),
+    FormColumn("section", "取組", 16, False),
+    FormColumn("name", "事業名", 22, False),
+    FormColumn("description", "事業の概要", 36, False),
+    FormColumn(progress.STATUS, progress.LABELS[progress.STATUS], 11, True),
+    FormColumn(progress.RATING, progress.LABELS[progress.RATING], 7, True),
+    FormColumn("activities", progress.LABELS["activities"], 40, True),
+    FormColumn("figures", progress.LABELS["figures"], 22, True),
+    FormColumn("issues", progress.LABELS["issues"], 30, True),
+    FormColumn(progress.DIRECTION, progress.LABELS[progress.DIRECTION], 13, True),
+    FormColumn("next_steps", progress.LABELS["next_steps"], 30, True),
 )
 FIXED_KEYS = tuple(c.key for c in COLUMNS if not c.is_input)
 INPUT_KEYS = tuple(c.key for c in COLUMNS if c.is_input)
