@@ -200,9 +200,9 @@ def test_one_block_per_series_with_values_as_written_and_western_years(with_actu
     assert i1.target == "30％以上（Ｒ12）（2030年度）"
     assert i1.grade == "A"
     assert i1.progress_rate == "111.4%"
-    assert [(a.label, a.year, a.value) for a in i1.actuals] == [("R6", 2024, "30.5%")]
+    assert [(a.year.label, a.year.year, a.value) for a in i1.actuals] == [("R6", 2024, "30.5%")]
     i7 = built.series[-1]
-    assert [a.used for a in i7.actuals] == [True, False]  # R8 is after R7
+    assert [a.use for a in i7.actuals] == ["使用", "評価に不使用（評価年度より後）"]  # R8 > R7
     assert i7.progress_rate.startswith("—（目標が「増加」")
     assert built.later_actuals == 1
     i3 = built.series[2]
@@ -237,7 +237,7 @@ def test_every_grade_has_a_reason(with_actuals: Plan, grade: str, words: str) ->
 
 def test_measures_by_policy_and_section(with_actuals: Plan) -> None:
     built = build(with_actuals)
-    assert [p.label for p in built.policies] == [p.label for p in with_actuals.policies]
+    assert [p.policy for p in built.policies] == list(with_actuals.policies)
     rows = [m for p in built.policies for s in p.sections for m in s.measures]
     assert len(rows) == 49
     first = rows[0]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
+from kouryu_cli.core.model import AGE_ORDER, Measure, Plan, Policy, Section
 from kouryu_cli.render import textwidth
 
 if TYPE_CHECKING:
@@ -34,21 +34,19 @@ class MeasureRow:
 
 
 @dataclass(frozen=True, slots=True)
-class SectionBlock:
-    """取組: a section of a 施策 with its measures."""
+class SectionRows:
+    """取組: a section of the plan with the rows of its measures."""
 
-    label: str
-    lead: str
+    section: Section
     measures: tuple[MeasureRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyBlock:
-    """施策: a policy with its sections."""
+class PolicyRows:
+    """施策: a policy of the plan with its sections' rows."""
 
-    label: str
-    text: str
-    sections: tuple[SectionBlock, ...]
+    policy: Policy
+    sections: tuple[SectionRows, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +91,7 @@ def department_width(plan: Plan) -> float:
     return width(d.name for d in plan.departments)
 
 
-def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
+def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyRows, ...]:
     """The plan's 施策 and 取組 with their measures, and each measure's answer when given."""
     answers = {} if book is None else book.by_measure()
 
@@ -118,13 +116,7 @@ def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyBlock, ...]:
         )
 
     return tuple(
-        PolicyBlock(
-            label=p.label,
-            text=p.text,
-            sections=tuple(
-                SectionBlock(s.label, s.lead, tuple(row(m) for m in s.measures)) for s in p.sections
-            ),
-        )
+        PolicyRows(p, tuple(SectionRows(s, tuple(map(row, s.measures))) for s in p.sections))
         for p in plan.policies
     )
 

@@ -29,7 +29,7 @@ from kouryu_cli.indicators.views import (
     target_text,
 )
 from kouryu_cli.report.answers import (
-    PolicyBlock,
+    PolicyRows,
     ProgressPart,
     department_width,
     policies,
@@ -44,6 +44,9 @@ from kouryu_cli.report.method import (
 )
 from kouryu_cli.report.words import (
     NO_FIGURE,
+    UNUSED_EARLY,
+    UNUSED_LATER,
+    USED,
     as_written,
     caption,
     finding,
@@ -76,14 +79,12 @@ class DataFile:
 
 @dataclass(frozen=True, slots=True)
 class ActualRow:
-    """One actual of a series: its year as written and in the Western calendar, value, source."""
+    """One actual of a series: its year, the figure as written, its source, and its use."""
 
-    label: str
-    year: int
+    year: EraYear
     value: str
     source: str
-    used: bool  # False: after the evaluation year, not used
-    early: bool = False  # before the evaluation period (--since), not used
+    use: str  # USED, or why not: UNUSED_EARLY (before --since), UNUSED_LATER (after the year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ class Report:
     previous_year: str
     changes: tuple[ChangeRow, ...]
     series: tuple[SeriesBlock, ...]
-    policies: tuple[PolicyBlock, ...]
+    policies: tuple[PolicyRows, ...]
     age_labels: tuple[str, ...]
     icon_legend: str
     progress: ProgressPart | None
@@ -291,18 +292,20 @@ def build(
     )
 
 
+def _use(year: EraYear, evaluation: Evaluation) -> str:
+    """Whether the evaluation used the figure of this year, or why not."""
+    if year.year > evaluation.as_of.year:
+        return UNUSED_LATER
+    if evaluation.since is not None and year.year < evaluation.since.year:
+        return UNUSED_EARLY
+    return USED
+
+
 def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> SeriesBlock:
     indicator, series = evaluation.indicator, evaluation.series
     unit = series.unit
     actuals = tuple(
-        ActualRow(
-            label=o.year.label,
-            year=o.year.year,
-            value=figure_text(o, unit),
-            source=o.source,
-            used=o.year.year <= evaluation.as_of.year,
-            early=evaluation.since is not None and o.year.year < evaluation.since.year,
-        )
+        ActualRow(o.year, figure_text(o, unit), o.source, _use(o.year, evaluation))
         for o in series.actuals
     )
     if evaluation.progress_rate is not None:
@@ -340,7 +343,7 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         ),
         unit=unit,
         actuals=actuals,
-        later=sum(not a.used for a in actuals),
+        later=sum(a.use == UNUSED_LATER for a in actuals),
         # The chart's badge says 期限超過 only where a figure falls short of the target.
         chart=charts.series_chart(
             replace(evaluation, overdue=overdue(evaluation)), f"chart{number}"

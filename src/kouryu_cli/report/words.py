@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 MET = "達成"
 NOT_MET = "未達成（期限超過）"
 NO_FIGURE = "実績値なし（判定できない）"
+# Whether the evaluation used a figure, as its row in a series' table says.
+USED = "使用"
+UNUSED_EARLY = "評価に不使用（評価期間より前）"
+UNUSED_LATER = "評価に不使用（評価年度より後）"
 
 
 def revision_text(revision: Revision) -> str:
