@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import EraYear, Observation, Plan
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.indicators.actuals import (
     later_than,
     load_actuals,

@@ -19,8 +19,8 @@ import pytest
 
 from kouryu_cli import planfile
 from kouryu_cli.core import model
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile import cache, loader
 from tests.conftest import SHIPPED, Run
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import Plan
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.indicators.actuals import load_actuals
 from kouryu_cli.indicators.evaluation import (
     Evaluation,

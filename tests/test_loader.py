@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import AgeGroup, Icon, TargetKind
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import SHIPPED
 

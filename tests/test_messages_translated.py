@@ -348,7 +348,8 @@ def test_every_message_goes_through_translation() -> None:
 SAMPLE = """
 import sys
 import typer
-from kouryu_cli.core.errors import DataFileError, OutputError, Problem, UsageError
+from kouryu_cli.core.errors import OutputError, UsageError
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.core.i18n import N_, _, ngettext
 
 

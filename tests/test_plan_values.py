@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kouryu_cli.core.errors import DataFileError
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
 from tests.test_loader import MINIMAL

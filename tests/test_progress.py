@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli import planfile
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.core.model import Plan, Term, Vocabulary
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, Figure, ProgressBook, counts, missing

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kouryu_cli.cli import app
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.files import yamlfile
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import plan_from_document
 from tests.test_robust_files import MINIMAL
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli import files
-from kouryu_cli.core.errors import DataFileError
 from kouryu_cli.files import yamlfile
+from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from tests.conftest import Run
 

@@ -1,8 +1,10 @@
-"""The one exception family of the library, and the exit statuses the CLI maps it to."""
+"""The one exception family of the library, and the exit statuses the CLI maps it to.
+
+DataFileError, with the Problems it lists, is one of the family; it lives with the readers of
+data files (files/problems.py), since only a run that reads and checks a file makes one.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from kouryu_cli.core import i18n
 from kouryu_cli.core.i18n import _
@@ -23,10 +25,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OUTPUT",
     "EXIT_USAGE",
-    "DataFileError",
     "KouryuError",
     "OutputError",
-    "Problem",
     "UsageError",
     "os_reason",
 ]
@@ -40,43 +40,6 @@ class KouryuError(Exception):
 
 class UsageError(KouryuError):
     """The user asked for something that does not exist (an unknown department, a bad value)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a data file, where it is, and what is expected."""
-
-    file: str
-    line: int | None
-    column: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        place = self.file
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
-
-
-class DataFileError(KouryuError):
-    """A data file (plan, actuals, progress file, returned form) that cannot be used, with every
-    problem found in it."""
-
-    exit_code = EXIT_DATA_FILE
-
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    @classmethod
-    def single(
-        cls, file: str, message: str, line: int | None = None, column: int | None = None
-    ) -> DataFileError:
-        """A file-level problem (missing, unreadable, not UTF-8 …)."""
-        return cls([Problem(file, line, column, "", message)])
 
 
 def os_reason(error: OSError) -> str:

@@ -8,8 +8,9 @@ import typer
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import output_options, settings
-from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, DataFileError, Problem
+from kouryu_cli.core.errors import EXIT_NOTHING_FOUND
 from kouryu_cli.core.i18n import N_
+from kouryu_cli.files.problems import DataFileError, Problem
 
 if TYPE_CHECKING:
     # The comparison modules load only when the command runs: every other command starts faster.

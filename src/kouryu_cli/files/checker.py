@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.yamlfile import Document
 
 T = TypeVar("T")

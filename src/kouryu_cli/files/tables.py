@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kouryu_cli.core.errors import DataFileError, Problem, UsageError
+from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
+from kouryu_cli.files.problems import DataFileError, Problem
 
 TableValue = str | float | None
 # A row's number in the file (1 = the first line or row) and its values.

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kouryu_cli.core.errors import DataFileError, Problem, os_reason
+from kouryu_cli.core.errors import os_reason
 from kouryu_cli.core.i18n import _
 from kouryu_cli.files import max_bytes
+from kouryu_cli.files.problems import DataFileError, Problem
 
 if TYPE_CHECKING:
     import yaml

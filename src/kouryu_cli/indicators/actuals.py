@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kouryu_cli.core import era, values
-from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import (
     SIGNIFICANCE_WORDS,
@@ -42,6 +41,7 @@ from kouryu_cli.core.model import (
     Significance,
 )
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
 
 

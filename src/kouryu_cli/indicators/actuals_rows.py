@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import tables, yamlfile
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
+from kouryu_cli.files.problems import DataFileError, Problem
 
 # Column names a header may use, in English or as a Japanese office writes them.
 _COLUMNS = {

@@ -13,10 +13,10 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from kouryu_cli.core.errors import Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
 from kouryu_cli.core.textnorm import fold
+from kouryu_cli.files.problems import Problem
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress import forms
 from kouryu_cli.progress.book import Answer

@@ -8,9 +8,10 @@ import typer
 from kouryu_cli.cli import options, output
 from kouryu_cli.cli.options import DeptOption, note, option, plan, value_option
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import DataFileError, Problem, UsageError, os_reason
+from kouryu_cli.core.errors import UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.writing import write_file, write_stdout
 from kouryu_cli.progress import book as progress
 

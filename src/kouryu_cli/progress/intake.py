@@ -12,9 +12,10 @@ from pathlib import Path
 import typer
 
 from kouryu_cli.cli.options import note
-from kouryu_cli.core.errors import DataFileError, Problem, UsageError
+from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Plan
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.writing import write_stdout
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.collect import ANSWERED, BLANK, Collected

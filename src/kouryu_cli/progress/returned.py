@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core.errors import DataFileError, Problem
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import tables
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.tables import column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import forms

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core import era, values
-from kouryu_cli.core.errors import DataFileError, OutputError, Problem
+from kouryu_cli.core.errors import OutputError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
+from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.writing import write_file
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, Figure, ProgressBook
