@@ -340,3 +340,40 @@ def test_help_names_only_what_diff_writes(run: Run) -> None:
     assert "table, json, csv, tsv, markdown, xlsx" in result.stdout
     for other in ("svg", "html"):
         assert other not in result.stdout
+
+
+def test_survey_flags_series_years_relative_targets_and_revisions_are_compared(
+    run: Run, tmp_path: Path
+) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        one = indicator(data, "I1")
+        one["series"][0]["tested"] = True
+        one["series"][0]["target"] = "10% 増加"
+        one["history"] = [
+            {
+                "revised": {"year": "R4", "western_year": 2022},
+                "target": "28％以上",
+                "note": "中間評価",
+            }
+        ]
+        groups = indicator(data, "I3")["series"][0]
+        groups["baseline_year"] = {"year": "H30", "western_year": 2018}
+
+    old, new = edition(tmp_path, "a.yaml"), edition(tmp_path, "b.yaml", edit)
+    result = run("diff", str(old), str(new), "-f", "json")
+    assert result.exit_code == 1
+    changed = {c["id"]: c["changes"] for c in json.loads(result.stdout)["indicators"]["changed"]}
+    assert changed["I1"] == [
+        {"field": "history", "old": [], "new": ["R4: 目標値 28％以上（中間評価）"]},
+        {"field": "series.target", "old": 30, "new": 28.16},
+        {"field": "series.target_change", "old": None, "new": 10.0},
+        {"field": "series.tested", "old": False, "new": True},
+    ]
+    assert changed["I3"] == [
+        {"field": "series[groups].baseline_year", "old": None, "new": "H30"},
+    ]
+    report = run("diff", str(old), str(new)).stdout
+    assert "見直しの経過: [-（なし）-] → {+R4: 目標値 28％以上（中間評価）+}" in report
+    assert "有意差検定: [-なし-] → {+あり+}" in report
+    assert "目標値（基準値からの増減%）: [-（なし）-] → {+10+}" in report
+    assert "系列 groups 基準年: [-（なし）-] → {+H30+}" in report

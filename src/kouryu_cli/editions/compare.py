@@ -16,7 +16,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from kouryu_cli.core.model import Department, Indicator, Measure, Plan, Series
+from kouryu_cli.core.model import Department, EraYear, Indicator, Measure, Plan, Revision, Series
 from kouryu_cli.core.textnorm import fold, format_number, fullwidth_digits
 from kouryu_cli.editions import pairing
 from kouryu_cli.editions.pairing import Reason
@@ -326,6 +326,7 @@ def indicator_changes(a: Indicator, b: Indicator) -> tuple[FieldChange, ...]:
         FieldChange("target_year", a.target_year.label, b.target_year.label),
         FieldChange("target_kind", a.target_kind.value, b.target_kind.value),
         FieldChange("target_written", a.target_written, b.target_written),
+        FieldChange("history", _history(a), _history(b)),
     ]
     before = {s.key: s for s in a.series}
     after = {s.key: s for s in b.series}
@@ -343,6 +344,12 @@ def indicator_changes(a: Indicator, b: Indicator) -> tuple[FieldChange, ...]:
                 FieldChange(f"{name}.unit", s.unit, t.unit),
                 FieldChange(f"{name}.baseline", s.baseline, t.baseline),
                 FieldChange(f"{name}.target", s.target, t.target),
+                FieldChange(f"{name}.target_change", s.target_change, t.target_change),
+                FieldChange(
+                    f"{name}.baseline_year", _label(s.baseline_year), _label(t.baseline_year)
+                ),
+                FieldChange(f"{name}.target_year", _label(s.target_year), _label(t.target_year)),
+                FieldChange(f"{name}.tested", s.tested, t.tested),
                 FieldChange(f"{name}.actuals", _actuals(s), _actuals(t)),
             ]
     return tuple(c for c in candidates if c.old != c.new)
@@ -350,6 +357,28 @@ def indicator_changes(a: Indicator, b: Indicator) -> tuple[FieldChange, ...]:
 
 def _series_label(series: Series) -> str:
     return series.label or series.key or series.unit
+
+
+def _label(year: EraYear | None) -> str | None:
+    """A series' own year as written; None where it takes the indicator's."""
+    return None if year is None else year.label
+
+
+def _history(indicator: Indicator) -> tuple[str, ...]:
+    """Each revision on one line: when, which series, what stood before it, and why."""
+    return tuple(_revision(r) for r in indicator.history)
+
+
+def _revision(revision: Revision) -> str:
+    before = (
+        ("系列", revision.series),
+        ("基準値", revision.baseline),
+        ("基準年", revision.baseline_year),
+        ("目標値", revision.target),
+        ("目標年", revision.target_year),
+    )
+    text = f"{revision.revised.label}: " + "、".join(f"{k} {v}" for k, v in before if v)
+    return f"{text}（{revision.note}）" if revision.note else text
 
 
 def _actuals(series: Series) -> tuple[str, ...]:

@@ -55,12 +55,17 @@ INDICATOR_FIELDS = {
     "target_year": "目標年",
     "target_kind": "目標の種類",
     "target_written": "目標値（表記）",
+    "history": "見直しの経過",
 }
 SERIES_FIELDS = {
     "label": "名称",
     "unit": "単位",
     "baseline": "基準値",
     "target": "目標値",
+    "target_change": "目標値（基準値からの増減%）",
+    "baseline_year": "基準年",
+    "target_year": "目標年",
+    "tested": "有意差検定",
     "actuals": "実績値",
 }
 # Why a changed item was taken to be the same one (a score follows for the graded ones).
@@ -320,7 +325,9 @@ def _detail(label: str, change: FieldChange) -> DiffLine:
 
 def shown(field: str, value: Value) -> str:
     """A field's value as the report prints it: （なし）, labels joined with ・, 5,480."""
-    if value is None or value in ("", ()):
+    if isinstance(value, bool):
+        shown = "あり" if value else "なし"
+    elif value is None or value in ("", ()):
         shown = "（なし）"
     elif isinstance(value, Place):
         shown = value.label

@@ -407,7 +407,8 @@ class _PlanReader:
                         ),
                     )
                 elif change is not None:
-                    target = baseline * (1 + change / 100)
+                    # Rounded: 25.6 × 1.1 is 28.16, not the float 28.160000000000004.
+                    target = round(baseline * (1 + change / 100), 10)
                 else:
                     target = item.number("target", unit)
             elif item.has("target"):
