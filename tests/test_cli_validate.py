@@ -110,3 +110,16 @@ def test_validate_refuses_two_measures_of_one_name(
         f"name '社会教育推進事業' is already the name of measure 1-1-01 at {path}:{first}:19: "
         "a name must name one measure\n"
     )
+
+
+def test_validate_counts_one_of_a_kind_in_the_singular(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    from tests.test_loader import MINIMAL
+
+    path = write("plan.yaml", MINIMAL)
+    result = run("validate", str(path))
+    assert result.stdout == (
+        f"{path}: ok: 1 policy, 1 section, 2 measures, 2 departments, "
+        "1 indicator (1 series), 4 age marks\n"
+    )

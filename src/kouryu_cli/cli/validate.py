@@ -7,7 +7,7 @@ import typer
 
 from kouryu_cli import planfile
 from kouryu_cli.cli.options import settings
-from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.files.writing import write_stdout
 
 
@@ -36,23 +36,24 @@ def validate(
 
     target = path or settings(ctx).data or planfile.default_path()
     plan = load_plan(target)
-    ages = sum(len(m.ages) for m in plan.measures)
+    policies, measures, departments = len(plan.policies), len(plan.measures), len(plan.departments)
+    sections = sum(len(p.sections) for p in plan.policies)
+    indicators = len(plan.indicators)
     series = sum(len(i.series) for i in plan.indicators)
-    write_stdout(
-        _(
-            "{target}: ok: {policies} policies, {sections} sections, {measures} "
-            "measures, {departments} departments, {indicators} indicators "
-            "({series} series), {ages} age marks\n"
-        )
-        .format(
-            target=target,
-            policies=len(plan.policies),
-            sections=sum(len(p.sections) for p in plan.policies),
-            measures=len(plan.measures),
-            departments=len(plan.departments),
-            indicators=len(plan.indicators),
-            series=series,
-            ages=ages,
-        )
-        .encode()
+    ages = sum(len(m.ages) for m in plan.measures)
+    counts = {
+        "policies": ngettext("{n} policy", "{n} policies", policies).format(n=policies),
+        "sections": ngettext("{n} section", "{n} sections", sections).format(n=sections),
+        "measures": ngettext("{n} measure", "{n} measures", measures).format(n=measures),
+        "departments": ngettext("{n} department", "{n} departments", departments).format(
+            n=departments
+        ),
+        "indicators": ngettext("{n} indicator", "{n} indicators", indicators).format(n=indicators),
+        "series": ngettext("{n} series", "{n} series", series).format(n=series),
+        "ages": ngettext("{n} age mark", "{n} age marks", ages).format(n=ages),
+    }
+    message = _(
+        "{target}: ok: {policies}, {sections}, {measures}, {departments}, "
+        "{indicators} ({series}), {ages}\n"
     )
+    write_stdout(message.format(target=target, **counts).encode())
