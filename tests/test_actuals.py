@@ -148,7 +148,7 @@ def test_yaml_problems_have_line_numbers(plan: Plan, write: Write) -> None:
         "values: 28 here, 27 in a.yaml:2",
         "a.yaml:4:57: actuals[2].value: expected a number, got 'x'",
         "a.yaml:5:42: actuals[3].when: unknown key 'when' "
-        "(allowed: component, indicator, name, significance, source, unit, value, year)",
+        "(allowed: checked, component, indicator, name, significance, source, unit, value, year)",
     ]
 
 
@@ -495,6 +495,9 @@ def test_a_stray_cell_at_the_far_corner_is_read_past(plan: Plan, tmp_path: Path)
 # --- figures that cannot be right -------------------------------------------------------------
 
 
+RIGHT = "If the figure is right, write 済 in its column 確認 (YAML: checked: 済)"
+
+
 def test_figures_that_cannot_be_right_are_errors_at_their_cell(plan: Plan, write: Write) -> None:
     path = write(
         "f.csv",
@@ -509,15 +512,51 @@ def test_figures_that_cannot_be_right_are_errors_at_their_cell(plan: Plan, write
     )
     assert problems(path, plan) == [
         "f.csv:2:4: value: 0.3 is 10 or more times away from I1's baseline 25.6% (Ｈ29): "
-        "a misplaced decimal point, or a percentage written as a fraction?",
+        "a misplaced decimal point, or a percentage written as a fraction? " + RIGHT,
         "f.csv:3:4: value: 1,541,700 is 10 or more times away from I7's baseline 146,828 (R2): "
-        "a misplaced decimal point, or a percentage written as a fraction?",
+        "a misplaced decimal point, or a percentage written as a fraction? " + RIGHT,
         "f.csv:4:4: value: -3: I5 counts か所, which cannot be negative",
         "f.csv:5:4: value: -10: I3 人数 counts 人, which cannot be negative",
         "f.csv:6:3: year: Ｈ28 (2016) is before I2's baseline year Ｈ29 (2017): "
         "the plan is measured from there",
         "f.csv:7:4: value: 67 for 平成32年度 (2020), the baseline year of I6, differs from "
         "the plan's baseline 66",
+    ]
+
+
+def test_a_far_figure_marked_as_checked_is_kept_and_said_so(plan: Plan, write: Write) -> None:
+    # A count can grow tenfold (a new programme): the clerk who checked it says so.
+    path = write(
+        "f.csv",
+        "指標ID,年度,実績値,確認\n"
+        "I5,R6,1200,済\n"  # baseline 90 か所
+        "I1,R6,0.3,\n"  # not marked: still an error
+        "I7,R6,14682800,確認済み\n",
+    )
+    assert problems(path, plan) == [
+        "f.csv:3:3: value: 0.3 is 10 or more times away from I1's baseline 25.6% (Ｈ29): "
+        "a misplaced decimal point, or a percentage written as a fraction? " + RIGHT,
+    ]
+    marked = write("g.csv", "指標ID,年度,実績値,確認\nI5,R6,1200,○\nI7,R6,14682800,yes\n")
+    found = read_actuals(marked, plan, label="g.csv")
+    assert [(a.what, a.observation.value) for a in found.actuals] == [
+        ("I5", 1200),
+        ("I7", 14682800),
+    ]
+    assert (
+        "g.csv:2: 1,200 is 10 or more times away from I5's baseline 90 (R3); "
+        "kept: marked as checked"
+    ) in found.guesses
+
+
+def test_checked_in_yaml_and_an_unknown_mark(plan: Plan, write: Write) -> None:
+    text = "actuals:\n  - {indicator: I5, year: R6, value: 1200, checked: true}\n"
+    found = read_actuals(write("a.yaml", text), plan, label="a.yaml")
+    assert [a.observation.value for a in found.actuals] == [1200]
+    path = write("f.csv", "指標ID,年度,実績値,確認\nI5,R6,1200,たぶん\n")
+    assert problems(path, plan) == [
+        "f.csv:2:4: checked: unknown mark 'たぶん' (write 済 when the figure is checked, "
+        "or leave it empty)",
     ]
 
 

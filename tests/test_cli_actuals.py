@@ -216,8 +216,10 @@ def test_template_csv_lists_every_series_and_year(run: Run) -> None:
         "出典",
         "備考",
         "有意差",
+        "確認",
     ]
     assert any("「有意差」の欄" in cells[0] for cells in lines[:header])  # how to fill it in
+    assert any("「確認」の欄" in cells[0] for cells in lines[:header])
     # I1: baseline H29 (2017), so 2018 … 2025; I3 twice (団体数, 人数) from R3 (2021).
     assert [r["年度"] for r in rows if r["指標ID"] == "I1"] == [
         f"{'H' if y < 2019 else 'R'}{y - (1988 if y < 2019 else 2018)}" for y in range(2018, 2026)

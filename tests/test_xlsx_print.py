@@ -63,6 +63,8 @@ class Word:
     left: float
     top: float
     height: float
+    right: float
+    page_width: float
 
 
 def words(pdf: Path) -> list[Word]:
@@ -75,12 +77,23 @@ def words(pdf: Path) -> list[Word]:
     ).stdout
     out: list[Word] = []
     for number, page in enumerate(found.split("<page ")[1:], 1):
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
         for match in re.finditer(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
             page,
         ):
-            left, top, bottom, text = match.groups()
-            out.append(Word(number, text, float(left), float(top), float(bottom) - float(top)))
+            left, top, right, bottom, text = match.groups()
+            out.append(
+                Word(
+                    number,
+                    text,
+                    float(left),
+                    float(top),
+                    float(bottom) - float(top),
+                    float(right),
+                    width,
+                )
+            )
     return out
 
 
@@ -156,6 +169,14 @@ def test_every_printed_word_is_at_least_8_pt(printed: tuple[Path, float], name: 
     smallest = min(found, key=lambda w: w.height)
     size = smallest.height / per_point
     assert size >= SMALLEST - 0.05, (name, smallest.text, round(size, 1))
+
+
+@pytest.mark.parametrize("name", PRINTED_NAMES)
+def test_no_printed_word_runs_off_the_page(printed: tuple[Path, float], name: str) -> None:
+    folder, _ = printed
+    found = words(folder / name.replace(".xlsx", ".pdf"))
+    cut = [(w.page, w.text) for w in found if w.right > w.page_width]
+    assert cut == [], name
 
 
 def test_each_workbook_prints_a4_landscape(printed: tuple[Path, float]) -> None:

@@ -256,13 +256,14 @@ class _Resolver:
                 ),
             )
             return None
-        if indicator is None or series is None or year is None or value is None:
+        checked = _checked(row)
+        if indicator is None or series is None or year is None or value is None or checked is None:
             return None
         as_typed = row.cells.get("value")
         places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
         observation = Observation(year, value, row.text("source"), tested, places)
         actual = Actual(indicator, series, observation, row.place("year"), row.place(""))
-        return actual if _plausible(actual, row) else None
+        return actual if _plausible(actual, row, checked, self.reading.guess) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
@@ -393,11 +394,34 @@ _COUNTS = frozenset(
 _FACTOR = 10
 
 
-def _plausible(actual: Actual, row: WrittenRow) -> bool:
+# How a clerk marks a figure as checked in the column 確認 (YAML: checked), and as not.
+_CHECKED = frozenset(
+    map(fold, ("済", "確認済", "確認済み", "○", "◯", "〇", "✓", "yes", "true", "1"))
+)
+_UNCHECKED = frozenset(map(fold, ("", "未", "未確認", "×", "no", "false", "0")))
+
+
+def _checked(row: WrittenRow) -> bool | None:
+    """Whether the figure is marked as checked (確認: 済); None, and a problem, for another mark."""
+    written = row.text("checked")
+    mark = fold(written)
+    if mark in _CHECKED or mark in _UNCHECKED:
+        return mark in _CHECKED
+    row.fail(
+        "checked",
+        _(
+            "unknown mark '{written}' (write 済 when the figure is checked, or leave it empty)"
+        ).format(written=written),
+    )
+    return None
+
+
+def _plausible(actual: Actual, row: WrittenRow, checked: bool, note: Callable[[str], None]) -> bool:
     """Whether a figure can be right; each reason it cannot is a problem at its cell.
 
     A year before the series' baseline year, a baseline-year figure other than the plan's
-    baseline, a negative count, or a figure ten or more times away from the baseline.
+    baseline, a negative count, or a figure ten or more times away from the baseline unless
+    the clerk marked it as checked (then it is kept, and -v says so).
     """
     indicator, series, observation = actual.indicator, actual.series, actual.observation
     start = indicator.baseline_year_of(series)
@@ -436,18 +460,25 @@ def _plausible(actual: Actual, row: WrittenRow) -> bool:
         )
         return False
     if baseline and not abs(baseline) / _FACTOR < abs(value) < abs(baseline) * _FACTOR:
+        far = _(
+            "{value} is {factor} or more times away from {what}'s baseline {baseline} ({label})"
+        )
+        far = far.format(
+            value=_number(value),
+            factor=_FACTOR,
+            what=actual.what,
+            baseline=_number(baseline) + (series.unit if series.unit == "%" else ""),
+            label=start.label,
+        )
+        if checked:
+            note(_("{place}: {far}; kept: marked as checked").format(place=actual.place, far=far))
+            return ok
         row.fail(
             "value",
             _(
-                "{value} is {factor} or more times away from {what}'s baseline {baseline}"
-                " ({label}): a misplaced decimal point, or a percentage written as a fraction?"
-            ).format(
-                value=_number(value),
-                factor=_FACTOR,
-                what=actual.what,
-                baseline=_number(baseline) + (series.unit if series.unit == "%" else ""),
-                label=start.label,
-            ),
+                "{far}: a misplaced decimal point, or a percentage written as a fraction? "
+                "If the figure is right, write 済 in its column 確認 (YAML: checked: 済)"
+            ).format(far=far),
         )
         return False
     return ok

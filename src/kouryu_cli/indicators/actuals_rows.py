@@ -48,6 +48,10 @@ _COLUMNS = {
     "単位": "unit",
     "significance": "significance",
     "有意差": "significance",
+    "checked": "checked",
+    "確認": "checked",
+    "確認済": "checked",
+    "確認済み": "checked",
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
@@ -55,7 +59,17 @@ _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備�
 _HEADER_SCAN = 10
 # Problems (and guesses) kept per file; the rest are counted.
 MAX_KEPT = 200
-_YAML_KEYS = ("indicator", "name", "component", "year", "value", "source", "unit", "significance")
+_YAML_KEYS = (
+    "indicator",
+    "name",
+    "component",
+    "year",
+    "value",
+    "source",
+    "unit",
+    "significance",
+    "checked",
+)
 
 
 @dataclass(frozen=True, slots=True)

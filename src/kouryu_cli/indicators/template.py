@@ -14,7 +14,7 @@ from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Plan, Series, Significance
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
-from kouryu_cli.render.xlsx import print_setup, text_cell
+from kouryu_cli.render.xlsx import cell_lines, print_setup, text_cell
 
 COLUMNS = (
     "指標ID",
@@ -28,9 +28,13 @@ COLUMNS = (
     "出典",
     "備考",
     "有意差",  # the result of a significance test against the baseline, when one was made
+    "確認",  # 済: a figure ten or more times away from the baseline was checked and is right
 )
 VALUE_COLUMN = COLUMNS.index("実績値")
 SIGNIFICANCE_COLUMN = COLUMNS.index("有意差")
+CHECKED_COLUMN = COLUMNS.index("確認")
+# The width of the instruction sheet's one column, in Excel's units: within a portrait A4 page.
+NOTE_WIDTH = 72
 # The results offered in the .xlsx dropdown; the reader also takes 有意に改善, 有意差なし …
 SIGNIFICANCE_CHOICES = tuple(member.label for member in Significance)
 
@@ -44,7 +48,7 @@ class TemplateRow:
     year: int | None  # None: nothing left to report up to the as-of year
 
     def cells(self) -> tuple[str, ...]:
-        """The row's cells, the value, source, note and test result left empty."""
+        """The row's cells, the value, source, note, test result and check left empty."""
         return (
             self.indicator.id,
             self.indicator.name,
@@ -53,6 +57,7 @@ class TemplateRow:
             baseline_text(self.indicator, self.series),
             target_text(self.indicator, self.series),
             era.short_label(self.year) if self.year is not None else "",
+            "",
             "",
             "",
             "",
@@ -83,6 +88,8 @@ def instructions(plan: Plan, as_of: EraYear) -> list[str]:
         "「有意差」の欄は、アンケートなどの標本調査でベースラインとの有意差検定をしたときだけ、"
         "改善・変化なし・悪化（有意に改善・有意差なし・有意に悪化 でも可）のいずれかを"
         "記入してください。検定をしていなければ空欄のままにします（変化率5%の目安で評価します）。",
+        "「確認」の欄は、基準値の10倍以上または10分の1以下の実績値が正しいと確かめたときだけ"
+        "「済」と記入してください。空欄なら、小数点の位置などの誤記として読み込みを止めます。",
         "記入後: kouryu actuals check このファイル / kouryu indicators --actuals このファイル",
     ]
 
@@ -136,18 +143,24 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     tested.error, tested.errorTitle = "改善・変化なし・悪化のいずれかです（空欄も可）", "有意差"
     letter = get_column_letter(SIGNIFICANCE_COLUMN + 1)
     tested.add(f"{letter}3:{letter}{last}")
-    sheet.add_data_validation(choose)
-    sheet.add_data_validation(number)
-    sheet.add_data_validation(tested)
-    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20, 12), 1):
+    checked = DataValidation(type="list", formula1='"済"', allow_blank=True)
+    checked.error, checked.errorTitle = "確かめた値には「済」と記入します（空欄も可）", "確認"
+    letter = get_column_letter(CHECKED_COLUMN + 1)
+    checked.add(f"{letter}3:{letter}{last}")
+    for validation in (choose, number, tested, checked):
+        sheet.add_data_validation(validation)
+    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20, 12, 8), 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
     # Printed for a clerk to fill in by hand: landscape, the ID and name on every page.
     print_setup(sheet, "2:2", title_columns="A:B")
+    # The instructions wrap within one portrait page: printed, no line is cut at the edge.
     notes = book.create_sheet("説明")
+    notes.column_dimensions["A"].width = NOTE_WIDTH
     for number, line in enumerate(lines, 1):
-        text_cell(notes.cell(number, 1), line).alignment = Alignment(wrap_text=False)
-    notes.column_dimensions["A"].width = 120
+        text_cell(notes.cell(number, 1), line).alignment = Alignment(wrap_text=True, vertical="top")
+        notes.row_dimensions[number].height = 15 * cell_lines(line, NOTE_WIDTH)
+    print_setup(notes, portrait=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
