@@ -79,11 +79,12 @@ def measure_record(plan: Plan, measure: Measure, places: _Places | None = None) 
         "section": section_title,
         "section_number": section_number,
         "order": measure.order,
-        "departments": list(measure.departments),
+        # Tuples are JSON arrays as they are: no list is copied for them.
+        "departments": measure.departments,
         "ages": [a.value for a in measure.ages],
         "tags": [i.value for i in measure.icons],
-        "aliases": list(measure.aliases),
-        "notes": list(measure.notes),
+        "aliases": measure.aliases,
+        "notes": measure.notes,
     }
 
 

@@ -146,7 +146,11 @@ def to_json(value: Any) -> str:
         # the check is far cheaper than a search of the whole text.
         lines = [encode(record) for record in value]
         lines = [line if line.isprintable() else _escape_c1(line) for line in lines]
-        return "[\n" + ",\n".join(lines) + "\n]\n"
+        # The brackets join the first and last lines: the text is built in one piece, not
+        # copied again for each (on a 1,000× plan it is 14 MB).
+        lines[0] = "[\n" + lines[0]
+        lines[-1] += "\n]\n"
+        return ",\n".join(lines)
     return _escape_c1(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
