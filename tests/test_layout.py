@@ -118,6 +118,19 @@ def test_no_module_is_longer_than_500_lines() -> None:
     assert {str(p.relative_to(PACKAGE)): lines(p) for p in MODULES if lines(p) > 500} == {}
 
 
+def test_records_are_dataclasses_and_each_named_tuple_says_why() -> None:
+    """A value record is a frozen dataclass; a NamedTuple is kept only where speed asks."""
+    kept: dict[str, str] = {}
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                ast.unparse(base) in ("NamedTuple", "typing.NamedTuple") for base in node.bases
+            ):
+                kept[node.name] = ast.get_docstring(node) or ""
+    assert sorted(kept) == ["Request", "Traits"]
+    assert all("NamedTuple" in why and "dataclass" in why for why in kept.values())
+
+
 def test_no_two_classes_share_a_name() -> None:
     """One meaning per word: a class name says which thing it is, wherever it is read."""
     homes: dict[str, list[str]] = {}

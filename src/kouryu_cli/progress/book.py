@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from kouryu_cli.core import era, values
 from kouryu_cli.core.i18n import _
@@ -114,7 +114,8 @@ def read_term(vocabulary: Vocabulary, text: str) -> Term | None:
     return None
 
 
-class Figure(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Figure:
     """活動実績: one activity figure of an answer (開催回数 12 回)."""
 
     name: str
