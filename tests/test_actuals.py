@@ -549,14 +549,15 @@ def test_a_far_figure_marked_as_checked_is_kept_and_said_so(plan: Plan, write: W
     ) in found.guesses
 
 
-def test_checked_in_yaml_and_an_unknown_mark(plan: Plan, write: Write) -> None:
+def test_checked_in_yaml_or_by_name_and_not_checked_marks(plan: Plan, write: Write) -> None:
     text = "actuals:\n  - {indicator: I5, year: R6, value: 1200, checked: true}\n"
     found = read_actuals(write("a.yaml", text), plan, label="a.yaml")
     assert [a.observation.value for a in found.actuals] == [1200]
-    path = write("f.csv", "指標ID,年度,実績値,確認\nI5,R6,1200,たぶん\n")
+    # A name or a stamp says who checked it; 未, ×, no or nothing says nobody has.
+    path = write("f.csv", "指標ID,年度,実績値,確認\nI5,R6,1200,山田\nI5,R5,1100,未確認\n")
     assert problems(path, plan) == [
-        "f.csv:2:4: checked: unknown mark 'たぶん' (write 済 when the figure is checked, "
-        "or leave it empty)",
+        "f.csv:3:3: value: 1,100 is 10 or more times away from I5's baseline 90 (R3): "
+        "a misplaced decimal point, or a percentage written as a fraction? " + RIGHT,
     ]
 
 

@@ -256,14 +256,13 @@ class _Resolver:
                 ),
             )
             return None
-        checked = _checked(row)
-        if indicator is None or series is None or year is None or value is None or checked is None:
+        if indicator is None or series is None or year is None or value is None:
             return None
         as_typed = row.cells.get("value")
         places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
         observation = Observation(year, value, row.text("source"), tested, places)
         actual = Actual(indicator, series, observation, row.place("year"), row.place(""))
-        return actual if _plausible(actual, row, checked, self.reading.guess) else None
+        return actual if _plausible(actual, row, _checked(row), self.reading.guess) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
@@ -394,26 +393,15 @@ _COUNTS = frozenset(
 _FACTOR = 10
 
 
-# How a clerk marks a figure as checked in the column 確認 (YAML: checked), and as not.
-_CHECKED = frozenset(
-    map(fold, ("済", "確認済", "確認済み", "○", "◯", "〇", "✓", "yes", "true", "1"))
-)
-_UNCHECKED = frozenset(map(fold, ("", "未", "未確認", "×", "no", "false", "0")))
+# Marks in the column 確認 (YAML: checked) that say a figure was not checked. Any other
+# mark says it was: 済, ○, yes, or the name or stamp of whoever checked it.
+_NOT_CHECKED = frozenset(map(fold, ("", "-", "未", "未確認", "×", "✕", "no", "false", "0")))
 
 
-def _checked(row: WrittenRow) -> bool | None:
-    """Whether the figure is marked as checked (確認: 済); None, and a problem, for another mark."""
-    written = row.text("checked")
-    mark = fold(written)
-    if mark in _CHECKED or mark in _UNCHECKED:
-        return mark in _CHECKED
-    row.fail(
-        "checked",
-        _(
-            "unknown mark '{written}' (write 済 when the figure is checked, or leave it empty)"
-        ).format(written=written),
-    )
-    return None
+def _checked(row: WrittenRow) -> bool:
+    """Whether the row marks its figure as checked (確認: 済, ○, a name …; not empty, 未, ×)."""
+    mark = fold(row.text("checked"))
+    return mark not in _NOT_CHECKED and not mark.startswith("未")
 
 
 def _plausible(actual: Actual, row: WrittenRow, checked: bool, note: Callable[[str], None]) -> bool:

@@ -89,7 +89,8 @@ def instructions(plan: Plan, as_of: EraYear) -> list[str]:
         "改善・変化なし・悪化（有意に改善・有意差なし・有意に悪化 でも可）のいずれかを"
         "記入してください。検定をしていなければ空欄のままにします（変化率5%の目安で評価します）。",
         "「確認」の欄は、基準値の10倍以上または10分の1以下の実績値が正しいと確かめたときだけ"
-        "「済」と記入してください。空欄なら、小数点の位置などの誤記として読み込みを止めます。",
+        "「済」（または確かめた人の名前）を記入してください。空欄なら、小数点の位置などの"
+        "誤記として読み込みを止めます。",
         "記入後: kouryu actuals check このファイル / kouryu indicators --actuals このファイル",
     ]
 
@@ -144,7 +145,7 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     letter = get_column_letter(SIGNIFICANCE_COLUMN + 1)
     tested.add(f"{letter}3:{letter}{last}")
     checked = DataValidation(type="list", formula1='"済"', allow_blank=True)
-    checked.error, checked.errorTitle = "確かめた値には「済」と記入します（空欄も可）", "確認"
+    checked.error, checked.errorTitle = "確かめた値には「済」か確かめた人の名前を記入します", "確認"
     letter = get_column_letter(CHECKED_COLUMN + 1)
     checked.add(f"{letter}3:{letter}{last}")
     for validation in (choose, number, tested, checked):
