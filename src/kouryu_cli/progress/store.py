@@ -115,7 +115,6 @@ def _agreement(books: list[tuple[ProgressBook, yamlfile.Document]]) -> list[Prob
 class _Reader:
     def __init__(self, check: Checker, plan: Plan) -> None:
         self.check = check
-        self.plan = plan
         self.measures = progress.owners(plan)
         self.vocabs = progress.vocabularies(plan)
 
