@@ -65,8 +65,7 @@ class MeasureChange:
 
     old: Measure
     new: Measure
-    old_place: Place
-    place: Place
+    place: Place  # in the new edition; a move is one of the changes
     matched_by: Reason
     changes: tuple[FieldChange, ...]
     # The evidence (0 … 1) when matched by similarity or id; None for an exact match.
@@ -287,7 +286,7 @@ def _measure_change(
     )
     if not changes:
         return None
-    return MeasureChange(a, b, old_place, place, found.reason, changes, found.score)
+    return MeasureChange(a, b, place, found.reason, changes, found.score)
 
 
 def _differs(old: Value, new: Value) -> bool:
