@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
@@ -22,9 +23,8 @@ from kouryu_cli.progress import forms
 from kouryu_cli.progress.book import Answer
 from kouryu_cli.progress.returned import FormCell, FormRow, ReturnedForm, problem
 
-ANSWERED = "answered"
-BLANK = "blank"
-UNCHANGED = "unchanged"
+# What a returned form carried: answers, none, or pre-filled ones sent back untouched.
+FormState = Literal["answered", "blank", "unchanged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class FormSummary:
 
     file: str
     department: str
-    state: str  # ANSWERED, BLANK or UNCHANGED
+    state: FormState
     answered: int
     blank: int
 
@@ -180,11 +180,11 @@ class _FormChecker:
             if as_sent and all(prefilled[m.id] == forms.input_digest(r.text) for r, m in answered):
                 # Forwarded unopened: last year's answers, confirmed by nobody.
                 self.result.forms.append(
-                    FormSummary(form.file, department, UNCHANGED, len(answered), blank)
+                    FormSummary(form.file, department, "unchanged", len(answered), blank)
                 )
                 self.deleted(form, listed, found)
                 return
-        state = ANSWERED if answered else BLANK
+        state: FormState = "answered" if answered else "blank"
         self.result.forms.append(FormSummary(form.file, department, state, len(answered), blank))
         for row, measure in rows:
             if measure.id not in answered_ids:

@@ -18,7 +18,7 @@ from kouryu_cli.core.model import EraYear, Plan
 from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.writing import write_stdout
 from kouryu_cli.progress import book as progress
-from kouryu_cli.progress.collect import ANSWERED, BLANK, Collected
+from kouryu_cli.progress.collect import Collected
 
 
 def merge_into(
@@ -86,11 +86,11 @@ def merge_into(
 def per_form(ctx: typer.Context, result: Collected) -> None:
     """One line per form on stderr: its file, its department, and what it carried."""
     for form in result.forms:
-        if form.state == ANSWERED:
+        if form.state == "answered":
             what = _("answered: {answered} answered, {blank} left blank").format(
                 answered=form.answered, blank=form.blank
             )
-        elif form.state == BLANK:
+        elif form.state == "blank":
             what = ngettext(
                 "blank: nothing answered ({blank} measure left blank)",
                 "blank: nothing answered ({blank} measures left blank)",
