@@ -427,15 +427,13 @@ class AnswerFilter:
     ratings: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
-        """The conditions in words, for the listing's note."""
-        out = []
-        if self.departments:
-            out.append("所管課: " + "、".join(self.departments))
-        if self.statuses:
-            out.append(f"{LABELS[STATUS]}: " + "、".join(self.statuses))
-        if self.ratings:
-            out.append(f"{LABELS[RATING]}: " + "、".join(self.ratings))
-        return out
+        """The conditions in words, for the listing's note: 所管課: 高齢福祉課、評価: C."""
+        given = (
+            ("所管課", self.departments),
+            (LABELS[STATUS], self.statuses),
+            (LABELS[RATING], self.ratings),
+        )
+        return [f"{label}: " + "、".join(values) for label, values in given if values]
 
 
 def select(plan: Plan, book: ProgressBook, wanted: AnswerFilter) -> list[tuple[Measure, Answer]]:
