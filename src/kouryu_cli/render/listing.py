@@ -27,7 +27,8 @@ Cell = str | int | float | None
 
 
 # Not slots: the two shapes are cached_property values, kept in the instance's __dict__.
-@dataclass(frozen=True)
+# Not compared: two listings made by two closures are never equal in any useful sense.
+@dataclass(frozen=True, eq=False)
 class Listing:
     """Rows for the text formats and records for JSON: the same result, two shapes.
 
