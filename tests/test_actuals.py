@@ -554,10 +554,14 @@ def test_checked_in_yaml_or_by_name_and_not_checked_marks(plan: Plan, write: Wri
     found = read_actuals(write("a.yaml", text), plan, label="a.yaml")
     assert [a.observation.value for a in found.actuals] == [1200]
     # A name or a stamp says who checked it; 未, ×, no or nothing says nobody has.
-    path = write("f.csv", "指標ID,年度,実績値,確認\nI5,R6,1200,山田\nI5,R5,1100,未確認\n")
-    assert problems(path, plan) == [
-        "f.csv:3:3: value: 1,100 is 10 or more times away from I5's baseline 90 (R3): "
-        "a misplaced decimal point, or a percentage written as a fraction? " + RIGHT,
+    path = write(
+        "f.csv",
+        "指標ID,年度,実績値,確認\nI5,R6,1200,山田\nI5,R5,1100,未確認\nI5,R4,1000,ー\nI5,R7,900,ｰ\n",
+    )
+    assert [p.split(": value:")[0] for p in problems(path, plan)] == [
+        "f.csv:3:3",
+        "f.csv:4:3",
+        "f.csv:5:3",
     ]
 
 

@@ -395,7 +395,10 @@ _FACTOR = 10
 
 # Marks in the column 確認 (YAML: checked) that say a figure was not checked. Any other
 # mark says it was: 済, ○, yes, or the name or stamp of whoever checked it.
-_NOT_CHECKED = frozenset(map(fold, ("", "-", "未", "未確認", "×", "✕", "no", "false", "0")))
+# A dash as an IME types it (ー, U+30FC) is "none" too, as are なし and 無.
+_NOT_CHECKED = frozenset(
+    map(fold, ("", "-", "ー", "なし", "無", "未", "未確認", "×", "✕", "no", "false", "0"))
+)
 
 
 def _checked(row: WrittenRow) -> bool:
