@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from kouryu_cli.cli import COMMANDS, app, command
+from kouryu_cli.cli import NAMES, app, command
 from kouryu_cli.core import i18n
 from kouryu_cli.core.model import Plan
 
@@ -91,7 +91,7 @@ def run_in() -> Callable[..., Result]:
 def _help_invocations() -> list[tuple[str, ...]]:
     """kouryu alone, kouryu --help, and --help of every command and sub-command."""
     found: list[tuple[str, ...]] = [(), ("--help",)]
-    for name in COMMANDS:
+    for name in NAMES:
         found.append((name, "--help"))
         group = command(name)
         if isinstance(group, typer.core.TyperGroup):
@@ -106,7 +106,7 @@ HELP = _help_invocations()
 def test_every_group_and_sub_command_is_in_the_help_runs() -> None:
     assert ("actuals", "template", "--help") in HELP
     assert ("progress", "collect", "--help") in HELP
-    assert len(HELP) > len(COMMANDS) + 6
+    assert len(HELP) > len(NAMES) + 6
 
 
 @pytest.mark.parametrize("args", HELP, ids=lambda a: " ".join(a) or "kouryu")

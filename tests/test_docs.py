@@ -21,7 +21,7 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from kouryu_cli.cli import COMMANDS as TABLE
+from kouryu_cli.cli import NAMES as TABLE
 from kouryu_cli.cli import app
 from kouryu_cli.core import errors, i18n
 from tests.conftest import Run

@@ -449,7 +449,7 @@ def test_every_command_docstring_is_in_the_catalog() -> None:
     """
     import sys
 
-    from kouryu_cli.cli import COMMANDS, app, command
+    from kouryu_cli.cli import NAMES, app, command
 
     sys.path.insert(0, str(ROOT))
     try:
@@ -463,7 +463,7 @@ def test_every_command_docstring_is_in_the_catalog() -> None:
     import typer.main
 
     pending = [("kouryu", typer.main.get_command(app))]
-    pending += [(f"kouryu {name}", command(name)) for name in COMMANDS]
+    pending += [(f"kouryu {name}", command(name)) for name in NAMES]
     missing = []
     while pending:
         path, built = pending.pop()

@@ -77,13 +77,16 @@ def _command_functions(path: Path) -> set[str]:
     if package is None:
         return set()
     module = ".".join(path.resolve().relative_to(package.parent).with_suffix("").parts)
-    table = ast.parse((package / "cli" / "__init__.py").read_text(encoding="utf-8"))
-    for node in ast.walk(table):
+    tree = ast.parse((package / "cli" / "__init__.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
         target = node.target if isinstance(node, ast.AnnAssign) else None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
         value = getattr(node, "value", None)
         if isinstance(target, ast.Name) and target.id == "COMMANDS" and isinstance(value, ast.Dict):
-            entries = [ast.literal_eval(v) for v in value.values if v is not None]
-            return {attribute for owner, attribute in entries if owner == module}
+            # {module: (command, …)}; a group's commands are found by their decorators.
+            for key, names in zip(value.keys, value.values, strict=True):
+                if key is not None and ast.literal_eval(key) == module:
+                    return set(ast.literal_eval(names))
+            return set()
     return set()

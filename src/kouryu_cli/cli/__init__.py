@@ -45,22 +45,19 @@ All commands: kouryu --help    What a command does: kouryu COMMAND --help
 """)
 
 
-# The commands, in the order --help lists them, as (module, attribute): a function is one
-# command, a typer.Typer a group of them. A run imports and builds only the one it runs.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "measures": ("kouryu_cli.measures.command", "measures"),
-    "dept": ("kouryu_cli.measures.command", "dept"),
-    "search": ("kouryu_cli.measures.command", "search"),
-    "show": ("kouryu_cli.measures.command", "show"),
-    "outline": ("kouryu_cli.measures.command", "outline"),
-    "matrix": ("kouryu_cli.measures.command", "matrix"),
-    "indicators": ("kouryu_cli.indicators.command", "indicators"),
-    "actuals": ("kouryu_cli.indicators.actuals_command", "app"),
-    "report": ("kouryu_cli.report.command", "report"),
-    "diff": ("kouryu_cli.editions.command", "diff"),
-    "validate": ("kouryu_cli.cli.validate", "validate"),
-    "progress": ("kouryu_cli.progress.command", "app"),
+# The commands, in the order --help lists them, by the module that holds them. A module holds
+# functions named as their commands, or one group of commands (a typer.Typer) named `app`.
+# A run imports and builds only the module of the command it runs.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "kouryu_cli.measures.command": ("measures", "dept", "search", "show", "outline", "matrix"),
+    "kouryu_cli.indicators.command": ("indicators",),
+    "kouryu_cli.indicators.actuals_command": ("actuals",),
+    "kouryu_cli.report.command": ("report",),
+    "kouryu_cli.editions.command": ("diff",),
+    "kouryu_cli.cli.validate": ("validate",),
+    "kouryu_cli.progress.command": ("progress",),
 }
+NAMES: tuple[str, ...] = tuple(name for names in COMMANDS.values() for name in names)
 _SETTINGS: dict[str, Any] = {
     "add_completion": False,
     "rich_markup_mode": None,
@@ -129,22 +126,22 @@ class _SubGroup(_Localized, TyperGroup):
 
 
 def command(name: str) -> Any:
-    """The Click command of one entry of COMMANDS, built the first time it is asked for."""
+    """The Click command of one of NAMES, built the first time it is asked for."""
     return _build(name, i18n.current())
 
 
 @functools.cache
 def _build(name: str, language: str) -> Any:
     """The command in one language (a process speaks one; tests switch)."""
-    module, attribute = COMMANDS[name]
-    target = getattr(importlib.import_module(module), attribute)
-    if isinstance(target, typer.Typer):
-        _localize(target)
-        built = typer.main.get_command(target)
+    module = importlib.import_module(next(m for m, names in COMMANDS.items() if name in names))
+    group = getattr(module, "app", None)
+    if isinstance(group, typer.Typer):
+        _localize(group)
+        built = typer.main.get_command(group)
         built.name = name
         return built
     single = typer.Typer(**_SETTINGS)
-    single.command(name, cls=_Command)(target)
+    single.command(name, cls=_Command)(getattr(module, name))
     return typer.main.get_command(single)
 
 
@@ -175,7 +172,7 @@ class _Group(_Localized, TyperGroup):
         return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
+        return list(NAMES)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)
@@ -196,7 +193,7 @@ class _Group(_Localized, TyperGroup):
         return result
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        return command(cmd_name) if cmd_name in COMMANDS else None
+        return command(cmd_name) if cmd_name in NAMES else None
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
