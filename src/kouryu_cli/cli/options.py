@@ -182,16 +182,19 @@ def output_options(
     bom: bool = True,
     raw: bool = True,
     format_help: str | None = None,
+    force: str | None = None,
 ) -> Callable[[Command], Command]:
-    """Give a command the output options it has (-f, -o, --encoding, --no-bom, --raw).
+    """Give a command the output options it has (-f, -o, --encoding, --no-bom, --raw, --force).
 
     Declared once here, as sqlite-utils' output_options: the command takes one keyword
     parameter `request` instead, the options as given, and settles them once with
     request.resolve(inputs). name is the command's name in messages (default: the
     function's); format_help replaces the help of --format. --encoding and --raw are
     offered only with csv or tsv among the formats, --no-bom only with csv; encoding, bom
-    and raw set to False leave them out even then. The command's summary() lines are said
-    after it returns (or exits with a status of its own), never when it failed.
+    and raw set to False leave them out even then. force, the help of --force, is for a
+    command that writes a form to fill in: its -o then never replaces an existing file
+    unless --force is given. The command's summary() lines are said after it returns (or
+    exits with a status of its own), never when it failed.
 
     Use:
 
@@ -214,6 +217,11 @@ def output_options(
         *([("encoding", EncodingOption, None)] if encoding else []),
         *([("no_bom", NoBomOption, False)] if bom else []),
         *([("raw", RawOption, False)] if raw else []),
+        *(
+            [("force", Annotated[bool, typer.Option("--force", help=force)], False)]
+            if force
+            else []
+        ),
     ]
 
     def decorate(command: Command) -> Command:
@@ -235,6 +243,7 @@ def output_options(
                 kwargs.pop("encoding", None),
                 not kwargs.pop("no_bom", False),
                 kwargs.pop("raw", False),
+                keep=force is not None and not kwargs.pop("force"),
             )
             ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
             if ctx is None:

@@ -71,13 +71,14 @@ class Request(NamedTuple):
     encoding: str | None = None
     bom: bool = True
     raw: bool = False
+    keep: bool = False  # a file that -o names exists: refuse it (a form's command, no --force)
 
     def resolve(self, inputs: Iterable[Path | None] = (), *, default: str | None = None) -> Output:
         """The output asked for; default is the format when neither -f nor -o FILE is given."""
         fmt = self.format
         if default is not None and (self.path is None or str(self.path) == "-"):
             fmt = fmt or default
-        return resolve(
+        out = resolve(
             self.command,
             self.formats,
             fmt,
@@ -87,6 +88,9 @@ class Request(NamedTuple):
             raw=self.raw,
             inputs=inputs,
         )
+        if self.keep:
+            refuse_existing(out)
+        return out
 
 
 def resolve(
@@ -153,9 +157,9 @@ def resolve(
 def refuse_existing(out: Output) -> None:
     """A UsageError when -o names a file that exists: a blank form never replaces data.
 
-    Commands that write a form to fill in call this unless --force was given. A pipe, a
-    device or /dev/stdout is written into, never replaced, so only a regular file (also
-    through a link) is refused.
+    A command that writes a form to fill in refuses so (Request.keep) unless --force was
+    given. A pipe, a device or /dev/stdout is written into, never replaced, so only a
+    regular file (also through a link) is refused.
     """
     if out.path is not None and replaces(out.path):
         raise UsageError(

@@ -36,16 +36,15 @@ CHECK_FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 
 
 @app.command("template")
-@options.output_options(TEMPLATE_FORMATS, name="actuals template", raw=False)
+@options.output_options(
+    TEMPLATE_FORMATS,
+    name="actuals template",
+    raw=False,
+    force=N_("Replace the file of -o if it exists (its figures are lost)."),
+)
 def template_command(
     ctx: typer.Context,
     as_of: AsOfOption = None,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help=N_("Replace the file of -o if it exists (its figures are lost).")
-        ),
-    ] = False,
     *,
     request: output.Request,
 ) -> None:
@@ -68,8 +67,6 @@ def template_command(
 
     year = evaluation.as_of_year(as_of)
     out = request.resolve([options.plan_path(ctx)], default="csv")
-    if not force:
-        output.refuse_existing(out)
     plan = options.plan(ctx)
     if out.format == "xlsx":
         output.emit_bytes(out, template.template_workbook(plan, year))
