@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from kouryu_cli.core import era, values
-from kouryu_cli.core.i18n import _
+from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
 from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
@@ -136,23 +136,25 @@ _FIGURE_SEPARATORS = re.compile(r"[\n;；]")
 def parse_figures(text: str) -> tuple[Figure, ...]:
     """Figures as a department writes them, one a line: 開催回数 12回 / 参加者数：1,234人.
 
-    Raises ValueError naming the first piece that is not 'name number unit'.
+    Raises ValueError naming every piece that is not 'name number unit', so that one
+    reply to the department can correct them all.
     """
-    out: list[Figure] = []
-    for raw in _FIGURE_SEPARATORS.split(unicodedata.normalize("NFKC", text)):
-        piece = raw.strip()
-        if not piece:
-            continue
-        match = _FIGURE.fullmatch(piece)
-        if match is None:
-            raise ValueError(
-                _(
-                    "'{piece}' is not a figure: write a name, a number and a "
-                    "unit, one a line (開催回数 12回)"
-                ).format(piece=piece)
-            )
-        out.append(Figure(match["name"], values.plain_number(match["value"]), match["unit"]))
-    return tuple(out)
+    pieces = (p.strip() for p in _FIGURE_SEPARATORS.split(unicodedata.normalize("NFKC", text)))
+    read = [(piece, _FIGURE.fullmatch(piece)) for piece in pieces if piece]
+    wrong = [f"'{piece}'" for piece, match in read if match is None]
+    if wrong:
+        raise ValueError(
+            ngettext(
+                "{pieces} is not a figure: write a name, a number and a unit, one a line"
+                " (開催回数 12回)",
+                "{pieces} are not figures: write a name, a number and a unit, one a line"
+                " (開催回数 12回)",
+                len(wrong),
+            ).format(pieces=", ".join(wrong))
+        )
+    return tuple(
+        Figure(m["name"], values.plain_number(m["value"]), m["unit"]) for _p, m in read if m
+    )
 
 
 def format_figures(figures: Iterable[Figure]) -> str:
