@@ -111,6 +111,22 @@ def test_department_completion_with_a_warm_cache(tmp_path: Path) -> None:
     assert not {"rich", "yaml"} & families(modules["modules"])
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("kouryu measures --age 6", ["65+"]),
+        ("kouryu measures --age 1", ["18-64"]),
+        ("kouryu measures --tag 知", ["知守"]),
+        ("kouryu measures --tag 運", ["運動"]),
+    ],
+)
+def test_age_and_icon_completion(tmp_path: Path, words: str, expected: list[str]) -> None:
+    completion = {"_KOURYU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "3"}
+    result, _modules = kouryu(tmp_path, env=completion)
+    assert result.returncode == 0
+    assert result.stdout.decode().split() == expected
+
+
 def test_one_byte_change_reaches_the_output(tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     text = SHIPPED.read_bytes()

@@ -1,5 +1,6 @@
 """Commands that ask about measures: measures, dept, search, show, outline, matrix."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -18,7 +19,7 @@ from kouryu_cli.cli.options import (
 )
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
 from kouryu_cli.core.i18n import N_, _, ngettext
-from kouryu_cli.core.model import AgeGroup, Icon, Plan
+from kouryu_cli.core.model import AgeGroup, Icon, LabelledEnum, Plan
 from kouryu_cli.measures import query, views
 from kouryu_cli.render.listing import Listing
 
@@ -44,12 +45,13 @@ def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty:
     raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
-def _complete_ages(incomplete: str) -> list[str]:
-    return [a.value for a in AgeGroup if a.value.startswith(incomplete)]
+def _completion(choices: type[LabelledEnum]) -> Callable[[str], list[str]]:
+    """Shell completion of an option that takes one of an enum's values."""
 
+    def complete(incomplete: str) -> list[str]:
+        return [c.value for c in choices if c.value.startswith(incomplete)]
 
-def _complete_icons(incomplete: str) -> list[str]:
-    return [i.value for i in Icon if i.value.startswith(incomplete)]
+    return complete
 
 
 AgeOption = Annotated[
@@ -58,7 +60,7 @@ AgeOption = Annotated[
         "--age",
         "-a",
         metavar="AGE",
-        autocompletion=_complete_ages,
+        autocompletion=_completion(AgeGroup),
         help=N_(
             "Target age group, repeatable: 0-17 (18歳未満), 18-64 (18～64歳), 65+ (65歳以上); "
             "also 65歳以上, 18〜64, u18, senior …"
@@ -75,7 +77,7 @@ TagOption = Annotated[
         "--tag",
         "-t",
         metavar="ICON",
-        autocompletion=_complete_icons,
+        autocompletion=_completion(Icon),
         help=N_("Icon, repeatable: 知守, 食事, 運動."),
     ),
 ]
