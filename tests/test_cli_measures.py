@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,34 @@ def test_filters_combine_and_echo_back(run: Run) -> None:
     assert result.stderr == (
         "conditions: 18歳未満 / 所管課「子育て」 / 施策2 / アイコン 食事 / 2 measures\n"
     )
+
+
+def test_a_repeated_query_is_an_or_of_its_words(run: Run) -> None:
+    def ids(*args: str) -> set[str]:
+        return {line.split("\t")[0] for line in run("measures", *args).stdout.splitlines()}
+
+    either = run("measures", "--query", "子育て", "--query", "高齢 ボランティア")
+    assert either.exit_code == 0
+    found = {line.split("\t")[0] for line in either.stdout.splitlines()}
+    assert found == ids("--query", "子育て") | ids("--query", "高齢 ボランティア")
+    assert ids("--query", "子育て") - ids("--query", "高齢 ボランティア")
+    assert ids("--query", "高齢 ボランティア") - ids("--query", "子育て")
+    assert either.stderr.startswith("conditions: 語「子育て」・「高齢 ボランティア」 / ")
+
+
+def test_a_full_department_name_is_that_department_alone(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    """福祉課 is not also 高齢福祉課 and 障害福祉課, as `dept 福祉課` already knows."""
+    shipped = (Path(__file__).parents[1] / "data" / "plan.yaml").read_text(encoding="utf-8")
+    plan = write("plan.yaml", shipped.replace("社会福祉課", "福祉課"))
+    exact = run("--data", str(plan), "measures", "--dept", "福祉課", "-f", "json")
+    assert exact.exit_code == 0
+    assert {d for m in json.loads(exact.stdout) for d in m["departments"]} >= {"福祉課"}
+    assert all("福祉課" in m["departments"] for m in json.loads(exact.stdout))
+    part = run("--data", str(plan), "measures", "--dept", "福祉", "-f", "json")
+    names = {d for m in json.loads(part.stdout) for d in m["departments"]}
+    assert {"福祉課", "高齢福祉課", "障害福祉課"} <= names
 
 
 def test_empty_result_says_so_and_exits_1(run: Run) -> None:

@@ -90,7 +90,7 @@ def _filter(
     depts: list[str] | None,
     policies: list[int] | None,
     tags: list[str] | None,
-    text: str | None,
+    queries: list[str] | None,
 ) -> query.MeasureFilter:
     with option("--age"):
         age_groups = tuple(dict.fromkeys(query.parse_age(a) for a in ages or ()))
@@ -115,7 +115,7 @@ def _filter(
         departments=tuple(depts or ()),
         policies=tuple(policies or ()),
         icons=icons,
-        terms=query.split_terms(text) if text is not None else (),
+        queries=tuple(q for q in queries or () if query.split_terms(q)),
     )
 
 
@@ -133,9 +133,14 @@ def measures(
     policy: PolicyOption = None,
     tag: TagOption = None,
     text: Annotated[
-        str | None,
+        list[str] | None,
         value_option(
-            "--query", metavar="TEXT", help=N_("Words that must all appear (as in search).")
+            "--query",
+            metavar="TEXT",
+            help=N_(
+                "Words that must all appear (as in search); repeatable: a measure that has "
+                "the words of one --query."
+            ),
         ),
     ] = None,
     *,

@@ -97,7 +97,8 @@ class MeasureFilter:
     departments: tuple[str, ...] = ()
     policies: tuple[int, ...] = ()
     icons: tuple[Icon, ...] = ()
-    terms: tuple[str, ...] = ()
+    # Each --query as typed: a measure has every word of one of them.
+    queries: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
         """The conditions in words, for the 「条件: …」 line."""
@@ -111,8 +112,8 @@ class MeasureFilter:
             parts.append("施策" + "・".join(str(p) for p in self.policies))
         if self.icons:
             parts.append("アイコン " + "・".join(i.value for i in self.icons))
-        if self.terms:
-            parts.append("語「" + " ".join(self.terms) + "」")
+        if self.queries:
+            parts.append("語" + "・".join(f"「{' '.join(q.split())}」" for q in self.queries))
         return parts
 
 
@@ -152,6 +153,11 @@ class MeasureIndex:
         }
 
     @cached_property
+    def words(self) -> tuple[tuple[str, ...], ...]:
+        """The folded words of each query that has any."""
+        return tuple(words for words in map(split_terms, self.wanted.queries) if words)
+
+    @cached_property
     def departments(self) -> frozenset[str]:
         """The departments the filter names: by part of the name or of the reading."""
         return frozenset(
@@ -175,7 +181,12 @@ class MeasureIndex:
             return False
         if wanted.departments and self.departments.isdisjoint(measure.departments):
             return False
-        return not wanted.terms or all(term in self.keys[measure.id] for term in wanted.terms)
+        return not self.words or self.has_words(measure)
+
+    def has_words(self, measure: Measure) -> bool:
+        """Whether a measure has every word of one --query."""
+        key = self.keys[measure.id]
+        return any(all(word in key for word in words) for words in self.words)
 
     def select(self) -> list[Measure]:
         """The measures that pass, in plan order."""
@@ -193,20 +204,16 @@ def resolve_department(plan: Plan, text: str) -> Department:
     Raises UsageError naming the candidates when the name is ambiguous, or the
     closest names when nothing matches.
     """
-    wanted = fold(text)
-    if not wanted:
+    if not fold(text):
         raise UsageError(_("empty department name"))
-    exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
-    if exact:
-        return exact[0]
-    partial = departments_matching(plan, text)
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        names = "、".join(d.name for d in partial)
+    found = departments_matching(plan, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "、".join(d.name for d in found)
         raise UsageError(
             _("'{text}' matches {count} departments: {names}").format(
-                text=text, count=len(partial), names=names
+                text=text, count=len(found), names=names
             )
         )
     raise UsageError(
@@ -217,12 +224,20 @@ def resolve_department(plan: Plan, text: str) -> Department:
 
 
 def departments_matching(plan: Plan, text: str) -> list[Department]:
-    """The departments whose folded name or reading contains text (高齢, こうれい, こそだて)."""
+    """The departments text names: the one whose folded name or reading it is, or else each
+    whose name or reading contains it (高齢, こうれい, こそだて).
+
+    A full name names its department alone, also when another name contains it (福祉課 and
+    高齢福祉課).
+    """
     wanted = fold(text)
-    return [
+    if not wanted:
+        return []
+    exact = [d for d in plan.departments if wanted in (fold(d.name), fold(d.reading))]
+    return exact or [
         d
         for d in plan.departments
-        if wanted and (wanted in fold(d.name) or (d.reading and wanted in fold(d.reading)))
+        if wanted in fold(d.name) or (d.reading and wanted in fold(d.reading))
     ]
 
 
