@@ -170,6 +170,38 @@ def test_the_actuals_file_is_never_the_output(run: Run, tmp_path: Path) -> None:
     assert actuals.read_bytes() == Path(EXAMPLE_CSV).read_bytes()
 
 
+def test_the_file_behind_standard_input_is_never_the_output(tmp_path: Path) -> None:
+    """`--actuals - < x.csv -o x.csv` would replace the figures it is reading."""
+    actuals = tmp_path / "実績値.csv"
+    actuals.write_bytes(Path(EXAMPLE_CSV).read_bytes())
+    for command in (("indicators", "--actuals", "-"), ("actuals", "check", "-")):
+        with actuals.open("rb") as stdin:
+            result = subprocess.run(
+                [*KOURYU, *command, "-f", "csv", "-o", str(actuals)],
+                env=environment(),
+                stdin=stdin,
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
+        assert result.returncode == 2, command
+        assert result.stderr.decode() == (
+            f"kouryu: -o {actuals} is the file read from standard input; "
+            "choose another output file\n"
+        )
+        assert actuals.read_bytes() == Path(EXAMPLE_CSV).read_bytes()
+    with actuals.open("rb") as stdin:
+        other = subprocess.run(
+            [*KOURYU, "indicators", "--actuals", "-", "-f", "csv", "-o", str(tmp_path / "o.csv")],
+            env=environment(),
+            stdin=stdin,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    assert other.returncode == 0, other.stderr
+
+
 def test_the_plan_file_is_never_the_output(run: Run, tmp_path: Path) -> None:
     plan = tmp_path / "my.yaml"
     plan.write_bytes(SHIPPED.read_bytes())

@@ -10,6 +10,7 @@ atomically.
 from __future__ import annotations
 
 import codecs
+import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
@@ -186,20 +187,34 @@ def _check_target(path: Path, inputs: Iterable[Path | None]) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise UsageError(_("{path} is a folder; -o needs a file").format(path=path))
     for source in inputs:
-        if source is None or str(source) == "-":
+        other = _input_stat(source)
+        if other is None or not stat.S_ISREG(info.st_mode):
             continue
-        try:
-            other = source.stat()
-        except OSError:
+        if (other.st_dev, other.st_ino) != (info.st_dev, info.st_ino):
             continue
-        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino) and stat.S_ISREG(
-            info.st_mode
-        ):
+        if str(source) == "-":  # `--actuals - < x.csv -o x.csv`
             raise UsageError(
-                _("-o {path} is the input file {source}; choose another output file").format(
-                    path=path, source=source
-                )
+                _(
+                    "-o {path} is the file read from standard input; choose another output file"
+                ).format(path=path)
             )
+        raise UsageError(
+            _("-o {path} is the input file {source}; choose another output file").format(
+                path=path, source=source
+            )
+        )
+
+
+def _input_stat(source: Path | None) -> os.stat_result | None:
+    """What an input is on disk; for '-', the file behind standard input, if any."""
+    if source is None:
+        return None
+    try:
+        if str(source) == "-":
+            return None if sys.stdin is None else os.fstat(sys.stdin.fileno())
+        return source.stat()
+    except (OSError, ValueError):  # no descriptor (a test's stdin), or a closed one
+        return None
 
 
 def _check_openpyxl() -> None:
