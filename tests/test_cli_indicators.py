@@ -232,6 +232,8 @@ def test_nothing_found_exits_1_with_a_message(run: Run) -> None:
         (["--as-of", "R"], "kouryu: --as-of: not a year: 'R'"),
         (["--threshold", "0"], "kouryu: --threshold: must be above 0 and at most 100 (%), got 0"),
         (["--format", "pdf"], "kouryu: indicators cannot write pdf; it writes table, json"),
+        (["--as-of", "R99"], "kouryu: --as-of: year 'R99' is 2117, more than 20 years after"),
+        (["--since", "R60"], "kouryu: --since: year 'R60' is 2078, more than 20 years after"),
     ],
 )
 def test_usage_errors_exit_2(run: Run, args: list[str], message: str) -> None:
@@ -239,6 +241,24 @@ def test_usage_errors_exit_2(run: Run, args: list[str], message: str) -> None:
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("actuals", "template"), ("report", "-o", "r.html"), ("indicators",)],
+)
+def test_a_year_the_plan_cannot_mean_is_refused_everywhere(
+    run: Run, command: tuple[str, ...], tmp_path: Path
+) -> None:
+    """A form for R99 would offer years that reading its answers refuses (more than 20 years
+    after the last target year): every command that takes --as-of says so alike."""
+    if "-o" in command:
+        command = (*command[:-1], str(tmp_path / command[-1]))
+    result = run(*command, "--as-of", "R99")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kouryu: --as-of: year 'R99' is 2117, more than 20 years ")
+    assert not (tmp_path / "r.html").exists()
+    assert run(*command, "--as-of", "R12").exit_code == 0
 
 
 def test_bad_actuals_file_exits_3_with_the_line(run: Run, write: Any) -> None:

@@ -248,6 +248,11 @@ class Indicator:
         """The target year of one series: its own, or the indicator's."""
         return series.target_year or self.target_year
 
+    @property
+    def last_target_year(self) -> int:
+        """The latest target year (Western) of the indicator and its series."""
+        return max((self.target_year.year, *(self.target_year_of(s).year for s in self.series)))
+
 
 @dataclass(frozen=True, slots=True)
 class Chapter:

@@ -65,9 +65,12 @@ def template_command(
     """
     from kouryu_cli.indicators import evaluation, template
 
-    year = evaluation.as_of_year(as_of)
+    with options.option("--as-of"):
+        year = evaluation.as_of_year(as_of)
     out = request.resolve([options.plan_path(ctx)], default="csv")
     plan = options.plan(ctx)
+    with options.option("--as-of"):
+        evaluation.within_plan(year, plan)
     if out.format == "xlsx":
         output.emit_bytes(out, template.template_workbook(plan, year))
     else:

@@ -200,6 +200,18 @@ def as_of_year(label: str | None = None) -> EraYear:
         raise UsageError(str(error)) from None
 
 
+def within_plan(year: EraYear, plan: Plan) -> EraYear:
+    """year, or a UsageError when it is too far past the plan's last target year (R99 for R9).
+
+    The same rule as an actual's year: a form or an evaluation for such a year is a typo.
+    """
+    last = max((i.last_target_year for i in plan.indicators), default=era.LATEST)
+    why = era.beyond_plan(year, last)
+    if why is not None:
+        raise UsageError(why)
+    return year
+
+
 def year_before(as_of: EraYear) -> EraYear:
     """The fiscal year before as_of, labelled by its Western year: the report compares with it."""
     return EraYear(f"{as_of.year - 1}", as_of.year - 1)

@@ -345,11 +345,7 @@ class _PlanReader:
                 )
             )
         if out:
-            last = max(
-                year
-                for i in out
-                for year in (i.target_year.year, *(i.target_year_of(s).year for s in i.series))
-            )
+            last = max(i.last_target_year for i in out)
             for where, year in self.actual_years:
                 if (why := era.beyond_plan(year, last)) is not None:
                     self.check.fail(where, why)

@@ -98,6 +98,10 @@ def report(
     with option("--since"):
         period = None if since is None else evaluation.as_of_year(since)
     original = plan(ctx)
+    with option("--as-of"):
+        evaluation.within_plan(year, original)
+    with option("--since"):
+        period = period and evaluation.within_plan(period, original)
     current, read = with_actuals(ctx, original, actuals_files or [])
     later = actuals.later_than(original, read, year)
     if later:
