@@ -15,7 +15,6 @@ from kouryu_cli.measures.query import (
     parse_age,
     parse_icon,
     resolve_department,
-    split_terms,
 )
 from kouryu_cli.measures.tallies import department_tallies, matrix
 
@@ -47,6 +46,13 @@ SENIOR, ADULT, CHILD = AgeGroup.SENIOR, AgeGroup.WORKING_AGE, AgeGroup.UNDER_18
         ("18歳未満", CHILD),
         ("child", CHILD),
         ("０-１７", CHILD),
+        # ー as an IME types a dash, full or half width
+        ("18ー64", ADULT),
+        ("18ｰ64", ADULT),
+        ("18歳ー64歳", ADULT),
+        ("０ー１７", CHILD),
+        ("65ー", SENIOR),
+        ("シニア", SENIOR),
     ],
 )
 def test_parse_age_accepts_what_people_type(typed: str, group: AgeGroup) -> None:
@@ -95,8 +101,10 @@ def ids(measures: list) -> list[str]:  # type: ignore[type-arg]
         (MeasureFilter(departments=("高齢",)), 8),
         (MeasureFilter(departments=("高齢", "障害")), 9),
         (MeasureFilter(departments=("高齢",), ages=(CHILD,)), 0),
-        (MeasureFilter(terms=split_terms("ボランティア")), 3),
-        (MeasureFilter(terms=split_terms("子育て 交流")), 6),  # 子育て also matches 子育て支援課
+        (MeasureFilter(queries=("ボランティア",)), 3),
+        (MeasureFilter(queries=("子育て 交流",)), 6),  # 子育て also matches 子育て支援課
+        (MeasureFilter(queries=("子育て 交流", "ボランティア")), 9),  # a measure of one query
+        (MeasureFilter(queries=("ボランティア", "ボランティア")), 3),
     ],
 )
 def test_filter_counts(plan: Plan, wanted: MeasureFilter, count: int) -> None:

@@ -37,6 +37,7 @@ _AGE_WORDS: dict[AgeGroup, tuple[str, ...]] = {
         "65-",
         "senior",
         "seniors",
+        "シニア",
         "elderly",
         "高齢者",
         "65歳-",
@@ -59,11 +60,13 @@ _ICON_LOOKUP = {
     "undou": Icon.EXERCISE,
 }
 ICON_HELP = "知守, 食事, 運動"
+# fold() keeps ー (a long vowel in katakana words); after an age an IME typed it for a dash.
+_AGE_DASH = re.compile(r"(?<=[0-9歳])ー")
 
 
 def parse_age(text: str) -> AgeGroup:
-    """An age group from what people type: 65+, 65歳以上, 18～64, 18〜64, u18, senior …"""
-    group = _AGE_LOOKUP.get(fold(text))
+    """An age group from what people type: 65+, 65歳以上, 18～64, 18〜64, 18ー64, u18, senior …"""
+    group = _AGE_LOOKUP.get(_AGE_DASH.sub("-", fold(text)))
     if group is None:
         raise ValueError(
             _("unknown age group '{text}' (expected {expected})").format(
