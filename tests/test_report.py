@@ -328,6 +328,39 @@ def test_text_from_the_plan_never_becomes_markup_in_markdown(plan: Plan) -> None
     assert "&amp; 〈指標〉" in text
 
 
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def controlled_plan(plan: Plan) -> Plan:
+    """The plan with ESC, BEL and NUL in a measure's name, a department and an indicator."""
+    policy = plan.policies[0]
+    section = policy.sections[0]
+    measure = replace(
+        section.measures[0], name="石丸\x1b[31m総合館\x07\x00", departments=("社会\x1b教育課",)
+    )
+    section = replace(section, measures=(measure, *section.measures[1:]))
+    policy = replace(policy, sections=(section, *policy.sections[1:]))
+    indicator = replace(plan.indicators[0], name="地域活動\x1b[2Jの参加率")
+    return replace(
+        plan, policies=(policy, *plan.policies[1:]), indicators=(indicator, *plan.indicators[1:])
+    )
+
+
+def test_control_characters_from_the_plan_are_shown_never_written(plan: Plan) -> None:
+    """A terminal escape in the plan reaches no page raw (nor the SVG, which XML forbids)."""
+    report = build(controlled_plan(plan))
+    html = render.to_html(report)
+    text = render.to_markdown(report)
+    assert not CONTROLS.search(html)
+    assert not CONTROLS.search(text)
+    assert r"石丸\x1b[31m総合館\x07\x00" in html
+    assert r"社会\x1b教育課" in html
+    assert r"地域活動\x1b[2Jの参加率" in html
+    assert r"石丸\\x1b\[31m総合館\\x07\\x00" in text
+    # Line breaks within a text stay line breaks.
+    assert "\n" in html
+
+
 def assert_tables_are_whole(text: str) -> None:
     """Every Markdown table row has as many cells as its header."""
     for block in re.findall(r"(?:^\|.*\|\n)+", text, flags=re.MULTILINE):

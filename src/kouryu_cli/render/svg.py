@@ -3,7 +3,8 @@
 Every chart has explicit sizes, sets its text at its real width (a Japanese character is
 two units wide: no `textLength` squeezing), places labels where they collide with nothing
 else, and is `role="img"` with a <title> that states its data. The SVG is written as text,
-and every piece of text given to these functions is escaped here.
+and every piece of text given to these functions is escaped here (control characters, which
+XML does not allow, are shown as visible escapes: \\x1b).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from kouryu_cli.core import era
+from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.render import textwidth
 
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif"
@@ -24,6 +26,11 @@ GRID = "#D9D9D9"
 # Advance of one width unit, in em: a narrow character is one unit, a wide one two. A little
 # more than half an em, so that estimates err on the wide side and labels never touch.
 UNIT_EM = 0.55
+
+
+def _xml(text: str) -> str:
+    """Text for an SVG element: escaped, with no character XML refuses."""
+    return escape(strip_controls(text))
 
 
 def text_units(text: str) -> int:
@@ -176,7 +183,7 @@ def text_element(
     """A <text> at its natural width; y is the baseline."""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>'
+        f'font-weight="{weight}" fill="{fill}">{_xml(content)}</text>'
     )
 
 
@@ -236,8 +243,8 @@ def svg_open(width: float, height: float, title: str, description: str, ident: s
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:g}" '
         f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(description)}</desc>'
+        f'<title id="{ident}-title">{_xml(title)}</title>'
+        f'<desc id="{ident}-desc">{_xml(description)}</desc>'
     )
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kouryu_cli.core.textnorm import strip_controls
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -36,14 +38,27 @@ def whole_words(parts: Sequence[str]) -> Any:
     from markupsafe import Markup, escape
 
     whole = Markup('<span class="nowrap">%s</span>')
-    return Markup("・<wbr>").join(whole % escape(part) for part in parts)
+    return Markup("・<wbr>").join(whole % escape(shown(part)) for part in parts)
+
+
+def shown(value: Any) -> Any:
+    """A value for the page: control characters (ESC, BEL, NUL …) as visible escapes (\\x1b).
+
+    Line breaks stay; markup made here (Markup) passes as it is.
+    """
+    from markupsafe import Markup
+
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    return "\n".join(strip_controls(line) for line in value.split("\n"))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
 
 
 def markdown_text(value: Any) -> Any:
-    """Text for a Markdown file: one line, Markdown and HTML characters escaped.
+    """Text for a Markdown file: one line, Markdown and HTML characters escaped, control
+    characters shown as visible escapes.
 
     Values already marked safe (Markup) pass as they are.
     """
@@ -53,8 +68,8 @@ def markdown_text(value: Any) -> Any:
         return str(value)
     if value is None:
         return ""
-    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = str(value).replace("\r\n", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", strip_controls(text).replace("&", "&amp;"))
 
 
 def _environment(markdown: bool) -> Environment:
@@ -65,7 +80,7 @@ def _environment(markdown: bool) -> Environment:
         loader=jinja2.PackageLoader("kouryu_cli.report", "templates"),
         # HTML: every {{ value }} is escaped. Markdown: every value goes through markdown_text.
         autoescape=not markdown,  # noqa: S701 - Markdown escapes every value in finalize
-        finalize=markdown_text if markdown else None,
+        finalize=markdown_text if markdown else shown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
