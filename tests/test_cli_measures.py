@@ -296,6 +296,20 @@ def test_show_markdown(run: Run) -> None:
     assert "注記:" in text
 
 
+def test_show_and_outline_markdown_keep_text_from_the_plan_literal(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    """A line break in a name cannot end the heading; markup in it is not markup."""
+    shipped = (Path(__file__).parents[1] / "data" / "plan.yaml").read_text(encoding="utf-8")
+    name = "きららガラス未来館管理運営事業"
+    plan = write("plan.yaml", shipped.replace(name, '"きらら\\n</b>*ガラス*_未来館_"', 1))
+    shown = run("--data", str(plan), "show", "2-1-06", "-f", "markdown")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.startswith("## 2-1-06 きらら \\</b\\>\\*ガラス\\*\\_未来館\\_\n\n- 位置:")
+    outline = run("--data", str(plan), "outline", "-f", "markdown").stdout
+    assert "- 2-1-06 きらら \\</b\\>\\*ガラス\\*\\_未来館\\_\n" in outline
+
+
 def test_outline_lists_every_measure(run: Run) -> None:
     text = run("outline", "-f", "markdown").stdout
     assert text.startswith("# 4 交流\n")

@@ -25,6 +25,7 @@ from kouryu_cli.editions.compare import (
     inline_diff,
 )
 from kouryu_cli.editions.pairing import Reason
+from kouryu_cli.render.listing import markdown_literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -422,15 +423,8 @@ def to_markdown(result: PlanDiff) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _md_escape(text: str) -> str:
-    cleaned = _clean(text)
-    for char in "\\`*_[]<>|#":
-        cleaned = cleaned.replace(char, "\\" + char)
-    return cleaned
-
-
 def _md_part(role: Role, text: str) -> str:
-    return _part(role, text, _MD_MARKS, _md_escape)
+    return _part(role, text, _MD_MARKS, markdown_literal)
 
 
 _RICH_STYLES: dict[Role, str] = {

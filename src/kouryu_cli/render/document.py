@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kouryu_cli.core.textnorm import strip_controls
+from kouryu_cli.render.listing import markdown_literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,8 @@ Document = list[Line]
 
 
 def document_text(document: Document, *, markdown: bool) -> str:
-    """A document as Markdown, or as plain indented text; control characters shown escaped."""
+    """A document as Markdown (its text literal), or as plain indented text; control characters
+    shown escaped."""
     out: list[str] = []
     previous = ""
     for line in document:
@@ -41,11 +43,13 @@ def document_text(document: Document, *, markdown: bool) -> str:
 
 
 def _document_line(line: Line, markdown: bool) -> str:
+    text, label = line.text, line.label
     if markdown:
         prefix = {"heading": "#" * line.level + " ", "fact": "- ", "item": "- "}.get(line.kind, "")
+        # Text from the plan is shown as written: a line break cannot end a heading or an item.
+        text, label = markdown_literal(text), markdown_literal(label)
     elif line.kind == "item":
         prefix = "  " * max(1, line.level - 1)
     else:
         prefix = "  " * max(0, line.level - 2)
-    body = f"{line.label}: {line.text}" if line.kind == "fact" else line.text
-    return prefix + body
+    return prefix + (f"{label}: {text}" if line.kind == "fact" else text)

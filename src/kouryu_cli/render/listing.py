@@ -173,6 +173,14 @@ def _cell(text: str) -> str:
     return strip_controls(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
+def markdown_literal(text: str) -> str:
+    """Text that Markdown shows as it is, on one line: a line break becomes a space, a control
+    character a visible escape (\\x1b), & an entity, and Markdown's and HTML's characters are
+    escaped (\\*, \\<, \\|). Every Markdown kouryu writes puts its text through this.
+    """
+    return re.sub(r"[\\`*_{}\[\]<>|#~!]", r"\\\g<0>", _cell(text).replace("&", "&amp;"))
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…)):
 # the usual guard is a leading apostrophe, which Excel and LibreOffice show as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -231,11 +239,8 @@ def to_plain(listing: Listing, *, header: bool = False) -> str:
 def to_markdown(listing: Listing) -> str:
     """A GitHub-flavoured Markdown table."""
 
-    def escape(text: str) -> str:
-        return _cell(text).replace("\\", "\\\\").replace("|", "\\|")
-
     def line(cells: tuple[str, ...]) -> str:
-        return "| " + " | ".join(escape(c) for c in cells) + " |"
+        return "| " + " | ".join(markdown_literal(c) for c in cells) + " |"
 
     align = tuple("---:" if i in listing.numeric else "---" for i in range(len(listing.columns)))
     out = [line(listing.columns), "| " + " | ".join(align) + " |"]

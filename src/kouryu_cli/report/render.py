@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core.textnorm import strip_controls
+from kouryu_cli.render.listing import markdown_literal
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -53,12 +54,8 @@ def shown(value: Any) -> Any:
     return "\n".join(strip_controls(line) for line in value.split("\n"))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
-
-
 def markdown_text(value: Any) -> Any:
-    """Text for a Markdown file: one line, Markdown and HTML characters escaped, control
-    characters shown as visible escapes.
+    """A value for a Markdown file: shown literally on one line (render.listing's rule).
 
     Values already marked safe (Markup) pass as they are.
     """
@@ -66,10 +63,7 @@ def markdown_text(value: Any) -> Any:
 
     if isinstance(value, Markup):
         return str(value)
-    if value is None:
-        return ""
-    text = str(value).replace("\r\n", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", strip_controls(text).replace("&", "&amp;"))
+    return "" if value is None else markdown_literal(str(value))
 
 
 def _environment(markdown: bool) -> Environment:
