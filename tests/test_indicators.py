@@ -13,6 +13,7 @@ import pytest
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
 from kouryu_cli.indicators import evaluation as indicators
+from kouryu_cli.indicators import views
 from kouryu_cli.indicators.evaluation import Grade, evaluate
 
 AT_LEAST, AT_MOST, REACH = TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.REACH
@@ -300,7 +301,7 @@ def test_shipped_plan_is_baseline_only(plan: Plan) -> None:
     results = indicators.evaluate_plan(plan, at(2026))
     assert len(results) == 8
     counts = indicators.tally(results)
-    assert indicators.tally_line(counts) == "A 0・B 0・B* 0・C 0・D 0・E 0・ベースラインのみ 8"
+    assert views.tally_line(counts) == "A 0・B 0・B* 0・C 0・D 0・E 0・ベースラインのみ 8"
     overdue = [(e.indicator.id, e.series.key) for e in results if e.overdue]
     # Target years R7 (2025) and R5 (2023) are before 2026; R12 (2030) is not.
     assert overdue == [
@@ -398,4 +399,4 @@ def test_only_an_indicator_with_several_series_has_an_overall_grade(plan: Plan) 
         ("I3", C, indicators.Overall(C, 3.5)),
     ]
     assert all(e.overall is None for e in evaluations if e.indicator.id != "I3")
-    assert indicators.count_line(evaluations).endswith(" / 総合評価 I3 C（3.5点）")
+    assert views.count_line(evaluations).endswith(" / 総合評価 I3 C（3.5点）")

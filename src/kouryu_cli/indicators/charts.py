@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kouryu_cli.core.model import TargetKind
@@ -376,7 +376,7 @@ COUNT_WIDTH = 640
 COUNT_ROW = 30
 
 
-def grade_counts_chart(counts: dict[Grade, int], ident: str) -> str:
+def grade_counts_chart(counts: Mapping[Grade, int], ident: str) -> str:
     """A horizontal bar per grade, its count written beside it; every grade is listed."""
     size = LABEL_SIZE + 1
     names = {g: f"{g.short}" for g in GRADE_ORDER}

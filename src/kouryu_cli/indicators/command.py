@@ -197,7 +197,7 @@ def indicators(
         _("{conditions} / {count} series: {grades}").format(
             conditions=" / ".join(conditions),
             count=len(found),
-            grades=evaluation.count_line(found),
+            grades=indicatorview.count_line(found),
         ),
     )
     if out.format == "table":
@@ -253,9 +253,10 @@ def report(ctx: typer.Context, files: "list[ActualsFile]") -> None:
 
 def _svg(found: "list[Evaluation]", year: "EraYear") -> str:
     """A chart of every series (charts.py): Japanese text at its real width."""
-    from kouryu_cli.indicators import charts, evaluation
+    from kouryu_cli.indicators import charts
+    from kouryu_cli.indicators import views as indicatorview
     from kouryu_cli.render import svg
 
     title = f"関連計画における参考となる指標の評価（{year.label}={year.year}年度時点）"
-    counts = evaluation.count_line(found)
+    counts = indicatorview.count_line(found)
     return svg.standalone(charts.all_series_chart(found, title, f"集計: {counts}"))

@@ -45,6 +45,7 @@ from kouryu_cli.core.model import (
     Significance,
     TargetKind,
 )
+from kouryu_cli.core.tally import Counts
 
 DEFAULT_THRESHOLD = 5.0
 # Comparisons are made on values rounded to this many decimals, so that 21 against a
@@ -476,36 +477,9 @@ def select(
     ]
 
 
-def tally(evaluations: Iterable[Evaluation]) -> dict[Grade, int]:
+def tally(evaluations: Iterable[Evaluation]) -> Counts[Grade]:
     """How many series have each grade, in the report's order."""
-    counts = dict.fromkeys(GRADE_ORDER, 0)
-    for evaluation in evaluations:
-        counts[evaluation.grade] += 1
-    return counts
-
-
-def tally_line(counts: dict[Grade, int]) -> str:
-    """The aggregate as the MHLW report prints it: A 0・B 0・…・ベースラインのみ 8."""
-    return "・".join(f"{g.short} {counts.get(g, 0)}" for g in GRADE_ORDER)
-
-
-def overall_line(evaluations: Iterable[Evaluation]) -> str:
-    """The overall grades of the indicators with several series: 総合評価 I3 C (3.5点)."""
-    shown: dict[str, Overall] = {}
-    for e in evaluations:
-        if e.overall is not None:
-            shown.setdefault(e.indicator.id, e.overall)
-    return "・".join(
-        f"{key} {o.grade.short}" + (f"（{o.points:g}点）" if o.points is not None else "")
-        for key, o in shown.items()
-    )
-
-
-def count_line(evaluations: list[Evaluation]) -> str:
-    """The count line: the grades of the series, then the overall grade of compound indicators."""
-    line = tally_line(tally(evaluations))
-    overall = overall_line(evaluations)
-    return f"{line} / 総合評価 {overall}" if overall else line
+    return Counts.of(GRADE_ORDER, evaluations, lambda e, g: e.grade is g)
 
 
 def _round(value: float) -> float:

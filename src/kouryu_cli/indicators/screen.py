@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import EraYear
 from kouryu_cli.core.textnorm import format_number
-from kouryu_cli.indicators.evaluation import Evaluation, Grade, count_line, shows_basis
+from kouryu_cli.indicators.evaluation import Evaluation, Grade, shows_basis
 from kouryu_cli.indicators.views import (
     BASIS,
     KEEP_WHOLE,
     OVERDUE,
     baseline_text,
+    count_line,
     difference_text,
     expected_text,
     latest_text,

@@ -5,6 +5,7 @@ The JSON keys made here are a documented contract (README, tests/test_cli_indica
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +13,12 @@ from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.evaluation import (
+    GRADE_ORDER,
     Evaluation,
+    Grade,
     Overall,
     shows_basis,
+    tally,
 )
 from kouryu_cli.render.listing import Cell, Listing
 
@@ -403,3 +407,27 @@ def _tidy(value: float, digits: int = 6) -> float | int:
 def _tidy_optional(value: float | None, digits: int = 6) -> float | int | None:
     """_tidy, or None when there is no number (no actual, no target)."""
     return None if value is None else _tidy(value, digits)
+
+
+def tally_line(counts: Mapping[Grade, int]) -> str:
+    """The aggregate as the MHLW report prints it: A 0・B 0・…・ベースラインのみ 8."""
+    return "・".join(f"{g.short} {counts.get(g, 0)}" for g in GRADE_ORDER)
+
+
+def overall_line(evaluations: Iterable[Evaluation]) -> str:
+    """The overall grades of the indicators with several series: 総合評価 I3 C (3.5点)."""
+    shown: dict[str, Overall] = {}
+    for e in evaluations:
+        if e.overall is not None:
+            shown.setdefault(e.indicator.id, e.overall)
+    return "・".join(
+        f"{key} {o.grade.short}" + (f"（{o.points:g}点）" if o.points is not None else "")
+        for key, o in shown.items()
+    )
+
+
+def count_line(evaluations: list[Evaluation]) -> str:
+    """The count line: the grades of the series, then the overall grade of compound indicators."""
+    line = tally_line(tally(evaluations))
+    overall = overall_line(evaluations)
+    return f"{line} / 総合評価 {overall}" if overall else line
