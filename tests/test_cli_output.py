@@ -202,6 +202,20 @@ def test_the_file_behind_standard_input_is_never_the_output(tmp_path: Path) -> N
     assert other.returncode == 0, other.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown", "table"])
+def test_encoding_is_for_csv_and_tsv_only(run: Run, tmp_path: Path, fmt: str) -> None:
+    """JSON is UTF-8 by its RFC; --encoding cp932 would have written a file no reader takes."""
+    target = tmp_path / "out"
+    result = run("measures", "-f", fmt, "--encoding", "cp932", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == f"kouryu: --encoding is for CSV and TSV; {fmt} is always UTF-8\n"
+    assert not target.exists()
+    for fine in ("csv", "tsv"):
+        written = run("measures", "-f", fine, "--encoding", "cp932", "-o", str(target))
+        assert written.exit_code == 0
+        assert "社会教育推進事業" in target.read_bytes().decode("cp932")
+
+
 def test_the_plan_file_is_never_the_output(run: Run, tmp_path: Path) -> None:
     plan = tmp_path / "my.yaml"
     plan.write_bytes(SHIPPED.read_bytes())

@@ -44,6 +44,7 @@ SUFFIXES = {
 }
 _FORMAT_NAMES = {"md": "markdown", "txt": "table", "text": "table"}
 _BINARY = ("xlsx",)
+_ENCODED = ("csv", "tsv", "plain")  # what --encoding changes: text for a spreadsheet or a pipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def resolve(
             raise UsageError(_("{chosen} needs a file: use -o FILE.{chosen}").format(chosen=chosen))
         _check_openpyxl()
     if encoding is not None:
-        encoding = _check_encoding(encoding)
+        encoding = _check_encoding(encoding, chosen)
     return Output(command, chosen, path, encoding, bom, raw)
 
 
@@ -226,7 +227,9 @@ def _check_openpyxl() -> None:
         raise UsageError(need_openpyxl())
 
 
-def _check_encoding(name: str) -> str:
+def _check_encoding(name: str, fmt: str) -> str:
+    if fmt not in _ENCODED:
+        raise UsageError(_("--encoding is for CSV and TSV; {fmt} is always UTF-8").format(fmt=fmt))
     codec = codec_name(name)
     try:
         codecs.lookup(codec)
