@@ -224,8 +224,9 @@ def test_xlsx_workbook(run: Run, tmp_path: Path) -> None:
 
 def test_dept_without_name_is_the_facet_view(run: Run) -> None:
     lines = run("dept").stdout.splitlines()
-    assert lines[0] == "社会教育課\tしゃかいきょういくか\t6\t5\t6\t5"
-    assert "高齢福祉課\tこうれいふくしか\t8\t0\t4\t8" in lines
+    # 所管課, よみ, 事業数, the three age groups, the three icons (知守, 食事, 運動)
+    assert lines[0] == "社会教育課\tしゃかいきょういくか\t6\t5\t6\t5\t1\t1\t1"
+    assert "高齢福祉課\tこうれいふくしか\t8\t0\t4\t8\t1\t0\t2" in lines
     assert len(lines) == 12
 
 

@@ -119,12 +119,8 @@ def measures_listing(plan: Plan, measures: list[Measure], title: str = "") -> Li
     )
 
 
-def _tally_counts(tally: Tally, icons: bool) -> tuple[int, ...]:
-    return (
-        tally.measures,
-        *(tally.ages[a] for a in AGE_ORDER),
-        *(tally.icons.values() if icons else ()),
-    )
+def _tally_counts(tally: Tally) -> tuple[int, ...]:
+    return (tally.measures, *(tally.ages[a] for a in AGE_ORDER), *tally.icons.values())
 
 
 def _counts_record(tally: Tally) -> dict[str, Any]:
@@ -136,16 +132,18 @@ def _counts_record(tally: Tally) -> dict[str, Any]:
 
 
 def departments_listing(tallies: list[Tally], title: str = "") -> Listing:
-    """The department view: measures per department and per age group."""
+    """The department view: measures per department, per age group and per icon."""
+    icons = list(tallies[0].icons) if tallies else []
     columns = (
         LABELS["departments"],
         LABELS["reading"],
         LABELS["measures"],
         *(a.label for a in AGE_ORDER),
+        *(i.value for i in icons),
     )
     return Listing.of(
         columns=columns,
-        rows=[(t.name, t.reading, *_tally_counts(t, icons=False)) for t in tallies],
+        rows=[(t.name, t.reading, *_tally_counts(t)) for t in tallies],
         records=[
             {"department": t.name, "reading": t.reading, **_counts_record(t)} for t in tallies
         ],
@@ -162,7 +160,7 @@ def matrix_listing(tallies: list[Tally], title: str = "") -> Listing:
     columns += tuple(i.value for i in icons)
     return Listing.of(
         columns=columns,
-        rows=[(t.name, *_tally_counts(t, icons=True)) for t in tallies],
+        rows=[(t.name, *_tally_counts(t)) for t in tallies],
         records=[{"department": t.name, **_counts_record(t)} for t in tallies],
         sheet="所管課×対象年代",
         title=title,
