@@ -490,7 +490,7 @@ def test_check_of_a_workbook_names_the_row(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split("\t")[0] == f"{form}:実績値!3:3"
     record = json.loads(run("actuals", "check", str(form), "-f", "json").stdout)[0]
-    assert (record["file"], record["line"]) == (f"{form}:実績値!3:3", None)
+    assert (record["file"], record["line"]) == (str(form), 3)
 
 
 def test_check_of_yaml_names_the_entry(run: Run, write: Write) -> None:

@@ -241,6 +241,27 @@ def test_yaml_syntax_errors_give_line_and_column(
     assert stderr.startswith(f"kouryu: {path}:{place}: ")
 
 
+@pytest.mark.parametrize("character", ["\x0c", "\x00", "\x08", "\x7f", "\x1b", "\x9b"])
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_a_control_character_is_one_line_at_its_place(
+    run: Run, write: Write, monkeypatch: pytest.MonkeyPatch, character: str, parser: str
+) -> None:
+    import yaml
+
+    if parser == "python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    # After Japanese text on its line: libyaml counts bytes, the message characters.
+    path = write("plan.yaml", MINIMAL.replace("学習活動を充実", f"学習活動を{character}充実"))
+    result = run("--data", str(path), "validate")
+    assert_clean_failure(result)
+    assert result.stderr == (
+        f"kouryu: {path}:30:31: the character U+{ord(character):04X} is not allowed in YAML "
+        "(a control character, pasted or typed by mistake): delete it\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "place", "field"),
     [

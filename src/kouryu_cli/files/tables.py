@@ -45,29 +45,11 @@ class Table:
     name: str
     kind: str  # CSV, TSV or xlsx
     rows: Iterator[Row]
-    sheet: str = ""
-    guesses: tuple[str, ...] = ()
+    sheet: str = ""  # a workbook's sheet
 
-    def problem(self, row: int, column: int | None, path: str, message: str) -> Problem:
+    def problem(self, row: int | None, column: int | None, path: str, message: str) -> Problem:
         """A Problem at a cell: file:line:column, or file:sheet!C5 in a workbook."""
-        if self.kind == "xlsx":
-            cell = f"{column_letter(column)}{row}" if column is not None else f"{row}:{row}"
-            return Problem(f"{self.name}:{self.sheet}!{cell}", None, None, path, message)
-        return Problem(self.name, row, column, path, message)
-
-
-def column_letter(number: int) -> str:
-    """1 → A, 27 → AA: as a spreadsheet names its columns.
-
-    The one helper for every place that names a cell. openpyxl's get_column_letter does the
-    same, but openpyxl is optional (the `excel` extra) and a CSV form's problems name cells
-    too; writers that have loaded openpyxl use its own.
-    """
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+        return Problem(self.name, row, column, path, message, self.sheet)
 
 
 def is_workbook(raw: bytes) -> bool:
@@ -139,16 +121,96 @@ def read_delimited(text: str, name: str, kind: str) -> Table:
 def _delimited_rows(text: str, name: str, kind: str) -> Iterator[Row]:
     import csv
 
-    reader = csv.reader(_lines(text), delimiter="\t" if kind == "TSV" else ",")
+    delimiter = "\t" if kind == "TSV" else ","
+    record: list[str] = []  # the lines of the record being read
+    at_end = False
+
+    def lines() -> Iterator[str]:
+        nonlocal at_end
+        for each in _lines(text):
+            record.append(each)
+            yield each
+        at_end = True
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
+            # A record of several lines holds a quoted line break; one that reached the end
+            # of the text was still inside quotes there.
+            if len(record) > 1 or at_end:
+                _check_quotes("".join(record), line, delimiter, name)
+            record.clear()
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as error:
         raise DataFileError.single(
             name, _("CSV syntax error: {error}").format(error=error), reader.line_num
         ) from None
+
+
+def _check_quotes(record: str, first: int, delimiter: str, name: str) -> None:
+    """A DataFileError at the quote that swallows the lines after it, if one does.
+
+    A quoted field may hold line breaks (Alt+Enter in a cell saved as CSV). A quote left
+    open instead reads every line after it into its field, up to the end of the file or to
+    the next quote: the end reached inside quotes, or a quote after line breaks followed by
+    more text (that quote opened a field of its own), is refused where the quote opens.
+    """
+    index = 0
+    field_start = True
+    while index < len(record):
+        if not field_start or record[index] != '"':
+            field_start = record[index] == delimiter
+            index += 1
+            continue
+        close = index + 1
+        while (close := record.find('"', close)) >= 0 and record.startswith('""', close):
+            close += 2
+        if close < 0:
+            raise _open_quote(
+                _(
+                    "a quote opened here is never closed: every line after it would be read"
+                    " into this field"
+                ),
+                record,
+                index,
+                first,
+                name,
+            )
+        if record[close + 1 : close + 2] not in (delimiter, "\r", "\n", "") and _BREAK.search(
+            record[index:close]
+        ):
+            raise _open_quote(
+                _(
+                    "a quote opened here runs on to a quote on line {line} that is followed"
+                    " by more text: is a closing quote missing here? (The lines between"
+                    " would be read into this field.)"
+                ),
+                record,
+                index,
+                first,
+                name,
+                _position(record, close, first)[0],
+            )
+        index = close + 1
+        field_start = False
+
+
+def _open_quote(
+    message: str, record: str, at: int, first: int, name: str, line: int = 0
+) -> DataFileError:
+    where, column = _position(record, at, first)
+    return DataFileError.single(name, message.format(line=line), where, column)
+
+
+def _position(record: str, at: int, first: int) -> tuple[int, int]:
+    """The line and column (in characters) of offset at in a record starting on line first."""
+    breaks = list(_BREAK.finditer(record, 0, at))
+    return first + len(breaks), at - (breaks[-1].end() if breaks else 0) + 1
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -164,12 +226,14 @@ def _lines(text: str) -> Iterator[str]:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
-def read_workbook(raw: bytes, name: str) -> Table:
-    """The rows of the workbook's 実績値 sheet (or its first sheet), values as Excel keeps them.
+def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
+    """The workbook's worksheets, its 実績値 sheet first, then the others in their order.
 
-    A number in a percent-formatted cell is the percentage shown (27.3% is kept as 0.273
-    and read as '27.3%'); rows without a value are not read into memory, whatever
-    the sheet's recorded dimension says.
+    Each table's rows are read when asked for, values as Excel keeps them: a number in a
+    percent-formatted cell is the percentage shown (27.3% is kept as 0.273 and read as
+    '27.3%'); rows without a value are not read into memory, whatever the sheet's recorded
+    dimension says. Chart sheets hold no cells and are not among them. The workbook is read
+    from memory (raw): nothing is left open when its tables are dropped.
     """
     try:
         from openpyxl import load_workbook
@@ -189,37 +253,81 @@ def read_workbook(raw: bytes, name: str) -> Table:
         raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=error)
         ) from None
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    guess = _("{name}: an .xlsx workbook; read its sheet '{title}'").format(
-        name=name, title=sheet.title
-    )
-    return Table(name, "xlsx", _sheet_rows(book, sheet), sheet=sheet.title, guesses=(guess,))
+    sheets = sorted(book.worksheets, key=lambda sheet: sheet.title != SHEET)
+    return tuple(Table(name, "xlsx", _sheet_rows(s), sheet=s.title) for s in sheets)
 
 
-def _sheet_rows(book: Any, sheet: Any) -> Iterator[Row]:
+def _sheet_rows(sheet: Any) -> Iterator[Row]:
     # A sheet's recorded dimension reaches its farthest cell ever touched (XFD1048576 after
     # Ctrl+End and a note): forgotten, so that rows are as long as their last cell.
     sheet.reset_dimensions()
-    try:
-        for number, cells in enumerate(sheet.iter_rows(), 1):
-            if any(cell.value is not None for cell in cells):
-                yield number, [_cell(cell.value, cell.number_format) for cell in cells]
-    finally:
-        book.close()
+    for number, cells in enumerate(sheet.iter_rows(), 1):
+        if any(cell.value is not None for cell in cells):
+            yield number, [_cell(cell.value, cell.number_format) for cell in cells]
 
 
 def percentage(value: object, number_format: str | None) -> str | None:
     """'27.3%' for a number in a percent-formatted cell (Excel keeps 27.3% as 0.273), else None.
 
     A clerk who types 27.3% into a cell means 27.3 per cent; Excel and LibreOffice store
-    0.273 and show it through the cell's number format.
+    0.273 and show it through the cell's number format, rounded to the decimals the format
+    shows: =408/1400 formatted 0.0% is 29.1%, as on the screen. As in Excel, only a % that
+    is neither quoted nor escaped scales by 100: 0.0"%" and 0.0\\% show a literal % sign,
+    and such a cell is a plain number.
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if "%" not in (number_format or ""):
+    section = _format_section(number_format or "", value)
+    if "%" not in section:
         return None
-    percent = round(value * 100, 10)  # 0.273 * 100 is 27.300000000000004
-    return f"{int(percent) if percent.is_integer() else percent}%"
+    from decimal import ROUND_HALF_UP, Decimal
+
+    # Excel holds 15 significant digits and rounds half away from zero, as Decimal does here.
+    percent = Decimal(f"{value:.15g}") * 100
+    if "general" in section.lower():
+        percent = percent.normalize()  # General shows the digits there are
+    else:
+        shown, required = _decimals(section)
+        percent = percent.quantize(Decimal(1).scaleb(-shown), ROUND_HALF_UP)
+        while shown > required and percent == percent.quantize(Decimal(1).scaleb(1 - shown)):
+            shown -= 1  # a trailing 0 that a # placeholder does not show
+            percent = percent.quantize(Decimal(1).scaleb(-shown))
+    return f"{abs(percent) if percent.is_zero() else percent:f}%"
+
+
+def _format_section(number_format: str, value: float) -> str:
+    """The section of a number format that shows value, without its literal text.
+
+    Sections are split by ';' (positive;negative;zero;text); quoted text ("%"), an escaped
+    character (\\%), the space the width of a character (_%), a fill character (*%) and
+    brackets ([Red], [>=100], [$-411]) are literal and left out.
+    """
+    sections = [""]
+    index = 0
+    while index < len(number_format):
+        char = number_format[index]
+        if char in '"[':
+            close = number_format.find('"' if char == '"' else "]", index + 1)
+            index = len(number_format) if close < 0 else close + 1
+        elif char in "\\_*":
+            index += 2
+        else:
+            if char == ";":
+                sections.append("")
+            else:
+                sections[-1] += char
+            index += 1
+    if value < 0 and len(sections) > 1:
+        return sections[1]
+    if value == 0 and len(sections) > 2:
+        return sections[2]
+    return sections[0]
+
+
+def _decimals(section: str) -> tuple[int, int]:
+    """The decimals a format section shows at most (0, # and ?) and at least (0 and ?)."""
+    after = re.split(r"[Ee]", section.partition(".")[2])[0]
+    return sum(map(after.count, "0#?")), sum(map(after.count, "0?"))
 
 
 def _cell(value: object, number_format: str | None) -> TableValue:

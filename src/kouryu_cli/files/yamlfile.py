@@ -156,15 +156,17 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
                     start=error.start
                 ),
             ) from None
+    # UTF-16 text of ASCII characters alone is valid UTF-8 too (its zero bytes are NUL
+    # characters): the zero bytes tell it first.
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        raise _not_readable(name, utf16)
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as error:
         first = error.start
     if _mostly_utf8(raw):
         raise _not_utf8(raw, first, name, damaged=True)
-    utf16 = _utf16_without_bom(raw)
-    if utf16 is not None:
-        raise _not_readable(name, utf16)
     # Shift_JIS text almost never decodes as EUC-JP, while EUC-JP often decodes as cp932
     # (as half-width katakana): EUC-JP is ruled out first.
     try:
@@ -269,8 +271,10 @@ def parse(text: str, name: str) -> Document:
         raise DataFileError.single(
             name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
         ) from None
+    except yaml.reader.ReaderError as error:
+        raise _unreadable_character(error, text, name) from None
     except yaml.YAMLError as error:
-        raise DataFileError.single(name, _("YAML error: {error}").format(error=error)) from None
+        raise _other_yaml_error(error, name) from None
     except RecursionError:
         raise DataFileError.single(
             name,
@@ -286,6 +290,30 @@ def parse(text: str, name: str) -> Document:
     if problems:
         raise DataFileError(problems)
     return Document(name, data, root)
+
+
+def _unreadable_character(error: yaml.reader.ReaderError, text: str, name: str) -> DataFileError:
+    """A character YAML does not allow (a control character), at its line and column.
+
+    PyYAML counts the position in characters, its C parser (libyaml) in bytes of UTF-8: the
+    character itself is found instead, the first of its kind being the one refused.
+    """
+    code = error.character
+    at = text.find(chr(code)) if isinstance(code, int) else -1
+    if at < 0:
+        return _other_yaml_error(error, name)
+    message = _(
+        "the character U+{code:04X} is not allowed in YAML (a control character, pasted or"
+        " typed by mistake): delete it"
+    ).format(code=code)
+    line_start = text.rfind("\n", 0, at) + 1
+    return DataFileError.single(name, message, text.count("\n", 0, at) + 1, at - line_start + 1)
+
+
+def _other_yaml_error(error: yaml.YAMLError, name: str) -> DataFileError:
+    """An error of a kind not foreseen: its first line, not the position PyYAML appends."""
+    first = next(iter(str(error).splitlines()), "") or type(error).__name__
+    return DataFileError.single(name, _("YAML error: {error}").format(error=first))
 
 
 def load(path: Path, label: str | None = None) -> Document:

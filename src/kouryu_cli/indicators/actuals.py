@@ -230,14 +230,7 @@ class _Resolver:
         self.reading = reading
         # Each indicator's id and name folded once, not once per row of a large file.
         self.keys = [(i, (fold(i.id), fold(i.name))) for i in plan.indicators]
-        self.last_target = max(
-            (
-                year
-                for i in plan.indicators
-                for year in (i.target_year.year, *(i.target_year_of(s).year for s in i.series))
-            ),
-            default=era.LATEST,
-        )
+        self.last_target = max((i.last_target_year for i in plan.indicators), default=era.LATEST)
 
     def resolve(self, row: WrittenRow) -> Actual | None:
         indicator = self.indicator(row)
@@ -462,7 +455,8 @@ def _plausible(actual: Actual, row: WrittenRow, checked: bool, note: Callable[[s
             label=start.label,
         )
         if checked:
-            note(_("{place}: {far}; kept: marked as checked").format(place=actual.place, far=far))
+            place = row.place("value")  # the figure's cell, where its error would be
+            note(_("{place}: {far}; kept: marked as checked").format(place=place, far=far))
             return ok
         row.fail(
             "value",

@@ -99,7 +99,6 @@ def check_command(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            dir_okay=False,
             help=N_("Actuals files (CSV, TSV, YAML or .xlsx; - for standard input)."),
             show_default=False,
         ),

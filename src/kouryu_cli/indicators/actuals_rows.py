@@ -2,9 +2,10 @@
 
 A table (CSV, TSV or an .xlsx workbook, recognised by content) has a header row, found among
 the first rows and named in English or as a Japanese office writes it (指標ID, 年度, 実績値 …);
-title lines above it are read past and said so. A row without a value is a blank line of the
-form and is skipped; unknown columns are ignored and listed. Each row keeps how to report a
-problem with each of its fields, at file:line:column (file:sheet!C5 in a workbook).
+title lines above it, and a workbook's sheets without one (a cover sheet), are read past and
+said so. A row without a value is a blank line of the form and is skipped; unknown columns
+are ignored and listed. Each row keeps how to report a problem with each of its fields, at
+file:line:column (file:sheet!C5 in a workbook).
 indicators/actuals.py matches the rows to the plan's series and merges them.
 """
 
@@ -20,7 +21,7 @@ from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import tables, yamlfile
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
-from kouryu_cli.files.problems import DataFileError, Problem
+from kouryu_cli.files.problems import DataFileError, Problem, one_line
 
 # Column names a header may use, in English or as a Japanese office writes them.
 _COLUMNS = {
@@ -74,19 +75,26 @@ _YAML_KEYS = (
 
 @dataclass(frozen=True, slots=True)
 class FilePlace:
-    """Where a value was written: a file and its line and column, or a workbook cell."""
+    """Where a value was written: a file and its line and column, or a workbook cell.
+
+    In a workbook, sheet names the sheet and line is the row number, as in a Problem.
+    """
 
     file: str
     line: int | None = None
     column: int | None = None
     path: str = ""  # actuals[3].year in YAML, the column's field in a table
+    sheet: str = ""
 
     def __str__(self) -> str:
+        """file:line in a text file; file:sheet!C5 (file:sheet!5:5 for a row) in a workbook."""
+        if self.sheet:
+            return self.problem("").place
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
     def problem(self, message: str) -> Problem:
         """A Problem here."""
-        return Problem(self.file, self.line, self.column, self.path, message)
+        return Problem(self.file, self.line, self.column, self.path, message, self.sheet)
 
 
 @dataclass
@@ -129,9 +137,9 @@ class FileReading:
             self.more_problems += 1
 
     def guess(self, text: str) -> None:
-        """Note what the reader had to guess (shown with -v)."""
+        """Note what the reader had to guess (shown with -v), on one line."""
         if len(self.guesses) < MAX_KEPT:
-            self.guesses.append(text)
+            self.guesses.append(one_line(text))
         else:
             self.more_guesses += 1
 
@@ -160,15 +168,12 @@ def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRo
     so that memory follows the rows that hold something, not the file's size).
     """
     name = reading.name
-    raw = yamlfile.read_bytes(path, name)
+    raw = yamlfile.read_bytes(path, name, _("an actuals file"))
     if not raw.strip():
         raise DataFileError.single(name, _("the file is empty"))
     tables.refuse_other_workbooks(raw, name)
     if tables.is_workbook(raw):
-        table = tables.read_workbook(raw, name)
-        for guess in table.guesses:
-            reading.guess(guess)
-        return "xlsx", _table_rows(table, reading)
+        return "xlsx", _workbook_rows(tables.read_workbook(raw, name), reading)
     text, encoding = yamlfile.decode(raw, name)
     kind = tables.kind_of(text)
     reading.guess(
@@ -237,23 +242,58 @@ def _header(table: tables.Table) -> tuple[tables.Row | None, list[int]]:
     return None, titles
 
 
+def _workbook_rows(sheets: tuple[tables.Table, ...], reading: FileReading) -> Iterator[WrittenRow]:
+    """The rows of the first sheet with a header row: 実績値, else the first that has one.
+
+    A cover sheet (表紙) before the table is read past, and -v says so.
+    """
+    for index, table in enumerate(sheets):
+        header, titles = _header(table)
+        if header is None:
+            continue
+        passed = ", ".join(f"'{s.sheet}'" for s in sheets[:index])
+        reading.guess(
+            (
+                _("{name}: an .xlsx workbook; read its sheet '{title}' (no header row in {passed})")
+                if passed
+                else _("{name}: an .xlsx workbook; read its sheet '{title}'")
+            ).format(name=table.name, title=table.sheet, passed=passed)
+        )
+        yield from _rows_under(table, header, titles, reading)
+        return
+    if len(sheets) == 1:
+        reading.report(sheets[0].problem(None, None, "", _no_header()))
+    elif not sheets:  # chart sheets alone
+        reading.report(Problem(reading.name, None, None, "", _no_header()))
+    else:
+        names = ", ".join(f"'{table.sheet}'" for table in sheets)
+        message = _(
+            "none of its sheets {names} has a header row (expected columns such as"
+            " 指標ID or 指標名, 年度, 実績値; or indicator, year, value)"
+        )
+        reading.report(Problem(reading.name, None, None, "", message.format(names=names)))
+
+
+def _no_header() -> str:
+    return _(
+        "no header row (expected columns such as 指標ID or 指標名, 年度, "
+        "実績値; or indicator, year, value)"
+    )
+
+
 def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRow]:
     """The rows under the header, one at a time as the table is read."""
-    header, skipped_titles = _header(table)
+    header, titles = _header(table)
     if header is None:
-        reading.report(
-            Problem(
-                table.name,
-                None,
-                None,
-                "",
-                _(
-                    "no header row (expected columns such as 指標ID or 指標名, 年度, "
-                    "実績値; or indicator, year, value)"
-                ),
-            )
-        )
+        reading.report(table.problem(None, None, "", _no_header()))
         return
+    yield from _rows_under(table, header, titles, reading)
+
+
+def _rows_under(
+    table: tables.Table, header: tables.Row, skipped_titles: list[int], reading: FileReading
+) -> Iterator[WrittenRow]:
+    """The rows under a header found, a note beside one in a workbook read past."""
     number, header_cells = header
     columns = _columns(table, number, header_cells, reading)
     if columns is None:
@@ -271,17 +311,18 @@ def _table_rows(table: tables.Table, reading: FileReading) -> Iterator[WrittenRo
     for line, cells in table.rows:
         if not _filled(cells) or _comment(cells):
             continue
-        if table.kind == "xlsx" and not _filled(cells[:width]):
-            # A note typed beside the table (Ctrl+End, then a word), not a row of it.
-            column = next(i for i, c in enumerate(cells, 1) if i > width and _filled((c,)))
+        beside = next((i for i, c in enumerate(cells[width:], width + 1) if _filled((c,))), 0)
+        if table.kind == "xlsx" and beside:
+            # A note typed beside the table (Ctrl+End, then a word), not a field of it: a
+            # column without a header, as in the CSV that Excel saves of the same sheet.
             reading.guess(
                 _("{place}: text outside the table's columns ignored").format(
-                    place=table.problem(line, column, "", "").file
+                    place=table.problem(line, beside, "", "").place
                 )
             )
-            continue
-        extra = sum(1 for c in cells[width:] if c not in (None, ""))
-        if extra:
+            if not _filled(cells[:width]):
+                continue
+        elif extra := sum(1 for c in cells[width:] if c not in (None, "")):
             reading.report(
                 table.problem(
                     line,
@@ -326,7 +367,7 @@ def _columns(
         key = _COLUMNS.get(_fold_header(written))
         if key is None:
             if written and _fold_header(written) not in _INFORMATION:
-                reading.ignored.append(written)
+                reading.ignored.append(one_line(written))
             continue
         if key in columns:
             reading.report(
@@ -370,7 +411,7 @@ def _table_place(
     def place(key: str) -> FilePlace:
         index = columns.get(key)
         problem = table.problem(line, None if index is None else index + 1, key, "")
-        return FilePlace(problem.file, problem.line, problem.column, key)
+        return FilePlace(problem.file, problem.line, problem.column, key, problem.sheet)
 
     return place
 

@@ -57,7 +57,6 @@ ActualsOption = Annotated[
     options.value_option(
         "--actuals",
         metavar="FILE",
-        dir_okay=False,
         help=N_(
             "Actual values (実績値) to add to the plan's; repeat for several files, merged in "
             "order. CSV, TSV, YAML or .xlsx, recognised by content; - reads standard input. "

@@ -53,7 +53,6 @@ def report(
         value_option(
             "--progress",
             metavar="FILE",
-            dir_okay=False,
             help=N_(
                 "The departments' answers of the year (進行管理, progress/R6.yaml); repeat "
                 "for several files. Without it the report leaves that part out and says so."
