@@ -15,7 +15,9 @@ from kouryu_cli.core.model import Plan, Term, Vocabulary
 from kouryu_cli.files.problems import DataFileError
 from kouryu_cli.planfile.loader import load_plan
 from kouryu_cli.progress import book as progress
-from kouryu_cli.progress.book import Answer, Figure, ProgressBook, counts, missing
+from kouryu_cli.progress import figures as figures_
+from kouryu_cli.progress.book import Answer, ProgressBook, counts, missing
+from kouryu_cli.progress.figures import Figure
 from kouryu_cli.progress.store import (
     load_progress,
     progress_from_text,
@@ -102,17 +104,77 @@ def test_default_vocabularies_are_the_issues(plan: Plan) -> None:
         ("平均時間 2.5 時間", (Figure("平均時間", 2.5, "時間"),)),
         ("延べ人数 40", (Figure("延べ人数", 40, ""),)),
         ("\n\n", ()),
+        # Numbers and brackets that belong to a name: at its start, or inside one of its words.
+        ("第2回参加者数 30人", (Figure("第2回参加者数", 30, "人"),)),
+        ("65歳以上の参加者 12人", (Figure("65歳以上の参加者", 12, "人"),)),
+        ("65歳以上 参加者数 12人", (Figure("65歳以上 参加者数", 12, "人"),)),
+        ("参加者数（延べ） 30人", (Figure("参加者数(延べ)", 30, "人"),)),
+        ("参加者数（65歳以上） 12人", (Figure("参加者数(65歳以上)", 12, "人"),)),
+        ("講座、教室の開催回数 12回", (Figure("講座、教室の開催回数", 12, "回"),)),
+        ("コースA30人", (Figure("コースA", 30, "人"),)),
+        # A unit in 千, 万 stays the unit (事業費 120千円), and a word after the unit stays with it.
+        ("事業費 120千円", (Figure("事業費", 120, "千円"),)),
+        ("参加者数 1.2万人", (Figure("参加者数", 1.2, "万人"),)),
+        ("開催回数 12回(予定含む)", (Figure("開催回数", 12, "回(予定含む)"),)),
+        # 約 is approximate only as a word of its own: 契約, 予約 are words.
+        ("新規契約 12件", (Figure("新規契約", 12, "件"),)),
+        ("予約 30件", (Figure("予約", 30, "件"),)),
+        ("増減 -5人", (Figure("増減", -5, "人"),)),
     ],
 )
 def test_parse_figures(text: str, figures: tuple[Figure, ...]) -> None:
-    assert progress.parse_figures(text) == figures
-    assert progress.parse_figures(progress.format_figures(figures)) == figures
+    assert figures_.parse_figures(text) == figures
+    assert figures_.parse_figures(figures_.format_figures(figures)) == figures
 
 
-@pytest.mark.parametrize("text", ["たくさん", "12回", "開催回数 十二回", "参加者 1,23人"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "たくさん",
+        "12回",
+        "開催回数 十二回",
+        "参加者 1,23人",
+        # Two figures on one line, however they are joined.
+        "開催回数 12回 参加者数 30人",
+        "開催回数 12回、参加者数 30人",
+        "開催回数 12回，参加者数 30人",
+        "開催回数12回 参加者数30人",
+        "開催回数12回、参加者数30人",
+        "開催回数：12回 参加者数：30人",
+        "開催回数 12回 30人",
+        "第2回 参加者数 30人",
+        # A number written with 万, 千 between its digits.
+        "参加者数 1万2千人",
+        "参加者数1万2千人",
+        "参加者数 1万2000人",
+        # A bracket that does not close, in the name or in the unit.
+        "開催回数 12回（前年度 10回）",
+        "開催回数 12回(前年度10回)",
+        "参加者数（延べ 30人",
+        "参加者数 30人)",
+        # A name that ends inside a number written another way.
+        "参加者数 1e309人",
+        "参加者数1e309人",
+        "参加者数 1e+309人",
+        "割合 1/2",
+        "割合1/2",
+        # An approximate number.
+        "参加者数 約100人",
+        "参加者数約100人",
+        "参加者数：約100人",
+        "参加者数 およそ100人",
+        "新規契約 約30件",
+    ],
+)
 def test_parse_figures_refuses_what_is_not_name_number_unit(text: str) -> None:
-    with pytest.raises(ValueError, match="is not a figure"):
-        progress.parse_figures(text)
+    with pytest.raises(ValueError, match=f"^'{re.escape(_nfkc(text))}' is not a figure: "):
+        figures_.parse_figures(text)
+
+
+def _nfkc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
 
 
 def test_parse_figures_names_every_piece_that_is_wrong() -> None:
@@ -120,7 +182,7 @@ def test_parse_figures_names_every_piece_that_is_wrong() -> None:
     text = "開催回数 12回\n参加者 たくさん；延べ人数 40人\nボランティア 数名"
     wrong = r"^'参加者 たくさん', 'ボランティア 数名' are not figures: "
     with pytest.raises(ValueError, match=wrong):
-        progress.parse_figures(text)
+        figures_.parse_figures(text)
 
 
 @pytest.mark.parametrize(

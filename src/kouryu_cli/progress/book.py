@@ -8,6 +8,7 @@ answers into the file, and the counts and gaps the office reports.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import unicodedata
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kouryu_cli.core import era, values
-from kouryu_cli.core.i18n import _, ngettext
+from kouryu_cli.core import era
+from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan, Term, Vocabulary
 from kouryu_cli.core.tally import Counts
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.measures.query import department_measures
+from kouryu_cli.progress.figures import Figure
 
 STATUS = "status"
 RATING = "rating"
@@ -114,54 +116,6 @@ def read_term(vocabulary: Vocabulary, text: str) -> Term | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """活動実績: one activity figure of an answer (開催回数 12 回)."""
-
-    name: str
-    value: int | float
-    unit: str
-
-    def __str__(self) -> str:
-        return f"{self.name} {values.format_number(self.value)}{self.unit}"
-
-
-_FIGURE = re.compile(
-    r"(?P<name>.*?[^\d\s,.:=-])\s*[:=]?\s*"
-    rf"(?P<value>-?(?:{values.DIGITS}))\s*(?P<unit>[^\d\s,.]*)"
-)
-_FIGURE_SEPARATORS = re.compile(r"[\n;；]")
-
-
-def parse_figures(text: str) -> tuple[Figure, ...]:
-    """Figures as a department writes them, one a line: 開催回数 12回 / 参加者数：1,234人.
-
-    Raises ValueError naming every piece that is not 'name number unit', so that one
-    reply to the department can correct them all.
-    """
-    pieces = (p.strip() for p in _FIGURE_SEPARATORS.split(unicodedata.normalize("NFKC", text)))
-    read = [(piece, _FIGURE.fullmatch(piece)) for piece in pieces if piece]
-    wrong = [f"'{piece}'" for piece, match in read if match is None]
-    if wrong:
-        raise ValueError(
-            ngettext(
-                "{pieces} is not a figure: write a name, a number and a unit, one a line"
-                " (開催回数 12回)",
-                "{pieces} are not figures: write a name, a number and a unit, one a line"
-                " (開催回数 12回)",
-                len(wrong),
-            ).format(pieces=", ".join(wrong))
-        )
-    return tuple(
-        Figure(m["name"], values.plain_number(m["value"]), m["unit"]) for _p, m in read if m
-    )
-
-
-def format_figures(figures: Iterable[Figure]) -> str:
-    """Figures one a line, as parse_figures reads them back."""
-    return "\n".join(str(f) for f in figures)
-
-
 # The year as a Western year or an era year (R7, 令和7, 令和元, H31.): core.era reads it.
 _DATE = re.compile(
     r"(?P<year>\d{4}|(?:昭和|平成|令和|[SHR])\.?\s*(?:元|\d{1,2}))\s*[-/.年]\s*"
@@ -203,6 +157,7 @@ class Answer:
     next_steps: str = ""
     answered_by: str = ""
     answered_on: datetime.date | None = None
+    note: str = ""  # メモ: the office's own note in the progress file, never on a form
 
     def content(self) -> tuple[object, ...]:
         """What the answer says, without who said it and when: what two answers are compared by."""
@@ -324,25 +279,36 @@ def differences(old: Answer, new: Answer) -> tuple[tuple[str, str, str], ...]:
 
 
 def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Merge:
-    """The book with these answers in; a kept answer that differs conflicts unless replace."""
+    """The book with these answers in; a kept answer that differs conflicts unless replace.
+
+    The same answer from another department of a shared measure (3-1-14) adds that
+    department to the kept answer: a change, so that the result is the same whether the
+    departments' forms came in one collect or in several. The office's note is kept.
+    """
     kept = book.by_measure()
     added: list[Answer] = []
     changed: list[Answer] = []
     unchanged: list[Answer] = []
     conflicts: list[Conflict] = []
-    for answer in answers:
-        old = kept.get(answer.measure_id)
+    for new in answers:
+        old = kept.get(new.measure_id)
         if old is None:
-            added.append(answer)
-        elif old.content() == answer.content():
-            unchanged.append(answer)
-            continue
+            taken = new
+            added.append(taken)
+        elif old.content() == new.content():
+            departments = tuple(dict.fromkeys((*old.departments, *new.departments)))
+            if departments == old.departments:
+                unchanged.append(new)
+                continue
+            taken = dataclasses.replace(old, departments=departments)
+            changed.append(taken)
         elif replace:
-            changed.append(answer)
+            taken = dataclasses.replace(new, note=old.note)
+            changed.append(taken)
         else:
-            conflicts.append(Conflict(answer.measure_id, differences(old, answer)))
+            conflicts.append(Conflict(new.measure_id, differences(old, new)))
             continue
-        kept[answer.measure_id] = answer
+        kept[new.measure_id] = taken
     return Merge(
         ProgressBook(book.year, tuple(kept.values()), book.sources),
         tuple(added),

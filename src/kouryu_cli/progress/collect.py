@@ -10,6 +10,7 @@ plan's text is kept, the answer is still read.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -18,10 +19,15 @@ from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Measure, Plan
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files.problems import Problem
+from kouryu_cli.measures.query import id_key
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress import forms
 from kouryu_cli.progress.book import Answer
+from kouryu_cli.progress.figures import parse_figures
 from kouryu_cli.progress.returned import FormCell, FormRow, ReturnedForm, problem
+
+# What Excel makes of an id typed into a CSV: 2002/1/2, 2002-01-02 (a date cell), 1月2日.
+_DATE_LIKE = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}(?: 00:00:00)?|\d{1,2}月\d{1,2}日")
 
 # What a returned form carried: answers, none, or pre-filled ones sent back untouched.
 FormState = Literal["answered", "blank", "unchanged"]
@@ -73,6 +79,7 @@ class _FormChecker:
         self.vocabs = progress.vocabularies(plan)
         self.digest = progress.plan_digest(plan)
         self.departments = {d.name for d in plan.departments}
+        self.by_key = {id_key(m.id): m for m in self.measures.values()}
         # measure id → (answer, the row it was first read from)
         self.seen: dict[str, tuple[Answer, FormRow]] = {}
         self.forms_of: dict[str, str] = {}
@@ -132,7 +139,7 @@ class _FormChecker:
         department = record["department"]
         if department not in self.departments:
             self.fail(
-                form.record_place,
+                form.record_at("department"),
                 _("the form's department '{department}' is not in the plan").format(
                     department=department
                 ),
@@ -175,7 +182,21 @@ class _FormChecker:
         answered_ids = {m.id for _r, m in answered}
         blank = len(rows) - len(answered)
         prefilled = forms.read_prefilled(record.get(forms.PREFILLED_KEY, ""))
-        if answered and not person and not form.date.value and prefilled:
+        note = form.prefill_note
+        unconfirmed = answered and not person and not form.date.value
+        if unconfirmed and form.is_csv and note and not prefilled:
+            # Saved as CSV from the workbook: last year's answers, and nothing to compare them
+            # with. Kept, they would pass for this year's; dropped, edits could be lost.
+            self.fail(
+                note.place,
+                _(
+                    "pre-filled with {year}'s answers and saved as CSV, which loses the record "
+                    "kouryu checks them against; with neither 記入者 (B2) nor 回答日 (E2) filled "
+                    "in, they may be last year's answers sent back unread: fill in 記入者 or "
+                    "回答日 to confirm them, or send the .xlsx form itself"
+                ).format(year=note.value),
+            )
+        if unconfirmed and prefilled:
             as_sent = {m.id for _r, m in rows if m.id in prefilled} == answered_ids
             if as_sent and all(prefilled[m.id] == forms.input_digest(r.text) for r, m in answered):
                 # Forwarded unopened: last year's answers, confirmed by nobody.
@@ -223,7 +244,8 @@ class _FormChecker:
         found: dict[str, int],
     ) -> Measure | None:
         id_cell = row.cell("measure")
-        measure = self.measures.get(id_cell.value)
+        # An id as people type it (１－２－０９, 1-2-9) is the id, as everywhere in kouryu.
+        measure = self.measures.get(id_cell.value) or self.by_key.get(id_key(id_cell.value))
         if measure is None:
             # Excel turns an id such as 1-1-01 in a CSV into a date: find the row by its name.
             by_name = [
@@ -235,9 +257,13 @@ class _FormChecker:
                 measure = by_name[0]
                 self.warn(
                     id_cell.place,
-                    _(
-                        "ID '{value}' read as {id} by its 事業名 (Excel may have turned "
-                        "the id into a date)"
+                    (
+                        _(
+                            "ID '{value}' read as {id} by its 事業名 (Excel may have turned "
+                            "the id into a date)"
+                        )
+                        if _DATE_LIKE.fullmatch(fold(id_cell.value))
+                        else _("ID '{value}' is not an id of the plan: read as {id} by its 事業名")
                     ).format(value=id_cell.value, id=measure.id),
                 )
             else:
@@ -321,7 +347,7 @@ class _FormChecker:
                 ok = False
             terms[key] = term.value if term else ""
         try:
-            figures = progress.parse_figures(row.text("figures"))
+            figures = parse_figures(row.text("figures"))
         except ValueError as error:
             self.fail(row.cell("figures").place, str(error))
             figures = ()

@@ -229,7 +229,7 @@ def collect(
     """
     from kouryu_cli.progress import collect as collecting
     from kouryu_cli.progress import intake
-    from kouryu_cli.progress.returned import read_form
+    from kouryu_cli.progress.returned import bystander, read_form
     from kouryu_cli.progress.store import load_progress, locked
 
     current = plan(ctx)
@@ -250,20 +250,30 @@ def collect(
         try:
             returned.append(read_form(path))
         except DataFileError as error:
-            problems.extend(error.problems)
+            # An owner file (~$高齢福祉課.xlsx), desktop.ini … that `returned/*` also names.
+            if (what := bystander(path)) is None:
+                problems.extend(error.problems)
+            else:
+                note(ctx, "kouryu: " + _("{path}: skipped: {what}").format(path=path, what=what))
     result = collecting.collect(returned, current, round_year)
     for warning in result.warnings:
         note(ctx, f"kouryu: {warning}")
     if problems or result.problems:
         raise DataFileError([*problems, *result.problems])
-    intake.per_form(ctx, result)
     if dry_run:
-        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=False)
+        merged, _written = intake.merge_into(
+            into, current, result, round_year, replace=replace, write=False
+        )
+        intake.told(ctx, result, merged, into, written=None)
         note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
     # The file is read again under the lock: another collect may have written it meanwhile.
     with locked(into):
-        intake.merge_into(ctx, into, current, result, round_year, replace=replace, write=True)
+        merged, written = intake.merge_into(
+            into, current, result, round_year, replace=replace, write=True
+        )
+    # Said once the file is written: a write that fails leaves only its error.
+    intake.told(ctx, result, merged, into, written=written)
 
 
 def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:

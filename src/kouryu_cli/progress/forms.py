@@ -20,6 +20,7 @@ from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
 from kouryu_cli.core.textnorm import fold, strip_controls
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
+from kouryu_cli.progress.figures import format_figures
 from kouryu_cli.render.listing import guard_formula
 from kouryu_cli.render.xlsx import cell_lines, print_setup, text_cell
 
@@ -135,7 +136,7 @@ def input_values(answer: Answer | None) -> dict[str, str]:
     if answer is None:
         return dict.fromkeys(INPUT_KEYS, "")
     return {
-        key: progress.format_figures(answer.figures) if key == "figures" else answer.shown(key)
+        key: format_figures(answer.figures) if key == "figures" else answer.shown(key)
         for key in INPUT_KEYS
     }
 

@@ -1,8 +1,9 @@
 """Taking a checked round into the year's progress file, and the lines the person reads.
 
 merge_into reads the file (under its lock, held by the command), merges the forms' answers,
-names every conflict at its cell and writes the file; per_form says what each form carried;
-left_blank says which kept answers a cleared row did not remove.
+names every conflict at its cell and writes the file, printing nothing; told then says what
+was done: what each form carried, which kept answers a cleared row did not remove, what each
+department added or changed. A write that fails leaves only its error on the screen.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from kouryu_cli.progress.collect import Collected
 
 
 def merge_into(
-    ctx: typer.Context,
     into: Path,
     current: Plan,
     result: Collected,
@@ -30,8 +30,12 @@ def merge_into(
     *,
     replace: bool,
     write: bool,
-) -> None:
-    from kouryu_cli.progress.store import load_progress, save_progress
+) -> tuple[progress.Merge, bool]:
+    """The forms' answers merged into the file (written when write and something is new).
+
+    Returns the merge and whether the file was written.
+    """
+    from kouryu_cli.progress.store import load_progress, refuse_to_drop_comments, save_progress
 
     kept = load_progress([into], current) if into.exists() else None
     if kept is not None and kept.year.year != round_year.year:
@@ -65,21 +69,40 @@ def merge_into(
                 for key, old, new in c.changes
             ]
         )
+    written = write and bool(merged.added or merged.changed or kept is None)
+    if written:
+        save_progress(into, merged.book, current)
+    elif merged.added or merged.changed:  # --dry-run: a real run would stop at a comment
+        refuse_to_drop_comments(into, merged.book.year)
+    return merged, written
+
+
+def told(
+    ctx: typer.Context,
+    result: Collected,
+    merged: progress.Merge,
+    into: Path,
+    *,
+    written: bool | None,
+) -> None:
+    """What the collect did, once it is done: each form, each cleared row, each department.
+
+    written is None for --dry-run (the command says the file was not written).
+    """
+    per_form(ctx, result)
     left_blank(ctx, result, merged.book)
     report(merged, result.by_department)
-    if not write:
-        return
-    if merged.added or merged.changed or kept is None:
-        save_progress(into, merged.book, current)
+    if written:
+        count = len(merged.book.answers)
         note(
             ctx,
             ngettext(
                 "{into}: {count} answer for {label}",
                 "{into}: {count} answers for {label}",
-                len(merged.book.answers),
-            ).format(into=into, count=len(merged.book.answers), label=round_year.label),
+                count,
+            ).format(into=into, count=count, label=merged.book.year.label),
         )
-    else:
+    elif written is not None:
         note(ctx, _("{into}: nothing new; not written").format(into=into))
 
 

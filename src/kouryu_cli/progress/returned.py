@@ -11,16 +11,15 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core.i18n import _
+from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files import tables
-from kouryu_cli.files.problems import DataFileError, Problem
-from kouryu_cli.files.tables import column_letter
+from kouryu_cli.files.problems import DataFileError, Problem, column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import forms
 
@@ -75,10 +74,18 @@ class ReturnedForm:
     problems: tuple[Problem, ...] = ()
     notices: tuple[tuple[str, str], ...] = ()  # (place, message): warnings about the file
     is_csv: bool = False
+    record_cells: tuple[tuple[str, str], ...] = ()  # (key, the place of its value)
+    # The note of a form pre-filled with last year's answers (its value that year: R5), when
+    # a sheet saved as CSV still says so; None when the sheet does not.
+    prefill_note: FormCell | None = None
 
     def place(self, cell: str = "") -> str:
         """file:sheet!cell (or file:sheet)."""
         return f"{self.file}:{self.sheet}!{cell}" if cell else f"{self.file}:{self.sheet}"
+
+    def record_at(self, key: str) -> str:
+        """The place of a key's value in the record (kouryu!B5), else of the record itself."""
+        return dict(self.record_cells).get(key, self.record_place)
 
 
 def read_form(path: Path, label: str | None = None) -> ReturnedForm:
@@ -91,6 +98,34 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
     if tables.is_workbook(raw):
         return _read_workbook(raw, name)
     return _read_csv(raw, name, path.stem)
+
+
+def bystander(path: Path) -> str | None:
+    """What a file is that programs leave beside the forms (an owner file, desktop.ini), by name.
+
+    `returned/*` names them too: the command skips such a file, saying what it is, when it
+    cannot be read as a form, and never otherwise.
+    """
+    name = path.name
+    if name.startswith("~$") and path.with_name(name[2:]).is_file():
+        return _(
+            "Excel's owner file, there while {workbook} is open in Excel (changes not yet "
+            "saved in it are not collected)"
+        ).format(workbook=name[2:])
+    key = name.casefold()
+    if key.startswith(("~$", "._")):
+        key = key[:2]
+    elif key.startswith(".~lock.") and key.endswith("#"):
+        key = ".~lock"
+    return {
+        "~$": _("an owner file that Excel or Word keeps while a document is open"),
+        ".~lock": _("LibreOffice's lock file, there while a document is open"),
+        "desktop.ini": _("a file of Windows' folder settings"),
+        "thumbs.db": _("Windows' cache of thumbnails"),
+        "ehthumbs.db": _("Windows' cache of thumbnails"),
+        ".ds_store": _("a file of macOS's folder settings"),
+        "._": _("macOS's record of another file's attributes (AppleDouble)"),
+    }.get(key)
 
 
 # ------------------------------------------------------------------ workbooks
@@ -119,20 +154,28 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
 
 def _workbook_form(book: Any, name: str) -> ReturnedForm:
     record: list[tuple[str, str]] = []
+    cells: list[tuple[str, str]] = []
     if forms.META_SHEET in book.sheetnames:
-        for _number, (key, value) in _filled_rows(book[forms.META_SHEET], 2):
+        for number, (key, value) in _filled_rows(book[forms.META_SHEET], 2):
             if key:
                 record.append((key, value))
+                cells.append((key, f"{name}:{forms.META_SHEET}!B{number}"))
     candidates = [forms.MAIN_SHEET] if forms.MAIN_SHEET in book.sheetnames else []
     candidates += [s for s in book.sheetnames if s not in (forms.META_SHEET, forms.HELP_SHEET)]
     for sheet_name in candidates:
-        grid = dict(_filled_rows(book[sheet_name], _MAX_COLUMNS))
-        form = _from_grid(grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1")
+        grid, far = _answer_grid(book[sheet_name])
+        form = _from_grid(
+            grid, name, sheet_name, tuple(record), f"{name}:{forms.META_SHEET}!B1", far
+        )
         if form is not None:
             others = [s for s in book.sheetnames if s not in (sheet_name, forms.META_SHEET)]
             help_cells = dict(record).get(forms.HELP_KEY, "")
             notices = [_stray_text(book[s], name, s, help_cells) for s in others]
-            return replace(form, notices=tuple(n for n in notices if n is not None))
+            return replace(
+                form,
+                notices=(*form.notices, *(n for n in notices if n is not None)),
+                record_cells=tuple(cells),
+            )
     raise DataFileError.single(
         name,
         _("no sheet with the form's headings ({value})").format(
@@ -146,6 +189,7 @@ _HELP_CELLS = re.compile(r"A1:B(\d+)")
 
 
 def _cell_text(cell: Any) -> str:
+    # A percent-formatted cell holds 0.273 for a typed 27.3%: read as the clerk typed it.
     return tables.percentage(cell.value, cell.number_format) or _text(cell.value)
 
 
@@ -154,11 +198,27 @@ def _filled_rows(sheet: Any, columns: int | None) -> Iterable[tuple[int, list[st
     sheet.reset_dimensions()  # the stored dimension may be wrong, or far too large
     for number, cells in enumerate(sheet.iter_rows(max_col=columns), 1):
         if any(c.value is not None for c in cells):
-            # A percent-formatted cell holds 0.273 for a typed 27.3%: read as the clerk typed it.
-            yield (
-                number,
-                [tables.percentage(c.value, c.number_format) or _text(c.value) for c in cells],
-            )
+            yield number, [_cell_text(c) for c in cells]
+
+
+def _answer_grid(sheet: Any) -> tuple[dict[int, list[str]], list[tuple[int, int]]]:
+    """The rows' texts up to _MAX_COLUMNS, and (row, column) of each text beyond: a far note.
+
+    A row is as long as its last cell, so a note at XFD1048576 costs one row, not the grid.
+    """
+    sheet.reset_dimensions()
+    grid: dict[int, list[str]] = {}
+    far: list[tuple[int, int]] = []
+    for number, cells in enumerate(sheet.iter_rows(), 1):
+        near = cells[:_MAX_COLUMNS]
+        if any(c.value is not None for c in near):
+            grid[number] = [_cell_text(c) for c in near]
+        far.extend(
+            (number, column)
+            for column, c in enumerate(cells[_MAX_COLUMNS:], _MAX_COLUMNS + 1)
+            if c.value is not None and _text(c.value).strip()
+        )
+    return grid, far
 
 
 def _stray_text(sheet: Any, name: str, sheet_name: str, help_cells: str) -> tuple[str, str] | None:
@@ -226,9 +286,15 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
     sheet = stem[:31]
     record: tuple[tuple[str, str], ...] = ()
     notices: tuple[tuple[str, str], ...] = ()
+    places: tuple[tuple[str, str], ...] = ()
     if grid and grid[0] and _unquote(grid[0][0]) == forms.MARKER:
         cells = [_unquote(c) for c in grid[0]]
         record = (("form", forms.MARKER), *zip(cells[1::2], cells[2::2], strict=False))
+        # A key in column B, D, F …, its value beside it in C, E, G …
+        places = tuple(
+            (key, f"{name}:{sheet}!{column_letter(3 + 2 * index)}1")
+            for index, key in enumerate(cells[1::2])
+        )
     elif grid and grid[0] and (titled := _title_record(grid[0][0])):
         # The workbook's 取組状況 sheet saved as CSV: its title row says the year and department.
         record = titled
@@ -249,7 +315,7 @@ def _read_csv(raw: bytes, name: str, stem: str) -> ReturnedForm:
                 value=", ".join(c.label for c in forms.COLUMNS)
             ),
         )
-    return replace(form, notices=notices, is_csv=True)
+    return replace(form, notices=(*notices, *form.notices), is_csv=True, record_cells=places)
 
 
 # R6（2024年度）取組状況調査票　高齢福祉課, as forms.title writes it (read after NFKC).
@@ -292,6 +358,7 @@ def _from_grid(
     sheet: str,
     record: tuple[tuple[str, str], ...],
     record_place: str,
+    far: Iterable[tuple[int, int]] = (),
 ) -> ReturnedForm | None:
     def place(row: int, column: int) -> str:
         return f"{name}:{sheet}!{column_letter(column)}{row}"
@@ -349,7 +416,79 @@ def _from_grid(
         header_place=place(header, 1),
         rows=tuple(rows),
         problems=tuple(problems),
+        notices=_outside(grid, header, set(columns.values()), far, place),
+        prefill_note=_prefill_note(grid, header, place),
     )
+
+
+# Above the headings the form fills column A (title, 記入者, note), B2, D2 (回答日) and E2.
+_OWN_ABOVE = {(2, 2), (2, 4), (2, 5)}
+
+
+def _outside(
+    grid: dict[int, list[str]],
+    header: int,
+    used: set[int],
+    far: Iterable[tuple[int, int]],
+    place: Callable[[int, int], str],
+) -> tuple[tuple[str, str], ...]:
+    """A notice naming the answer sheet's cells with text not read (a note in M5 or G2).
+
+    Read are the title rows, the headings and their columns; a CSV's first row is its record.
+    """
+    labels = {fold(c.label) for c in forms.COLUMNS}
+    record_row = bool(grid.get(1)) and _unquote(grid[1][0]) == forms.MARKER
+    found = list(far)
+    for number, values in grid.items():
+        for column, text in enumerate(values, 1):
+            if not text.strip():
+                continue
+            if number < header:
+                own = column == 1 or (number, column) in _OWN_ABOVE or (number == 1 and record_row)
+            elif number == header:
+                own = fold(text) in labels
+            else:
+                own = column in used
+            if not own:
+                found.append((number, column))
+    if not found:
+        return ()
+    found.sort()
+    cells = [f"{column_letter(c)}{r}" for r, c in found]
+    inputs = [c.label for c in forms.COLUMNS if c.is_input]
+    return (
+        (
+            place(*found[0]),
+            ngettext(
+                "text in {count} cell outside the form's cells ({cells}); it is not read: "
+                "answers belong in the columns {first} to {last} of each measure's row",
+                "text in {count} cells outside the form's cells ({cells}); it is not read: "
+                "answers belong in the columns {first} to {last} of each measure's row",
+                len(cells),
+            ).format(
+                count=len(cells),
+                cells=", ".join(cells[:5]) + (" …" if len(cells) > 5 else ""),
+                first=inputs[0],
+                last=inputs[-1],
+            ),
+        ),
+    )
+
+
+# 前年度（R5）の回答を記入してあります, as forms._answer_sheet writes its note (read after NFKC).
+_PREFILL_NOTE = re.compile(r"前年度\((?P<year>[^)]+)\)の回答を記入してあります")
+
+
+def _prefill_note(
+    grid: dict[int, list[str]], header: int, place: Callable[[int, int], str]
+) -> FormCell | None:
+    """The note above the headings saying the form was pre-filled, with last year's label."""
+    for number in range(1, header):
+        for column, text in enumerate(grid.get(number, ()), 1):
+            match = _PREFILL_NOTE.search(unicodedata.normalize("NFKC", text))
+            if match is not None:
+                return FormCell("prefilled_from", match["year"], place(number, column))
+    return None
 
 
 def problem(place: str, message: str) -> Problem:

@@ -8,26 +8,40 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core import era, values
+from kouryu_cli.core import era
 from kouryu_cli.core.errors import OutputError
-from kouryu_cli.core.i18n import _
-from kouryu_cli.core.model import EraYear, Plan, Vocabulary
+from kouryu_cli.core.i18n import _, ngettext
+from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
-from kouryu_cli.files.checker import Checker
+from kouryu_cli.files.checker import FILE_KINDS, Checker
 from kouryu_cli.files.checker import Path as NodePath
 from kouryu_cli.files.problems import DataFileError, Problem
+from kouryu_cli.files.tables import is_workbook
 from kouryu_cli.files.writing import write_file
 from kouryu_cli.progress import book as progress
-from kouryu_cli.progress.book import Answer, Figure, ProgressBook
+from kouryu_cli.progress.book import Answer, ProgressBook
+from kouryu_cli.progress.figures import read_figures
 
 SCHEMA_VERSION = 1
 _ANSWER_KEYS = ("measure", "departments", "status", "rating", "direction")
-_OPTIONAL_KEYS = ("activities", "figures", "issues", "next_steps", "answered_by", "answered_on")
+# note (メモ): the office's own note on an answer, kept by collect (docs/progress-format.md).
+_OPTIONAL_KEYS = (
+    "activities",
+    "figures",
+    "issues",
+    "next_steps",
+    "answered_by",
+    "answered_on",
+    "note",
+)
+# An OLE2 compound file: an old .xls workbook, or an .xlsx saved with a password.
+_OLE2 = b"\xd0\xcf\x11\xe0"
 
 
 def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
@@ -44,7 +58,7 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
     books: list[tuple[ProgressBook, yamlfile.Document]] = []
     for path in paths:
         try:
-            document = yamlfile.load(Path(path))
+            document = _load(Path(path))
         except DataFileError as error:
             problems.extend(error.problems)
             continue
@@ -63,6 +77,22 @@ def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
         answers.update(book.by_measure())
     ordered = tuple(answers[m.id] for m in plan.measures if m.id in answers)
     return ProgressBook(first.year, ordered, tuple(Path(p) for p in paths))
+
+
+def _load(path: Path) -> yamlfile.Document:
+    """A progress file's YAML; a folder or a workbook given in its place is called what it is."""
+    name = str(path)
+    kind = _(FILE_KINDS["progress"][1])
+    raw = yamlfile.read_bytes(path, name, kind)
+    if is_workbook(raw) or raw.startswith(_OLE2):
+        raise DataFileError.single(
+            name,
+            _(
+                "is a workbook, not {kind}: give the YAML file that progress collect "
+                "writes (progress/R6.yaml)"
+            ).format(kind=kind),
+        )
+    return yamlfile.parse(yamlfile.decode(raw, name)[0], name)
 
 
 def progress_from_text(text: str, name: str, plan: Plan) -> ProgressBook:
@@ -195,11 +225,12 @@ class _Reader:
             rating=self.term(path, progress.RATING, data),
             direction=self.term(path, progress.DIRECTION, data),
             activities=c.text((*path, "activities"), data.get("activities"), required=False),
-            figures=self.figures((*path, "figures"), data.get("figures")),
+            figures=read_figures(c, (*path, "figures"), data.get("figures")),
             issues=c.text((*path, "issues"), data.get("issues"), required=False),
             next_steps=c.text((*path, "next_steps"), data.get("next_steps"), required=False),
             answered_by=c.text((*path, "answered_by"), data.get("answered_by"), required=False),
             answered_on=self.date((*path, "answered_on"), data.get("answered_on")),
+            note=c.text((*path, "note"), data.get("note"), required=False),
         )
         for key, message in progress.answer_problems(answer, self.vocabs):
             # A value outside the vocabulary was reported already as unknown.
@@ -229,32 +260,6 @@ class _Reader:
             return ""
         return term.value
 
-    def figures(self, path: NodePath, value: Any) -> tuple[Figure, ...]:
-        c = self.check
-        out: list[Figure] = []
-        for index, item in enumerate(c.items(path, value)):
-            here: NodePath = (*path, index)
-            data = c.mapping(here, item, ("name", "value"), ("unit",))
-            if data is None:
-                continue
-            name = c.text((*here, "name"), data.get("name"))
-            raw = data.get("value")
-            number: int | float = 0
-            if isinstance(raw, str):
-                try:
-                    number = values.plain_number(raw)
-                except values.NumberError:
-                    c.fail(
-                        (*here, "value"),
-                        _("expected a number (12, 1,234 or 2.5), got '{raw}'").format(raw=raw),
-                    )
-            elif "value" in data:
-                c.fail((*here, "value"), _("expected a number (12, 1,234 or 2.5)"))
-            out.append(
-                Figure(name, number, c.text((*here, "unit"), data.get("unit"), required=False))
-            )
-        return tuple(out)
-
     def date(self, path: NodePath, value: Any) -> datetime.date | None:
         text = self.check.text(path, value, required=False)
         if not text:
@@ -281,27 +286,33 @@ def progress_yaml(book: ProgressBook, plan: Plan) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, text)
+    measures = progress.owners(plan)
     order = {m.id: i for i, m in enumerate(plan.measures)}
     answers = sorted(book.answers, key=lambda a: order.get(a.measure_id, len(order)))
     data = {
         "schema": SCHEMA_VERSION,
         "year": book.year.label,
-        "answers": [_plain(a) for a in answers],
+        "answers": [_plain(a, measures.get(a.measure_id)) for a in answers],
     }
-    # The file's own header: part of the document (Japanese), not a message.
-    head = (
-        f"# 進行管理 {book.year.label}（{book.year.year}年度）: 所管課の取組状況の回答。\n"
-        "# kouryu progress collect が書き、kouryu progress check が検査する。"
-        "書式: docs/progress-format.md\n"
-    )
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
-    return head + body
+    return "".join(f"{line}\n" for line in _header(book.year)) + body
 
 
-def _plain(answer: Answer) -> dict[str, Any]:
+def _header(year: EraYear) -> tuple[str, str]:
+    """The file's own comment lines: part of the document (Japanese), not a message."""
+    return (
+        f"# 進行管理 {year.label}（{year.year}年度）: 所管課の取組状況の回答。",
+        "# kouryu progress collect が書き、kouryu progress check が検査する。"
+        "書式: docs/progress-format.md",
+    )
+
+
+def _plain(answer: Answer, measure: Measure | None) -> dict[str, Any]:
+    # Departments in the plan's order: the file does not depend on the order forms came in.
+    rank = {name: i for i, name in enumerate(measure.departments if measure else ())}
     out: dict[str, Any] = {
         "measure": answer.measure_id,
-        "departments": list(answer.departments),
+        "departments": sorted(answer.departments, key=lambda d: rank.get(d, len(rank))),
         "status": answer.status,
         "rating": answer.rating,
     }
@@ -321,6 +332,8 @@ def _plain(answer: Answer) -> dict[str, Any]:
         out["answered_by"] = answer.answered_by
     if answer.answered_on:
         out["answered_on"] = answer.answered_on.isoformat()
+    if answer.note:
+        out["note"] = answer.note
     return out
 
 
@@ -332,8 +345,77 @@ def save_progress(path: Path, book: ProgressBook, plan: Plan) -> str:
     """
     text = progress_yaml(book, plan)
     progress_from_text(text, str(path), plan)
+    refuse_to_drop_comments(path, book.year)
     write_file(path, text.encode("utf-8"))
     return text
+
+
+def refuse_to_drop_comments(path: Path, year: EraYear) -> None:
+    """A DataFileError at the first comment a person wrote in the file, which a write would drop.
+
+    kouryu writes the file anew from its answers, and YAML comments are not answers: rather
+    than lose one, nothing is written. Its own header is not a person's comment.
+    """
+    try:
+        if not path.is_file():
+            return
+    except OSError:
+        return  # the write will say what is wrong with the path
+    text = yamlfile.read_text(path)
+    theirs = [c for c in comments(text) if c[2] not in _header(year)]
+    if not theirs:
+        return
+    line, column, comment = theirs[0]
+    raise DataFileError.single(
+        str(path),
+        ngettext(
+            "a comment ({comment}): kouryu writes this file anew and cannot keep comments, so "
+            "nothing was written: move what it says into a note: of its answer, or delete it, "
+            "and run the command again",
+            "a comment ({comment}), the first of {count}: kouryu writes this file anew and "
+            "cannot keep comments, so nothing was written: move what they say into a note: "
+            "of their answer, or delete them, and run the command again",
+            len(theirs),
+        ).format(comment=comment, count=len(theirs)),
+        line,
+        column,
+    )
+
+
+# A comment: '#' to the end of its line (YAML's line breaks).
+_COMMENT = re.compile("#[^\r\n\x85\u2028\u2029]*")
+# A block scalar's header ending in a comment: activities: |  # …
+_BLOCK_HEADER = re.compile("[|>][-+0-9]*[ \t]*(?=#)")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Every comment in YAML text: (line, column, the comment), in order.
+
+    PyYAML's scanner skips comments without a word. Between its tokens there is only
+    whitespace and comments, so a '#' there starts one; a block scalar's header line may end
+    in one too. A '#' inside a quoted or block scalar, or inside plain text (a#b), is text.
+    """
+    import yaml
+
+    starts: list[int] = []
+    end = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        start = token.start_mark.index
+        starts.extend(m.start() for m in _COMMENT.finditer(text, end, max(start, end)))
+        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+            header = _BLOCK_HEADER.match(text, start)
+            if header is not None:
+                starts.append(header.end())
+        end = max(end, token.end_mark.index)
+    starts.extend(m.start() for m in _COMMENT.finditer(text, end))
+    out = []
+    for start in starts:
+        before = _LINE_BREAK.split(text[:start])
+        comment = _COMMENT.match(text, start)
+        assert comment is not None  # every start is a '#'
+        out.append((len(before), len(before[-1]) + 1, comment.group().rstrip()))
+    return out
 
 
 # ------------------------------------------------------------------ one writer at a time
@@ -343,8 +425,22 @@ LOCK_TIMEOUT = 30.0  # seconds a collect waits for another one writing the same 
 
 
 def lock_path(path: Path) -> Path:
-    """The lock beside a progress file: progress/R6.yaml → progress/R6.yaml.lock."""
-    return path.with_name(path.name + ".lock")
+    """The lock beside the real progress file: progress/R6.yaml → progress/R6.yaml.lock.
+
+    A symbolic link is followed (as write_file follows it), so that collects through the link
+    and through the file take one lock. A hard link cannot be: its other names are unknown
+    (and the atomic write separates them: the other names keep the old file).
+    """
+    current = path
+    for _step in range(40):  # the system's own limit on a chain of links
+        if not current.is_symlink():
+            if current.name not in ("", ".", ".."):
+                return current.with_name(current.name + ".lock")
+            break
+        current = current.parent / current.readlink()
+    # A loop of links, or a link to a folder's '.': the system will refuse to use it anyway.
+    real = Path(os.path.realpath(path))
+    return real.with_name(real.name + ".lock")
 
 
 def lock_timeout() -> float:
@@ -369,7 +465,11 @@ def locked(path: Path) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     seconds = lock_timeout()
-    lock = FileLock(lock_path(path), timeout=seconds)
+    try:
+        where = lock_path(path)
+    except OSError as error:  # a link that cannot be read
+        raise OutputError(path, error) from None
+    lock = FileLock(where, timeout=seconds)
     try:
         lock.acquire()
     except Timeout:
@@ -379,10 +479,10 @@ def locked(path: Path) -> Iterator[None]:
                 "another kouryu is writing this file (it holds {lock}); nothing was "
                 "written after waiting {seconds:g} seconds: run the command again "
                 "when the other one has finished"
-            ).format(lock=lock_path(path), seconds=seconds),
+            ).format(lock=where, seconds=seconds),
         ) from None
     except OSError as error:
-        raise OutputError(lock_path(path), error) from None
+        raise OutputError(where, error) from None
     try:
         yield
     finally:

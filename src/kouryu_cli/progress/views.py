@@ -19,6 +19,7 @@ from kouryu_cli.core.textnorm import JOIN
 from kouryu_cli.measures import views as measure_views
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import LABELS, Answer, AnswerFilter, AnswerTally, ProgressBook
+from kouryu_cli.progress.figures import format_figures
 from kouryu_cli.render.listing import Cell, Listing
 
 _ANSWER_COLUMNS = (
@@ -53,7 +54,7 @@ def answers_listing(
             progress.RATING: answer.rating,
             progress.DIRECTION: answer.direction,
             "activities": answer.activities,
-            "figures": progress.format_figures(answer.figures),
+            "figures": format_figures(answer.figures),
             "issues": answer.issues,
             "next_steps": answer.next_steps,
             "answering_departments": JOIN.join(answer.departments),
