@@ -86,6 +86,15 @@ def test_plain_number_refuses(written: str) -> None:
         plain_number(written)
 
 
+@pytest.mark.parametrize("written", ["9" * 5000, "1,000,000,000,000,000", "△12345678901234567.5"])
+def test_a_number_too_long_for_a_figure_is_refused_in_words(written: str) -> None:
+    """Python's own message (Exceeds the limit (4300 digits) …) or inf never reaches a user."""
+    for parse in (parse_number, plain_number):
+        with pytest.raises(NumberError, match="more than 15 digits before the point: not a figure"):
+            parse(written)
+    assert plain_number("999,999,999,999,999") == 999_999_999_999_999
+
+
 @pytest.mark.parametrize(
     ("value", "text"), [(1234, "1,234"), (1234.0, "1,234"), (2.5, "2.5"), (-3, "-3"), (0, "0")]
 )

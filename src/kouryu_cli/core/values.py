@@ -90,7 +90,18 @@ def _split(written: str) -> tuple[str, str]:
     if match is None or not written.strip():
         raise NumberError(_("expected a number, got '{written}'").format(written=written))
     sign = "-" if match["sign"] == "-" else ""
-    return sign + match["digits"].replace(",", ""), folded[match.end() :].strip()
+    digits = match["digits"].replace(",", "")
+    if len(digits.partition(".")[0]) > _MOST_DIGITS:
+        raise NumberError(
+            _("'{written}' has more than {most} digits before the point: not a figure").format(
+                written=written if len(written) <= 40 else written[:40] + "…", most=_MOST_DIGITS
+            )
+        )
+    return sign + digits, folded[match.end() :].strip()
+
+
+# More whole digits than a float holds exactly (and than any count or budget of a city).
+_MOST_DIGITS = 15
 
 
 def _check_unit(written: str, rest: str, unit: str) -> None:
