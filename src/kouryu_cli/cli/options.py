@@ -104,6 +104,14 @@ def value_option(*names: str, metavar: str, help: str, **more: Any) -> Any:
     return typer.Option(*names, metavar=metavar, help=help, show_default=False, **more)
 
 
+def argument(metavar: str, help: str, **more: Any) -> Any:
+    """An argument: the metavar and help shown, no default shown.
+
+    Use: `files: Annotated[list[Path], argument("FILE...", N_("Actuals files …"))]`.
+    """
+    return typer.Argument(metavar=metavar, help=help, show_default=False, **more)
+
+
 FORMAT_HELP = {
     "table": "table",
     "json": "json",

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from kouryu_cli import planfile
-from kouryu_cli.cli.options import settings
+from kouryu_cli.cli.options import argument, settings
 from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.files.writing import write_stdout
 
@@ -15,11 +15,7 @@ def validate(
     ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Argument(
-            metavar="[PATH]",
-            help=N_("Plan file to check (default: --data, or the shipped plan)."),
-            show_default=False,
-        ),
+        argument("[PATH]", N_("Plan file to check (default: --data, or the shipped plan).")),
     ] = None,
 ) -> None:
     """Check a plan file; list every problem (exit 3) or print a one-line summary.

@@ -7,7 +7,7 @@ import typer
 
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
-from kouryu_cli.cli.options import output_options, settings
+from kouryu_cli.cli.options import argument, output_options, settings
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND
 from kouryu_cli.core.i18n import N_
 from kouryu_cli.files.problems import DataFileError, Problem
@@ -38,10 +38,8 @@ def _load_both(old: Path, new: Path, *, use_cache: bool) -> "tuple[Plan, Plan]":
 @output_options(FORMATS)
 def diff(
     ctx: typer.Context,
-    old: Annotated[
-        Path, typer.Argument(metavar="OLD", help=N_("The earlier edition's plan file."))
-    ],
-    new: Annotated[Path, typer.Argument(metavar="NEW", help=N_("The later edition's plan file."))],
+    old: Annotated[Path, argument("OLD", N_("The earlier edition's plan file."))],
+    new: Annotated[Path, argument("NEW", N_("The later edition's plan file."))],
     *,
     request: output.Request,
 ) -> None:

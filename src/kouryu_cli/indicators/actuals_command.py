@@ -97,10 +97,8 @@ def check_command(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="FILE...",
-            help=N_("Actuals files (CSV, TSV, YAML or .xlsx; - for standard input)."),
-            show_default=False,
+        options.argument(
+            "FILE...", N_("Actuals files (CSV, TSV, YAML or .xlsx; - for standard input).")
         ),
     ],
     *,

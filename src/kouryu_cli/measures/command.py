@@ -8,6 +8,7 @@ import typer
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
     DeptOption,
+    argument,
     complete_departments,
     note,
     option,
@@ -179,11 +180,10 @@ def dept(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[NAME]",
+        argument(
+            "[NAME]",
+            N_("所管課 (part of the name or its reading is enough)."),
             autocompletion=complete_departments,
-            help=N_("所管課 (part of the name or its reading is enough)."),
-            show_default=False,
         ),
     ] = None,
     *,
@@ -231,9 +231,9 @@ def search(
     ctx: typer.Context,
     words: Annotated[
         list[str],
-        typer.Argument(
-            metavar="TEXT...",
-            help=N_(
+        argument(
+            "TEXT...",
+            N_(
                 "Words that must all match (width, case, kana and tildes "
                 "ignored; readings such as こうれいふくし work)."
             ),
@@ -276,9 +276,7 @@ def show(
     ctx: typer.Context,
     measure: Annotated[
         str,
-        typer.Argument(
-            metavar="ID|NAME", help=N_("Measure id (2-1-07) or name (part of it is enough).")
-        ),
+        argument("ID|NAME", N_("Measure id (2-1-07) or name (part of it is enough).")),
     ],
     *,
     request: output.Request,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import typer
 
 from kouryu_cli.cli import options, output
-from kouryu_cli.cli.options import DeptOption, note, option, plan, value_option
+from kouryu_cli.cli.options import DeptOption, argument, note, option, plan, value_option
 from kouryu_cli.core import era
 from kouryu_cli.core.errors import UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _, ngettext
@@ -36,12 +36,7 @@ def _progress(ctx: typer.Context) -> None:
 
 
 FilesArgument = Annotated[
-    list[Path],
-    typer.Argument(
-        metavar="FILE...",
-        help=N_("Progress files of one year (progress/R6.yaml)."),
-        show_default=False,
-    ),
+    list[Path], argument("FILE...", N_("Progress files of one year (progress/R6.yaml)."))
 ]
 
 
@@ -186,12 +181,7 @@ def form(
 def collect(
     ctx: typer.Context,
     files: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="FORM...",
-            help=N_("Returned forms: .xlsx or CSV, any name, any order."),
-            show_default=False,
-        ),
+        list[Path], argument("FORM...", N_("Returned forms: .xlsx or CSV, any name, any order."))
     ],
     into: Annotated[
         Path,
