@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -232,8 +233,8 @@ def test_a_missing_file_is_still_reported_by_the_loader(tmp_path: Path) -> None:
 def test_edit_during_parsing_is_not_stored(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = loader.load_plan
 
-    def parse_then_edit(path: Path, label: str | None = None) -> Plan:
-        result = real(path, label)
+    def parse_then_edit(path: Path, label: str | None = None, notes: Any = None) -> Plan:
+        result = real(path, label, notes)
         copy.write_bytes(copy.read_bytes() + b"# edited\n")
         return result
 
@@ -287,9 +288,9 @@ def _parsed_again(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
     real = loader.load_plan
 
-    def counting(path: Path, label: str | None = None) -> Plan:
+    def counting(path: Path, label: str | None = None, notes: Any = None) -> Plan:
         parsed.append(path)
-        return real(path, label)
+        return real(path, label, notes)
 
     monkeypatch.setattr(loader, "load_plan", counting)
     return parsed
@@ -376,7 +377,11 @@ def test_entry_of_another_user_is_ignored(
     monkeypatch.setattr(os, "getuid", lambda: only_entry().stat().st_uid + 1)
     parsed: list[Path] = []
     real = loader.load_plan
-    monkeypatch.setattr(loader, "load_plan", lambda p, _label=None: parsed.append(p) or real(p))
+    monkeypatch.setattr(
+        loader,
+        "load_plan",
+        lambda p, _label=None, notes=None: parsed.append(p) or real(p, notes=notes),
+    )
     planfile.open_plan(copy)
     assert parsed == [copy]
     assert "owned by another user, ignored" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import SHIPPED, Run
 from tests.test_robust_io import KOURYU, environment
 
 Write = Any
@@ -110,7 +110,9 @@ def test_stdin_and_verbose(run: Run) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert latest(json.loads(result.stdout), "I5") == (2022, 95)
-    assert result.stderr.splitlines()[:3] == [
+    plan, *notes = result.stderr.splitlines()
+    assert plan.startswith(f"{SHIPPED}: read ")  # as YAML, or before and taken from the cache
+    assert notes[:3] == [
         "<stdin>: read as CSV, encoding UTF-8",
         "<stdin>:2: '通いの場' read as I5 住民運営通いの場の設置数",
         "<stdin>:2: Ｈ34 is a projected 平成 year: 平成34年度 = 2022 = R4",

@@ -123,3 +123,20 @@ def test_validate_counts_one_of_a_kind_in_the_singular(
         f"{path}: ok: 1 policy, 1 section, 2 measures, 2 departments, "
         "1 indicator (1 series), 4 age marks\n"
     )
+
+
+def test_verbose_says_how_the_plan_was_read(run: Run, tmp_path: Path) -> None:
+    """-v names the encoding of a plan file, or that it came from the cache, as for actuals."""
+    plan = tmp_path / "sjis.yaml"
+    plan.write_bytes(SHIPPED.read_text(encoding="utf-8").encode("cp932"))
+    read = f"{plan}: read as YAML, encoding Shift_JIS (cp932)\n"
+    first = run("-v", "--data", str(plan), "measures", "-f", "json")
+    assert first.exit_code == 0
+    assert first.stderr.startswith(read)
+    again = run("-v", "--data", str(plan), "measures", "-f", "json")
+    assert again.stderr.startswith(f"{plan}: read before, unchanged since: taken from the cache\n")
+    assert run("-v", "validate", str(plan)).stderr.startswith(read)
+    both = run("-v", "--no-cache", "diff", str(plan), str(SHIPPED), "-f", "json")
+    assert both.stderr.startswith(read + f"{SHIPPED}: read as YAML, encoding UTF-8\n")
+    # Without -v, nothing of it.
+    assert "read as" not in run("--data", str(plan), "measures", "-f", "json").stderr

@@ -95,6 +95,7 @@ def test_verbose_says_a_plan_year_is_projected(run: Run, write: Write) -> None:
     )
     result = run("--data", str(path), "-v", "indicators", "--as-of", "R2", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[0] == (
-        f"{path}: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2"
-    )
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}: read as YAML, encoding UTF-8",
+        f"{path}: 平成32年度 is a projected 平成 year: 平成32年度 = 2020 = R2",
+    ]

@@ -47,9 +47,13 @@ def plan_path(ctx: typer.Context) -> Path:
 
 
 def plan(ctx: typer.Context) -> Plan:
-    """The plan this run reads."""
+    """The plan this run reads; with -v, how it was read is said."""
     current = settings(ctx)
-    return planfile.open_plan(current.data, use_cache=current.use_cache)
+    notes: list[str] | None = [] if current.verbose else None
+    read = planfile.open_plan(current.data, use_cache=current.use_cache, notes=notes)
+    for line in notes or ():
+        note(ctx, line)
+    return read
 
 
 def say(message: str) -> None:

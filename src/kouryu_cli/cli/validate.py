@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from kouryu_cli import planfile
-from kouryu_cli.cli.options import argument, settings
+from kouryu_cli.cli.options import argument, note, settings
 from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.files.writing import write_stdout
 
@@ -31,7 +31,11 @@ def validate(
     )
 
     target = path or settings(ctx).data or planfile.default_path()
-    plan = load_plan(target)
+    notes: list[str] = []
+    plan = load_plan(target, notes=notes)
+    if settings(ctx).verbose:
+        for line in notes:
+            note(ctx, line)
     policies, measures, departments = len(plan.policies), len(plan.measures), len(plan.departments)
     sections = sum(len(p.sections) for p in plan.policies)
     indicators = len(plan.indicators)

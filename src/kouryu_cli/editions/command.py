@@ -7,7 +7,7 @@ import typer
 
 from kouryu_cli import planfile
 from kouryu_cli.cli import output
-from kouryu_cli.cli.options import argument, output_options, settings
+from kouryu_cli.cli.options import argument, note, output_options, settings
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND
 from kouryu_cli.core.i18n import N_
 from kouryu_cli.files.problems import DataFileError, Problem
@@ -21,13 +21,15 @@ FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx")
 _ROWS = ("csv", "tsv", "xlsx")
 
 
-def _load_both(old: Path, new: Path, *, use_cache: bool) -> "tuple[Plan, Plan]":
+def _load_both(
+    old: Path, new: Path, *, use_cache: bool, notes: list[str] | None = None
+) -> "tuple[Plan, Plan]":
     """Both editions, or one DataFileError with the problems of either file."""
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in (old, new):
         try:
-            plans.append(planfile.open_plan(path, use_cache=use_cache))
+            plans.append(planfile.open_plan(path, use_cache=use_cache, notes=notes))
         except DataFileError as error:
             problems += error.problems
     if problems:
@@ -63,7 +65,11 @@ def diff(
     from kouryu_cli.editions import compare as comparison
     from kouryu_cli.editions import views as diffview
 
-    before, after = _load_both(old, new, use_cache=settings(ctx).use_cache)
+    current = settings(ctx)
+    notes: list[str] | None = [] if current.verbose else None
+    before, after = _load_both(old, new, use_cache=current.use_cache, notes=notes)
+    for line in notes or ():
+        note(ctx, line)
     result = comparison.compare(before, after)
     if out.format in _ROWS:
         from kouryu_cli.editions import export as diff_export

@@ -316,10 +316,15 @@ def _other_yaml_error(error: yaml.YAMLError, name: str) -> DataFileError:
     return DataFileError.single(name, _("YAML error: {error}").format(error=first))
 
 
-def load(path: Path, label: str | None = None) -> Document:
-    """Read and parse a YAML file."""
+def load(path: Path, label: str | None = None, notes: list[str] | None = None) -> Document:
+    """Read and parse a YAML file; notes, when given, gets how it was read (for -v)."""
     name = label or str(path)
-    return parse(read_text(path, name), name)
+    text, encoding = decode(read_bytes(path, name), name)
+    if notes is not None:
+        notes.append(
+            _("{name}: read as YAML, encoding {encoding}").format(name=name, encoding=encoding)
+        )
+    return parse(text, name)
 
 
 def _yaml_words() -> dict[str, str]:

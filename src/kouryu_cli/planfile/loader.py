@@ -42,9 +42,12 @@ _OPTIONAL = ("tested", "history")
 _SERIES_OPTIONAL = ("baseline_year", "target_year", "tested")
 
 
-def load_plan(path: Path | str, label: str | None = None) -> Plan:
-    """Read, parse and validate a plan file; raise DataFileError listing every problem."""
-    document = yamlfile.load(Path(path), label)
+def load_plan(path: Path | str, label: str | None = None, notes: list[str] | None = None) -> Plan:
+    """Read, parse and validate a plan file; raise DataFileError listing every problem.
+
+    notes, when given, gets how the file was read (encoding), for -v.
+    """
+    document = yamlfile.load(Path(path), label, notes)
     return plan_from_document(document)
 
 
