@@ -60,13 +60,17 @@ _ICON_LOOKUP = {
     "undou": Icon.EXERCISE,
 }
 ICON_HELP = "知守, 食事, 運動"
-# fold() keeps ー (a long vowel in katakana words); after an age an IME typed it for a dash.
-_AGE_DASH = re.compile(r"(?<=[0-9歳])ー")
 
 
 def parse_age(text: str) -> AgeGroup:
     """An age group from what people type: 65+, 65歳以上, 18～64, 18〜64, 18ー64, u18, senior …"""
-    group = _AGE_LOOKUP.get(_AGE_DASH.sub("-", fold(text)))
+    folded = fold(text)
+    # fold() keeps ー (a long vowel in katakana words); after an age an IME typed it for a dash.
+    dashed = "".join(
+        "-" if c == "ー" and i and folded[i - 1] in "0123456789歳" else c
+        for i, c in enumerate(folded)
+    )
+    group = _AGE_LOOKUP.get(dashed)
     if group is None:
         raise ValueError(
             _("unknown age group '{text}' (expected {expected})").format(
