@@ -549,6 +549,28 @@ def test_a_far_figure_marked_as_checked_is_kept_and_said_so(plan: Plan, write: W
     ) in found.guesses
 
 
+def test_a_test_result_the_figure_contradicts_is_refused(plan: Plan, write: Write) -> None:
+    """有意差 改善 of a figure gone the wrong way for its target (悪化 of one gone the right way)
+    cannot be right: the report would say 改善 beside a fall."""
+    path = write(
+        "t.csv",
+        "指標ID,年度,実績値,有意差\n"
+        "I1,R6,25.0,改善\n"  # 25.6 → 25.0 for a target of 30 % 以上: worse
+        "I2,R6,51,有意に悪化\n"  # 44.5 → 51 for 50 % 以上: better
+        "I1,R7,26.0,改善\n"  # better: read
+        "I2,R7,44.0,悪化\n"  # worse: read
+        "I4,R6,17000,有意差なし\n",  # no direction to contradict
+    )
+    assert problems(path, plan) == [
+        "t.csv:2:4: significance: the test says 改善, but I1 went from its baseline 25.6 to "
+        "25, which is not 改善 for its target: check the figure or the test",
+        "t.csv:3:4: significance: the test says 悪化, but I2 went from its baseline 44.5 to "
+        "51, which is not 悪化 for its target: check the figure or the test",
+    ]
+    fine = write("u.csv", "指標ID,年度,実績値,有意差\nI1,R7,26.0,改善\nI2,R7,44.0,悪化\n")
+    assert len(read_actuals(fine, plan).actuals) == 2
+
+
 def test_checked_in_yaml_or_by_name_and_not_checked_marks(plan: Plan, write: Write) -> None:
     text = "actuals:\n  - {indicator: I5, year: R6, value: 1200, checked: true}\n"
     found = read_actuals(write("a.yaml", text), plan, label="a.yaml")

@@ -43,6 +43,7 @@ from kouryu_cli.core.model import (
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
+from kouryu_cli.indicators.plausible import plausible
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +166,8 @@ class _Merger:
                             what=actual.what,
                             year=observation.year.year,
                             label=observation.year.label,
-                            value=_number(observation.value),
-                            value2=_number(value),
+                            value=values.format_number(observation.value),
+                            value2=values.format_number(value),
                             where=where,
                         )
                     )
@@ -255,7 +256,7 @@ class _Resolver:
         places = None if isinstance(as_typed, float) else values.decimals(row.text("value"))
         observation = Observation(year, value, row.text("source"), tested, places)
         actual = Actual(indicator, series, observation, row.place("year"), row.place(""))
-        return actual if _plausible(actual, row, _checked(row), self.reading.guess) else None
+        return actual if plausible(actual, row, self.reading.guess) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
         written = row.text("year")
@@ -377,104 +378,8 @@ class _Resolver:
         return None
 
 
-# Units that count people, places or things: a count below zero cannot be right.
-_COUNTS = frozenset(
-    values.canonical_unit(u) for u in ("人", "団体", "か所", "件", "回", "人/年", "世帯", "施設")
-)
-# A figure this many times above or below its series' baseline is a slip: 0.3 for 27.3 %
-# (a percentage typed as a fraction), a digit too many or too few.
-_FACTOR = 10
-
-
-# Marks in the column 確認 (YAML: checked) that say a figure was not checked. Any other
-# mark says it was: 済, ○, yes, or the name or stamp of whoever checked it.
-# A dash as an IME types it (ー, U+30FC) is "none" too, as are なし and 無.
-_NOT_CHECKED = frozenset(
-    map(fold, ("", "-", "ー", "なし", "無", "未", "未確認", "×", "✕", "no", "false", "0"))
-)
-
-
-def _checked(row: WrittenRow) -> bool:
-    """Whether the row marks its figure as checked (確認: 済, ○, a name …; not empty, 未, ×)."""
-    mark = fold(row.text("checked"))
-    return mark not in _NOT_CHECKED and not mark.startswith("未")
-
-
-def _plausible(actual: Actual, row: WrittenRow, checked: bool, note: Callable[[str], None]) -> bool:
-    """Whether a figure can be right; each reason it cannot is a problem at its cell.
-
-    A year before the series' baseline year, a baseline-year figure other than the plan's
-    baseline, a negative count, or a figure ten or more times away from the baseline unless
-    the clerk marked it as checked (then it is kept, and -v says so).
-    """
-    indicator, series, observation = actual.indicator, actual.series, actual.observation
-    start = indicator.baseline_year_of(series)
-    value, baseline = observation.value, series.baseline
-    ok = True
-    if observation.year.year < start.year:
-        row.fail(
-            "year",
-            _(
-                "{year} is before {what}'s baseline year {start}: the plan is measured from there"
-            ).format(year=observation.year.shown, what=actual.what, start=start.shown),
-        )
-        ok = False
-    if observation.year.year == start.year:
-        if value != baseline:
-            row.fail(
-                "value",
-                _(
-                    "{value} for {year}, the baseline year of {what}, differs from "
-                    "the plan's baseline {baseline}"
-                ).format(
-                    value=_number(value),
-                    year=observation.year.shown,
-                    what=actual.what,
-                    baseline=_number(baseline),
-                ),
-            )
-            return False
-        return ok
-    if value < 0 and values.canonical_unit(series.unit) in _COUNTS:
-        row.fail(
-            "value",
-            _("{value}: {what} counts {unit}, which cannot be negative").format(
-                value=_number(value), what=actual.what, unit=series.unit
-            ),
-        )
-        return False
-    if baseline and not abs(baseline) / _FACTOR < abs(value) < abs(baseline) * _FACTOR:
-        far = _(
-            "{value} is {factor} or more times away from {what}'s baseline {baseline} ({label})"
-        )
-        far = far.format(
-            value=_number(value),
-            factor=_FACTOR,
-            what=actual.what,
-            baseline=_number(baseline) + (series.unit if series.unit == "%" else ""),
-            label=start.label,
-        )
-        if checked:
-            place = row.place("value")  # the figure's cell, where its error would be
-            note(_("{place}: {far}; kept: marked as checked").format(place=place, far=far))
-            return ok
-        row.fail(
-            "value",
-            _(
-                "{far}: a misplaced decimal point, or a percentage written as a fraction? "
-                "If the figure is right, write 済 in its column 確認 (YAML: checked: 済)"
-            ).format(far=far),
-        )
-        return False
-    return ok
-
-
 def _components(indicator: Indicator) -> str:
     return ", ".join(f"{s.key} ({s.label})" if s.label else s.key for s in indicator.series)
-
-
-def _number(value: float) -> str:
-    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
