@@ -14,7 +14,7 @@ from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Plan, Series, Significance
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
-from kouryu_cli.render.xlsx import cell_lines, print_setup, text_cell
+from kouryu_cli.render.xlsx import LINE_HEIGHT, cell_lines, print_setup, text_cell
 
 COLUMNS = (
     "指標ID",
@@ -160,7 +160,7 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     notes.column_dimensions["A"].width = NOTE_WIDTH
     for number, line in enumerate(lines, 1):
         text_cell(notes.cell(number, 1), line).alignment = Alignment(wrap_text=True, vertical="top")
-        notes.row_dimensions[number].height = 15 * cell_lines(line, NOTE_WIDTH)
+        notes.row_dimensions[number].height = LINE_HEIGHT * cell_lines(line, NOTE_WIDTH)
     print_setup(notes, portrait=True)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -22,7 +22,7 @@ from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
 from kouryu_cli.progress.figures import format_figures
 from kouryu_cli.render.listing import guard_formula
-from kouryu_cli.render.xlsx import cell_lines, print_setup, text_cell
+from kouryu_cli.render.xlsx import LINE_HEIGHT, cell_lines, print_setup, text_cell
 
 MARKER = "kouryu 取組状況調査票"
 FORM_VERSION = "1"
@@ -269,7 +269,8 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
             else:
                 cell.fill = shade
         lines = max(cell_lines(values[c.key], c.width) for c in COLUMNS)
-        sheet.row_dimensions[row].height = min(max(lines, 3) * 15, 400)
+        # A line to spare below the longest text: fonts differ in line height (LibreOffice, Excel).
+        sheet.row_dimensions[row].height = min(max(lines + 1, 3) * LINE_HEIGHT, 400)
     end = first + len(spec.measures) - 1
     _dropdowns(sheet, vocabs, first, end)
     sheet.freeze_panes = sheet.cell(first, len(FIXED_KEYS))
@@ -388,7 +389,7 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> in
         if bold:
             sheet.cell(index, 1).font = Font(bold=True, size=12 if index == 1 else 11)
         elif text:
-            sheet.row_dimensions[index].height = 15 * cell_lines(text, 70)
+            sheet.row_dimensions[index].height = LINE_HEIGHT * cell_lines(text, 70)
     sheet.merge_cells("A1:B1")
     sheet.cell(1, 1).alignment = Alignment(vertical="top", wrap_text=False)
     print_setup(sheet, portrait=True)
