@@ -151,7 +151,7 @@ def indicators(
     with options.option("--as-of"):
         year = evaluation.as_of_year(as_of)
     with options.option("--since"):
-        period = None if since is None else evaluation.as_of_year(since)
+        period = None if since is None else evaluation.since_year(since, year)
     original = options.plan(ctx)
     with options.option("--as-of"):
         evaluation.within_plan(year, original)

@@ -201,6 +201,18 @@ def as_of_year(label: str | None = None) -> EraYear:
         raise UsageError(str(error)) from None
 
 
+def since_year(label: str, as_of: EraYear) -> EraYear:
+    """The first year of the evaluation period (--since), which cannot come after as_of."""
+    since = as_of_year(label)
+    if since.year > as_of.year:
+        raise UsageError(
+            _("{since} is after the evaluation year {as_of}: no figure could be graded").format(
+                since=since.shown, as_of=as_of.shown
+            )
+        )
+    return since
+
+
 def within_plan(year: EraYear, plan: Plan) -> EraYear:
     """year, or a UsageError when it is too far past the plan's last target year (R99 for R9).
 

@@ -95,7 +95,7 @@ def report(
     with option("--as-of"):
         year = evaluation.as_of_year(as_of)
     with option("--since"):
-        period = None if since is None else evaluation.as_of_year(since)
+        period = None if since is None else evaluation.since_year(since, year)
     original = plan(ctx)
     with option("--as-of"):
         evaluation.within_plan(year, original)
