@@ -155,8 +155,6 @@ def indicators(
     original = options.plan(ctx)
     with options.option("--as-of"):
         evaluation.within_plan(year, original)
-    with options.option("--since"):
-        period = period and evaluation.within_plan(period, original)
     current, files = with_actuals(ctx, original, actuals_files or [])
     if history:
         if out.format == "svg":

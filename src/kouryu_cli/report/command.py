@@ -99,8 +99,6 @@ def report(
     original = plan(ctx)
     with option("--as-of"):
         evaluation.within_plan(year, original)
-    with option("--since"):
-        period = period and evaluation.within_plan(period, original)
     current, read = with_actuals(ctx, original, actuals_files or [])
     later = actuals.later_than(original, read, year)
     if later:
