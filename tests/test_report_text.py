@@ -18,7 +18,7 @@ from kouryu_cli.indicators.evaluation import Grade, Overall
 from kouryu_cli.indicators.views import line_text
 from kouryu_cli.progress.store import load_progress
 from kouryu_cli.report import build as report
-from kouryu_cli.report import render
+from kouryu_cli.report import render, words
 from tests.test_report import ACTUALS, PROGRESS, build
 
 NO_FIGURE = "実績値なし（判定できない）"
@@ -177,11 +177,27 @@ def test_decimals_as_written(written: str, decimals: int) -> None:
         (154169.4, "人/年", "154,169 人/年"),
         (28.65, "%", "28.7%"),
         (47.4615, "%", "47.5%"),
-        (30, "%", "30%"),
+        (30, "%", "30.0%"),  # 小数第1位まで, as the method says
     ],
 )
 def test_straight_line_values_are_whole_for_counts(value: float, unit: str, text: str) -> None:
     assert line_text(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("level", "unit", "toward", "text"),
+    [
+        (154169.4, "人/年", 1, "154,170 人/年"),  # +5% of 146,828: 154,169 does not reach it
+        (139486.6, "人/年", -1, "139,486 人/年"),  # −5%: 139,487 is not down to it
+        (26.88, "%", 1, "26.9%"),
+        (24.321, "%", -1, "24.3%"),
+        (80, "団体", 1, "80 団体"),  # a level reached exactly stays itself
+    ],
+)
+def test_a_level_to_reach_is_shown_as_the_first_value_that_reaches_it(
+    level: float, unit: str, toward: int, text: str
+) -> None:
+    assert line_text(level, unit, toward=toward) == text
 
 
 def test_a_figure_keeps_the_decimals_it_was_written_with(plan: Plan, tmp_path: Path) -> None:
@@ -232,7 +248,7 @@ def test_every_caption_names_what_its_chart_draws(reports: dict[str, report.Repo
             assert dash in desc.group(1), (block.id, block.caption)
     i7 = reports["R7"].series[-1]
     assert "基準値から目標値への直線" not in i7.caption
-    assert "破線は目標（増加）とみなす水準（基準値から +5% の 154,169 人/年）" in i7.caption
+    assert "破線は目標（増加）とみなす水準（基準値から +5% の 154,170 人/年）" in i7.caption
     i6 = reports["R7"].series[6]
     assert "実績値はまだありません" in i6.caption
     assert "黒い丸" not in i6.caption
@@ -312,3 +328,27 @@ def test_departments_break_only_after_a_middle_dot(with_actuals: Plan) -> None:
     # The columns of the answers are as wide as their longest term (改善して継続: 6 + room).
     assert "col.c-direction { width: 7.2em; }" in html
     assert "col.c-dept { width: 10.2em; }" in html  # 文化スポーツ推進課
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (4.4, "+4.4%"),
+        (-4.966, "-4.97%"),  # C: not −5.0%, which a reader takes for D
+        (-5.0, "-5.0%"),  # exactly −5 %: D, as shown
+        (4.9996, "+4.9996%"),
+        (5.04, "+5.0%"),  # beyond 5 % and shown so
+        (-12.345, "-12.3%"),
+    ],
+)
+def test_a_rate_near_the_threshold_is_shown_on_its_side(change: float, text: str) -> None:
+    assert words.rate_text(change, 5.0) == text
+
+
+def test_a_threshold_of_the_citys_own_is_not_called_the_national_guide() -> None:
+    from kouryu_cli.report.method import threshold_rule
+
+    assert threshold_rule(5.0).endswith("健康日本21（第二次）最終評価が目安とした値です。")
+    own = threshold_rule(10.0)
+    assert own.startswith("達成・改善の目安は基準値からの変化 10% です（t = 10%）。")
+    assert "目安とした値は 5% で、この報告書ではそれと異なる 10% を用いています。" in own

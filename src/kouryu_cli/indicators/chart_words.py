@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from kouryu_cli.core.model import Observation
 from kouryu_cli.indicators.evaluation import Evaluation
-from kouryu_cli.indicators.views import quantity, series_name
+from kouryu_cli.indicators.views import figure_text, quantity, series_name
 
 
 def value_text(value: float, unit: str) -> str:
-    """A value with its unit, rounded for a label."""
+    """A value of the plan (a baseline, a target) with its unit, rounded for a label.
+
+    An actual is shown as written instead (figure_text: 26.0%, 29.95%).
+    """
     return quantity(round(value, 1), unit)
 
 
@@ -36,8 +39,7 @@ def describe(evaluation: Evaluation) -> str:
     shown = shown_actuals(evaluation)
     if shown:
         parts.append(
-            "実績値 "
-            + "、".join(f"{o.year.year}年度 {value_text(o.value, series.unit)}" for o in shown)
+            "実績値 " + "、".join(f"{o.year.year}年度 {figure_text(o, series.unit)}" for o in shown)
         )
     else:
         parts.append("実績値なし")
@@ -63,7 +65,7 @@ def finding(evaluation: Evaluation) -> str:
     else:
         change = latest.value - series.baseline
         moved = "へ増加" if change > 0 else "へ減少" if change < 0 else "で変わらず"
-        course = f"{start}から 最新 {value_text(latest.value, unit)}（{latest.year.label}）{moved}"
+        course = f"{start}から 最新 {figure_text(latest, unit)}（{latest.year.label}）{moved}"
     kind = indicator.target_kind.label
     goal = (
         f"目標 {kind}" if series.target is None else f"目標 {value_text(series.target, unit)}{kind}"

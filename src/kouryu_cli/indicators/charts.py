@@ -28,7 +28,7 @@ from kouryu_cli.indicators.chart_words import (
     value_text,
 )
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Evaluation, Grade
-from kouryu_cli.indicators.views import quantity, series_name
+from kouryu_cli.indicators.views import figure_text, quantity, series_name
 from kouryu_cli.render.svg import (
     INK,
     Box,
@@ -217,7 +217,7 @@ def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
             words = f"目標 {kind}（{format_number(evaluation.threshold)}%の変化）"
             points.append(_Point("diamond", target_x, frame.y(level), words, LINE))
     points.extend(
-        _Point("circle", frame.x(o.year.year), frame.y(o.value), value_text(o.value, unit), ACTUAL)
+        _Point("circle", frame.x(o.year.year), frame.y(o.value), figure_text(o, unit), ACTUAL)
         for o in shown_actuals(evaluation)
     )
     return points

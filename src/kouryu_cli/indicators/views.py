@@ -6,7 +6,7 @@ The JSON keys made here are a documented contract (README, tests/test_cli_indica
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core import era
@@ -165,14 +165,17 @@ def latest_text(observation: Observation | None, unit: str) -> str:
     return f"{figure_text(observation, unit)} {year_text(observation.year)}"
 
 
-def line_text(value: float, unit: str) -> str:
+def line_text(value: float, unit: str, *, toward: int = 0) -> str:
     """A value of the straight line: whole in a counting unit (17,994 人), else one decimal.
 
-    Rounded half up (四捨五入): 76.5 団体 → 77 団体, 28.65% → 28.7%.
+    Rounded half up (四捨五入): 76.5 団体 → 77 団体, 28.65% → 28.7%. A level to reach is
+    rounded toward where it is reached (toward +1 up, −1 down), so that the value shown
+    reaches it: +5% of 146,828 人/年 is 154,169.4, shown as 154,170 人/年.
     """
     places = 0 if unit in COUNTING_UNITS else 1
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return quantity(float(rounded), unit)
+    rounding = {1: ROUND_CEILING, -1: ROUND_FLOOR}.get(toward, ROUND_HALF_UP)
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding)
+    return quantity(float(rounded), unit, places)  # 28.0%, not 28%
 
 
 def difference_text(value: float | None, unit: str) -> str:
@@ -181,8 +184,8 @@ def difference_text(value: float | None, unit: str) -> str:
         return ""
     tidy = _tidy(value, 2)
     sign = "+" if tidy > 0 else ""
-    if unit == "%":
-        return f"{sign}{format_number(tidy)}ポイント"
+    if unit == "%":  # a difference of percentages keeps their decimal: -1.0ポイント, +0.25ポイント
+        return f"{sign}{tidy:,.{1 if round(tidy, 1) == tidy else 2}f}ポイント"
     return f"{sign}{quantity(tidy, unit)}"
 
 

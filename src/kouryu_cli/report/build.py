@@ -41,6 +41,7 @@ from kouryu_cli.report.method import (
     SOURCE_OF_GRADES,
     SOURCE_OF_PROGRESS_RATE,
     grade_rules,
+    threshold_rule,
 )
 from kouryu_cli.report.words import (
     NO_FIGURE,
@@ -177,6 +178,7 @@ class Report:
     icon_legend: str
     progress: ProgressPart | None
     grades: tuple[tuple[str, str], ...]  # grade, rule
+    threshold_rule: str
     overall_rule: str
     department_width: float  # em: the longest department name on one line
     version: str
@@ -285,6 +287,7 @@ def build(
         icon_legend="アイコン: 知守 = 知る・守る、食事、運動（プログラムの他の分野との関わり）",
         progress=progress,
         grades=tuple(grade_rules(threshold)),
+        threshold_rule=threshold_rule(threshold),
         overall_rule=OVERALL_RULE,
         department_width=department_width(plan),
         version=__version__,

@@ -23,6 +23,22 @@ LINE_ROUNDING = (
 )
 
 
+# The national report's guide where no test can be made: what the report compares t with.
+NATIONAL_THRESHOLD = 5.0
+
+
+def threshold_rule(threshold: float) -> str:
+    """What t is, and whose: the national guide, or the city's own choice beside it."""
+    t = format_number(threshold)
+    said = f"達成・改善の目安は基準値からの変化 {t}% です（t = {t}%）。"
+    if threshold == NATIONAL_THRESHOLD:
+        return said + "統計的検定ができない場合に健康日本21（第二次）最終評価が目安とした値です。"
+    return said + (
+        "健康日本21（第二次）最終評価が統計的検定のできない場合の目安とした値は "
+        f"{format_number(NATIONAL_THRESHOLD)}% で、この報告書ではそれと異なる {t}% を用いています。"
+    )
+
+
 def grade_rules(threshold: float) -> list[tuple[str, str]]:
     """Each grade with its definition, at the threshold (t %)."""
     t = format_number(threshold)

@@ -77,7 +77,7 @@ def caption(evaluation: Evaluation) -> str:
         change = f"{'−' if sign < 0 else '+'}{format_number(evaluation.threshold)}%"
         target = [
             f"破線は目標（{kind.label}）とみなす水準"
-            f"（基準値から {change} の {line_text(level, series.unit)}）",
+            f"（基準値から {change} の {line_text(level, series.unit, toward=sign)}）",
             "青いひし形は目標年度におけるその水準",
         ]
     shown = chart_words.shown_actuals(evaluation)
@@ -106,6 +106,18 @@ def as_written(written: str, year: EraYear, value: str, *, compound: bool) -> st
     return f"{value}（{year.year}年度。計画の記載: {written}）"
 
 
+def rate_text(change: float, threshold: float) -> str:
+    """A change in %: +4.4%; near ±t with the decimals that keep it on its side of t.
+
+    −4.966% is C and −5.0% would read as D: it is shown as −4.97%.
+    """
+    beyond = abs(round(change, 10)) >= threshold
+    for places in range(1, 4):
+        if (abs(round(change, places)) >= threshold) == beyond:
+            return f"{change:+.{places}f}%"
+    return f"{change:+.4f}%"
+
+
 def reason_text(evaluation: Evaluation) -> str:
     """Why the series has its grade, in one sentence with the numbers."""
     if evaluation.reason:
@@ -115,7 +127,9 @@ def reason_text(evaluation: Evaluation) -> str:
         return f"{evaluation.as_of.label}（{evaluation.as_of.year}年度）までの実績値がありません。"
     t = format_number(evaluation.threshold)
     change = evaluation.relative_change
-    change_text = "基準値からの変化率は" + ("—" if change is None else f" {change:+.1f}%")
+    change_text = "基準値からの変化率は" + (
+        "—" if change is None else f" {rate_text(change, evaluation.threshold)}"
+    )
     line = evaluation.expected_at_latest
     on_line = "" if line is None else line_text(line, evaluation.series.unit)
     year = latest.year.year
