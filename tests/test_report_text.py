@@ -352,3 +352,29 @@ def test_a_threshold_of_the_citys_own_is_not_called_the_national_guide() -> None
     own = threshold_rule(10.0)
     assert own.startswith("達成・改善の目安は基準値からの変化 10% です（t = 10%）。")
     assert "目安とした値は 5% で、この報告書ではそれと異なる 10% を用いています。" in own
+
+
+def test_an_evaluation_period_is_said_and_a_figure_before_it_is_not_called_missing(
+    plan: Plan, tmp_path: Path
+) -> None:
+    """--since R6 with I5's only figure in R4: the report says the period, and that no figure
+    falls in it, never that there is no figure at all."""
+    actuals = tmp_path / "a.csv"
+    actuals.write_text("indicator,year,value\nI5,R4,95\n", encoding="utf-8")
+    with_i5 = load_actuals(actuals, plan)
+    as_of = evaluation.as_of_year("R6")
+    since = evaluation.since_year("R6", as_of)
+    text = render.to_markdown(
+        report.build(
+            with_i5,
+            evaluation.evaluate_plan(with_i5, as_of, since=since),
+            evaluation.evaluate_plan(with_i5, evaluation.as_of_year("R5"), since=since),
+            as_of=as_of,
+            threshold=5.0,
+            written=date(2025, 6, 30),
+            files=[],
+        )
+    )
+    assert "8系列の指標を令和6年度（2024年度）の実績値で評価しました。" in text
+    assert "評価期間（令和6年度（2024年度）以降）に基準年度より後の実績値がないため" in text
+    assert "進捗率: —（評価期間内の実績値なし（R6以降））" in text

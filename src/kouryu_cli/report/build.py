@@ -183,6 +183,8 @@ class Report:
     department_width: float  # em: the longest department name on one line
     version: str
     later_actuals: int = 0
+    # The evaluation period's first year (--since), as the report writes it: 令和6年度（2024年度）.
+    since: str = ""
 
     @property
     def grade_source(self) -> str:
@@ -203,6 +205,22 @@ class Report:
     def no_figure(self) -> bool:
         """Whether a series past its target year has no figure to judge it by."""
         return any(p.finding == NO_FIGURE for p in self.past_target)
+
+    @property
+    def no_figure_note(self) -> str:
+        """Why a series past its target year cannot be judged."""
+        if self.since:
+            why = f"評価期間（{self.since}以降）に基準年度より後の実績値がないため"
+        else:
+            why = "基準年度より後の実績値がまだないため"
+        return f"{NO_FIGURE}: {why}、目標を達成したかどうかは判定できません。"
+
+    @property
+    def evaluated_years(self) -> str:
+        """The years whose figures were graded: 令和8年度（2026年度）まで, or from --since."""
+        if self.since == self.year:
+            return self.year
+        return f"{self.since}から{self.year}まで" if self.since else f"{self.year}まで"
 
     @property
     def notes_no_progress(self) -> str:
@@ -270,7 +288,9 @@ def build(
             PastTarget(
                 name=f"{e.indicator.id} {series_name(e)}",
                 target=target_text(e.indicator, e.series),
-                latest=latest_text(e.latest, e.series.unit),
+                latest=latest_text(e.latest, e.series.unit)
+                if e.latest is not None or not e.reason
+                else e.reason,
                 grade=e.grade.short,
                 met=e.met,
                 finding=finding(e),
@@ -288,6 +308,9 @@ def build(
         progress=progress,
         grades=tuple(grade_rules(threshold)),
         threshold_rule=threshold_rule(threshold),
+        since=next(
+            (fiscal_year_text(e.since.year) for e in evaluations if e.since is not None), ""
+        ),
         overall_rule=OVERALL_RULE,
         department_width=department_width(plan),
         version=__version__,
@@ -313,8 +336,8 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
     )
     if evaluation.progress_rate is not None:
         rate = f"{percent_text(evaluation.progress_rate)}%"
-    elif evaluation.latest is None:
-        rate = "—（実績値がまだありません）"
+    elif evaluation.latest is None:  # none yet, or none in the evaluation period (--since)
+        rate = f"—（{evaluation.reason or '実績値がまだありません'}）"
     elif evaluation.grade is Grade.E:
         rate = "—（評価困難のため計算しません）"
     elif series.target is None:
