@@ -126,7 +126,8 @@ def indicators(
     C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
     (x.5 down, x.6 up); E when every series is E. A B is B* unless the series, each
     projected to the target year (B → A, B* → B), average to A.
-    Overdue (期限超過): the target year is before the as-of year and the target is not met.
+    Overdue (期限超過): the target year is before the as-of year and no figure has reached
+    the target (with no figure at all, ベースラインのみ and 期限超過 together).
 
     Example:
 
