@@ -642,10 +642,19 @@ def test_person_and_date_cells(run: Run, round_dir: Path) -> None:
     text = into.read_text(encoding="utf-8")
     assert "answered_on: '2025-05-12'" in text
     assert "answered_by: 担当 一郎" in text
-    result = run("progress", "collect", str(form), "--into", str(round_dir / "no" / "R6.yaml"))
-    assert (result.exit_code, result.stderr) == (
+    # The first round in a year's folder: progress/ is made (not with --dry-run).
+    fresh = round_dir / "評価_R6" / "progress" / "R6.yaml"
+    tried = run("progress", "collect", str(form), "--into", str(fresh), "--dry-run")
+    assert tried.exit_code == 0, tried.stderr
+    assert not fresh.parent.exists()
+    result = run("progress", "collect", str(form), "--into", str(fresh))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"made the folder {fresh.parent}\n")
+    assert fresh.is_file()
+    under_a_file = run("progress", "collect", str(form), "--into", str(into / "R6.yaml"))
+    assert (under_a_file.exit_code, under_a_file.stderr) == (
         2,
-        f"kouryu: --into: the folder {round_dir / 'no'} does not exist\n",
+        f"kouryu: --into: {into} is not a folder\n",
     )
 
 

@@ -369,6 +369,11 @@ def assert_tables_are_whole(text: str) -> None:
         assert len(widths) == 1, lines[:3]
 
 
+def markdown_name(name: str) -> str:
+    """A file name as Markdown writes it: its _ escaped."""
+    return name.replace("_", "\\_")
+
+
 def test_markdown_with_progress_has_the_answers(with_actuals: Plan) -> None:
     book = load_progress([PROGRESS], with_actuals)
     text = render.to_markdown(build(with_actuals, "R6", book=book))
@@ -377,6 +382,9 @@ def test_markdown_with_progress_has_the_answers(with_actuals: Plan) -> None:
     row = "| 1-1-01 | 社会教育推進事業 | 社会教育課 | ○ | ○ | ○ | 知守・食事・運動 | 実施 | A | 継続 |"  # noqa: E501
     assert row in text
     assert_tables_are_whole(text)
+    # The council reads the file's name, as on the cover, not a path on someone's disk.
+    assert f"回答ファイル: {markdown_name(PROGRESS.name)}\n" in text
+    assert str(PROGRESS.parent) not in text
 
 
 def test_markdown_has_the_same_sections(with_actuals: Plan) -> None:

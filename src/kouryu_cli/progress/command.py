@@ -8,7 +8,7 @@ import typer
 from kouryu_cli.cli import options, output
 from kouryu_cli.cli.options import DeptOption, argument, note, option, plan, value_option
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import UsageError, os_reason
+from kouryu_cli.core.errors import OutputError, UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files.problems import DataFileError, Problem
@@ -230,8 +230,8 @@ def collect(
         if path.resolve() in resolved:
             raise UsageError(_("{path} is given twice").format(path=path))
         resolved.add(path.resolve())
-    if not into.parent.is_dir():
-        raise UsageError(_("--into: the folder {parent} does not exist").format(parent=into.parent))
+    if into.parent.exists() and not into.parent.is_dir():
+        raise UsageError(_("--into: {parent} is not a folder").format(parent=into.parent))
     kept = load_progress([into], current) if into.exists() else None
     round_year = _collect_year(year, kept, into)
     problems: list[Problem] = []
@@ -257,6 +257,7 @@ def collect(
         intake.told(ctx, result, merged, into, written=None)
         note(ctx, _("--dry-run: {into} was not written").format(into=into))
         return
+    _make_folder(ctx, into.parent)
     # The file is read again under the lock: another collect may have written it meanwhile.
     with locked(into):
         merged, written = intake.merge_into(
@@ -264,6 +265,17 @@ def collect(
         )
     # Said once the file is written: a write that fails leaves only its error.
     intake.told(ctx, result, merged, into, written=written)
+
+
+def _make_folder(ctx: typer.Context, folder: Path) -> None:
+    """The progress file's folder, made for the first round in a year's folder (progress/)."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True)
+    except OSError as error:
+        raise OutputError(folder, error) from None
+    note(ctx, _("made the folder {folder}").format(folder=folder))
 
 
 def _collect_year(label: str | None, kept: progress.ProgressBook | None, into: Path) -> EraYear:

@@ -155,7 +155,7 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
     total = progress.total_count(plan, book)
     return ProgressPart(
         year=year,
-        sources=tuple(str(p) for p in book.sources),
+        sources=tuple(p.name for p in book.sources),  # names, as the cover lists them
         count_columns=columns,
         by_department=rows("dept"),
         by_policy=rows("policy"),
