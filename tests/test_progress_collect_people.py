@@ -149,6 +149,32 @@ def test_owner_and_system_files_are_skipped_and_said(run: Run, tmp_path: Path) -
     assert set(answers_in(tmp_path / "R6.yaml")) == {"3-1-07"}
 
 
+@pytest.mark.parametrize("given", ["folder", "pattern"])
+def test_a_folder_or_a_pattern_names_the_forms(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """Windows' cmd and PowerShell pass 回収_R6/*.xlsx as typed: kouryu expands it, or takes
+    the folder itself."""
+    folder = tmp_path / "回収_R6"
+    folder.mkdir()
+    for department, answer in (("健康増進課", "3-1-07"), ("社会福祉課", "3-1-14")):
+        back = fill(form(run, tmp_path / "forms", department), {answer: GOOD})
+        shutil.copy(back, folder / f"{department}.xlsx")
+    (folder / "メモ.txt").write_text("not a form\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    named = "回収_R6" if given == "folder" else "回収_R6/*.xlsx"
+    result = run("progress", "collect", named, "--into", "R6.yaml")
+    if given == "folder":  # every file of the folder: the note is not a form
+        assert result.exit_code == 3
+        assert "メモ.txt" in result.stderr
+        (folder / "メモ.txt").unlink()
+        result = run("progress", "collect", named, "--into", "R6.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert set(answers_in(tmp_path / "R6.yaml")) == {"3-1-07", "3-1-14"}
+    missing = run("progress", "collect", "返送/*.xlsx", "--into", "R6.yaml")
+    assert (missing.exit_code, missing.stderr) == (2, "kouryu: 返送/*.xlsx: no file matches\n")
+
+
 def test_a_form_named_like_an_owner_file_is_still_collected(run: Run, tmp_path: Path) -> None:
     back = fill(form(run, tmp_path / "forms", "健康増進課"), {"3-1-07": GOOD})
     named = tmp_path / "~$健康増進課.xlsx"

@@ -181,7 +181,14 @@ def form(
 def collect(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], argument("FORM...", N_("Returned forms: .xlsx or CSV, any name, any order."))
+        list[Path],
+        argument(
+            "FORM...",
+            N_(
+                "Returned forms: .xlsx or CSV, any name, any order; a folder for every file in "
+                "it, or a pattern such as 回収_R6/*.xlsx where the shell does not expand it."
+            ),
+        ),
     ],
     into: Annotated[
         Path,
@@ -223,6 +230,7 @@ def collect(
     from kouryu_cli.progress.store import load_progress, locked
 
     current = plan(ctx)
+    files = _forms(files)
     resolved = set()
     for path in files:
         if path.resolve() == into.resolve():
@@ -265,6 +273,25 @@ def collect(
         )
     # Said once the file is written: a write that fails leaves only its error.
     intake.told(ctx, result, merged, into, written=written)
+
+
+def _forms(given: list[Path]) -> list[Path]:
+    """The forms named: a file as it is, a folder's files, a pattern's matches (Windows' cmd
+    and PowerShell pass 回収_R6/*.xlsx as it is typed), each in name order."""
+    found: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.is_file())
+        elif not path.exists() and any(c in str(path) for c in "*?["):
+            base = Path(path.anchor) if path.is_absolute() else Path()
+            pattern = str(path.relative_to(base)) if path.is_absolute() else str(path)
+            matches = sorted(p for p in base.glob(pattern) if p.is_file())
+            if not matches:
+                raise UsageError(_("{pattern}: no file matches").format(pattern=path))
+            found += matches
+        else:
+            found.append(path)
+    return found
 
 
 def _make_folder(ctx: typer.Context, folder: Path) -> None:
