@@ -319,6 +319,24 @@ def test_xlsx_for_a_council_report(run: Run, pair: tuple[str, str], tmp_path: Pa
     assert page.column_dimensions["E"].width > page.column_dimensions["A"].width
 
 
+def test_a_workbook_keeps_numbers_numbers_and_says_when_nothing_changed(
+    run: Run, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    text = SHIPPED.read_text(encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(
+        text.replace("        target: 30\n", "        target: 35\n", 1), encoding="utf-8"
+    )
+    target = tmp_path / "d.xlsx"
+    assert run("diff", str(SHIPPED), str(new), "-o", str(target)).exit_code == 1
+    row = [c.value for c in load_workbook(target)["変更点"][3]]
+    assert row[5:] == ["指標 目標値", 30, 35]  # numbers, as a council's sheet sums them
+    assert run("diff", str(SHIPPED), str(SHIPPED), "-o", str(target)).exit_code == 0
+    assert load_workbook(target)["変更点"]["A1"].value.endswith("（差分なし）")
+
+
 def test_names_from_the_data_are_never_formulas(run: Run, tmp_path: Path) -> None:
     def edit(data: dict[str, Any]) -> None:
         measure(data, "1-1-01")["name"] = "=1+1"

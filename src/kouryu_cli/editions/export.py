@@ -30,7 +30,8 @@ def to_listing(result: PlanDiff, old: str, new: str) -> Listing:
         rows,
         [dict(zip(KEYS, row, strict=True)) for row in rows],
         sheet=SHEET,
-        title=f"{SHEET}: {old} → {new}",
+        # A workbook of the same editions says so, rather than looking like a lost table.
+        title=f"{SHEET}: {old} → {new}" + ("" if rows else "（差分なし）"),
     )
 
 
@@ -94,9 +95,12 @@ def _place(place: Place) -> tuple[str, str]:
     return place.policy_label, place.section_label
 
 
-def _values(change: FieldChange) -> tuple[str, str]:
+def _values(change: FieldChange) -> tuple[Cell, Cell]:
     return _cell(change.field, change.old), _cell(change.field, change.new)
 
 
-def _cell(field: str, value: Any) -> str:
+def _cell(field: str, value: Any) -> Cell:
+    """A value as the report shows it; a number stays a number (a workbook's cell sums it)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     return "" if value is None or value in ("", ()) else shown(field, value)
