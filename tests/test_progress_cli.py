@@ -141,6 +141,24 @@ def test_xlsx_output(run: Run, tmp_path: Path) -> None:
     assert ["高齢福祉課", 8, 8, 0, 4, 2, 2, 0, 0, 2, 2, 2, 2] in values
 
 
+def test_a_workbook_of_answers_holds_the_answer_date_as_a_date(run: Run, tmp_path: Path) -> None:
+    """Excel sorts and filters a date cell as a date; CSV and the table keep YYYY-MM-DD."""
+    import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "answers.xlsx"
+    assert run("progress", "status", R6, "-o", str(path)).exit_code == 0
+    sheet = openpyxl.load_workbook(path).active
+    header = [c.value for c in sheet[2]]
+    column = header.index("回答日") + 1
+    dates = [sheet.cell(r, column) for r in range(3, sheet.max_row + 1)]
+    assert any(c.value for c in dates)
+    assert all(isinstance(c.value, datetime.datetime) for c in dates if c.value)
+    assert {c.number_format for c in dates if c.value} == {"yyyy/m/d"}
+    text = run("progress", "status", R6, "-f", "csv").stdout
+    assert next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))["回答日"].count("-") == 2
+
+
 @pytest.mark.parametrize(
     ("args", "ids"),
     [

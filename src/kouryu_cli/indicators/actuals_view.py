@@ -10,7 +10,7 @@ from typing import Any
 
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.indicators.actuals import ActualsFile
-from kouryu_cli.render.listing import Listing
+from kouryu_cli.render.listing import Cell, Listing
 
 COLUMNS = ("場所", "ID", "指標", "内訳", "年度", "西暦", "実績値", "単位", "出典")
 _NUMERIC = frozenset({COLUMNS.index("実績値")})
@@ -20,7 +20,7 @@ def listing(files: list[ActualsFile]) -> Listing:
     """Every actual of every file, in file order."""
     actuals = [a for f in files for a in f.actuals]
 
-    def rows() -> list[tuple[str | int | float | None, ...]]:
+    def rows() -> list[tuple[Cell, ...]]:
         return [
             (
                 str(a.row),

@@ -45,7 +45,7 @@ def answers_listing(
 ) -> Listing:
     """One row per answered measure: the three scales first, then the texts."""
 
-    def cells(measure: Measure, answer: Answer) -> dict[str, str]:
+    def cells(measure: Measure, answer: Answer) -> dict[str, Cell]:
         return {
             "id": measure.id,
             "name": measure.name,
@@ -59,7 +59,7 @@ def answers_listing(
             "next_steps": answer.next_steps,
             "answering_departments": JOIN.join(answer.departments),
             "answered_by": answer.answered_by,
-            "answered_on": answer.shown("answered_on"),
+            "answered_on": answer.answered_on,  # a date cell in a workbook
         }
 
     def rows() -> list[tuple[Cell, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 _C1 = "[\x7f-\x9f\u2028\u2029]"
 
 
-Cell = str | int | float | None
+# A date (回答日) is a date in a workbook, YYYY-MM-DD in text.
+Cell = str | int | float | date | None
 
 
 # Not slots: the two shapes are cached_property values, kept in the instance's __dict__.
@@ -114,6 +116,8 @@ def cell_text(cell: Cell) -> str:
         return ""
     if isinstance(cell, str):
         return cell
+    if isinstance(cell, date):
+        return cell.isoformat()
     return format_number(cell)
 
 
@@ -198,6 +202,8 @@ def _spreadsheet_cell(cell: Cell, raw: bool) -> str:
     """A CSV or TSV field: numbers as plain digits (Excel computes with them), text guarded."""
     if cell is None:
         return ""
+    if isinstance(cell, date):
+        return cell.isoformat()
     if not isinstance(cell, str):
         return str(int(cell)) if float(cell).is_integer() else repr(float(cell))
     return cell if raw else guard_formula(cell)

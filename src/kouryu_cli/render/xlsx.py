@@ -13,6 +13,7 @@ shown, never calculated.
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core.errors import UsageError
@@ -218,6 +219,9 @@ def put(page: Worksheet, row: int, column: int, value: Cell, *, numeric: bool = 
                 return cell
         return text_cell(cell, value)
     cell.value = value
+    if isinstance(value, date):
+        cell.number_format = "yyyy/m/d"  # as Japanese Excel shows a date
+        return cell
     if numeric:
         cell.number_format = number_format(repr(value))
     return cell
