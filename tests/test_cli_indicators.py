@@ -192,6 +192,18 @@ def test_table_shows_bars_legend_and_the_aggregate_line(run: Run, tmp_path: Path
     )
 
 
+def test_a_target_with_no_value_has_no_gap_to_show(run: Run) -> None:
+    """I7's target is 増加: 目標との差 is empty, not the change since the baseline (+7,342
+    人/年 would read as still to go); JSON's gap keeps that change, as documented."""
+    text = run("indicators", "--actuals", EXAMPLE_CSV, "--as-of", "R7", "-f", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    i7, i1 = (next(r for r in rows if r["ID"] == key) for key in ("I7", "I1"))
+    assert (i7["目標までの差"], i7["目標までの差(数値)"]) == ("", "")
+    assert i1["目標までの差"] == "'-0.5ポイント"  # the formula guard's apostrophe
+    data = records(run, "--actuals", EXAMPLE_CSV, "--as-of", "R7")
+    assert next(r for r in data if r["id"] == "I7")["gap"] == 7342
+
+
 def test_behind_target(run: Run) -> None:
     data = records(run, "--actuals", EXAMPLE_CSV, "--as-of", "R7", "--behind-target")
     # Both A series (I1, I7) are left out.

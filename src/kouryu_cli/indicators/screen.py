@@ -23,6 +23,7 @@ from kouryu_cli.indicators.views import (
     overall_text,
     percent_text,
     series_name,
+    target_gap,
     target_text,
     title,
 )
@@ -124,7 +125,7 @@ def draw(target: Console, evaluations: list[Evaluation], threshold: float, as_of
         ),
         (
             Column("目標との差", Kind.ATOM, "right", optional=True),
-            lambda e: text(difference_text(e.gap, e.series.unit) or "—"),
+            lambda e: text(difference_text(target_gap(e), e.series.unit) or "—"),
         ),
         (
             Column(f"{as_of.label}見込", Kind.ATOM, "right", optional=True),

@@ -303,8 +303,8 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         None if latest is None else _tidy(latest.value),
         "" if latest is None else str(latest.year.year),
         _tidy_optional(evaluation.change),
-        difference_text(evaluation.gap, series.unit),
-        _tidy_optional(evaluation.gap),
+        difference_text(target_gap(evaluation), series.unit),
+        _tidy_optional(target_gap(evaluation)),
         _tidy_optional(evaluation.progress_rate, 1),
         expected_text(evaluation),
         _tidy_optional(evaluation.expected, 2),
@@ -314,6 +314,14 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         "○" if evaluation.overdue else "",
         *((evaluation.basis_text,) if basis else ()),
     )
+
+
+def target_gap(evaluation: Evaluation) -> float | None:
+    """目標との差 as a table shows it: none for a 増加/減少 target, which names no value.
+
+    (JSON's gap keeps the change from the baseline there, as documented.)
+    """
+    return None if evaluation.series.target is None else evaluation.gap
 
 
 def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
