@@ -194,6 +194,18 @@ def test_each_workbook_prints_a4_landscape(printed: tuple[Path, float]) -> None:
         assert (round(width), round(height)) == (842, 595), name  # A4 landscape, in points
 
 
+def test_the_actuals_form_prints_one_page_wide(printed: tuple[Path, float]) -> None:
+    """Every page of the form's 実績値 sheet holds all its columns, 指標ID to 確認: a clerk
+    writing by hand finds a row's 出典 and 確認 on the page of its year."""
+    found = words(printed[0] / "template.pdf")
+    pages = sorted({w.page for w in found})
+    sheet = [p for p in pages if any(w.page == p and w.text == "指標ID" for w in found)]
+    assert len(sheet) >= 2, pages  # the rows take several pages; 説明 follows
+    for page in sheet:
+        texts = {w.text for w in found if w.page == page}
+        assert {"指標ID", "実績値", "出典", "有意差", "確認"} <= texts, page
+
+
 def test_the_indicators_summary_is_one_page_and_every_page_names_its_rows(
     printed: tuple[Path, float],
 ) -> None:

@@ -108,6 +108,11 @@ def template_csv(plan: Plan, as_of: EraYear) -> str:
     return buffer.getvalue()
 
 
+# Column widths of the .xlsx form: narrow enough that it prints one page wide at a legible
+# scale, a name or a baseline wrapping onto a second line.
+WIDTHS = (8, 24, 10, 6, 17, 17, 8, 10, 12, 12, 10, 8)
+
+
 def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     """The form as an .xlsx workbook: a numeric value column and a dropdown of indicator ids."""
     from openpyxl import Workbook
@@ -123,11 +128,16 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     for index, heading in enumerate(COLUMNS, 1):
         text_cell(sheet.cell(2, index), heading).font = Font(bold=True)
     rows = template_rows(plan, as_of)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows, 3):
         for index, value in enumerate(row.cells(), 1):
             if index - 1 != VALUE_COLUMN and value:
-                text_cell(sheet.cell(number, index), value)
+                text_cell(sheet.cell(number, index), value).alignment = wrap
         sheet.cell(number, VALUE_COLUMN + 1).number_format = "#,##0.###"
+        tall = max(
+            (cell_lines(v, w) for v, w in zip(row.cells(), WIDTHS, strict=True) if v), default=1
+        )
+        sheet.row_dimensions[number].height = tall * LINE_HEIGHT
     last = max(len(rows) + 2, 3) + 200  # room for rows a clerk adds
     ids = ",".join(i.id for i in plan.indicators)
     choose = DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True)
@@ -150,10 +160,10 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     checked.add(f"{letter}3:{letter}{last}")
     for validation in (choose, number, tested, checked):
         sheet.add_data_validation(validation)
-    for index, width in enumerate((8, 40, 10, 8, 22, 22, 10, 14, 20, 20, 12, 8), 1):
+    for index, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
-    # Printed for a clerk to fill in by hand: landscape, the ID and name on every page.
+    # Printed for a clerk to fill in by hand: landscape, one page wide (names wrap).
     print_setup(sheet, "2:2", title_columns="A:B")
     # The instructions wrap within one portrait page: printed, no line is cut at the edge.
     notes = book.create_sheet("説明")
