@@ -292,6 +292,10 @@ def test_with_progress_answers_counts_and_missing_departments(with_actuals: Plan
     assert "未回答の所管課" in html
     assert report.NO_PROGRESS not in html
     assert html.count(">未回答</td>") == 49 - len(book.answers)
+    # An age heading breaks after 歳 or ～ only: never 18歳未 / 満 in a narrow column.
+    assert '<th scope="col" class="whole">18歳<wbr>未満</th>' in html
+    assert '<th scope="col" class="whole">18～<wbr>64歳</th>' in html
+    assert '<th scope="col" class="whole">65歳<wbr>以上</th>' in html
 
 
 def hostile_plan(plan: Plan) -> Plan:

@@ -42,6 +42,14 @@ def whole_words(parts: Sequence[str]) -> Any:
     return Markup("・<wbr>").join(whole % escape(shown(part)) for part in parts)
 
 
+def age_heading(label: str) -> Any:
+    """An age group's heading, breaking only after 歳 or ～: 18歳 / 未満, 18～ / 64歳."""
+    from markupsafe import Markup, escape
+
+    parts = re.split(r"(?<=[歳～])(?=.)", shown(label))
+    return Markup("<wbr>").join(escape(part) for part in parts)
+
+
 def shown(value: Any) -> Any:
     """A value for the page: control characters (ESC, BEL, NUL …) as visible escapes (\\x1b).
 
@@ -82,6 +90,7 @@ def _environment(markdown: bool) -> Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["whole_words"] = whole_words
+    env.filters["age_heading"] = age_heading
     # The charts are SVG built (and escaped) by indicators/charts.py.
     env.filters["svg"] = Markup
     return env
