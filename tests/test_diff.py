@@ -485,3 +485,62 @@ def test_the_report_of_the_same_plan_is_one_line(plan: Plan) -> None:
     result = diff.compare(plan, plan)
     assert diffview.to_text(result) == "差分なし\n"
     assert diffview.to_markdown(result) == "差分なし\n"
+
+
+def test_a_challenge_inserted_is_added_not_every_one_after_it_rewritten(tmp_path: Path) -> None:
+    def insert(data: dict[str, Any]) -> None:
+        new = {"title": "地域の人と話そう", "text": "近所の人と会話する機会を持ちましょう。"}
+        data["challenges"]["items"].insert(1, new)
+
+    old, new = (
+        load_plan(edition(tmp_path, "old.yaml")),
+        load_plan(edition(tmp_path, "n.yaml", insert)),
+    )
+    result = diff.compare(old, new)
+    assert [(t.path, t.kind) for t in result.texts] == [
+        ("challenges.items.2.title", "added"),
+        ("challenges.items.2.text", "added"),
+    ]
+    assert "  + チャレンジ目標2" in diffview.to_text(result).splitlines()
+
+
+def test_a_section_inserted_renumbers_the_next_without_moving_its_measures(
+    tmp_path: Path,
+) -> None:
+    """取組（２） inserted in 施策1: the old （２） is now （３）, its measures stay in it."""
+
+    def insert(data: dict[str, Any]) -> None:
+        policy = data["policies"][0]
+        for s in policy["sections"][1:]:
+            s["number"] += 1
+            for m in s["measures"]:
+                m["id"] = f"1-{s['number']}-{m['id'].split('-')[2]}"
+        new_measure = {
+            "id": "1-2-01",
+            "name": "生涯学習情報提供事業",
+            "departments": ["社会教育課"],
+            "ages": ["0-17", "18-64", "65+"],
+            "description": "講座やサークルの情報を冊子とウェブサイトで分かりやすく提供します。",
+        }
+        policy["sections"].insert(
+            1,
+            {
+                "number": 2,
+                "title": "情報提供の充実",
+                "lead": "生きがい探しにつながる情報を分かりやすく提供します。",
+                "measures": [new_measure],
+            },
+        )
+
+    old, new = (
+        load_plan(edition(tmp_path, "old.yaml")),
+        load_plan(edition(tmp_path, "n.yaml", insert)),
+    )
+    result = diff.compare(old, new)
+    assert [m.measure.name for m in result.measures_added] == ["生涯学習情報提供事業"]
+    fields = {c.field for change in result.measures_changed for c in change.changes}
+    assert fields == {"id"}  # renumbered, not moved: no "place"
+    assert [(t.path, t.kind) for t in result.texts] == [
+        ("policies.1.sections.2.title", "added"),
+        ("policies.1.sections.2.lead", "added"),
+    ]

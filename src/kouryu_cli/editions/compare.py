@@ -13,6 +13,7 @@ the measure most like the result changed plus the other removed.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,6 +95,11 @@ class TextChange:
     old: str
     new: str
 
+    @property
+    def kind(self) -> Literal["added", "removed", "changed"]:
+        """Added (a new challenge or section), removed, or changed: how its line is marked."""
+        return "added" if not self.old else "removed" if not self.new else "changed"
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorChange:
@@ -152,11 +158,12 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
     measures = match_measures(old.measures, new.measures)
     reordered = _reordered(measures.pairs)
     before, after = places(old), places(new)
+    renumbered = same_sections(old, new)
     changed = []
     for found in measures.pairs:
         if found.old == found.new and found.new.id not in reordered:
             continue  # the same measure, field for field, in the same place
-        change = _measure_change(before, after, found, found.new.id in reordered)
+        change = _measure_change(before, after, found, found.new.id in reordered, renumbered)
         if change is not None:
             changed.append(change)
     dept_added, dept_removed, dept_changed = _departments(old.departments, new.departments)
@@ -180,6 +187,38 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
         indicators_removed=indicators.removed,
         indicators_changed=ind_changed,
     )
+
+
+def aligned(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None, int | None]]:
+    """Index pairs of two lists of titles as a person lines them up (difflib's opcodes).
+
+    Equal titles pair in order; a run replaced by another pairs one to one; the rest are
+    removed (old, None) or added (None, new): a challenge inserted in the middle is added,
+    not every one after it rewritten.
+    """
+    pairs: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        both = min(i2 - i1, j2 - j1)
+        pairs += [(i1 + k, j1 + k) for k in range(both)]
+        pairs += [(i, None) for i in range(i1 + both, i2)]
+        pairs += [(None, j) for j in range(j1 + both, j2)]
+    return pairs
+
+
+def same_sections(old: Plan, new: Plan) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each old section's key (policy, number) in the new edition, where its 施策 has one of
+    the same title: a section renumbered by one inserted before it is the same section."""
+    new_policies = {p.number: p for p in new.policies}
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    for p in old.policies:
+        q = new_policies.get(p.number)
+        if q is None:
+            continue
+        for i, j in aligned([s.title for s in p.sections], [s.title for s in q.sections]):
+            if i is not None and j is not None:
+                found[p.number, p.sections[i].number] = (q.number, q.sections[j].number)
+    return found
 
 
 def place_of(plan: Plan, measure: Measure) -> Place:
@@ -260,6 +299,7 @@ def _measure_change(
     after: dict[tuple[int, int], Place],
     found: pairing.Pair[Measure],
     reordered: bool,
+    renumbered: dict[tuple[int, int], tuple[int, int]],
 ) -> MeasureChange | None:
     a, b = found.old, found.new
     old_place = before[a.policy, a.section]
@@ -272,7 +312,8 @@ def _measure_change(
         FieldChange("ages", tuple(x.value for x in a.ages), tuple(x.value for x in b.ages)),
         FieldChange("icons", tuple(x.value for x in a.icons), tuple(x.value for x in b.icons)),
     ]
-    if (a.policy, a.section) != (b.policy, b.section):
+    was = (a.policy, a.section)
+    if renumbered.get(was, was) != (b.policy, b.section):
         candidates.append(FieldChange("place", old_place, place))
     elif reordered:
         candidates.append(FieldChange("order", a.order, b.order))
@@ -402,9 +443,12 @@ def text_changes(old: Plan, new: Plan) -> list[TextChange]:
     check(
         "challenges.lead", "市民のチャレンジ目標（前文）", old.challenges_lead, new.challenges_lead
     )
-    for index in range(max(len(old.challenges), len(new.challenges))):
-        a = old.challenges[index] if index < len(old.challenges) else None
-        b = new.challenges[index] if index < len(new.challenges) else None
+    titles = [c.title for c in old.challenges], [c.title for c in new.challenges]
+    for i, j in aligned(*titles):
+        a = old.challenges[i] if i is not None else None
+        b = new.challenges[j] if j is not None else None
+        index = j if j is not None else i
+        assert index is not None  # aligned never pairs two absences
         path, where = f"challenges.items.{index + 1}", f"チャレンジ目標{index + 1}"
         check(f"{path}.title", where, a.title if a else "", b.title if b else "")
         check(f"{path}.text", f"{where}（本文）", a.text if a else "", b.text if b else "")
@@ -416,11 +460,15 @@ def text_changes(old: Plan, new: Plan) -> list[TextChange]:
         path, where = f"policies.{number}", f"施策{number}"
         check(f"{path}.title", f"{where} 見出し", p.title if p else "", q.title if q else "")
         check(f"{path}.text", f"{where} 内容", p.text if p else "", q.text if q else "")
-        old_sections = {s.number: s for s in p.sections} if p else {}
-        new_sections = {s.number: s for s in q.sections} if q else {}
-        for section in sorted(old_sections.keys() | new_sections.keys()):
-            s = old_sections.get(section)
-            t = new_sections.get(section)
+        old_sections = p.sections if p else ()
+        new_sections = q.sections if q else ()
+        titles = [x.title for x in old_sections], [x.title for x in new_sections]
+        for i, j in aligned(*titles):
+            s = old_sections[i] if i is not None else None
+            t = new_sections[j] if j is not None else None
+            either = t if t is not None else s
+            assert either is not None  # aligned never pairs two absences
+            section = either.number
             spath = f"{path}.sections.{section}"
             swhere = f"{where}（{fullwidth_digits(section)}）"
             check(f"{spath}.title", f"{swhere} 見出し", s.title if s else "", t.title if t else "")

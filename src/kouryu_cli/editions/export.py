@@ -45,8 +45,9 @@ def change_rows(result: PlanDiff) -> list[Row]:
     for change in result.departments_changed:
         for f in change.changes:
             rows.append((CHANGED, "", "", "", "", f"所管課 {change.name} のよみ", *_values(f)))
+    kinds = {"added": ADDED, "removed": REMOVED, "changed": CHANGED}
     for t in result.texts:
-        rows.append((CHANGED, "", "", "", "", t.where, t.old, t.new))
+        rows.append((kinds[t.kind], "", "", "", "", t.where, t.old, t.new))
     for i in result.indicators_added:
         rows.append((ADDED, "", "", i.id, i.name, "指標", "", i.target_written))
     for i in result.indicators_removed:

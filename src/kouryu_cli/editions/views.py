@@ -212,7 +212,7 @@ def report_lines(result: PlanDiff) -> list[DiffLine]:
     if result.texts:
         lines += _section_heading("本文")
         for t in result.texts:
-            lines.append(_item("changed", t.where))
+            lines.append(_item(t.kind, t.where))
             lines.append(DiffLine("detail", _prose(t.old, t.new)))
     if result.indicators_added or result.indicators_removed or result.indicators_changed:
         lines += _section_heading("指標")
