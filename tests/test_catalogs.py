@@ -85,6 +85,9 @@ def _problems(catalog: Catalog, wanted: dict[Any, str]) -> list[str]:
                     f"{where}: placeholders differ in {ids[0]!r}: "
                     f"{fields(ids[-1])} != {fields(translation)}"
                 )
+            # Click's \b keeps the block after it as written (a table, the examples).
+            if translation.count("\b") != ids[-1].count("\b"):
+                problems.append(f"{where}: the \\b marks of {ids[0][:40]!r} are not kept")
     return problems
 
 

@@ -205,6 +205,23 @@ def test_errors_in_japanese_have_no_english_sentence(
     assert found == {}
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("nosuch",),
+            "kouryu: そのようなコマンドはありません: nosuch（kouryu --help で一覧を表示）",
+        ),
+        (("progress", "nosuch"), "kouryu: そのようなコマンドはありません: nosuch（kouryu --help"),
+    ],
+)
+def test_an_unknown_command_in_japanese_points_to_the_list(
+    run_in: Callable[..., Result], args: tuple[str, ...], said: str
+) -> None:
+    """Typer translates its own 'No such command' first: kouryu still recognises it."""
+    assert run_in(JAPANESE, *args).stderr.startswith(said)
+
+
 def test_errors_in_english_have_no_japanese_sentence(
     run_in: Callable[..., Result], tmp_path: Path, plan: Plan
 ) -> None:

@@ -339,7 +339,7 @@ def test_matrix_csv_is_a_plain_grid(run: Run) -> None:
 
 
 SHARED_NOTE = (
-    "Note: 3-1-14（社会福祉課・市民窓口課） belong to more than one department and are "
+    "Note: 3-1-14 (社会福祉課・市民窓口課) belongs to more than one department and is "
     "counted in each of their rows; the department rows add up to 50, the total counts each "
     "measure once (49)."
 )

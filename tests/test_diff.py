@@ -9,8 +9,10 @@ import pytest
 
 from kouryu_cli.core.model import Plan
 from kouryu_cli.editions import compare as diff
+from kouryu_cli.editions import texts
 from kouryu_cli.editions import views as diffview
-from kouryu_cli.editions.compare import FieldChange, Segment
+from kouryu_cli.editions.compare import FieldChange
+from kouryu_cli.editions.texts import Segment
 from kouryu_cli.planfile.loader import load_plan
 from tests.editions import Edit, edition, indicator, measure, section
 
@@ -403,7 +405,7 @@ def test_a_renumbered_indicator_is_matched_by_name(tmp_path: Path) -> None:
     ],
 )
 def test_inline_diff(old: str, new: str, expected: list[tuple[str, str]]) -> None:
-    segments = diff.inline_diff(old, new)
+    segments = texts.inline_diff(old, new)
     assert [(s.kind, s.text) for s in segments] == expected
     assert "".join(s.text for s in segments if s.kind != "inserted") == old
     assert "".join(s.text for s in segments if s.kind != "deleted") == new
@@ -435,7 +437,7 @@ def test_inline_diff(old: str, new: str, expected: list[tuple[str, str]]) -> Non
 def test_elide(
     segments: tuple[Segment, ...], context: int, expected: list[tuple[str, str]]
 ) -> None:
-    assert [(s.kind, s.text) for s in diff.elide(segments, context)] == expected
+    assert [(s.kind, s.text) for s in texts.elide(segments, context)] == expected
 
 
 def test_plain_report_reads_old_to_new(tmp_path: Path) -> None:

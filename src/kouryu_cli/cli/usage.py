@@ -101,13 +101,30 @@ def _usage(message: str) -> str:
         return _("{option} takes no value").format(option=match.group("option"))
     if match := _EXTRA.match(message):
         return _("unexpected extra argument: {extra}").format(extra=match.group("extra"))
-    if match := _NO_COMMAND.match(message):
-        return _("no such command: {name} (kouryu --help lists them)").format(
-            name=match.group("name")
-        )
-    if message == "Missing command.":
+    if (name := _no_command(message)) is not None:
+        return _("no such command: {name} (kouryu --help lists them)").format(name=name)
+    if message in ("Missing command.", typer_words("Missing command.")):
         return _("missing command (kouryu --help lists them)")
     return message
+
+
+def typer_words(message: str) -> str:
+    """A message of Typer's own as Typer says it in this run's language (domain messages)."""
+    import gettext
+
+    return gettext.dgettext("messages", message)
+
+
+def _no_command(message: str) -> str | None:
+    """The name in Typer's 'No such command', as worded in English or in this run's language
+    (Typer translates it before kouryu sees it)."""
+    said = re.escape(typer_words("No such command {name!r}.")).replace(
+        re.escape("{name!r}"), "'(?P<name>.*)'"
+    )
+    for pattern in (_NO_COMMAND, re.compile(f"^{said}$", re.S)):
+        if match := pattern.match(message):
+            return match.group("name")
+    return None
 
 
 def _misplaced(error: Exception, arguments: list[str]) -> str | None:

@@ -19,12 +19,10 @@ from kouryu_cli.editions.compare import (
     MeasureEntry,
     Place,
     PlanDiff,
-    Segment,
     Value,
-    elide,
-    inline_diff,
 )
 from kouryu_cli.editions.pairing import Reason
+from kouryu_cli.editions.texts import Segment, elide, inline_diff
 from kouryu_cli.render.listing import markdown_literal
 
 if TYPE_CHECKING:

@@ -250,8 +250,13 @@ def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        # zipfile's and openpyxl's own words are English: say which case it is instead.
+        why = {
+            zipfile.BadZipFile: _("damaged: it is not a complete zip archive"),
+            KeyError: _("a zip archive, but not an Excel workbook"),
+        }.get(type(error), str(error))
         raise DataFileError.single(
-            name, _("not a readable .xlsx workbook ({error})").format(error=error)
+            name, _("not a readable .xlsx workbook ({error})").format(error=why)
         ) from None
     sheets = sorted(book.worksheets, key=lambda sheet: sheet.title != SHEET)
     return tuple(Table(name, "xlsx", _sheet_rows(s), sheet=s.title) for s in sheets)

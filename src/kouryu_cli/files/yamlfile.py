@@ -339,6 +339,18 @@ def _yaml_words() -> dict[str, str]:
         ),
         "could not find expected ':'": _("did not find the expected ':'"),
         "mapping values are not allowed here": _("a 'key: value' is not allowed here"),
+        # libyaml's wording (the C parser, used when installed)
+        "mapping values are not allowed in this context": _(
+            "a 'key: value' is not allowed here: a text holding ': ' needs quotes"
+        ),
+        "found character that cannot start any token": _(
+            "found a character that cannot start a value here"
+        ),
+        "did not find expected node content": _("a value is missing here"),
+        "block sequence entries are not allowed in this context": _(
+            "a list item ('- ') is not allowed here"
+        ),
+        "found unknown escape character": _("found an unknown escape (\\) in a quoted text"),
         "found unexpected end of stream": _("the file ends too early"),
         "found unexpected ':'": _("found an unexpected ':'"),
         "found character '\\t' that cannot start any token": _("found a tab where none may be"),

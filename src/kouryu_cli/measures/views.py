@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kouryu_cli.core.i18n import _
+from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.core.textnorm import JOIN
 from kouryu_cli.render.listing import Cell, Listing
@@ -177,11 +177,17 @@ def total_note(plan: Plan) -> str:
     shared = [m for m in plan.measures if len(m.departments) > 1]
     if not shared:
         return ""
-    return _(
+    return ngettext(
+        "Note: {measures} belongs to more than one department and is counted in each of their "
+        "rows; the department rows add up to {rows}, the total counts each measure once ({total}).",
         "Note: {measures} belong to more than one department and are counted in each of their "
-        "rows; the department rows add up to {rows}, the total counts each measure once ({total})."
+        "rows; the department rows add up to {rows}, the total counts each measure once ({total}).",
+        len(shared),
     ).format(
-        measures="、".join(f"{m.id}（{JOIN.join(m.departments)}）" for m in shared),
+        measures=_(", ").join(
+            _("{id} ({departments})").format(id=m.id, departments=JOIN.join(m.departments))
+            for m in shared
+        ),
         rows=sum(len(m.departments) for m in plan.measures),
         total=len(plan.measures),
     )
