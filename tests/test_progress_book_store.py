@@ -199,12 +199,30 @@ def test_a_conflict_with_the_file_over_several_lines_is_one_line(run: Run, tmp_p
         ("a: >-\n  folded # no\nb: [x, y]  # flow\n", [(3, 12, "# flow")]),
         ("a:\n  - x  # item\n  # between\n  - y\n", [(2, 8, "# item"), (3, 3, "# between")]),
         ("a: 1\n# end", [(2, 1, "# end")]),
+        # A tab after a value, or inside one, as Notepad and a paste from Excel leave them:
+        # read as the loader reads them (Python's own scanner refuses the first).
+        ("rating: A\t\nby: 担当\t一郎\n", []),
+        ("rating: A\t# tab\n", [(1, 11, "# tab")]),
     ],
 )
 def test_comments_are_found_where_yaml_has_them(
     text: str, found: list[tuple[int, int, str]]
 ) -> None:
     assert comments(text) == found
+
+
+def test_a_file_the_scanner_refuses_still_has_its_comments_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the scanner fail, every '#' after a space counts: a write stops rather than
+    drop what might be a comment."""
+    import yaml
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise yaml.scanner.ScannerError("", None, "no", None)
+
+    monkeypatch.setattr(yaml, "scan", refuse)
+    assert comments("a: 1  # one\nb: x#y\n# two\n") == [(1, 7, "# one"), (3, 1, "# two")]
 
 
 HAND_EDITED = """\

@@ -398,9 +398,20 @@ def comments(text: str) -> list[tuple[int, int, str]]:
     """
     import yaml
 
+    # The scanner of the loader that read the file (libyaml's when installed): Python's own
+    # refuses a tab after a value (rating: A⇥) that libyaml reads.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        tokens = list(yaml.scan(text, Loader=loader))
+    except yaml.YAMLError:  # read once already; if not now, every '#' after a space counts
+        return [
+            (number, match.start() + 1, match.group().rstrip())
+            for number, line in enumerate(text.splitlines(), 1)
+            if (match := re.search(r"(?:^|(?<=\s))#.*", line))
+        ]
     starts: list[int] = []
     end = 0
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+    for token in tokens:
         start = token.start_mark.index
         starts.extend(m.start() for m in _COMMENT.finditer(text, end, max(start, end)))
         if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
