@@ -136,6 +136,18 @@ def test_merge_adds_the_second_department_of_the_same_answer() -> None:
     replaced = progress.merge(again.book, [_answer(("市民窓口課",), rating="C")], replace=True)
     assert replaced.book.answers[0].note == "電話で確認"
     assert replaced.book.answers[0].departments == ("市民窓口課",)
+    # … and says whose answer it replaced: 社会福祉課 shared it.
+    assert [(r.measure_id, r.kept_from) for r in replaced.replaced] == [
+        ("3-1-14", ("社会福祉課", "市民窓口課"))
+    ]
+
+
+def test_a_conflict_with_another_departments_answer_says_whose_it_is() -> None:
+    kept = ProgressBook(EraYear("R6", 2024), (_answer(("社会福祉課",)),))
+    other = progress.merge(kept, [_answer(("市民窓口課",), rating="C")], replace=False)
+    assert [c.kept_from for c in other.conflicts] == [("社会福祉課",)]
+    again = progress.merge(kept, [_answer(("社会福祉課",), rating="C")], replace=False)
+    assert [c.kept_from for c in again.conflicts] == [()]  # its own answer, sent again
 
 
 def test_a_shared_measure_is_kept_with_both_departments_however_forms_are_batched(

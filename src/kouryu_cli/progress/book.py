@@ -256,6 +256,8 @@ class Conflict:
 
     measure_id: str
     changes: tuple[tuple[str, str, str], ...]  # (field, kept value, new value)
+    # Who gave the kept answer, where another department did (a shared measure: 3-1-14).
+    kept_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +269,8 @@ class Merge:
     changed: tuple[Answer, ...]
     unchanged: tuple[Answer, ...]
     conflicts: tuple[Conflict, ...]
+    # Answers of another department of a shared measure that --replace took the place of.
+    replaced: tuple[Conflict, ...] = ()
 
 
 def differences(old: Answer, new: Answer) -> tuple[tuple[str, str, str], ...]:
@@ -290,6 +294,7 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
     changed: list[Answer] = []
     unchanged: list[Answer] = []
     conflicts: list[Conflict] = []
+    replaced: list[Conflict] = []
     for new in answers:
         old = kept.get(new.measure_id)
         if old is None:
@@ -305,8 +310,11 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
         elif replace:
             taken = dataclasses.replace(new, note=old.note)
             changed.append(taken)
+            if not set(old.departments) <= set(new.departments):
+                replaced.append(Conflict(new.measure_id, differences(old, new), old.departments))
         else:
-            conflicts.append(Conflict(new.measure_id, differences(old, new)))
+            other = () if set(old.departments) <= set(new.departments) else old.departments
+            conflicts.append(Conflict(new.measure_id, differences(old, new), other))
             continue
         kept[new.measure_id] = taken
     return Merge(
@@ -315,6 +323,7 @@ def merge(book: ProgressBook, answers: Iterable[Answer], *, replace: bool) -> Me
         tuple(changed),
         tuple(unchanged),
         tuple(conflicts),
+        tuple(replaced),
     )
 
 

@@ -16,6 +16,7 @@ from kouryu_cli.cli.options import note
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Plan
+from kouryu_cli.core.textnorm import JOIN
 from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.writing import write_stdout
 from kouryu_cli.progress import book as progress
@@ -54,15 +55,24 @@ def merge_into(
                     None,
                     None,
                     "",
-                    _(
-                        "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
-                        "(--replace takes the form's answer)"
+                    (
+                        _(
+                            "{measure_id}: {label} is '{new}' here but '{old}' in {into} "
+                            "(--replace takes the form's answer)"
+                        )
+                        if not c.kept_from
+                        else _(
+                            "{measure_id}: {label} is '{new}' here but '{old}' in {into}, "
+                            "the answer of {departments}, who share the measure (--replace "
+                            "takes this form's answer in place of theirs)"
+                        )
                     ).format(
                         measure_id=c.measure_id,
                         label=progress.LABELS[key],
                         new=new,
                         old=old,
                         into=into,
+                        departments=JOIN.join(c.kept_from),
                     ),
                 )
                 for c in merged.conflicts
@@ -91,6 +101,14 @@ def told(
     """
     per_form(ctx, result)
     left_blank(ctx, result, merged.book)
+    for r in merged.replaced:
+        note(
+            ctx,
+            _(
+                "{measure_id}: the answer of {departments}, who share the measure, was replaced "
+                "(--replace)"
+            ).format(measure_id=r.measure_id, departments=JOIN.join(r.kept_from)),
+        )
     report(merged, result.by_department)
     if written:
         count = len(merged.book.answers)
