@@ -204,6 +204,21 @@ def test_a_target_with_no_value_has_no_gap_to_show(run: Run) -> None:
     assert next(r for r in data if r["id"] == "I7")["gap"] == 7342
 
 
+def test_a_figure_before_the_evaluation_period_is_not_called_baseline_only(
+    run: Run, tmp_path: Path
+) -> None:
+    """I2 has a figure (R3) before --since R4: 直近の実績 is — beside E's reason, never
+    ベースラインのみ (no figure at all)."""
+    actuals = tmp_path / "a.csv"
+    actuals.write_text("indicator,year,value\nI2,R3,45\n", encoding="utf-8")
+    args = ("--actuals", str(actuals), "--as-of", "R5", "--since", "R4", "-f", "csv")
+    text = run("indicators", *args).stdout
+    i2 = next(r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if r["ID"] == "I2")
+    assert i2["直近の実績"] == "—"
+    assert i2["評価"] == "E"
+    assert "評価期間内の実績値なし" in i2["評価の意味"]
+
+
 def test_behind_target(run: Run) -> None:
     data = records(run, "--actuals", EXAMPLE_CSV, "--as-of", "R7", "--behind-target")
     # Both A series (I1, I7) are left out.

@@ -510,7 +510,7 @@ def test_added_rows_and_foreign_measures(run: Run, round_dir: Path) -> None:
     assert result.stderr.splitlines() == [
         f"kouryu: {path}:取組状況!A7: 1-1-01 (社会教育推進事業) belongs to 社会教育課, "
         "not to 健康増進課",
-        f"{path}:取組状況!A8: a row without ID: rows cannot be added to a form",
+        f"{path}:取組状況!F8: a row without ID: rows cannot be added to a form",  # its text
         f"{path}:取組状況!A9: '9-9-99' is not a measure of the plan: "
         "rows cannot be added to a form",
     ]

@@ -131,8 +131,10 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows, 3):
         for index, value in enumerate(row.cells(), 1):
+            cell = sheet.cell(number, index)
             if index - 1 != VALUE_COLUMN and value:
-                text_cell(sheet.cell(number, index), value).alignment = wrap
+                text_cell(cell, value)
+            cell.alignment = wrap  # top: what a clerk fills in prints on its row's first line
         sheet.cell(number, VALUE_COLUMN + 1).number_format = "#,##0.###"
         tall = max(
             (cell_lines(v, w) for v, w in zip(row.cells(), WIDTHS, strict=True) if v), default=1

@@ -165,6 +165,14 @@ def latest_text(observation: Observation | None, unit: str) -> str:
     return f"{figure_text(observation, unit)} {year_text(observation.year)}"
 
 
+def latest_of(evaluation: Evaluation) -> str:
+    """直近の実績 of a series: its figure, ベースラインのみ, or — with none in the evaluation
+    period (--since), where a figure before it exists and its grade's reason says so."""
+    if evaluation.latest is None and evaluation.reason:
+        return "—"
+    return latest_text(evaluation.latest, evaluation.series.unit)
+
+
 def line_text(value: float, unit: str, *, toward: int = 0) -> str:
     """A value of the straight line: whole in a counting unit (17,994 人), else one decimal.
 
@@ -299,7 +307,7 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         target_text(indicator, series),
         _tidy_optional(series.target),
         str(indicator.target_year_of(series).year),
-        latest_text(latest, series.unit),
+        latest_of(evaluation),
         None if latest is None else _tidy(latest.value),
         "" if latest is None else str(latest.year.year),
         _tidy_optional(evaluation.change),

@@ -272,8 +272,11 @@ class _FormChecker:
                     if id_cell.value
                     else _("a row without ID")
                 )
+                # A row without ID is named where its text is (a note typed in H20), not at A20.
+                written = next((c.place for c in row.cells if c.value), id_cell.place)
                 self.fail(
-                    id_cell.place, _("{what}: rows cannot be added to a form").format(what=what)
+                    id_cell.place if id_cell.value else written,
+                    _("{what}: rows cannot be added to a form").format(what=what),
                 )
                 return None
         if department not in measure.departments:

@@ -21,7 +21,7 @@ from kouryu_cli.indicators.views import (
     difference_text,
     expected_text,
     figure_text,
-    latest_text,
+    latest_of,
     overall_text,
     percent_text,
     quantity,
@@ -288,9 +288,7 @@ def build(
             PastTarget(
                 name=f"{e.indicator.id} {series_name(e)}",
                 target=target_text(e.indicator, e.series),
-                latest=latest_text(e.latest, e.series.unit)
-                if e.latest is not None or not e.reason
-                else e.reason,
+                latest=e.reason if e.latest is None and e.reason else latest_of(e),
                 grade=e.grade.short,
                 met=e.met,
                 finding=finding(e),
@@ -422,8 +420,8 @@ def _changes(before: Sequence[Evaluation], after: Sequence[Evaluation]) -> list[
         rows.append(
             ChangeRow(
                 name=f"{new.indicator.id} {series_name(new)}",
-                before=latest_text(old.latest, old.series.unit),
-                after=latest_text(new.latest, new.series.unit),
+                before=latest_of(old),
+                after=latest_of(new),
                 difference=difference or "—",
                 grade_before=old.grade.short,
                 grade_after=new.grade.short,
