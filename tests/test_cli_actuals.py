@@ -96,6 +96,14 @@ def test_a_typo_year_is_an_error_not_a_silent_drop(run: Run, write: Write) -> No
     assert "year 'R66' is 2084, more than 20 years after" in result.stderr
 
 
+def test_standard_input_is_read_once(run: Run) -> None:
+    result = run("indicators", "--actuals", "-", "--actuals", "-", input="indicator,year,value\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "kouryu: --actuals: standard input (-) can be read only once\n",
+    )
+
+
 def test_stdin_and_verbose(run: Run) -> None:
     result = run(
         "-v",

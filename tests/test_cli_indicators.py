@@ -260,6 +260,7 @@ def test_nothing_found_exits_1_with_a_message(run: Run) -> None:
         (["--threshold", "0"], "kouryu: --threshold: must be above 0 and at most 100 (%), got 0"),
         (["--format", "pdf"], "kouryu: indicators cannot write pdf; it writes table, json"),
         (["--as-of", "R99"], "kouryu: --as-of: year 'R99' is 2117, more than 20 years after"),
+        (["--as-of", "昭和60"], "kouryu: --as-of: 昭和60 (1985) is before every baseline of the"),
         (
             ["--as-of", "R6", "--since", "R8"],
             "kouryu: --since: R8 (2026) is after the evaluation year R6 (2024): no figure could",

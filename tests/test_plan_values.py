@@ -93,7 +93,7 @@ def test_verbose_says_a_plan_year_is_projected(run: Run, write: Write) -> None:
             ("{year: 令和4年度, value: 95}", "{year: R1, value: 95}"),
         ),
     )
-    result = run("--data", str(path), "-v", "indicators", "--as-of", "R2", "-f", "json")
+    result = run("--data", str(path), "-v", "indicators", "--as-of", "R3", "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[:2] == [
         f"{path}: read as YAML, encoding UTF-8",

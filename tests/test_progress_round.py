@@ -524,7 +524,7 @@ def test_collect_year_comes_from_the_file_or_its_name(run: Run, tmp_path: Path) 
         "progress", "collect", str(tmp_path / "R6.yaml"), "--into", str(tmp_path / "R6.yaml")
     )
     assert result.exit_code == 2
-    assert "is the progress file itself" in result.stderr
+    assert "is given both as a form and as --into, the progress file" in result.stderr
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -130,6 +130,15 @@ def beyond_plan(year: EraYear, last_target: int) -> str | None:
     )
 
 
+def before_plan(year: EraYear, first: EraYear | None) -> str | None:
+    """Why year is too early to evaluate a plan whose earliest baseline is first, or None."""
+    if first is None or year.year >= first.year:
+        return None
+    return _("{year} is before every baseline of the plan (the earliest is {first})").format(
+        year=year.shown, first=first.shown
+    )
+
+
 def projection_notes(years: Iterable[EraYear]) -> list[str]:
     """What parse_year notes of each label once: the projected era years among them."""
     notes: list[str] = []

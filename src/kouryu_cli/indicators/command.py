@@ -225,6 +225,8 @@ def with_actuals(
             options.note(ctx, f"{options.plan_path(ctx)}: {note}")
     if not paths:
         return plan, []
+    if sum(str(p) == "-" for p in paths) > 1:  # the second would read an empty stdin
+        raise UsageError(_("--actuals: standard input (-) can be read only once"))
     from kouryu_cli.indicators import actuals
 
     files = actuals.read_all(paths, plan)

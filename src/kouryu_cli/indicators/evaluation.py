@@ -214,12 +214,13 @@ def since_year(label: str, as_of: EraYear) -> EraYear:
 
 
 def within_plan(year: EraYear, plan: Plan) -> EraYear:
-    """year, or a UsageError when it is too far past the plan's last target year (R99 for R9).
-
-    The same rule as an actual's year: a form or an evaluation for such a year is a typo.
+    """year, or a UsageError when it is before every baseline (S60) or too far past the last
+    target year (R99 for R9, as for an actual's year): an evaluation of nothing, or a typo.
     """
     last = max((i.last_target_year for i in plan.indicators), default=era.LATEST)
-    why = era.beyond_plan(year, last)
+    starts = [i.baseline_year_of(s) for i in plan.indicators for s in i.series]
+    first = min(starts, key=lambda y: y.year, default=None)
+    why = era.beyond_plan(year, last) or era.before_plan(year, first)
     if why is not None:
         raise UsageError(why)
     return year

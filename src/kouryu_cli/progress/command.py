@@ -234,7 +234,11 @@ def collect(
     resolved = set()
     for path in files:
         if path.resolve() == into.resolve():
-            raise UsageError(_("{path} is the progress file itself, not a form").format(path=path))
+            raise UsageError(
+                _("{path} is given both as a form and as --into, the progress file").format(
+                    path=path
+                )
+            )
         if path.resolve() in resolved:
             raise UsageError(_("{path} is given twice").format(path=path))
         resolved.add(path.resolve())
