@@ -43,6 +43,25 @@ def test_validate_lists_every_problem_and_exits_3(
     assert "Traceback" not in result.stderr
 
 
+def test_a_missing_key_is_said_once_not_again_for_what_it_would_hold(
+    run: Run, write: Callable[[str, str], Path]
+) -> None:
+    """`missing key 'program'` is the problem: not also program (empty) and program.city."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    start = text.index("program:")
+    end = text.index("\n", text.index("  title:", start))  # program: city, title
+    path = write("no-program.yaml", text[:start] + text[end + 1 :])
+    result = run("validate", str(path))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"kouryu: {path}:")
+    assert lines[0].endswith(": missing key 'program'")
+    actuals = write("a.yaml", "actuals:\n  - indicator: I1\n    value: 27\n")
+    checked = run("actuals", "check", str(actuals))
+    assert checked.stderr.splitlines() == [f"kouryu: {actuals}:2:5: actuals[0]: missing key 'year'"]
+
+
 def test_data_option_and_environment_variable(
     run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

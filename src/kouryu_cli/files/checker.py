@@ -34,11 +34,14 @@ class Checker:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.problems: list[Problem] = []
-        # Paths already reported as missing keys: not reported again as empty values.
+        # Paths already reported as missing keys: nothing at or under them is reported again.
         self.missing: set[Path] = set()
 
     def fail(self, path: Path, message: str) -> None:
-        """Record a problem at path."""
+        """Record a problem at path, unless path is at or under a key already said missing:
+        `missing key 'program'` is the one problem, not also program's and program.city's."""
+        if any(path[:end] in self.missing for end in range(1, len(path) + 1)):
+            return
         self.problems.append(self.document.problem(path, message))
 
     def fail_at_key(self, path: Path, message: str) -> None:
@@ -137,7 +140,7 @@ class Checker:
     def text(self, path: Path, value: Any, *, required: bool = True) -> str:
         """A non-empty string ('' when optional and absent)."""
         if value is None:
-            if required and path not in self.missing:
+            if required:
                 self.fail(path, _("must not be empty"))
             return ""
         if not isinstance(value, str):

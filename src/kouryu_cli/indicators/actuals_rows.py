@@ -202,7 +202,11 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
                 continue
             cells = {key: check.text((*path, key), data.get(key), required=False) for key in data}
             rows.append(
-                WrittenRow(cells, _yaml_fail(document, path, reading), _yaml_place(document, path))
+                WrittenRow(
+                    cells,
+                    _yaml_fail(document, path, reading, check.missing),
+                    _yaml_place(document, path),
+                )
             )
     for problem in check.problems:
         reading.report(problem)
@@ -210,10 +214,11 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
 
 
 def _yaml_fail(
-    document: yamlfile.Document, path: NodePath, reading: FileReading
+    document: yamlfile.Document, path: NodePath, reading: FileReading, missing: set[NodePath]
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
-        reading.report(document.problem((*path, key), message))
+        if (*path, key) not in missing:  # a key said missing is not also said empty
+            reading.report(document.problem((*path, key), message))
 
     return fail
 
