@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli.core.model import EraYear, Plan
+from kouryu_cli.files.writing import lock_path
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
-from kouryu_cli.progress.store import comments, load_progress, lock_path
+from kouryu_cli.progress.store import comments, load_progress
 from tests.conftest import Run
 from tests.test_progress_returns import HOLD, answers_in, form, measures_of
 from tests.test_progress_round import GOOD, fill
@@ -35,6 +36,20 @@ def collect(run: Run, into: Path, *forms: Path, more: tuple[str, ...] = ()) -> t
 
 
 # ------------------------------------------------------------------ one lock for one file
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "inf", "30s"])
+def test_a_lock_timeout_that_is_not_seconds_is_said_before_any_work(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """It waited 30 s for abc, and for ever for inf, in silence."""
+    monkeypatch.setenv("KOURYU_LOCK_TIMEOUT", value)
+    status, stderr = collect(run, tmp_path / "R6.yaml", tmp_path / "missing.xlsx")
+    assert (status, stderr) == (
+        2,
+        f"kouryu: KOURYU_LOCK_TIMEOUT: '{value}' is not a number of seconds "
+        "(such as 30, or 0 not to wait)\n",
+    )
 
 
 def test_a_symbolic_link_takes_the_lock_of_the_file_it_names(tmp_path: Path) -> None:

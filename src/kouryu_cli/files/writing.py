@@ -2,17 +2,22 @@
 
 write_file() never replaces a link, a pipe or a device and replaces a regular file
 atomically; write_stdout() turns a full, closed or read-only stream into an OutputError
-(exit 74). Every command and every feature that writes a file goes through here.
+(exit 74). Every command and every feature that writes a file goes through here. locked()
+holds a file's lock (filelock) while a command reads, merges and replaces it, so that two
+runs at once lose nothing (progress collect).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from kouryu_cli.core.errors import OutputError
+from kouryu_cli.core.errors import OutputError, UsageError
 from kouryu_cli.core.i18n import _
 
 
@@ -125,3 +130,86 @@ def _replace(shown: Path, target: Path, data: bytes, info: os.stat_result | None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+# ------------------------------------------------------------------ one writer at a time
+
+LOCK_TIMEOUT_VARIABLE = "KOURYU_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 30.0  # seconds a collect waits for another one writing the same file
+
+
+def lock_path(path: Path) -> Path:
+    """The lock beside the real progress file: progress/R6.yaml → progress/R6.yaml.lock.
+
+    A symbolic link is followed (as write_file follows it), so that collects through the link
+    and through the file take one lock. A hard link cannot be: its other names are unknown
+    (and the atomic write separates them: the other names keep the old file).
+    """
+    current = path
+    for _step in range(40):  # the system's own limit on a chain of links
+        if not current.is_symlink():
+            if current.name not in ("", ".", ".."):
+                return current.with_name(current.name + ".lock")
+            break
+        current = current.parent / current.readlink()
+    # A loop of links, or a link to a folder's '.': the system will refuse to use it anyway.
+    real = Path(os.path.realpath(path))
+    return real.with_name(real.name + ".lock")
+
+
+def lock_timeout() -> float:
+    """How long to wait for the lock: KOURYU_LOCK_TIMEOUT seconds when set, else 30.
+
+    A value that is not a number of seconds (abc, -1, inf) is a UsageError: waiting 30 s, or
+    for ever, in silence would be a surprise.
+    """
+    raw = os.environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < math.inf:
+        raise UsageError(
+            _(
+                "{variable}: '{raw}' is not a number of seconds (such as 30, or 0 not to wait)"
+            ).format(variable=LOCK_TIMEOUT_VARIABLE, raw=raw)
+        )
+    return seconds
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the progress file's lock while reading, merging and writing it.
+
+    Two collects into one file (two people on a shared drive, a loop ending in &) would
+    each read the file, add their answers and write it back, the last one losing the
+    other's. Under the lock each reads the file as the other left it. A run that cannot
+    get the lock in time writes nothing: OutputError (exit 74) naming the file.
+    """
+    from filelock import FileLock, Timeout
+
+    seconds = lock_timeout()
+    try:
+        where = lock_path(path)
+    except OSError as error:  # a link that cannot be read
+        raise OutputError(path, error) from None
+    lock = FileLock(where, timeout=seconds)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(
+            path,
+            _(
+                "another kouryu is writing this file (it holds {lock}); nothing was "
+                "written after waiting {seconds:g} seconds: run the command again "
+                "when the other one has finished"
+            ).format(lock=where, seconds=seconds),
+        ) from None
+    except OSError as error:
+        raise OutputError(where, error) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -224,11 +224,13 @@ def collect(
         kouryu progress collect returned/*.xlsx --into progress/R6.yaml
         kouryu progress collect 高齢福祉課.csv --into progress/R6.yaml --replace
     """
+    from kouryu_cli.files.writing import lock_timeout, locked
     from kouryu_cli.progress import collect as collecting
     from kouryu_cli.progress import intake
     from kouryu_cli.progress.returned import bystander, read_form
-    from kouryu_cli.progress.store import load_progress, locked
+    from kouryu_cli.progress.store import load_progress
 
+    lock_timeout()  # a KOURYU_LOCK_TIMEOUT that is not seconds is said before any work
     current = plan(ctx)
     files = _forms(files)
     resolved = set()

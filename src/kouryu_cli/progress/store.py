@@ -7,15 +7,12 @@ YAML text (progress_yaml), reads it back, and replaces the file atomically (file
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import OutputError
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
 from kouryu_cli.files import yamlfile
@@ -427,74 +424,3 @@ def comments(text: str) -> list[tuple[int, int, str]]:
         assert comment is not None  # every start is a '#'
         out.append((len(before), len(before[-1]) + 1, comment.group().rstrip()))
     return out
-
-
-# ------------------------------------------------------------------ one writer at a time
-
-LOCK_TIMEOUT_VARIABLE = "KOURYU_LOCK_TIMEOUT"
-LOCK_TIMEOUT = 30.0  # seconds a collect waits for another one writing the same file
-
-
-def lock_path(path: Path) -> Path:
-    """The lock beside the real progress file: progress/R6.yaml → progress/R6.yaml.lock.
-
-    A symbolic link is followed (as write_file follows it), so that collects through the link
-    and through the file take one lock. A hard link cannot be: its other names are unknown
-    (and the atomic write separates them: the other names keep the old file).
-    """
-    current = path
-    for _step in range(40):  # the system's own limit on a chain of links
-        if not current.is_symlink():
-            if current.name not in ("", ".", ".."):
-                return current.with_name(current.name + ".lock")
-            break
-        current = current.parent / current.readlink()
-    # A loop of links, or a link to a folder's '.': the system will refuse to use it anyway.
-    real = Path(os.path.realpath(path))
-    return real.with_name(real.name + ".lock")
-
-
-def lock_timeout() -> float:
-    """How long to wait for the lock: KOURYU_LOCK_TIMEOUT seconds when set, else 30."""
-    raw = os.environ.get(LOCK_TIMEOUT_VARIABLE, "")
-    try:
-        seconds = float(raw)
-    except ValueError:
-        return LOCK_TIMEOUT
-    return seconds if seconds >= 0 else LOCK_TIMEOUT
-
-
-@contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold the progress file's lock while reading, merging and writing it.
-
-    Two collects into one file (two people on a shared drive, a loop ending in &) would
-    each read the file, add their answers and write it back, the last one losing the
-    other's. Under the lock each reads the file as the other left it. A run that cannot
-    get the lock in time writes nothing: OutputError (exit 74) naming the file.
-    """
-    from filelock import FileLock, Timeout
-
-    seconds = lock_timeout()
-    try:
-        where = lock_path(path)
-    except OSError as error:  # a link that cannot be read
-        raise OutputError(path, error) from None
-    lock = FileLock(where, timeout=seconds)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise OutputError(
-            path,
-            _(
-                "another kouryu is writing this file (it holds {lock}); nothing was "
-                "written after waiting {seconds:g} seconds: run the command again "
-                "when the other one has finished"
-            ).format(lock=where, seconds=seconds),
-        ) from None
-    except OSError as error:
-        raise OutputError(where, error) from None
-    try:
-        yield
-    finally:
-        lock.release()
