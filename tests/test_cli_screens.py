@@ -235,6 +235,14 @@ def test_the_indicator_table_keeps_ids_and_grades_in_their_columns(
         assert "期限超過" in text
 
 
+def test_columns_left_out_for_width_are_named(draw: Callable[..., str]) -> None:
+    """The indicators' 進捗率 and the rest drop out on a narrow screen: never in silence."""
+    narrow, wide = draw("indicators", 80), draw("indicators", 200)
+    assert "Not shown for want of width: " in " ".join(narrow.split())
+    assert "進捗率" in " ".join(narrow.split()).split("Not shown for want of width: ")[1]
+    assert "Not shown for want of width" not in wide
+
+
 @pytest.mark.parametrize(
     ("columns", "width"), [("0", 80), ("abc", 80), ("-5", 80), ("", 80), ("50", 50)]
 )

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import strip_controls
 from kouryu_cli.render import textwidth
 from kouryu_cli.render.document import Document
@@ -258,6 +259,7 @@ def draw_table(target: Console, grid: Grid) -> None:
             shown.append(i)
             roomy += GAP + minimums[i]
     shown.sort()
+    left_out = [columns[i].heading for i in range(len(columns)) if i not in shown]
     available = width - GAP * (len(shown) - 1)
     # The headings of ids and numbers wrap first (the widest first), then names down to ten
     # characters a line, then values at their space, then names further.
@@ -270,6 +272,10 @@ def draw_table(target: Console, grid: Grid) -> None:
     _table(
         target, [columns[i] for i in shown], [[row[i] for i in shown] for row in rows], widths, keep
     )
+    if left_out:  # never dropped in silence: the reader learns where they are
+        note = _("Not shown for want of width: {columns} (a wider window, or -f csv, has them)")
+        said = text(note.format(columns=_(", ").join(left_out)), "dim")
+        _print(target, wrap(said, target.width, Kind.PROSE))
 
 
 def _table(
