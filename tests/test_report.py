@@ -427,6 +427,8 @@ def test_report_command_writes_markdown_from_the_suffix(run: Run, tmp_path: Path
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("# 山陽小野田市 第4分野「交流」 評価報告書")
     assert "no progress answers" in result.stderr
+    period = run("report", "--as-of", "R6", "--since", "R4", "-o", str(out))
+    assert " / since R4=2022 / no progress answers → " in period.stderr  # as indicators says
 
 
 def test_report_command_to_stdout_in_a_pipe(run: Run) -> None:

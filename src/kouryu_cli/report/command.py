@@ -134,6 +134,8 @@ def report(
     parts = _("as of {label}={year} / {count} series: {grades}").format(
         label=year.label, year=year.year, count=built.total_series, grades=counts
     )
+    if (start := period or current.since) is not None:  # as indicators says it
+        parts += " / " + _("since {label}={year}").format(label=start.label, year=start.year)
     if book is None:
         parts += " / " + _("no progress answers")
     else:
