@@ -182,11 +182,6 @@ def same_sections(old: Plan, new: Plan) -> dict[tuple[int, int], tuple[int, int]
     return found
 
 
-def place_of(plan: Plan, measure: Measure) -> Place:
-    """The measure's 施策 and section, labelled 「1.生きがいづくりの推進 › （１）講座…」."""
-    return places(plan)[measure.policy, measure.section]
-
-
 def places(plan: Plan) -> dict[tuple[int, int], Place]:
     """Every section's Place, by (policy, section): labels made once, not once a measure."""
     return {
