@@ -237,8 +237,12 @@ def test_every_grade_has_a_reason(with_actuals: Plan, grade: str, words: str) ->
 
 def test_measures_by_policy_and_section(with_actuals: Plan) -> None:
     built = build(with_actuals)
-    assert [p.policy for p in built.policies] == list(with_actuals.policies)
-    rows = [m for p in built.policies for s in p.sections for m in s.measures]
+    assert built.policies == with_actuals.policies
+    rows = built.measures
+    sections = [s for p in with_actuals.policies for s in p.sections]
+    assert [(m.id, m.policy, m.section) for m in rows] == [
+        (m.id, s.policy, s.number) for s in sections for m in s.measures
+    ]
     assert len(rows) == 49
     first = rows[0]
     assert (first.id, first.name, first.departments, first.ages, first.icons) == (
@@ -250,6 +254,17 @@ def test_measures_by_policy_and_section(with_actuals: Plan) -> None:
     )
     shared = next(m for m in rows if m.id == "3-1-14")
     assert shared.departments == "社会福祉課・市民窓口課"
+
+
+def test_each_measure_stands_under_its_own_section(with_actuals: Plan) -> None:
+    html = render.to_html(build(with_actuals))
+    parts = html.split("<h4>")[1:]
+    sections = [s for p in with_actuals.policies for s in p.sections]
+    assert len(parts) == len(sections)
+    for part, section in zip(parts, sections, strict=True):
+        assert part.startswith(section.label)
+        ids = re.findall(r'<td class="id">([^<]+)</td>', part)
+        assert ids == [m.id for m in section.measures]
 
 
 def test_without_progress_the_report_says_the_part_is_left_out(with_actuals: Plan) -> None:
@@ -278,7 +293,7 @@ def test_with_progress_answers_counts_and_missing_departments(with_actuals: Plan
     assert {i.split(" ")[0] for items in missing.values() for i in items} == unanswered
     for dept, items in missing.items():
         assert by_dept[dept].total - by_dept[dept].answered == len(items)
-    rows = {m.id: m for p in built.policies for s in p.sections for m in s.measures}
+    rows = {m.id: m for m in built.measures}
     answer = book.answers[0]
     some_id = answer.measure_id
     assert (rows[some_id].status, rows[some_id].rating, rows[some_id].direction) == (

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from kouryu_cli.core.model import AGE_ORDER, Measure, Plan, Policy, Section
+from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.render import textwidth
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ class MeasureRow:
     """A measure as the 施策事業一覧 shows it, with the year's answer when there is one."""
 
     id: str
+    policy: int
+    section: int  # its 取組's number within the 施策
     name: str
     departments: str  # 社会福祉課・市民窓口課
     ages: tuple[bool, ...]
@@ -31,22 +33,6 @@ class MeasureRow:
     direction: str = ""
     answered: bool = False
     department_names: tuple[str, ...] = ()  # each department, for a line to break between
-
-
-@dataclass(frozen=True, slots=True)
-class SectionRows:
-    """取組: a section of the plan with the rows of its measures."""
-
-    section: Section
-    measures: tuple[MeasureRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyRows:
-    """施策: a policy of the plan with its sections' rows."""
-
-    policy: Policy
-    sections: tuple[SectionRows, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +77,16 @@ def department_width(plan: Plan) -> float:
     return width(d.name for d in plan.departments)
 
 
-def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyRows, ...]:
-    """The plan's 施策 and 取組 with their measures, and each measure's answer when given."""
+def measure_rows(plan: Plan, book: ProgressBook | None) -> tuple[MeasureRow, ...]:
+    """The plan's measures in its order, each with its answer when given."""
     answers = {} if book is None else book.by_measure()
 
     def row(measure: Measure) -> MeasureRow:
         answer = answers.get(measure.id)
         base = MeasureRow(
             id=measure.id,
+            policy=measure.policy,
+            section=measure.section,
             name=measure.name,
             departments="・".join(measure.departments),
             department_names=measure.departments,
@@ -115,10 +103,7 @@ def policies(plan: Plan, book: ProgressBook | None) -> tuple[PolicyRows, ...]:
             answered=True,
         )
 
-    return tuple(
-        PolicyRows(p, tuple(SectionRows(s, tuple(map(row, s.measures))) for s in p.sections))
-        for p in plan.policies
-    )
+    return tuple(map(row, plan.measures))
 
 
 def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kouryu_cli.core.model import AGE_ORDER, EraYear, Plan
+from kouryu_cli.core.model import AGE_ORDER, EraYear, Plan, Policy
 from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, shows_basis, tally
@@ -29,10 +29,10 @@ from kouryu_cli.indicators.views import (
     target_text,
 )
 from kouryu_cli.report.answers import (
-    PolicyRows,
+    MeasureRow,
     ProgressPart,
     department_width,
-    policies,
+    measure_rows,
     progress_part,
 )
 from kouryu_cli.report.method import (
@@ -173,7 +173,8 @@ class Report:
     previous_year: str
     changes: tuple[ChangeRow, ...]
     series: tuple[SeriesBlock, ...]
-    policies: tuple[PolicyRows, ...]
+    policies: tuple[Policy, ...]  # the plan's, for the headings of 施策事業一覧
+    measures: tuple[MeasureRow, ...]
     age_labels: tuple[str, ...]
     icon_legend: str
     progress: ProgressPart | None
@@ -300,7 +301,8 @@ def build(
         previous_year=fiscal_year_text(as_of.year - 1),
         changes=tuple(_changes(before, evaluations)),
         series=series,
-        policies=policies(plan, book),
+        policies=plan.policies,
+        measures=measure_rows(plan, book),
         age_labels=tuple(a.label for a in AGE_ORDER),
         icon_legend="アイコン: 知守 = 知る・守る、食事、運動（プログラムの他の分野との関わり）",
         progress=progress,
