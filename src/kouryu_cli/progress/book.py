@@ -345,6 +345,11 @@ class AnswerTally:
         """Measures without an answer."""
         return self.total - self.answered
 
+    @property
+    def cells(self) -> tuple[int, ...]:
+        """The counts of each 実施状況, then of each 評価, in their scales' order."""
+        return (*self.statuses.values(), *self.ratings.values())
+
 
 def _count(plan: Plan, key: str, measures: Sequence[Measure], book: ProgressBook) -> AnswerTally:
     vocabs = vocabularies(plan)

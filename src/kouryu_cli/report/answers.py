@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import AGE_ORDER, Measure, Plan
 from kouryu_cli.render import textwidth
 
 if TYPE_CHECKING:
-    from kouryu_cli.progress.book import ProgressBook
+    from kouryu_cli.progress.book import AnswerTally, ProgressBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +36,14 @@ class MeasureRow:
 
 
 @dataclass(frozen=True, slots=True)
-class CountRow:
-    """Answers counted for one department or one 施策."""
-
-    key: str
-    total: int
-    answered: int
-    cells: tuple[int, ...]  # per column of ProgressPart.count_columns
-
-
-@dataclass(frozen=True, slots=True)
 class ProgressPart:
     """The departments' answers, counted; who has not answered."""
 
     year: str
     sources: tuple[str, ...]
-    count_columns: tuple[str, ...]
-    by_department: tuple[CountRow, ...]
-    by_policy: tuple[CountRow, ...]
+    count_columns: tuple[str, ...]  # the 実施状況 counted, then the 評価
+    by_department: tuple[AnswerTally, ...]
+    by_policy: tuple[AnswerTally, ...]
     missing: tuple[tuple[str, tuple[str, ...]], ...]  # department, measure "id 名前"
     answered: int
     total: int
@@ -116,25 +106,12 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
     vocabs = progress.vocabularies(plan)
     statuses = [t.value for t in vocabs[progress.STATUS].terms]
     ratings = [t.value for t in vocabs[progress.RATING].terms]
+    # The same order as each tally's counts: AnswerTally.cells.
     columns = (*statuses, *(f"{progress.LABELS[progress.RATING]} {r}" for r in ratings))
     widths = tuple(
         (key, width([progress.LABELS[key], *(t.value for t in vocabs[key].terms)]))
         for key in progress.KEYS
     )
-
-    def rows(by: Literal["dept", "policy"]) -> tuple[CountRow, ...]:
-        return tuple(
-            CountRow(
-                key=row.key,
-                total=row.total,
-                answered=row.answered,
-                cells=(
-                    *(row.statuses.get(s, 0) for s in statuses),
-                    *(row.ratings.get(r, 0) for r in ratings),
-                ),
-            )
-            for row in progress.counts(plan, book, by)
-        )
 
     names = {m.id: m.name for m in plan.measures}
     total = progress.total_count(plan, book)
@@ -142,8 +119,8 @@ def progress_part(plan: Plan, book: ProgressBook, year: str) -> ProgressPart:
         year=year,
         sources=tuple(p.name for p in book.sources),  # names, as the cover lists them
         count_columns=columns,
-        by_department=rows("dept"),
-        by_policy=rows("policy"),
+        by_department=tuple(progress.counts(plan, book, "dept")),
+        by_policy=tuple(progress.counts(plan, book, "policy")),
         missing=tuple(
             (dept, tuple(f"{i} {names[i]}" for i in ids))
             for dept, ids in progress.missing(plan, book)
