@@ -1,5 +1,6 @@
 """`kouryu indicators`: the evaluation of the chapter's indicators (指標の評価)."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -145,37 +146,24 @@ def indicators(
     out = request.resolve([options.plan_path(ctx), *(actuals_files or ())])
     with options.option("--status"):
         grades = evaluation.parse_grades(status or ())
-    with options.option("--threshold"):
-        limit = evaluation.check_threshold(
-            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
-        )
-    with options.option("--as-of"):
-        year = evaluation.as_of_year(as_of)
-    with options.option("--since"):
-        period = None if since is None else evaluation.since_year(since, year)
-    original = options.plan(ctx)
-    with options.option("--as-of"):
-        evaluation.within_plan(year, original)
-    current, files = with_actuals(ctx, original, actuals_files or [])
+    given = inputs(ctx, as_of, since, threshold, actuals_files)
+    year = given.year
     if history:
         if out.format == "svg":
             raise UsageError(
                 _("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
             )
-        output.emit_listing(out, indicatorview.history_listing(current))
+        output.emit_listing(out, indicatorview.history_listing(given.plan))
         return
-    from kouryu_cli.indicators import actuals
-
-    later = actuals.later_than(original, files, year)
-    if later:
-        options.note(ctx, later)
+    if given.later:
+        options.note(ctx, given.later)
     found = evaluation.select(
-        evaluation.evaluate_plan(current, year, limit, period),
+        evaluation.evaluate_plan(given.plan, year, given.threshold, given.since),
         behind_target=behind_target,
         grades=grades,
     )
     conditions = [_("as of {label}={year}").format(label=year.label, year=year.year)]
-    if (start := period or current.since) is not None:
+    if (start := given.start) is not None:
         conditions.append(_("since {label}={year}").format(label=start.label, year=start.year))
     if behind_target:
         conditions.append(_("behind target"))
@@ -201,11 +189,54 @@ def indicators(
     if out.format == "table":
         from kouryu_cli.indicators import screen
 
-        output.emit_rich(out, lambda console: screen.draw(console, found, limit, year))
+        output.emit_rich(out, lambda console: screen.draw(console, found, given.threshold, year))
     elif out.format == "svg":
         output.emit_text(out, _svg(found, year))
     else:
         output.emit_listing(out, indicatorview.listing(found, year))
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What an evaluation is made from, as its options give it (indicators and report)."""
+
+    plan: "Plan"  # with the figures of the --actuals files added
+    files: "tuple[ActualsFile, ...]"
+    year: "EraYear"  # --as-of
+    since: "EraYear | None"  # --since; None leaves it to the plan's evaluation.since
+    threshold: float  # --threshold, in %
+    later: str | None  # the note naming the actuals after the year, which are not used
+
+    @property
+    def start(self) -> "EraYear | None":
+        """The evaluation period's first year: --since, else the plan's, else none."""
+        return self.since or self.plan.since
+
+
+def inputs(
+    ctx: typer.Context,
+    as_of: str | None,
+    since: str | None,
+    threshold: float | None,
+    paths: list[Path] | None,
+) -> Inputs:
+    """Check --threshold, --as-of and --since, and read the plan and the actuals files."""
+    from kouryu_cli.indicators import actuals, evaluation
+
+    with options.option("--threshold"):
+        limit = evaluation.check_threshold(
+            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+    with options.option("--as-of"):
+        year = evaluation.as_of_year(as_of)
+    with options.option("--since"):
+        period = None if since is None else evaluation.since_year(since, year)
+    original = options.plan(ctx)
+    with options.option("--as-of"):
+        evaluation.within_plan(year, original)
+    current, files = with_actuals(ctx, original, paths or [])
+    later = actuals.later_than(original, files, year)
+    return Inputs(current, tuple(files), year, period, limit, later)
 
 
 def with_actuals(

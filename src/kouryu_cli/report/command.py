@@ -9,9 +9,7 @@ import typer
 from kouryu_cli.cli import output
 from kouryu_cli.cli.options import (
     note,
-    option,
     output_options,
-    plan,
     plan_path,
     settings,
     value_option,
@@ -23,7 +21,7 @@ from kouryu_cli.indicators.command import (
     AsOfOption,
     SinceOption,
     ThresholdOption,
-    with_actuals,
+    inputs,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +77,7 @@ def report(
         kouryu report --as-of R6 --actuals 実績値.csv --progress R6.yaml -o 評価報告_R6.html
         kouryu report --as-of R6 -o 評価報告_R6.md
     """
-    from kouryu_cli.indicators import actuals, evaluation
+    from kouryu_cli.indicators import evaluation
     from kouryu_cli.report import build as reportview
     from kouryu_cli.report import render
 
@@ -88,21 +86,10 @@ def report(
         raise UsageError(
             _("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
         )
-    with option("--threshold"):
-        limit = evaluation.check_threshold(
-            evaluation.DEFAULT_THRESHOLD if threshold is None else threshold
-        )
-    with option("--as-of"):
-        year = evaluation.as_of_year(as_of)
-    with option("--since"):
-        period = None if since is None else evaluation.since_year(since, year)
-    original = plan(ctx)
-    with option("--as-of"):
-        evaluation.within_plan(year, original)
-    current, read = with_actuals(ctx, original, actuals_files or [])
-    later = actuals.later_than(original, read, year)
-    if later:
-        note(ctx, later)
+    given = inputs(ctx, as_of, since, threshold, actuals_files)
+    current, year = given.plan, given.year
+    if given.later:
+        note(ctx, given.later)
     book = None
     if progress_files:
         from kouryu_cli.progress.store import load_progress
@@ -118,10 +105,12 @@ def report(
     files = _data_files(settings(ctx).data, actuals_files or (), progress_files or ())
     built = reportview.build(
         current,
-        evaluation.evaluate_plan(current, year, limit, period),
-        evaluation.evaluate_plan(current, evaluation.year_before(year), limit, period),
+        evaluation.evaluate_plan(current, year, given.threshold, given.since),
+        evaluation.evaluate_plan(
+            current, evaluation.year_before(year), given.threshold, given.since
+        ),
         as_of=year,
-        threshold=limit,
+        threshold=given.threshold,
         written=_today(),
         files=files,
         book=book,
@@ -134,7 +123,7 @@ def report(
     parts = _("as of {label}={year} / {count} series: {grades}").format(
         label=year.label, year=year.year, count=built.total_series, grades=counts
     )
-    if (start := period or current.since) is not None:  # as indicators says it
+    if (start := given.start) is not None:  # as indicators says it
         parts += " / " + _("since {label}={year}").format(label=start.label, year=start.year)
     if book is None:
         parts += " / " + _("no progress answers")
