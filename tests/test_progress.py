@@ -120,6 +120,14 @@ def test_default_vocabularies_are_the_issues(plan: Plan) -> None:
         ("新規契約 12件", (Figure("新規契約", 12, "件"),)),
         ("予約 30件", (Figure("予約", 30, "件"),)),
         ("増減 -5人", (Figure("増減", -5, "人"),)),
+        # The minus as people type it: a sign of the number, never the end of the name.
+        ("増減 ▲5人", (Figure("増減", -5, "人"),)),
+        ("増減 △1,200千円", (Figure("増減", -1200, "千円"),)),
+        ("増減 −5人", (Figure("増減", -5, "人"),)),  # U+2212
+        ("増減 ‐5人", (Figure("増減", -5, "人"),)),  # U+2010
+        ("増減▲ 5人", (Figure("増減", -5, "人"),)),
+        ("センター利用 5回", (Figure("センター利用", 5, "回"),)),  # ー is a letter
+        ("事業費 0.00005億円", (Figure("事業費", 0.00005, "億円"),)),
     ],
 )
 def test_parse_figures(text: str, figures: tuple[Figure, ...]) -> None:
@@ -251,7 +259,11 @@ def test_yaml_round_trip(plan: Plan, tmp_path: Path) -> None:
         departments=("社会福祉課", "市民窓口課"),
         activities="一行目\n二行目: コロン\n",
         issues="'引用' と \"二重\"",
-        figures=(Figure("回数", 2.5, ""),),
+        figures=(
+            Figure("回数", 2.5, ""),
+            Figure("事業費", 0.00005, "億円"),
+            Figure("増減", -5, "人"),
+        ),
     )
     others = tuple(a for a in book.answers if a.measure_id != shared.measure_id)
     book = replace(book, answers=(*others, shared))
@@ -260,6 +272,7 @@ def test_yaml_round_trip(plan: Plan, tmp_path: Path) -> None:
     answers = book.by_measure()
     assert again.answers == tuple(answers[m.id] for m in plan.measures if m.id in answers)
     assert "activities: |" in text
+    assert "value: 0.00005" in text  # plain digits, as the reader takes them (not 5.0e-05)
     assert save_progress(tmp_path / "R6.yaml", book, plan) == text
     assert (tmp_path / "R6.yaml").read_bytes().decode("utf-8") == text
 

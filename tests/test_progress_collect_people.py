@@ -175,6 +175,38 @@ def test_a_folder_or_a_pattern_names_the_forms(
     assert (missing.exit_code, missing.stderr) == (2, "kouryu: 返送/*.xlsx: no file matches\n")
 
 
+@pytest.mark.parametrize("named", ["回収_R6", "回収_R6/*"])
+def test_forms_in_a_departments_own_folder_are_collected(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    """A shared drive with one folder a department: the folder given, or a pattern left as
+    Windows' cmd passes it, collects the forms inside."""
+    for department, answer in (("健康増進課", "3-1-07"), ("社会福祉課", "3-1-14")):
+        own = tmp_path / "回収_R6" / department
+        own.mkdir(parents=True)
+        back = fill(form(run, tmp_path / "forms", department), {answer: GOOD})
+        shutil.copy(back, own / f"{department}.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result = run("progress", "collect", named, "--into", "R6.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert set(answers_in(tmp_path / "R6.yaml")) == {"3-1-07", "3-1-14"}
+
+
+def test_no_form_found_is_said_and_nothing_is_written(run: Run, tmp_path: Path) -> None:
+    empty = tmp_path / "回収_R6"
+    empty.mkdir()
+    into = tmp_path / "progress" / "R6.yaml"
+    result = run("progress", "collect", str(empty), "--into", str(into))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"no form to collect in {empty}\n"
+    (empty / "Thumbs.db").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504)
+    only_system = run("progress", "collect", str(empty), "--into", str(into))
+    assert only_system.exit_code == 1
+    assert only_system.stderr.endswith(f"\nno form to collect in {empty}\n")
+    assert not into.exists()
+    assert not into.parent.exists()
+
+
 def test_a_form_named_like_an_owner_file_is_still_collected(run: Run, tmp_path: Path) -> None:
     back = fill(form(run, tmp_path / "forms", "健康増進課"), {"3-1-07": GOOD})
     named = tmp_path / "~$健康増進課.xlsx"

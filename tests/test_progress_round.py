@@ -454,7 +454,7 @@ def test_csv_forms_in_every_encoding_excel_saves(run: Run, tmp_path: Path, encod
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "no row with the form's headings"),
+        (b"", "the file is empty"),
         (b"\xd0\xcf\x11\xe0rest", "an old .xls workbook or a password-protected one"),
         (b"PK\x03\x04broken", "not a readable .xlsx workbook"),
         (b"ID,\x81\x20\x82\n", "1:4: the file is not UTF-8 text (byte 0x81), nor UTF-16 or"),

@@ -82,15 +82,6 @@ def strip_controls(text: str) -> str:
     )
 
 
-def format_number(value: float | None) -> str:
-    """5480 → 5,480; 25.6 → 25.6; None → ''."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.10g}" if abs(value) < 1e15 else f"{value:g}"
-
-
 # How a list (departments, icons) is joined in one cell or line.
 JOIN = "・"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from kouryu_cli.core.i18n import _
 
 # After NFKC: full-width digits, ％ and ， are ASCII; these minus signs are not.
-_MINUS = "△▲−－-‐‑–—"
+MINUS_SIGNS = "△▲−－-‐‑–—"
 # A number's digits as written: 1,234 (a comma every three digits), 1234, 0.5, .5 (no 010).
 DIGITS = r"(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?|\.\d+"
 _NUMBER = re.compile(rf"(?P<sign>[-+]?)\s*(?P<digits>{DIGITS})")
@@ -74,15 +75,27 @@ def decimals(written: str) -> int:
     return len(_split(written)[0].partition(".")[2])
 
 
-def format_number(value: float) -> str:
-    """A number as people read it: 1234 → 1,234; 2.5 → 2.5."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+def format_number(value: float | None) -> str:
+    """A number as people read it: 1234 → 1,234; 25.6; 0.00005, never 5e-05; None → ''.
+
+    Ten significant digits at most, so that a computed 0.30000000000000004 reads 0.3.
+    """
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(f'{value:.10g}'):,f}"
+
+
+def decimal_text(value: float) -> str:
+    """A number in plain digits, as a file keeps it: 0.00005 (not 5e-05), 1234.5."""
+    return f"{Decimal(repr(float(value))):f}"
 
 
 def _split(written: str) -> tuple[str, str]:
     """The number at the start of a value (signed, without commas: -1234.5) and what follows."""
     folded = unicodedata.normalize("NFKC", written).strip()
-    for minus in _MINUS:
+    for minus in MINUS_SIGNS:
         if folded.startswith(minus):
             folded = "-" + folded[len(minus) :].lstrip()
             break

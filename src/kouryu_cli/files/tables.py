@@ -6,30 +6,52 @@ read from the bytes: an .xlsx workbook is a zip archive; YAML starts with a key 
 tabs than commas. Text is decoded by yamlfile.decode, the one decoder of every text file:
 UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text") or cp932 (Excel's
 CSV on Japanese Windows); any other encoding gets a message with an iconv command for it.
-A workbook kouryu cannot read (an old .xls, an .ods) gets one message, whichever reader meets it.
+A workbook kouryu cannot read (an old .xls, an .ods), or no table at all (a PDF), is said
+so by kinds.py before any reading.
+A workbook's cells are read as Excel shows them: a percentage, a date, the value of a merged
+cell on every row it spans; a formula Excel never calculated is marked as such, not empty.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from functools import lru_cache, partial
+from typing import IO, Any
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
 from kouryu_cli.files.problems import DataFileError, Problem
 
-TableValue = str | float | None
+
+@dataclass(frozen=True, slots=True)
+class DateCell:
+    """A date in a workbook's cell (shown 2024/4/1), and whether it shows its year alone."""
+
+    day: date
+    year_only: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.day.year}/{self.day.month}/{self.day.day}"
+
+
+@dataclass(frozen=True, slots=True)
+class Uncalculated:
+    """A formula without a saved result (a script wrote it): read for one, it looks empty."""
+
+    def __str__(self) -> str:
+        return ""
+
+
+TableValue = str | float | DateCell | Uncalculated | None
 # A row's number in the file (1 = the first line or row) and its values.
 Row = tuple[int, Sequence[TableValue]]
 _YAML_START = re.compile(r"\s*(---|%YAML|\{|-\s|[A-Za-z_]+\s*:(\s|$))")
 # The top-level key of an actuals file, whatever comes before it (a note:, a comment, JSON's {).
 _ACTUALS_KEY = re.compile(r"^\{?\s*[\"']?actuals[\"']?\s*:", re.MULTILINE)
-_ZIP = b"PK\x03\x04"
-# An OLE2 compound file: an old .xls workbook, or an .xlsx saved with a password.
-_OLE2 = b"\xd0\xcf\x11\xe0"  # of D0 CF 11 E0 A1 B1 1A E1: the first four suffice
-_OPENDOCUMENT = "application/vnd.oasis.opendocument"
 # A workbook's sheet that holds the actuals, when there are several (the template's name).
 SHEET = "実績値"
 
@@ -46,54 +68,12 @@ class Table:
     kind: str  # CSV, TSV or xlsx
     rows: Iterator[Row]
     sheet: str = ""  # a workbook's sheet
+    hidden: bool = False  # a hidden (or very hidden) sheet: Excel does not show it
+    again: Callable[[], Iterator[Row]] | None = None  # a sheet's rows once more, from its first
 
     def problem(self, row: int | None, column: int | None, path: str, message: str) -> Problem:
         """A Problem at a cell: file:line:column, or file:sheet!C5 in a workbook."""
         return Problem(self.name, row, column, path, message, self.sheet)
-
-
-def is_workbook(raw: bytes) -> bool:
-    """Whether the bytes are a zip archive (an .xlsx workbook)."""
-    return raw.startswith(_ZIP)
-
-
-def refuse_other_workbooks(raw: bytes, name: str) -> None:
-    """A DataFileError for a workbook kouryu cannot read, saying how to save it instead.
-
-    An old .xls (and an .xlsx saved with a password) is an OLE2 compound file; an .ods is a
-    zip archive like an .xlsx, told apart by its first member, mimetype. Every reader of
-    tables asks here first, so that each says the same thing of such a file.
-    """
-    if raw.startswith(_OLE2):
-        raise DataFileError.single(
-            name,
-            _(
-                "an old .xls workbook or a password-protected one: save it as"
-                " .xlsx (Excel ブック) without a password"
-            ),
-        )
-    if is_workbook(raw) and _mimetype(raw).startswith(_OPENDOCUMENT):
-        raise DataFileError.single(
-            name,
-            _(
-                "an OpenDocument spreadsheet (.ods, LibreOffice's own format): save it as"
-                " .xlsx (Excel 2007-365)"
-            ),
-        )
-
-
-def _mimetype(raw: bytes) -> str:
-    """The mimetype member of an OpenDocument zip ('' for an .xlsx or a broken archive)."""
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            if "mimetype" not in archive.namelist():
-                return ""
-            return archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-        return ""
 
 
 def kind_of(text: str) -> str:
@@ -229,14 +209,15 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
     """The workbook's worksheets, its 実績値 sheet first, then the others in their order.
 
-    Each table's rows are read when asked for, values as Excel keeps them: a number in a
+    Each table's rows are read when asked for, cells as Excel shows them: a number in a
     percent-formatted cell is the percentage shown (27.3% is kept as 0.273 and read as
-    '27.3%'); rows without a value are not read into memory, whatever the sheet's recorded
-    dimension says. Chart sheets hold no cells and are not among them. The workbook is read
-    from memory (raw): nothing is left open when its tables are dropped.
+    '27.3%'), a date a DateCell, a formula without a saved result Uncalculated, and the cells
+    a merged range spans downwards hold its value. Rows without a value are not read into
+    memory, whatever the sheet's recorded dimension says. Chart sheets hold no cells and
+    are not among them. The workbook is read from memory (raw): nothing is left open.
     """
     try:
-        from openpyxl import load_workbook
+        from openpyxl import reader as readers  # the package itself: where a missing one fails
     except ImportError:
         raise UsageError(
             _(
@@ -248,7 +229,10 @@ def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
     import zipfile
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # load_workbook's own reader, kept: its parser names each sheet's part of the zip.
+        reader = readers.excel.ExcelReader(io.BytesIO(raw), read_only=True, data_only=True)
+        reader.read()
+        parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         # zipfile's and openpyxl's own words are English: say which case it is instead.
         why = {
@@ -258,17 +242,122 @@ def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
         raise DataFileError.single(
             name, _("not a readable .xlsx workbook ({error})").format(error=why)
         ) from None
-    sheets = sorted(book.worksheets, key=lambda sheet: sheet.title != SHEET)
-    return tuple(Table(name, "xlsx", _sheet_rows(s), sheet=s.title) for s in sheets)
+    tables = []
+    for sheet in sorted(reader.wb.worksheets, key=lambda sheet: sheet.title != SHEET):
+        part = parts.get(sheet.title, "")
+        read = _SheetReader(sheet, reader.archive, part, reader.wb.epoch)
+        hidden = sheet.sheet_state != "visible"
+        tables.append(Table(name, "xlsx", read(), sheet.title, hidden, again=read))
+    return tuple(tables)
 
 
-def _sheet_rows(sheet: Any) -> Iterator[Row]:
-    # A sheet's recorded dimension reaches its farthest cell ever touched (XFD1048576 after
-    # Ctrl+End and a note): forgotten, so that rows are as long as their last cell.
-    sheet.reset_dimensions()
-    for number, cells in enumerate(sheet.iter_rows(), 1):
-        if any(cell.value is not None for cell in cells):
-            yield number, [_cell(cell.value, cell.number_format) for cell in cells]
+class _SheetReader:
+    """A sheet's rows, read from the first each time it is called.
+
+    The sheet's XML is scanned once, at the first read, for its merged ranges (written after
+    the cells) and for a formula without a saved result; only a sheet that has one is parsed
+    a second time, beside openpyxl's reading, a row at a time.
+    """
+
+    def __init__(self, sheet: Any, archive: Any, part: str, epoch: Any) -> None:
+        self.sheet, self.epoch, self.found = sheet, epoch, part in archive.namelist()
+        self.open: Callable[[], IO[bytes]] = partial(archive.open, part)
+        self.scanned: tuple[list[tuple[int, int, int]], bool] | None = None
+
+    def __call__(self) -> Iterator[Row]:
+        if self.scanned is None:
+            self.scanned = _scan(self.open) if self.found else ([], False)
+        merges, unsaved = self.scanned
+        # A sheet's recorded dimension reaches its farthest cell ever touched (XFD1048576
+        # after Ctrl+End and a note): forgotten, so that rows are as long as their last cell.
+        self.sheet.reset_dimensions()
+        formulas = _unsaved_cells(self.open) if unsaved else iter(())
+        pending: tuple[int, frozenset[int]] = (0, frozenset())
+        waiting = sorted(merges, reverse=True)  # (first row, last row, column), popped in order
+        spread: dict[int, tuple[int, TableValue]] = {}  # column → (last row, value)
+        for number, cells in enumerate(self.sheet.iter_rows(), 1):
+            while pending[0] < number:
+                pending = next(formulas, (sys.maxsize, frozenset()))
+            here = pending[1] if pending[0] == number else frozenset()
+            if not here and all(cell.value is None for cell in cells):
+                continue
+            row: list[TableValue] = [_cell(c.value, c.number_format, self.epoch) for c in cells]
+            for column in here:
+                if column <= len(row) and row[column - 1] is None:
+                    row[column - 1] = Uncalculated()
+            while waiting and waiting[-1][0] <= number:
+                first, last, column = waiting.pop()
+                if first == number and column <= len(row) and row[column - 1] is not None:
+                    spread[column] = (last, row[column - 1])
+            for column, (last, value) in list(spread.items()):
+                if last < number:
+                    del spread[column]
+                    continue
+                row.extend([None] * (column - len(row)))
+                row[column - 1] = value  # the merge's value on each row it spans, as Excel shows
+            yield number, row
+
+
+# A merged range (<mergeCell ref="A2:A3"/>), and a formula not followed by a result (<v>
+# absent, or empty where the result is not a text): found in the XML's bytes, where no text
+# or value holds a '<'.
+_MERGE = re.compile(
+    rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]+)(\d+):([A-Za-z]+)(\d+)[\"']"
+)
+_NO_RESULT = re.compile(
+    rb"<(?:[\w.-]+:)?c\b(?![^>]*\bt\s*=\s*[\"']str[\"'])[^>]*>\s*<(?:[\w.-]+:)?f\b[^>]*"
+    rb"(?:/>|>[^<]*</(?:[\w.-]+:)?f>)(?=(\s*))\1(?!<(?:[\w.-]+:)?v\b[^>]*>[^<])"
+)
+
+
+def _scan(open_part: Callable[[], IO[bytes]]) -> tuple[list[tuple[int, int, int]], bool]:
+    """The sheet's merges that span rows (first row, last row, first column), and whether
+    it may hold a formula without a saved result; read a megabyte at a time."""
+    from openpyxl.utils import column_index_from_string as column
+
+    merges: set[tuple[int, int, int]] = set()
+    unsaved = False
+    rest = b""  # the end of the last megabyte, longer than any element matched
+    with open_part() as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = rest + chunk
+            if not unsaved and (b"f>" in buffer or b"f " in buffer):  # </f>, <f t="shared"/>
+                unsaved = _NO_RESULT.search(buffer) is not None
+            for match in _MERGE.finditer(buffer) if b"mergeCell" in buffer else ():
+                if int(match[4]) > int(match[2]):
+                    merges.add((int(match[2]), int(match[4]), column(match[1].decode())))
+            rest = buffer[-4096:]
+    return sorted(merges), unsaved
+
+
+def _unsaved_cells(open_part: Callable[[], IO[bytes]]) -> Iterator[tuple[int, frozenset[int]]]:
+    """The rows holding a formula without a saved result, and its columns (an empty text,
+    t="str", is a result)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    with open_part() as stream:
+        number, parent = 0, None
+        # The part openpyxl has just parsed with the same parser: expat expands no entity bomb.
+        for event, element in iterparse(stream, ("start", "end")):  # noqa: S314 - see above
+            tag = element.tag.rpartition("}")[2]
+            if event == "start" or tag != "row":
+                parent = element if tag == "sheetData" else parent
+                continue
+            number = int(float(element.get("r") or number + 1))
+            columns: set[int] = set()
+            column = 0
+            for cell in element:
+                ref = cell.get("r")
+                column = coordinate_to_tuple(ref)[1] if ref else column + 1
+                parts = {child.tag.rpartition("}")[2]: child.text for child in cell}
+                if "f" in parts and not parts.get("v") and cell.get("t") != "str":
+                    columns.add(column)
+            if parent is not None:
+                parent.remove(element)  # a row read is dropped: memory stays that of a row
+            if columns:
+                yield number, frozenset(columns)
 
 
 def percentage(value: object, number_format: str | None) -> str | None:
@@ -335,11 +424,27 @@ def _decimals(section: str) -> tuple[int, int]:
     return sum(map(after.count, "0#?")), sum(map(after.count, "0?"))
 
 
-def _cell(value: object, number_format: str | None) -> TableValue:
+def _cell(value: object, number_format: str | None, epoch: Any) -> TableValue:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, int | float) and not _date_letters(number_format).isdisjoint("eg"):
+        # A date in a format of the Japanese era (ggge"年度": 令和6年度), which openpyxl does
+        # not know for a date's; a day of Excel's calendar (1900/1/1 to 9999/12/31).
+        from openpyxl.utils.datetime import from_excel
+
+        value = from_excel(value, epoch) if 1 <= value < 2958466 else value
+    if isinstance(value, date):  # a datetime too
+        day = value.date() if isinstance(value, datetime) else value
+        return DateCell(day, _date_letters(number_format).isdisjoint("mdhs"))
     if isinstance(value, int | float):
         return percentage(value, number_format) or float(value)
-    return str(value)  # a date, a time: shown as written, then refused as a value or year
+    return str(value)  # a time: shown as written, then refused as a value or year
+
+
+@lru_cache(maxsize=256)  # a sheet has a few formats, and many cells
+def _date_letters(number_format: str | None) -> frozenset[str]:
+    """The date and time letters a format shows: y m d h s, and e g (the era's year, name)."""
+    section = re.sub(r"general|e[+-]", "", _format_section(number_format or "", 1).lower())
+    return frozenset(section).intersection("ymdhseg")

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kouryu_cli.core import era, values
+from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import (
     SIGNIFICANCE_WORDS,
@@ -42,6 +43,7 @@ from kouryu_cli.core.model import (
 )
 from kouryu_cli.core.textnorm import fold
 from kouryu_cli.files.problems import DataFileError, Problem
+from kouryu_cli.files.tables import DateCell
 from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
 from kouryu_cli.indicators.plausible import plausible
 
@@ -97,7 +99,12 @@ def load_actuals(path: Path, plan: Plan, label: str | None = None) -> Plan:
 
 
 def read_all(paths: Sequence[Path], plan: Plan) -> list[ActualsFile]:
-    """Every file read, and checked against the others; DataFileError lists every problem of all."""
+    """Every file read, and checked against the others; DataFileError lists every problem of all.
+
+    UsageError when standard input (-) is given twice: the second read would find it empty.
+    """
+    if sum(str(path) == "-" for path in paths) > 1:
+        raise UsageError(_("standard input (-) can be read only once"))
     files: list[ActualsFile] = []
     problems: list[Problem] = []
     for path in paths:
@@ -259,6 +266,8 @@ class _Resolver:
         return actual if plausible(actual, row, self.reading.guess) else None
 
     def year(self, row: WrittenRow) -> EraYear | None:
+        if isinstance(date := row.cells.get("year"), DateCell):
+            return self.year_of_date(row, date)
         written = row.text("year")
         if not written:
             row.fail("year", _("must not be empty"))
@@ -274,6 +283,39 @@ class _Resolver:
             return None
         for note in notes:
             self.reading.guess(f"{row.place('year')}: {note}")
+        return year
+
+    def year_of_date(self, row: WrittenRow, date: DateCell) -> EraYear | None:
+        """The fiscal year (年度, 1 April to 31 March) a workbook's date falls in: 2025/3/31 is R6.
+
+        A cell that shows the year alone (ggge"年度", 令和7年度 for 2025/2/1) is refused when
+        the year it shows is not its date's 年度: which of the two is meant cannot be told.
+        """
+        day = date.day
+        fiscal = day.year if day.month >= 4 else day.year - 1
+        year = EraYear(_label(fiscal), fiscal)
+        if date.year_only and fiscal != day.year:
+            message = _(
+                "the cell shows the date {date} as the year {year} ({shown}), but that date is"
+                " in the fiscal year {fiscal} ({label}), which starts on 1 April: type the year"
+                " meant as text, {shown} or {label}"
+            )
+            shown = _label(day.year)
+            row.fail(
+                "year",
+                message.format(
+                    date=date, year=day.year, shown=shown, fiscal=fiscal, label=year.label
+                ),
+            )
+            return None
+        if (why := era.beyond_plan(year, self.last_target)) is not None:
+            row.fail("year", why)
+            return None
+        self.reading.guess(
+            _("{place}: the date {date} read as the fiscal year (年度) {year}").format(
+                place=row.place("year"), date=date, year=year.shown
+            )
+        )
         return year
 
     def value(self, row: WrittenRow, series: Series) -> float | None:
@@ -376,6 +418,11 @@ class _Resolver:
                 ),
             )
         return None
+
+
+def _label(year: int) -> str:
+    """R6 for 2024, as a form writes it; the year itself before the eras kouryu reads."""
+    return era.short_label(year) if year > 1925 else str(year)
 
 
 def _components(indicator: Indicator) -> str:

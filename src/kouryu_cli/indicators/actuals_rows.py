@@ -2,57 +2,39 @@
 
 A table (CSV, TSV or an .xlsx workbook, recognised by content) has a header row, found among
 the first rows and named in English or as a Japanese office writes it (指標ID, 年度, 実績値 …);
-title lines above it, and a workbook's sheets without one (a cover sheet), are read past and
-said so. A row without a value is a blank line of the form and is skipped; unknown columns
-are ignored and listed. Each row keeps how to report a problem with each of its fields, at
-file:line:column (file:sheet!C5 in a workbook).
+title lines above it, and a workbook's sheets without one (a cover sheet) or without figures
+(a blank form), are read past and said so; a hidden sheet is never read, and figures on two
+sheets are an error. A row without a value is a blank line of the form and is skipped;
+unknown columns are ignored and listed. Each row keeps how to report a problem with each of
+its fields, at file:line:column (file:sheet!C5 in a workbook).
 indicators/actuals.py matches the rows to the plan's series and merges them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.textnorm import fold
-from kouryu_cli.files import tables, yamlfile
+from kouryu_cli.files import kinds, tables, yamlfile
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
-from kouryu_cli.files.problems import DataFileError, Problem, one_line
+from kouryu_cli.files.problems import Problem, one_line
 
 # Column names a header may use, in English or as a Japanese office writes them.
 _COLUMNS = {
-    "indicator": "indicator",
-    "indicator_id": "indicator",
-    "id": "indicator",
-    "指標": "indicator",
-    "指標id": "indicator",
-    "指標番号": "indicator",
-    "name": "name",
-    "indicator_name": "name",
-    "指標名": "name",
-    "component": "component",
-    "series": "component",
-    "内訳": "component",
-    "year": "year",
-    "年度": "year",
-    "value": "value",
-    "値": "value",
-    "実績値": "value",
-    "実績": "value",
-    "source": "source",
-    "出典": "source",
-    "unit": "unit",
-    "単位": "unit",
-    "significance": "significance",
-    "有意差": "significance",
-    "checked": "checked",
-    "確認": "checked",
-    "確認済": "checked",
-    "確認済み": "checked",
+    **dict.fromkeys(("indicator", "indicator_id", "id", "指標", "指標id", "指標番号"), "indicator"),
+    **dict.fromkeys(("name", "indicator_name", "指標名"), "name"),
+    **dict.fromkeys(("component", "series", "内訳"), "component"),
+    **dict.fromkeys(("year", "年度"), "year"),
+    **dict.fromkeys(("value", "値", "実績値", "実績"), "value"),
+    **dict.fromkeys(("source", "出典"), "source"),
+    **dict.fromkeys(("unit", "単位"), "unit"),
+    **dict.fromkeys(("significance", "有意差"), "significance"),
+    **dict.fromkeys(("checked", "確認", "確認済", "確認済み"), "checked"),
 }
 # Columns of the template that help the person filling it in; read past without a word.
 _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備考", "baseline", "target", "note"}
@@ -60,17 +42,8 @@ _INFORMATION = {"基準値", "目標値", "基準年度", "目標年度", "備�
 _HEADER_SCAN = 10
 # Problems (and guesses) kept per file; the rest are counted.
 MAX_KEPT = 200
-_YAML_KEYS = (
-    "indicator",
-    "name",
-    "component",
-    "year",
-    "value",
-    "source",
-    "unit",
-    "significance",
-    "checked",
-)
+# The keys of a YAML entry: the fields of the columns.
+_YAML_KEYS = tuple(dict.fromkeys(_COLUMNS.values()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +142,8 @@ def read_rows(path: Path, reading: FileReading) -> tuple[str, Iterable[WrittenRo
     """
     name = reading.name
     raw = yamlfile.read_bytes(path, name, _("an actuals file"))
-    if not raw.strip():
-        raise DataFileError.single(name, _("the file is empty"))
-    tables.refuse_other_workbooks(raw, name)
-    if tables.is_workbook(raw):
+    kinds.refuse_other_workbooks(raw, name)  # and a PDF, a picture, an empty file …
+    if kinds.is_workbook(raw):
         return "xlsx", _workbook_rows(tables.read_workbook(raw, name), reading)
     text, encoding = yamlfile.decode(raw, name)
     kind = tables.kind_of(text)
@@ -200,12 +171,16 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
             data = check.mapping(path, item, ("year", "value"), _YAML_KEYS)
             if data is None:
                 continue
-            cells = {key: check.text((*path, key), data.get(key), required=False) for key in data}
+            cells: dict[str, Any] = {}
+            said = set(check.missing)  # keys said missing, or not text: not also said empty
+            for key in data:
+                before = len(check.problems)
+                cells[key] = check.text((*path, key), data.get(key), required=False)
+                if len(check.problems) > before:
+                    said.add((*path, key))
             rows.append(
                 WrittenRow(
-                    cells,
-                    _yaml_fail(document, path, reading, check.missing),
-                    _yaml_place(document, path),
+                    cells, _yaml_fail(document, path, reading, said), _yaml_place(document, path)
                 )
             )
     for problem in check.problems:
@@ -214,10 +189,10 @@ def _yaml_rows(document: yamlfile.Document, reading: FileReading) -> list[Writte
 
 
 def _yaml_fail(
-    document: yamlfile.Document, path: NodePath, reading: FileReading, missing: set[NodePath]
+    document: yamlfile.Document, path: NodePath, reading: FileReading, said: set[NodePath]
 ) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
-        if (*path, key) not in missing:  # a key said missing is not also said empty
+        if (*path, key) not in said:
             reading.report(document.problem((*path, key), message))
 
     return fail
@@ -248,35 +223,81 @@ def _header(table: tables.Table) -> tuple[tables.Row | None, list[int]]:
 
 
 def _workbook_rows(sheets: tuple[tables.Table, ...], reading: FileReading) -> Iterator[WrittenRow]:
-    """The rows of the first sheet with a header row: 実績値, else the first that has one.
+    """The rows of the one visible sheet with a header row and figures under it.
 
-    A cover sheet (表紙) before the table is read past, and -v says so.
+    A hidden sheet is never read. A cover sheet (表紙) or a form not filled in is read past,
+    and -v says so; figures on two sheets are an error naming both, for only one is read.
     """
-    for index, table in enumerate(sheets):
-        header, titles = _header(table)
-        if header is None:
-            continue
-        passed = ", ".join(f"'{s.sheet}'" for s in sheets[:index])
-        reading.guess(
-            (
-                _("{name}: an .xlsx workbook; read its sheet '{title}' (no header row in {passed})")
-                if passed
-                else _("{name}: an .xlsx workbook; read its sheet '{title}'")
-            ).format(name=table.name, title=table.sheet, passed=passed)
-        )
-        yield from _rows_under(table, header, titles, reading)
+    name = reading.name
+    if hidden := _names(table for table in sheets if table.hidden):
+        reading.guess(_("{name}: hidden sheets not read: {names}").format(name=name, names=hidden))
+    visible = [table for table in sheets if not table.hidden]
+    headers = {table.sheet: _header(table) for table in visible}
+    tabled = [table for table in visible if headers[table.sheet][0] is not None]
+    if not tabled:
+        _no_table(visible, hidden, reading)
         return
-    if len(sheets) == 1:
-        reading.report(sheets[0].problem(None, None, "", _no_header()))
-    elif not sheets:  # chart sheets alone
+    table = tabled[0]
+    if len(tabled) > 1:
+        filled = [t for t in tabled if _holds_figures(t, headers[t.sheet][0])]
+        if len(filled) > 1:
+            message = _(
+                "the sheets {names} each hold figures, and only one sheet is read: delete or"
+                " hide the others, or save each sheet as a workbook of its own"
+            )
+            reading.report(Problem(name, None, None, "", message.format(names=_names(filled))))
+            return
+        table = filled[0] if filled else table
+    header, titles = headers[table.sheet]
+    passed = _names(t for t in visible if headers[t.sheet][0] is None)
+    reading.guess(
+        (
+            _("{name}: an .xlsx workbook; read its sheet '{title}' (no header row in {passed})")
+            if passed
+            else _("{name}: an .xlsx workbook; read its sheet '{title}'")
+        ).format(name=name, title=table.sheet, passed=passed)
+    )
+    if others := _names(t for t in tabled if t is not table):
+        reading.guess(
+            _("{name}: sheets with a header row but no figures not read: {names}").format(
+                name=name, names=others
+            )
+        )
+        if table.again is not None:  # its figures were looked for: read it from its first row
+            table = replace(table, rows=table.again())
+    assert header is not None  # a table of tabled
+    yield from _rows_under(table, header, titles, reading)
+
+
+def _names(sheets: Iterable[tables.Table]) -> str:
+    return ", ".join(f"'{table.sheet}'" for table in sheets)
+
+
+def _holds_figures(table: tables.Table, header: tables.Row | None) -> bool:
+    """Whether a row under the header has a figure in the column of the values."""
+    keys = [_COLUMNS.get(_fold_header(c)) for c in header[1]] if header else []
+    at = keys.index("value") if "value" in keys else len(keys)
+    return any(at < len(cells) and _filled(cells[at : at + 1]) for _line, cells in table.rows)
+
+
+def _no_table(visible: list[tables.Table], hidden: str, reading: FileReading) -> None:
+    """The problem of a workbook none of whose visible sheets has a header row."""
+    if hidden:
+        message = _(
+            "no visible sheet has a header row (expected columns such as 指標ID or 指標名,"
+            " 年度, 実績値; or indicator, year, value); hidden sheets are not read: {names}"
+        )
+        reading.report(Problem(reading.name, None, None, "", message.format(names=hidden)))
+    elif len(visible) == 1:
+        reading.report(visible[0].problem(None, None, "", _no_header()))
+    elif not visible:  # chart sheets alone
         reading.report(Problem(reading.name, None, None, "", _no_header()))
     else:
-        names = ", ".join(f"'{table.sheet}'" for table in sheets)
         message = _(
             "none of its sheets {names} has a header row (expected columns such as"
             " 指標ID or 指標名, 年度, 実績値; or indicator, year, value)"
         )
-        reading.report(Problem(reading.name, None, None, "", message.format(names=names)))
+        reading.report(Problem(reading.name, None, None, "", message.format(names=_names(visible))))
 
 
 def _no_header() -> str:
@@ -314,7 +335,7 @@ def _rows_under(
     blank = 0
     width = len(header_cells)
     for line, cells in table.rows:
-        if not _filled(cells) or _comment(cells):
+        if line <= number or not _filled(cells) or _comment(cells):  # a sheet read again
             continue
         beside = next((i for i, c in enumerate(cells[width:], width + 1) if _filled((c,))), 0)
         if table.kind == "xlsx" and beside:
@@ -339,6 +360,10 @@ def _rows_under(
                 )
             )
         fields = {key: cells[i] if i < len(cells) else None for key, i in columns.items()}
+        if unsaved := [k for k, v in fields.items() if isinstance(v, tables.Uncalculated)]:
+            for key in unsaved:  # read as empty, the row would be skipped or wrong
+                reading.report(table.problem(line, columns[key] + 1, key, _unsaved()))
+            continue
         written = WrittenRow(
             fields, _table_fail(table, line, columns, reading), _table_place(table, line, columns)
         )
@@ -355,11 +380,10 @@ def _rows_under(
 
 
 def _is_header(cells: Sequence[tables.TableValue]) -> bool:
-    """Whether a row names at least two known columns, one of them a value."""
+    """Whether a row names at least two known columns (a missing one is then said there)."""
     if _comment(cells):
         return False
-    keys = {_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)}
-    return len(keys - {None}) >= 2 and "value" in keys
+    return len({_COLUMNS.get(_fold_header(c)) for c in cells if isinstance(c, str)} - {None}) >= 2
 
 
 def _columns(
@@ -426,7 +450,17 @@ def _fold_header(text: object) -> str:
 
 
 def _filled(cells: Sequence[tables.TableValue]) -> bool:
-    return any(c not in (None, "") and str(c).strip() for c in cells)
+    return any(
+        isinstance(c, tables.Uncalculated) or (c not in (None, "") and str(c).strip())
+        for c in cells
+    )
+
+
+def _unsaved() -> str:
+    return _(
+        "a formula with no saved result (a program wrote the workbook): open it in Excel (or"
+        " LibreOffice) and save it"
+    )
 
 
 def _comment(cells: Sequence[tables.TableValue]) -> bool:

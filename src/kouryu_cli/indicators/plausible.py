@@ -8,6 +8,8 @@ a figure ten or more times away from the baseline, unless the clerk marked it as
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,18 +31,29 @@ _COUNTS = frozenset(
 # (a percentage typed as a fraction), a digit too many or too few.
 _FACTOR = 10
 
-# Marks in the column 確認 (YAML: checked) that say a figure was not checked. Any other
-# mark says it was: 済, ○, yes, or the name or stamp of whoever checked it.
-# A dash as an IME types it (ー, U+30FC) is "none" too, as are なし and 無.
-_NOT_CHECKED = frozenset(
-    map(fold, ("", "-", "ー", "なし", "無", "未", "未確認", "×", "✕", "no", "false", "0"))
+# The column 確認 (YAML: checked) says a figure was checked with a word, a name or a stamp
+# (済, 確認済み, OK, yes, 1, 山田) or a check sign (○, ✓). A mark that says the check is
+# pending or negative leaves the check on, whatever else it holds: a sign of not yet, needed,
+# waiting or no (未 要 待 否 不 無), a question mark, a cross or a triangle, a word such as
+# まだ, なし or いいえ, an activity under way (確認中: two characters and 中, so that 田中
+# stays a name), an English no (no, not, false, 0, x, ng, todo, pending); so does a mark of
+# neither letters nor a check sign (-, ー, /). Marks are compared folded (ＮＧ = ng, ダメ = だめ).
+_PENDING = re.compile(
+    r"[未要待否不無?×✕✖✗✘☓△▲]|まだ|いいえ|ない|なし|ません|だめ|保留|予定|あとで|後で|\w\w中"
 )
+_NO = re.compile(
+    r"(?<![a-z0-9])(?:x|n|no|not|ng|none|false|0|todo|tbd|pending|wip|nil|null|unchecked)(?![a-z0-9])"
+)
+_SIGNS = frozenset("○◯〇◎✓✔☑✅")
 
 
 def checked(row: WrittenRow) -> bool:
-    """Whether the row marks its figure as checked (確認: 済, ○, a name …; not empty, 未, ×)."""
-    mark = fold(row.text("checked"))
-    return mark not in _NOT_CHECKED and not mark.startswith("未")
+    """Whether the row marks its figure as checked (確認: 済, ○, a name …; not 未, 要確認, ×, ?)."""
+    written = row.text("checked")
+    mark = fold(written).strip("-ー")
+    if _PENDING.search(mark) or _NO.search(unicodedata.normalize("NFKC", written).casefold()):
+        return False
+    return any(char.isalnum() or char in _SIGNS for char in mark)
 
 
 def plausible(actual: Actual, row: WrittenRow, note: Callable[[str], None]) -> bool:

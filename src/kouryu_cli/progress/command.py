@@ -8,7 +8,7 @@ import typer
 from kouryu_cli.cli import options, output
 from kouryu_cli.cli.options import DeptOption, argument, note, option, plan, value_option
 from kouryu_cli.core import era
-from kouryu_cli.core.errors import OutputError, UsageError, os_reason
+from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, OutputError, UsageError, os_reason
 from kouryu_cli.core.i18n import N_, _, ngettext
 from kouryu_cli.core.model import EraYear, Plan, Vocabulary
 from kouryu_cli.files.problems import DataFileError, Problem
@@ -232,7 +232,7 @@ def collect(
 
     lock_timeout()  # a KOURYU_LOCK_TIMEOUT that is not seconds is said before any work
     current = plan(ctx)
-    files = _forms(files)
+    given, files = files, _forms(files)
     resolved = set()
     for path in files:
         if path.resolve() == into.resolve():
@@ -259,6 +259,9 @@ def collect(
                 problems.extend(error.problems)
             else:
                 note(ctx, "kouryu: " + _("{path}: skipped: {what}").format(path=path, what=what))
+    if not returned and not problems:
+        note(ctx, _("no form to collect in {given}").format(given=", ".join(map(str, given))))
+        raise typer.Exit(EXIT_NOTHING_FOUND)
     result = collecting.collect(returned, current, round_year)
     for warning in result.warnings:
         note(ctx, f"kouryu: {warning}")
@@ -282,21 +285,23 @@ def collect(
 
 
 def _forms(given: list[Path]) -> list[Path]:
-    """The forms named: a file as it is, a folder's files, a pattern's matches (Windows' cmd
-    and PowerShell pass 回収_R6/*.xlsx as it is typed), each in name order."""
+    """The forms named: a file as it is, the files in a folder and its folders, a pattern's
+    matches (Windows' cmd and PowerShell pass 回収_R6/*.xlsx as it is typed), in name order."""
     found: list[Path] = []
     for path in given:
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.is_file())
-        elif not path.exists() and any(c in str(path) for c in "*?["):
+        if not path.exists() and any(c in str(path) for c in "*?["):
             base = Path(path.anchor) if path.is_absolute() else Path()
             pattern = str(path.relative_to(base)) if path.is_absolute() else str(path)
-            matches = sorted(p for p in base.glob(pattern) if p.is_file())
+            matches = sorted(base.glob(pattern))
             if not matches:
                 raise UsageError(_("{pattern}: no file matches").format(pattern=path))
-            found += matches
         else:
-            found.append(path)
+            matches = [path]
+        for match in matches:
+            # A folder's files, and those of its folders (a department's own folder).
+            found += (
+                sorted(p for p in match.rglob("*") if p.is_file()) if match.is_dir() else [match]
+            )
     return found
 
 
@@ -373,7 +378,6 @@ def status(
         kouryu progress status progress/R6.yaml --by dept
         kouryu progress status progress/R6.yaml --missing -o 未回答.xlsx
     """
-    from kouryu_cli.core.errors import EXIT_NOTHING_FOUND
     from kouryu_cli.progress import views
     from kouryu_cli.progress.store import load_progress
 
@@ -431,17 +435,19 @@ def check(ctx: typer.Context, files: FilesArgument) -> None:
     current = plan(ctx)
     book = load_progress(files, current)
     shown = ", ".join(str(p) for p in files)
+    count, unanswered = len(book.answers), len(progress.missing(current, book))
     write_stdout(
-        _(
-            "{shown}: ok: {label} ({year}年度), {answers} answers, {departments} "
-            "departments with unanswered measures\n"
-        )
+        _("{shown}: ok: {label} ({year}年度), {answers}, {departments}\n")
         .format(
             shown=shown,
             label=book.year.label,
             year=book.year.year,
-            answers=len(book.answers),
-            departments=len(progress.missing(current, book)),
+            answers=ngettext("{count} answer", "{count} answers", count).format(count=count),
+            departments=ngettext(
+                "{count} department with unanswered measures",
+                "{count} departments with unanswered measures",
+                unanswered,
+            ).format(count=unanswered),
         )
         .encode()
     )

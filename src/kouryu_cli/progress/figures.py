@@ -32,9 +32,11 @@ class Figure:
         return f"{self.name} {values.format_number(self.value)}{self.unit}"
 
 
+# The minus as people type it (△5, ▲5, −5) is the value's, never the end of the name.
+_SIGN = re.escape(values.MINUS_SIGNS)
 _FIGURE = re.compile(
-    r"(?P<name>.*?[^\d\s,.:=-])\s*[:=]?\s*"
-    rf"(?P<value>-?(?:{values.DIGITS}))\s*(?P<unit>[^\d\s,.]*)"
+    rf"(?P<name>.*?[^\d\s,.:={_SIGN}])\s*[:=]?\s*"
+    rf"(?P<value>(?:[{_SIGN}]\s*)?(?:{values.DIGITS}))\s*(?P<unit>[^\d\s,.]*)"
 )
 _FIGURE_SEPARATORS = re.compile(r"[\n;；]")
 # A number in a name, and the rest of its word: up to a space or a list mark (、, ， as NFKC).

@@ -18,7 +18,7 @@ from typing import Any
 
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.textnorm import fold
-from kouryu_cli.files import tables
+from kouryu_cli.files import kinds, tables
 from kouryu_cli.files.problems import DataFileError, Problem, column_letter
 from kouryu_cli.files.yamlfile import decode
 from kouryu_cli.progress import forms
@@ -94,8 +94,8 @@ def read_form(path: Path, label: str | None = None) -> ReturnedForm:
 
     name = label or str(path)
     raw = read_bytes(path, name, _("a form"))
-    tables.refuse_other_workbooks(raw, name)
-    if tables.is_workbook(raw):
+    kinds.refuse_other_workbooks(raw, name)  # and a PDF, a picture, an empty file …
+    if kinds.is_workbook(raw):
         return _read_workbook(raw, name)
     return _read_csv(raw, name, path.stem)
 

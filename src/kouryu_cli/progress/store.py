@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kouryu_cli.core import era
+from kouryu_cli.core import era, values
 from kouryu_cli.core.i18n import _, ngettext
 from kouryu_cli.core.model import EraYear, Measure, Plan, Vocabulary
-from kouryu_cli.files import yamlfile
+from kouryu_cli.files import kinds, yamlfile
 from kouryu_cli.files.checker import FILE_KINDS, Checker
 from kouryu_cli.files.checker import Path as NodePath
 from kouryu_cli.files.problems import DataFileError, Problem
-from kouryu_cli.files.tables import is_workbook
 from kouryu_cli.files.writing import write_file
 from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
@@ -37,8 +36,6 @@ _OPTIONAL_KEYS = (
     "answered_on",
     "note",
 )
-# An OLE2 compound file: an old .xls workbook, or an .xlsx saved with a password.
-_OLE2 = b"\xd0\xcf\x11\xe0"
 
 
 def load_progress(paths: Sequence[Path], plan: Plan) -> ProgressBook:
@@ -81,7 +78,7 @@ def _load(path: Path) -> yamlfile.Document:
     name = str(path)
     kind = _(FILE_KINDS["progress"][1])
     raw = yamlfile.read_bytes(path, name, kind)
-    if is_workbook(raw) or raw.startswith(_OLE2):
+    if kinds.is_workbook(raw) or raw.startswith(kinds.OLE2):
         raise DataFileError.single(
             name,
             _(
@@ -282,7 +279,12 @@ def progress_yaml(book: ProgressBook, plan: Plan) -> str:
         style = "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
+    def number(dumper: yaml.SafeDumper, value: float) -> Any:
+        # Plain digits: the file's reader takes 0.00005, not PyYAML's 5e-05.
+        return dumper.represent_scalar("tag:yaml.org,2002:float", values.decimal_text(value))
+
     _Dumper.add_representer(str, text)
+    _Dumper.add_representer(float, number)
     measures = progress.owners(plan)
     order = {m.id: i for i, m in enumerate(plan.measures)}
     answers = sorted(book.answers, key=lambda a: order.get(a.measure_id, len(order)))

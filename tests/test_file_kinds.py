@@ -1,0 +1,56 @@
+"""A file that is no table, sent in place of one: each reader says what it is, in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+NOT_TABLES = [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "a JPEG picture"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG picture"),
+    (b"GIF89a\x01\x00\x01\x00", "a GIF picture"),
+    (b"II*\x00\x08\x00\x00\x00", "a TIFF picture (a scan)"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "a gzip-compressed file"),
+]
+
+
+@pytest.mark.parametrize(("start", "what"), NOT_TABLES)
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ""])
+def test_a_file_that_is_no_table_is_called_what_it_is(
+    run: Run, tmp_path: Path, start: bytes, what: str, suffix: str
+) -> None:
+    sent = tmp_path / f"高齢福祉課{suffix}"
+    sent.write_bytes(start + bytes(range(256)) * 4)
+    said = f"kouryu: {sent}: {what}, not a table: send the workbook (.xlsx) or a CSV file\n"
+    for args in (
+        ("actuals", "check", str(sent)),
+        ("indicators", "--actuals", str(sent)),
+        ("progress", "collect", str(sent), "--into", str(tmp_path / "R6.yaml")),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stderr) == (3, said), args
+    assert not (tmp_path / "R6.yaml").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"\r\n  \n"])
+def test_an_empty_file_is_said_to_be_empty(run: Run, tmp_path: Path, content: bytes) -> None:
+    sent = tmp_path / "健康増進課.xlsx"
+    sent.write_bytes(content)
+    for args in (
+        ("actuals", "check", str(sent)),
+        ("progress", "collect", str(sent), "--into", str(tmp_path / "R6.yaml")),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stderr) == (3, f"kouryu: {sent}: the file is empty\n")
+
+
+def test_a_csv_that_starts_like_a_picture_name_is_still_a_table(run: Run, tmp_path: Path) -> None:
+    """Only the bytes a picture or archive starts with count: GIF8 as text is a table's."""
+    sent = tmp_path / "a.csv"
+    sent.write_text("GIF8,年度,実績値\nI1,R6,27\n", encoding="utf-8")
+    result = run("actuals", "check", str(sent))
+    assert "not a table" not in result.stderr
