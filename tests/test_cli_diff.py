@@ -56,11 +56,11 @@ def test_different_editions_exit_1_with_the_summary_first(run: Run, pair: tuple[
         "追加 2・削除 1・変更 3\n"
         "\n"
         "事務事業\n"
-        "  1.生きがいづくりの推進 › （１）講座開催の充実\n"
+        "  1.生きがいづくりの推進 ＞ （１）講座開催の充実\n"
         "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業（対応: 説明が一致）\n"
-        "  1.生きがいづくりの推進 › （２）社会参加の促進\n"
+        "  1.生きがいづくりの推進 ＞ （２）社会参加の促進\n"
         "    - 1-2-01 観光ボランティアガイド活動支援事業\n"
-        "  3.つながり合う地域づくりの推進 › （１）地域の支え合い支援\n"
+        "  3.つながり合う地域づくりの推進 ＞ （１）地域の支え合い支援\n"
         "    + 3-1-99 新事業（健康増進課）\n"
         "\n"
         "所管課\n"
@@ -106,7 +106,7 @@ def test_json_follows_the_documented_contract(run: Run, pair: tuple[str, str]) -
         "old_name": "社会教育推進事業",
         "policy": 1,
         "section": 1,
-        "place": "1.生きがいづくりの推進 › （１）講座開催の充実",
+        "place": "1.生きがいづくりの推進 ＞ （１）講座開催の充実",
         "matched_by": "description",
         "score": None,
         "changes": [{"field": "name", "old": "社会教育推進事業", "new": "生涯学習推進事業"}],
@@ -152,12 +152,12 @@ def test_json_of_a_move_gives_both_places(run: Run, tmp_path: Path) -> None:
             "old": {
                 "policy": 1,
                 "section": 1,
-                "label": "1.生きがいづくりの推進 › （１）講座開催の充実",
+                "label": "1.生きがいづくりの推進 ＞ （１）講座開催の充実",
             },
             "new": {
                 "policy": 2,
                 "section": 1,
-                "label": "2.交流の場と機会の提供 › （１）交流の促進",
+                "label": "2.交流の場と機会の提供 ＞ （１）交流の促進",
             },
         }
     ]
@@ -185,7 +185,7 @@ def test_markdown_starts_with_the_summary(run: Run, pair: tuple[str, str]) -> No
         "",
         "## 事務事業",
         "",
-        "### 1.生きがいづくりの推進 › （１）講座開催の充実",
+        "### 1.生きがいづくりの推進 ＞ （１）講座開催の充実",
     ]
     assert "- **追加** 3-1-99 新事業（健康増進課）" in lines
     assert "- **削除** 1-2-01 観光ボランティアガイド活動支援事業" in lines
@@ -278,8 +278,32 @@ def test_a_move_is_its_own_row(run: Run, tmp_path: Path) -> None:
     assert result.stdout.splitlines()[1:] == [
         "移動\t1.生きがいづくりの推進\t（２）社会参加の促進\t1-2-04\t社会教育士育成事業\t順序\t4\t1",
         "移動\t2.交流の場と機会の提供\t（１）交流の促進\t1-1-02\t石丸総合館管理運営事業\t位置\t"
-        "1.生きがいづくりの推進 › （１）講座開催の充実\t2.交流の場と機会の提供 › （１）交流の促進",
+        "1.生きがいづくりの推進 ＞ （１）講座開催の充実\t"
+        "2.交流の場と機会の提供 ＞ （１）交流の促進",
     ]
+
+
+def _moved_and_changed(data: dict[str, Any]) -> None:
+    _changed(data)
+    section(data, 3, 1)["measures"].insert(0, section(data, 2, 1)["measures"].pop())
+
+
+def test_a_move_can_be_written_in_cp932(run: Run, tmp_path: Path) -> None:
+    old, new = edition(tmp_path, "a.yaml"), edition(tmp_path, "b.yaml", _moved_and_changed)
+    out = tmp_path / "変更点.csv"
+    result = run("diff", str(old), str(new), "-f", "csv", "--encoding", "cp932", "-o", str(out))
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert "2.交流の場と機会の提供 ＞ （１）交流の促進" in out.read_text(encoding="cp932")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "markdown"])
+def test_what_diff_writes_itself_is_in_cp932(run: Run, tmp_path: Path, fmt: str) -> None:
+    # The shipped plan's text is all in cp932, so every character of the output must be.
+    old, new = edition(tmp_path, "a.yaml"), edition(tmp_path, "b.yaml", _moved_and_changed)
+    result = run("diff", str(old), str(new), "-f", fmt)
+    assert result.exit_code == 1
+    assert "位置" in result.stdout or '"place"' in result.stdout
+    result.stdout.removeprefix("\ufeff").encode("cp932")
 
 
 def test_the_same_editions_give_only_the_header(run: Run) -> None:

@@ -132,6 +132,8 @@ def test_empty_result_says_so_and_exits_1(run: Run) -> None:
         (["measures", "--policy", "4"], "no policy 4 (expected 1, 2, 3)"),
         (["measures", "--dept", "教育委員会"], "no department matches '教育委員会'"),
         (["measures", "--only-age"], "--only-age: needs at least one --age"),
+        (["measures", "--query", ""], "--query: give at least one word to search for"),
+        (["measures", "--query", "交流", "--query", " 　"], "--query: give at least one word"),
         (["measures", "-o", "x.yaml"], "cannot tell the format of x.yaml from its suffix"),
         (["dept", "福祉"], "'福祉' matches 3 departments: 高齢福祉課、障害福祉課、社会福祉課"),
         (["dept", "高齢副祉課"], "Did you mean 高齢福祉課"),

@@ -311,25 +311,40 @@ def test_the_suffix_picks_the_format_of_a_document(run: Run, tmp_path: Path) -> 
 # No stale results ---------------------------------------------------------------------------
 
 
+HEADER = "ID,事業名,所管課,18歳未満,18～64歳,65歳以上,アイコン,施策,取組,説明"
+HEADERS_ONLY = "nothing matched; wrote the headers only"
+
+
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "expected", "said"),
     [
-        (
-            "old.csv",
-            "\ufeffID,事業名,所管課,18歳未満,18～64歳,65歳以上,アイコン,施策,取組,説明\r\n",
-        ),
-        ("old.json", "[]\n"),
+        ("old.csv", f"\ufeff{HEADER}\r\n", HEADERS_ONLY),
+        ("old.tsv", HEADER.replace(",", "\t") + "\n", HEADERS_ONLY),
+        ("old.md", f"| {HEADER.replace(',', ' | ')} |\n" + "| --- " * 10 + "|\n", HEADERS_ONLY),
+        ("old.json", "[]\n", "nothing matched; wrote an empty list"),
+        ("old.txt", "", "nothing matched; wrote an empty file"),
     ],
 )
-def test_nothing_found_still_replaces_the_file(
-    run: Run, tmp_path: Path, name: str, expected: str
+def test_nothing_found_still_replaces_the_file_and_says_with_what(
+    run: Run, tmp_path: Path, name: str, expected: str, said: str
 ) -> None:
     target = tmp_path / name
     target.write_text("yesterday's result\n", encoding="utf-8")
     result = run("measures", "--query", "存在しない語句", "-o", str(target))
     assert result.exit_code == 1
     assert target.read_bytes().decode("utf-8") == expected
-    assert f"{target}: nothing matched; wrote the headers only" in result.stderr
+    assert result.stderr.splitlines()[-1] == f"{target}: {said}"
+
+
+def test_nothing_found_in_a_workbook_leaves_its_title_and_header(run: Run, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "old.xlsx"
+    result = run("measures", "--query", "存在しない語句", "-o", str(target))
+    assert result.exit_code == 1
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert [len(rows), rows[1]] == [2, tuple(HEADER.split(","))]
+    assert result.stderr.splitlines()[-1] == f"{target}: {HEADERS_ONLY}"
 
 
 def test_nothing_found_in_json_on_stdout_is_an_empty_array(run: Run) -> None:
@@ -490,6 +505,25 @@ def test_a_folder_without_a_format_is_said_to_be_a_folder(run: Run, tmp_path: Pa
     result = run("measures", "-o", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == f"kouryu: {tmp_path} is a folder; -o needs a file\n"
+
+
+@pytest.mark.parametrize("typed", sorted({"zz.csv/", f"zz.csv{os.sep}", "new-folder/"}))
+def test_a_path_ending_in_a_separator_names_a_folder(typed: str) -> None:
+    from kouryu_cli.cli import output
+    from kouryu_cli.core.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        output.resolve("measures", ("table", "csv"), None, typed)
+    assert str(caught.value) == f"{typed} is a folder; -o needs a file"
+
+
+def test_o_ending_in_a_slash_is_refused(run: Run, tmp_path: Path) -> None:
+    result = run("measures", "-o", f"{tmp_path / 'zz.csv'}/")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kouryu: {tmp_path / 'zz.csv'}/ is a folder; -o needs a file\n",
+    )
+    assert not (tmp_path / "zz.csv").exists()
 
 
 def test_one_measure_is_singular(run: Run, tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_added_and_removed_measures_carry_their_place(tmp_path: Path) -> None:
     ]
     (removed,) = result.measures_removed
     assert removed.measure.id == "1-2-01"
-    assert removed.place.label == "1.生きがいづくりの推進 › （２）社会参加の促進"
+    assert removed.place.label == "1.生きがいづくりの推進 ＞ （２）社会参加の促進"
 
 
 def test_an_insertion_does_not_make_its_neighbours_moved(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_a_measure_moved_between_sections_reports_its_place(tmp_path: Path) -> N
     assert isinstance(place.new, diff.Place)
     assert (place.old.policy, place.old.section) == (1, 1)
     assert (place.new.policy, place.new.section) == (2, 1)
-    assert place.new.label == "2.交流の場と機会の提供 › （１）交流の促進"
+    assert place.new.label == "2.交流の場と機会の提供 ＞ （１）交流の促進"
 
 
 def test_a_measure_moved_within_its_section_reports_its_order(tmp_path: Path) -> None:
@@ -454,10 +454,10 @@ def test_plain_report_reads_old_to_new(tmp_path: Path) -> None:
         "追加 0・削除 1・変更 3\n"
         "\n"
         "事務事業\n"
-        "  1.生きがいづくりの推進 › （１）講座開催の充実\n"
+        "  1.生きがいづくりの推進 ＞ （１）講座開催の充実\n"
         "    ~ 1-1-01 社会教育推進事業 → 生涯学習推進事業（対応: 説明が一致）\n"
         "        所管課: [-社会教育課-] → {+社会教育課・市民活動推進課+}（+市民活動推進課）\n"
-        "  1.生きがいづくりの推進 › （２）社会参加の促進\n"
+        "  1.生きがいづくりの推進 ＞ （２）社会参加の促進\n"
         "    - 1-2-01 観光ボランティアガイド活動支援事業\n"
         "\n"
         "本文\n"
@@ -477,7 +477,7 @@ def test_markdown_report_escapes_data(tmp_path: Path) -> None:
         "\n"
         "## 事務事業\n"
         "\n"
-        "### 1.生きがいづくりの推進 › （１）講座開催の充実\n"
+        "### 1.生きがいづくりの推進 ＞ （１）講座開催の充実\n"
         "\n"
         "- **変更** 1-1-01 社会教育推進事業 → 社会\\*教育\\*推進事業（対応: 説明が一致）\n"
     )

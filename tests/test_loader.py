@@ -118,6 +118,18 @@ def test_minimal_plan_loads(write: Write) -> None:
             "id '1-1-01' is used twice (first at line 26)",
         ),
         (
+            "id: 1-1-02",
+            'id: "-1-1-02"',
+            ":32:17: policies[0].sections[0].measures[1].id: "
+            "id '-1-1-02' must start with a letter or a digit",
+        ),
+        (
+            "id: 1-1-02",
+            'id: "_1-1 02"',
+            ":32:17: policies[0].sections[0].measures[1].id: "
+            "id '_1-1 02' may use only letters, digits, '-', '_', '.'",
+        ),
+        (
             "western_year: 2021",
             "western_year: 2020",
             ":40:40: indicators[0].baseline.western_year: "

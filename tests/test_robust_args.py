@@ -134,11 +134,12 @@ def test_an_unknown_format_fails_before_any_note(run: Run) -> None:
 
 
 @pytest.mark.parametrize("query_text", ["", " ", "\u3000\u3000", "\t\n"])
-def test_empty_or_blank_query_filters_nothing(run: Run, query_text: str) -> None:
+def test_an_empty_or_blank_query_is_a_usage_error(run: Run, query_text: str) -> None:
+    """A script passing an empty variable must not get the whole plan: as search '' does."""
     result = run("measures", "--query", query_text, "-f", "tsv")
-    assert result.exit_code == 0
-    assert len(result.stdout.splitlines()) == 50
-    assert result.stderr == "49 measures\n"
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "kouryu: --query: give at least one word to search for\n"
 
 
 @pytest.mark.parametrize(

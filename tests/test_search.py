@@ -67,3 +67,36 @@ def test_snippet_windows_around_the_first_match() -> None:
     start, end = spans[0]
     assert shown[start:end] == "ボランティア"
     assert snippet("短い", [(0, 1)]) == ("短い", ((0, 1),))
+
+
+def test_search_finds_the_lead_of_the_challenges(plan: Plan) -> None:
+    (hit,) = search(plan, split_terms("心の健康"))
+    assert (hit.kind, hit.id, hit.title, hit.where) == (
+        "challenge",
+        "challenges",
+        "市民のチャレンジ目標",
+        "lead",
+    )
+    assert hit.text == plan.challenges_lead
+    start, end = hit.spans[0]
+    assert hit.text[start:end] == "心の健康"
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k != "id" for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def test_every_text_of_the_chapter_is_searched(plan: Plan) -> None:
+    from kouryu_cli.measures.documents import outline_record
+
+    chapter = outline_record(plan)
+    # The program's name and the chapter's (交流): every record is of them.
+    del chapter["city"], chapter["program"], chapter["chapter"]["title"]
+    for text in _texts(chapter):
+        assert any(h.text == text for h in search(plan, split_terms(text))), text

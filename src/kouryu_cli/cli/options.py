@@ -147,7 +147,7 @@ def format_option(formats: tuple[str, ...]) -> Any:
 
 
 OutputOption = Annotated[
-    Path | None,
+    str | None,  # as typed: Path() would drop the / that says zz.csv/ names a folder
     value_option(
         "--output",
         "-o",

@@ -69,7 +69,7 @@ class Request(NamedTuple):
     command: str
     formats: tuple[str, ...]
     format: str | None = None
-    path: Path | None = None
+    path: Path | str | None = None  # -o as typed: only text keeps a trailing '/'
     encoding: str | None = None
     bom: bool = True
     raw: bool = False
@@ -99,7 +99,7 @@ def resolve(
     command: str,
     formats: tuple[str, ...],
     fmt: str | None,
-    path: Path | None,
+    path: Path | str | None,
     *,
     encoding: str | None = None,
     bom: bool = True,
@@ -107,8 +107,7 @@ def resolve(
     inputs: Iterable[Path | None] = (),
 ) -> Output:
     """The output a command was asked for, or a UsageError saying what it can write."""
-    if path is not None and str(path) == "-":
-        path = None
+    path = _file_path(path)
     suffixes = {f: s for s, f in reversed(SUFFIXES.items())}  # each format's first suffix
     possible = ", ".join((*formats, *(suffixes[f] for f in formats)))
     chosen = None
@@ -154,6 +153,16 @@ def resolve(
     if encoding is not None:
         encoding = _check_encoding(encoding, chosen)
     return Output(command, chosen, path, encoding, bom, raw)
+
+
+def _file_path(path: Path | str | None) -> Path | None:
+    """The file -o names; None for stdout (-). Text ending in '/' names a folder: refused."""
+    if path is None or str(path) == "-":
+        return None
+    # Path() drops a trailing '/' (`-o out.csv/` would write out.csv): only the text has it.
+    if isinstance(path, str) and path.endswith(("/", os.sep)):
+        raise UsageError(_("{path} is a folder; -o needs a file").format(path=path))
+    return Path(path)
 
 
 def refuse_existing(out: Output) -> None:

@@ -16,7 +16,8 @@ import difflib
 from dataclasses import dataclass
 
 from kouryu_cli.core.model import Department, EraYear, Indicator, Measure, Plan, Revision, Series
-from kouryu_cli.core.textnorm import fold, format_number
+from kouryu_cli.core.textnorm import fold
+from kouryu_cli.core.values import format_number
 from kouryu_cli.editions import pairing
 from kouryu_cli.editions.pairing import Reason
 from kouryu_cli.editions.texts import TextChange, aligned, text_changes
@@ -24,7 +25,11 @@ from kouryu_cli.editions.texts import TextChange, aligned, text_changes
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a measure stands: 施策 number, section number, and the two as the plan prints them."""
+    """Where a measure stands: 施策 number, section number, and the two as the plan prints them.
+
+    The label joins them with ＞, which Shift_JIS (cp932) holds: a council's CSV of the
+    changes is often written in it (›, which ``show`` prints, is not there).
+    """
 
     policy: int
     section: int
@@ -32,6 +37,8 @@ class Place:
     policy_label: str = ""
     section_label: str = ""
 
+
+SEPARATOR = "＞"
 
 Value = str | int | float | tuple[str, ...] | Place | None
 
@@ -185,7 +192,9 @@ def same_sections(old: Plan, new: Plan) -> dict[tuple[int, int], tuple[int, int]
 def places(plan: Plan) -> dict[tuple[int, int], Place]:
     """Every section's Place, by (policy, section): labels made once, not once a measure."""
     return {
-        (s.policy, s.number): Place(s.policy, s.number, f"{p.label} › {s.label}", p.label, s.label)
+        (s.policy, s.number): Place(
+            s.policy, s.number, f"{p.label} {SEPARATOR} {s.label}", p.label, s.label
+        )
         for p in plan.policies
         for s in p.sections
     }

@@ -9,6 +9,7 @@ silently, and aliases are how a small file expands into a huge one.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -266,11 +267,7 @@ def parse(text: str, name: str) -> Document:
     try:
         root = yaml.compose(text, Loader=loader_class)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = _yaml_message(error, text, mark)
-        raise DataFileError.single(
-            name, message, mark.line + 1 if mark else None, mark.column + 1 if mark else None
-        ) from None
+        raise _syntax_error(error, text.splitlines(), name) from None
     except yaml.reader.ReaderError as error:
         raise _unreadable_character(error, text, name) from None
     except yaml.YAMLError as error:
@@ -357,12 +354,20 @@ def _yaml_words() -> dict[str, str]:
         "found character '@' that cannot start any token": _("a value cannot start with '@'"),
         "found character '`' that cannot start any token": _("a value cannot start with '`'"),
         "found undefined alias": _("found an undefined alias"),
+        "did not find expected alphabetic or numeric character": _(
+            "a text that starts with '&' or '*' needs quotes"
+        ),
+        "but found another document": _("a second document starts here"),
+        "expected a single document in the stream": _("a data file holds one YAML document"),
         "while parsing a flow sequence": _("while reading a list in [ ]"),
         "while parsing a flow mapping": _("while reading a mapping in { }"),
         "while parsing a block mapping": _("while reading a mapping"),
         "while parsing a block collection": _("while reading a list"),
         "while scanning a simple key": _("while reading a key"),
         "while scanning a quoted scalar": _("while reading a quoted text"),
+        "while parsing a quoted scalar": _("while reading a quoted text"),
+        "while scanning a plain scalar": _("while reading a text"),
+        "while scanning an anchor": _("while reading an anchor"),
         "while parsing a block node": _("while reading a value"),
         "while parsing a flow node": _("while reading a value"),
         "while scanning an alias": _("while reading an alias"),
@@ -370,22 +375,50 @@ def _yaml_words() -> dict[str, str]:
     }
 
 
-def _yaml_message(error: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
-    words = _yaml_words()
+# How PyYAML and libyaml begin the problem of a line indented unlike the keys around it.
+_INDENTATION = r"mapping values|expected <block end>|did not find expected (key|'-')"
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, lines: list[str], name: str) -> DataFileError:
+    """A YAML syntax error in the user's words, at the line and column the parser gives."""
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return _other_yaml_error(error, name)
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    words, first = _yaml_words(), error.context_mark
     problem = words.get(error.problem or "", error.problem) or _("syntax error")
-    if mark is not None:
-        lines = text.splitlines()
-        line = lines[mark.line] if mark.line < len(lines) else ""
-        if "\t" in line[: len(line) - len(line.lstrip())] or "'\\t'" in problem:
-            return _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)").format(
-                problem=problem
-            )
-    context = (
-        _(" ({context})").format(context=words.get(error.context, error.context))
-        if error.context
-        else ""
-    )
-    return _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
+    context = error.context or ""
+    context = _(" ({context})").format(context=words.get(context, context)) if context else ""
+    message = _("YAML syntax error: {problem}{context}").format(problem=problem, context=context)
+    if first and (error.context or "").startswith("found duplicate anchor"):
+        anchor = re.split(r"[\s,\[\]{}]", "".join(lines[first.line :][:1])[first.column :])[0]
+        message = _(
+            "YAML syntax error: the anchor {anchor} is defined a second time (first on line"
+            " {first}); kouryu's data files need no anchors: delete them, or put a text that"
+            " starts with '&' in quotes"
+        ).format(anchor=anchor, first=first.line + 1)
+    elif "\t" in line[: len(line) - len(line.lstrip())] + line[mark.column : mark.column + 1]:
+        # Whatever the parser made of it, the tab is what to correct.
+        message = _("YAML syntax error: {problem} (tabs cannot indent YAML: use spaces)")
+        message = message.format(problem=_("found a tab where none may be"))
+    elif re.match(_INDENTATION, error.problem or ""):
+        message = _misindented(line, lines[: mark.line], mark.column) or message
+    return DataFileError.single(name, message, mark.line + 1, mark.column + 1)
+
+
+def _misindented(line: str, before: list[str], at: int) -> str | None:
+    """The message for a line `key: value` not starting in the column of the key above."""
+    key = re.match(r"( *)([A-Za-z_][\w-]*):(?: |$)", line)
+    held = [n for n, text in enumerate(before) if text.strip()[:1] not in ("", "#")]  # YAML
+    if not key or not held or at not in (key.start(2), key.end(2)):
+        return None
+    above = held[-1]
+    column, other = key.end(1), len(before[above]) - len(before[above].lstrip(" -"))
+    message = _(
+        "YAML syntax error: wrong indentation: '{key}' starts in column {column}, the key on"
+        " line {line} in column {other}; the keys of one mapping start in one column"
+    ).format(key=key[2], column=column + 1, line=above + 1, other=other + 1)
+    return None if column == other else message
 
 
 def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
@@ -394,37 +427,24 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
     seen: set[int] = set()
     aliases: list[tuple[str | int, ...]] = []
 
-    def where(node: Any) -> tuple[int, int]:
-        return node.start_mark.line + 1, node.start_mark.column + 1
+    def report(node: Any, path: tuple[str | int, ...], message: str) -> None:
+        mark = node.start_mark
+        problems.append(Problem(name, mark.line + 1, mark.column + 1, format_path(path), message))
 
     def convert(node: Any, path: tuple[str | int, ...], at: Any = None) -> Plain:
         if len(path) > MAX_DEPTH:
-            problems.append(
-                Problem(
-                    name,
-                    *where(node),
-                    format_path(path[:MAX_DEPTH]),
-                    _("nesting is too deep (more than {MAX_DEPTH} levels)").format(
-                        MAX_DEPTH=MAX_DEPTH
-                    ),
-                )
-            )
+            deep = _("nesting is too deep (more than {MAX_DEPTH} levels)")
+            report(node, path[:MAX_DEPTH], deep.format(MAX_DEPTH=MAX_DEPTH))
             return None
         if id(node) in seen:
             aliases.append(path)
             if len(aliases) <= _ALIASES_SHOWN:  # a "billion laughs" file has thousands
-                problems.append(
-                    Problem(
-                        name,
-                        *where(at or node),
-                        format_path(path),
-                        _(
-                            "repeats the value of line {value} through a YAML alias; "
-                            "aliases (*name) are not allowed in kouryu's data files, write "
-                            "the value out"
-                        ).format(value=node.start_mark.line + 1),
-                    )
+                message = _(
+                    "repeats the value of line {value} through a YAML alias; "
+                    "aliases (*name) are not allowed in kouryu's data files, write "
+                    "the value out"
                 )
+                report(at or node, path, message.format(value=node.start_mark.line + 1))
             return None
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -439,47 +459,24 @@ def _to_plain(root: Any, name: str, problems: list[Problem]) -> Plain:
         mapping: dict[str, Any] = {}
         firsts: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    Problem(
-                        name, *where(key_node), format_path(path), _("a key must be plain text")
-                    )
-                )
-                continue
-            key = key_node.value
-            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(
-                    Problem(
-                        name,
-                        *where(key_node),
-                        format_path(path),
-                        _("YAML merge keys (<<) are not allowed in kouryu's data files"),
-                    )
-                )
-                continue
-            if key in mapping:
-                first = firsts[key]
-                problems.append(
-                    Problem(
-                        name,
-                        *where(key_node),
-                        format_path((*path, key)),
-                        _("duplicate key '{key}' (first given on line {first})").format(
-                            key=key, first=first
-                        ),
-                    )
-                )
-                continue
-            firsts[key] = key_node.start_mark.line + 1
-            mapping[key] = convert(value_node, (*path, key), key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                report(key_node, path, _("a key must be plain text"))
+            elif key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                merge = _("YAML merge keys (<<) are not allowed in kouryu's data files")
+                report(key_node, path, merge)
+            elif key in mapping:
+                message = _("duplicate key '{key}' (first given on line {first})")
+                report(key_node, (*path, key), message.format(key=key, first=firsts[key]))
+            else:
+                firsts[key] = key_node.start_mark.line + 1
+                mapping[key] = convert(value_node, (*path, key), key_node)
         return mapping
 
     data = convert(root, ())
     if len(aliases) > _ALIASES_SHOWN:
-        more = len(aliases) - _ALIASES_SHOWN
-        problems.append(
-            Problem(name, None, None, "", _("… and {more} more YAML aliases").format(more=more))
-        )
+        more = _("… and {more} more YAML aliases").format(more=len(aliases) - _ALIASES_SHOWN)
+        problems.append(Problem(name, None, None, "", more))
     return data
 
 

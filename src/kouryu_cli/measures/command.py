@@ -42,7 +42,14 @@ def _emit_found(ctx: typer.Context, out: output.Output, listing: Listing, empty:
     note(ctx, empty)
     output.emit_listing(out, listing)
     if out.path is not None:
-        note(ctx, _("{path}: nothing matched; wrote the headers only").format(path=out.path))
+        # What the empty file holds: JSON an empty list, a table nothing, the rest a header.
+        if out.format == "json":
+            wrote = _("{path}: nothing matched; wrote an empty list")
+        elif out.format == "table":
+            wrote = _("{path}: nothing matched; wrote an empty file")
+        else:
+            wrote = _("{path}: nothing matched; wrote the headers only")
+        note(ctx, wrote.format(path=out.path))
     raise typer.Exit(EXIT_NOTHING_FOUND)
 
 
@@ -110,13 +117,17 @@ def _filter(
             query.check_department_filter(current, name)
     if only_age and not age_groups:
         raise UsageError(_("--only-age: needs at least one --age"))
+    with option("--query"):
+        if any(not query.split_terms(q) for q in queries or ()):
+            # A query of no words would match every measure, silently.
+            raise UsageError(_("give at least one word to search for"))
     return query.MeasureFilter(
         ages=age_groups,
         only_ages=only_age,
         departments=tuple(depts or ()),
         policies=tuple(policies or ()),
         icons=icons,
-        queries=tuple(q for q in queries or () if query.split_terms(q)),
+        queries=tuple(queries or ()),
     )
 
 

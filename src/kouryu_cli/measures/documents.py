@@ -6,6 +6,7 @@ from typing import Any
 
 from kouryu_cli.core.model import Measure, Plan
 from kouryu_cli.core.textnorm import JOIN
+from kouryu_cli.measures.fulltext import CHALLENGES_HEADING
 from kouryu_cli.measures.views import LABELS
 from kouryu_cli.render.document import Document, Line
 
@@ -77,7 +78,7 @@ def outline_document(plan: Plan) -> Document:
     lines += [
         Line("heading", f"目指す市民の姿: {plan.vision_slogan}", 2),
         Line("text", plan.vision_text),
-        Line("heading", "市民のチャレンジ目標", 2),
+        Line("heading", CHALLENGES_HEADING, 2),
     ]
     if plan.challenges_lead:
         lines.append(Line("text", plan.challenges_lead))

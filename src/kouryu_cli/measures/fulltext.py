@@ -32,6 +32,7 @@ KIND_LABELS = {
     "department": "所管課",
     "indicator": "指標",
 }
+CHALLENGES_HEADING = "市民のチャレンジ目標"
 
 
 def _records(plan: Plan) -> Iterator[_Record]:
@@ -44,6 +45,10 @@ def _records(plan: Plan) -> Iterator[_Record]:
         plan.vision_slogan,
         (("slogan", plan.vision_slogan), ("text", plan.vision_text)),
     )
+    if plan.challenges_lead:
+        # The sentence that leads into the goals, heading and all, as outline shows it.
+        lead = (("lead", plan.challenges_lead),)
+        yield _Record("challenge", "challenges", CHALLENGES_HEADING, lead)
     for number, challenge in enumerate(plan.challenges, 1):
         yield _Record(
             "challenge",

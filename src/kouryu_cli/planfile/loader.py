@@ -194,12 +194,13 @@ class _PlanReader:
             return None
         measure_id = node.text("id")
         if measure_id and not _ID.fullmatch(measure_id):
-            c.fail(
-                node.at("id"),
-                _("id '{measure_id}' may use only letters, digits, '-', '_', '.'").format(
-                    measure_id=measure_id
-                ),
+            # '-', '_' and '.' are allowed after the first character only.
+            message = (
+                _("id '{measure_id}' must start with a letter or a digit")
+                if _ID.fullmatch("0" + measure_id[1:])
+                else _("id '{measure_id}' may use only letters, digits, '-', '_', '.'")
             )
+            c.fail(node.at("id"), message.format(measure_id=measure_id))
         else:
             c.unique(
                 self.measure_ids,
