@@ -197,6 +197,54 @@ def test_history_in_every_format(run: Run, fmt: str) -> None:
         assert ("17000" if fmt != "markdown" else "17,000") in result.stdout
 
 
+def test_history_keeps_to_the_years_asked_for(run: Run, write: Write) -> None:
+    path = write("s.csv", "指標,年度,実績値\nI1,H30,27\nI1,R4,28\nI6,R6,69\nI6,R8,71\n")
+    bounded = run(
+        "indicators",
+        "--actuals",
+        str(path),
+        "--history",
+        "--as-of",
+        "R4",
+        "--since",
+        "R1",
+        "-f",
+        "json",
+    )
+    assert bounded.exit_code == 0, bounded.stderr
+    years = {r["id"]: [a["year"] for a in r["actuals"]] for r in json.loads(bounded.stdout)}
+    assert (years["I1"], years["I6"]) == ([2022], [])
+    assert "I6 R6, " in bounded.stderr  # the later ones are said not to be used
+    import openpyxl
+
+    book = path.parent / "推移.xlsx"
+    run("indicators", "--actuals", str(path), "--history", "--as-of", "R4", "-o", str(book))
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    assert sheet["A1"].value == "指標の推移（基準値・各年度の実績値・目標値）（R4=2022年度まで）"
+    assert "R6/2024" not in [c.value for c in sheet[2]]
+    everything = run("indicators", "--actuals", str(path), "--history", "-f", "csv")
+    assert "H30/2018" in everything.stdout
+    assert "R8/2026" in everything.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "named"),
+    [
+        (("--status", "A"), "--status does not"),
+        (("--behind-target",), "--behind-target does not"),
+        (("--threshold", "10"), "--threshold does not"),
+        (("--status", "A", "--threshold", "10"), "--status, --threshold do not"),
+    ],
+)
+def test_history_refuses_the_options_that_grade(
+    run: Run, option: tuple[str, ...], named: str
+) -> None:
+    result = run("indicators", "--history", *option)
+    assert result.exit_code == 2
+    assert named in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_year_written_2024_is_shown_once(run: Run, write: Write) -> None:
     path = write("t.csv", "指標,年度,実績値\nI1,2024,30\n")
     result = run("indicators", "--actuals", str(path), "--as-of", "R6", "-f", "tsv")

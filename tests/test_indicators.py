@@ -12,8 +12,8 @@ import pytest
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series, TargetKind
+from kouryu_cli.indicators import command, views
 from kouryu_cli.indicators import evaluation as indicators
-from kouryu_cli.indicators import views
 from kouryu_cli.indicators.evaluation import Grade, evaluate
 
 AT_LEAST, AT_MOST, REACH = TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.REACH
@@ -125,6 +125,14 @@ def test_direction(kind: TargetKind, baseline: float, target: float | None, expe
 def test_straight_line(year: int, expected: float) -> None:
     indicator, series = make(REACH, 20, 30)
     assert indicators.line_value(indicator, series, year) == pytest.approx(expected)
+
+
+def test_no_expected_value_before_the_baseline_year(plan: Plan) -> None:
+    """At H30 (2018) I3's line (from R2 = 2020) has not begun: nothing is expected of it."""
+    found = indicators.evaluate_plan(plan, at(2018))
+    by_id = {e.indicator.id: e for e in found}
+    assert by_id["I3"].expected is None
+    assert by_id["I1"].expected == pytest.approx(by_id["I1"].series.baseline + (30 - 25.6) / 13)
 
 
 def test_no_straight_line_for_a_direction_only_target() -> None:
@@ -325,12 +333,12 @@ def test_shipped_plan_is_baseline_only(plan: Plan) -> None:
     ],
 )
 def test_parse_grades(values: list[str], expected: tuple[Grade, ...]) -> None:
-    assert indicators.parse_grades(values) == expected
+    assert command.parse_grades(values) == expected
 
 
 def test_parse_grades_names_the_bad_one() -> None:
     with pytest.raises(ValueError, match=r"^unknown status 'F' \(expected A, B, B\*, C, D, E"):
-        indicators.parse_grades(["A,F"])
+        command.parse_grades(["A,F"])
 
 
 def test_select_behind_target_and_grades() -> None:
@@ -338,9 +346,9 @@ def test_select_behind_target_and_grades() -> None:
     behind = evaluate(*make(REACH, 20, 30, {2025: 22}), at(2025))
     waiting = evaluate(*make(REACH, 20, 30), at(2025))
     everything = [reached, behind, waiting]
-    assert indicators.select(everything, behind_target=True) == [behind, waiting]
-    assert indicators.select(everything, grades=(Grade.A, Grade.B_STAR)) == [reached, behind]
-    assert indicators.select(everything, behind_target=True, grades=(Grade.A,)) == []
+    assert command.select(everything, behind_target=True) == [behind, waiting]
+    assert command.select(everything, grades=(Grade.A, Grade.B_STAR)) == [reached, behind]
+    assert command.select(everything, behind_target=True, grades=(Grade.A,)) == []
 
 
 # --- the grade of a whole indicator (総合評価) -------------------------------------------------

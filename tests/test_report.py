@@ -436,6 +436,16 @@ def test_report_command_writes_html(run: Run, tmp_path: Path) -> None:
     )
 
 
+def test_figures_piped_in_are_named_as_such_on_the_cover(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    piped = ACTUALS.read_text(encoding="utf-8")
+    result = run("report", "--as-of", "R6", "--actuals", "-", "-o", str(out), input=piped)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| 実績値 | 標準入力（ファイル名なし） |" in text
+    assert "| 実績値 | - |" not in text
+
+
 def test_report_command_writes_markdown_from_the_suffix(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "評価報告_R6.md"
     result = run("report", "--as-of", "R6", "-o", str(out))
@@ -544,3 +554,17 @@ def test_on_a_terminal_without_output_the_report_asks_for_a_file(
     assert result.exit_code == 2
     assert "give -o 評価報告.html (or .md), or redirect stdout" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["山陽小野田市 評価報告書", "市\\ } 第4分野", '"</style><b>', "a  b\tc\n", "ｱ　全角"]
+)
+def test_a_css_string_reads_back_as_the_text_it_was_given(text: str) -> None:
+    """CSS reads an escape as up to six hex digits and one whitespace after them."""
+    literal = str(render.css_string(text))
+    assert literal.startswith('"')
+    assert literal.endswith('"')
+    body = literal[1:-1]
+    assert not set(body) & set('"<>{};\n')  # nothing that ends the string, rule or style
+    decoded = re.sub(r"\\([0-9a-fA-F]{1,6})[ \t\n]?", lambda m: chr(int(m[1], 16)), body)
+    assert decoded == text

@@ -157,6 +157,50 @@ def test_point_labels_keep_off_the_lines(graded: list[evaluation.Evaluation]) ->
                     assert not inside, f"{item.indicator.id}: a line crosses '{content}'"
 
 
+def marker_centres(root: ET.Element) -> list[tuple[float, float]]:
+    """The centre of each point's marker (square, diamond, circle), in drawing order."""
+    out = []
+    for node in root.iter():
+        if node.get("data-what") != "marker":
+            continue
+        if node.tag == f"{SVG}circle":
+            out.append((float(node.get("cx", "0")), float(node.get("cy", "0"))))
+        elif node.tag == f"{SVG}rect":
+            half = float(node.get("width", "0")) / 2
+            out.append((float(node.get("x", "0")) + half, float(node.get("y", "0")) + half))
+        else:
+            corners = [tuple(map(float, p.split(","))) for p in node.get("points", "").split()]
+            out.append((corners[0][0], corners[1][1]))
+    return out
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "I7,R3,80000\nI7,R4,150000\nI7,R5,154000\nI7,R6,154170\n",  # two close at the top
+        "I4,R4,18300\nI4,R5,18250\nI4,R6,18199\n",  # three in a row near the target
+        "I6,R3,67\nI6,R4,69\nI6,R5,70\nI6,R6,69\n",
+    ],
+)
+def test_each_point_label_is_nearest_its_own_point(plan: Plan, tmp_path: Path, rows: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("indicator,year,value\n" + rows, encoding="utf-8")
+    ident = rows[:2]
+    item = next(
+        e
+        for e in evaluation.evaluate_plan(load_actuals(path, plan), evaluation.as_of_year("R6"))
+        if e.indicator.id == ident
+    )
+    root = parse(charts.series_chart(item, "c"))
+    labels = text_boxes(root, charts.LABEL_SIZE)
+    # One label a point, in the order of the points' markers; the legend's swatches follow.
+    centres = marker_centres(root)[: len(labels)]
+    assert len(centres) == len(labels) == len(item.series.actuals) + 2
+    for (content, box), own in zip(labels, centres, strict=True):
+        nearest = min(box.distance(*c) for c in centres)
+        assert box.distance(*own) == nearest, f"{ident}: '{content}' is nearer another point"
+
+
 def test_each_actual_up_to_the_evaluation_year_is_a_labelled_point(
     graded: list[evaluation.Evaluation],
 ) -> None:

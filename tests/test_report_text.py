@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from kouryu_cli.core import values
-from kouryu_cli.core.model import Plan
-from kouryu_cli.indicators import evaluation
+from kouryu_cli.core.model import EraYear, Observation, Plan, TargetKind
+from kouryu_cli.indicators import evaluation, views
 from kouryu_cli.indicators.actuals import load_actuals
 from kouryu_cli.indicators.evaluation import Grade, Overall
-from kouryu_cli.indicators.views import line_text
+from kouryu_cli.indicators.views import line_text, rate_text
 from kouryu_cli.progress.store import load_progress
 from kouryu_cli.report import build as report
 from kouryu_cli.report import render, words
@@ -99,6 +99,45 @@ def test_overdue_only_where_a_figure_falls_short(with_actuals: Plan) -> None:
     i6 = html[html.index('id="series-7"') : html.index('id="series-8"')]
     assert "期限超過" in i4
     assert "期限超過" not in i6
+
+
+@pytest.mark.parametrize(
+    ("rows", "ident"),
+    [
+        ("I5,R5,107,\nI5,R6,100,\n", "I5"),  # 107 by R5, reached in R5 itself
+        ("I5,R4,107,\nI5,R6,100,\n", "I5"),  # reached before the target year
+        ("I6,R6,71,\nI6,R8,69,\n", "I6"),  # 70 by R7, reached in R6, then short
+    ],
+)
+def test_a_target_reached_once_is_not_overdue(
+    plan: Plan, tmp_path: Path, rows: str, ident: str
+) -> None:
+    plan_with = actuals_of(plan, tmp_path, rows)
+    result = next(
+        e
+        for e in evaluation.evaluate_plan(plan_with, evaluation.as_of_year("R8"))
+        if e.indicator.id == ident
+    )
+    assert not result.met  # the latest figure falls short
+    assert not result.overdue
+    built = build(plan_with, "R8")
+    finding = next(p.finding for p in built.past_target if p.name.startswith(ident))
+    assert finding == words.REACHED_BEFORE
+    block = next(b for b in built.series if b.id == ident)
+    assert not block.overdue
+    assert "期限超過" not in render.to_markdown(built).split(f"### {ident} ")[1].split("###")[0]
+
+
+def test_a_figure_before_the_period_does_not_count_as_reaching_the_target(
+    plan: Plan, tmp_path: Path
+) -> None:
+    plan_with = actuals_of(plan, tmp_path, "I5,R4,107,\nI5,R6,100,\n")
+    as_of = evaluation.as_of_year("R8")
+    since = evaluation.since_year("R5", as_of)
+    i5 = next(
+        e for e in evaluation.evaluate_plan(plan_with, as_of, since=since) if e.indicator.id == "I5"
+    )
+    assert i5.overdue
 
 
 # ---------------------------------------------------------------- the overall grade
@@ -339,10 +378,92 @@ def test_departments_break_only_after_a_middle_dot(with_actuals: Plan) -> None:
         (4.9996, "+4.9996%"),
         (5.04, "+5.0%"),  # beyond 5 % and shown so
         (-12.345, "-12.3%"),
+        (0.0, "0.0%"),
     ],
 )
 def test_a_rate_near_the_threshold_is_shown_on_its_side(change: float, text: str) -> None:
-    assert words.rate_text(change, 5.0) == text
+    assert rate_text(change, 5.0) == text
+
+
+def actuals_of(plan: Plan, tmp_path: Path, rows: str) -> Plan:
+    path = tmp_path / "a.csv"
+    path.write_text("indicator,year,value,significance\n" + rows, encoding="utf-8")
+    return load_actuals(path, plan)
+
+
+@pytest.mark.parametrize("value", ["154169", "139487", "154160"])
+def test_the_change_line_keeps_the_side_of_the_threshold_the_grade_is_on(
+    plan: Plan, tmp_path: Path, value: str
+) -> None:
+    """I7's baseline is 146,828: ±7,341 is ±4.9997 %, C; neither line may say ±5.0%."""
+    built = build(actuals_of(plan, tmp_path, f"I7,R6,{value},\n"), "R6")
+    block = next(s for s in built.series if s.id == "I7")
+    assert block.grade == "C"
+    for text in (block.reason, block.relative_change, render.to_markdown(built)):
+        assert "5.0%" not in text
+    shown = block.relative_change.split("%")[0]
+    assert abs(float(shown)) < 5
+    record = views.record(
+        next(
+            e
+            for e in evaluation.evaluate_plan(
+                actuals_of(plan, tmp_path, f"I7,R6,{value},\n"), evaluation.as_of_year("R6")
+            )
+            if e.indicator.id == "I7"
+        )
+    )
+    assert abs(record["relative_change"]) < 5  # the JSON too
+
+
+def test_a_falling_target_ahead_of_its_line_is_said_to_be_below_it(plan: Plan) -> None:
+    """I4 made a 以下 target (15,000 by R7): 15,200 in R6 is under the line's 15,327, so B."""
+    i4 = next(i for i in plan.indicators if i.id == "I4")
+    series = replace(
+        i4.series[0],
+        target=15000.0,
+        actuals=(Observation(EraYear("R6", 2024), 15200.0),),
+    )
+    falling = replace(i4, target_kind=TargetKind.AT_MOST, series=(series,))
+    result = evaluation.evaluate(falling, series, evaluation.as_of_year("R6"))
+    assert result.grade is Grade.B
+    said = words.reason_text(result)
+    assert "2024年度の直線上の値 15,327 人 以下です。" in said
+    assert "以上" not in said
+
+
+def test_a_test_result_beside_a_reached_target_is_said(plan: Plan, tmp_path: Path) -> None:
+    built = build(actuals_of(plan, tmp_path, "I1,R6,30.2,変化なし\nI2,R6,51,改善\n"), "R6")
+    blocks = {s.id: s for s in built.series}
+    assert blocks["I1"].grade == "A"
+    assert "有意差の検定は「変化なし」ですが、目標に達しているため A です。" in blocks["I1"].reason
+    assert blocks["I2"].grade == "A"
+    assert blocks["I2"].reason.startswith("基準値との有意差の検定: 改善。直近の実績")
+    rules = dict(built.grades)
+    assert "目標値に達した実績は、検定結果によらず A" in rules["有意差"]
+
+
+def test_an_e_grade_shows_no_change_it_says_cannot_be_made(plan: Plan, tmp_path: Path) -> None:
+    """I5's only figure is of its baseline year R3: E, and no change from the baseline is shown."""
+    built = build(actuals_of(plan, tmp_path, "I5,R3,90,\n"), "R6")
+    block = next(s for s in built.series if s.id == "I5")
+    assert block.grade == "E"
+    assert (block.change, block.relative_change) == ("—", "—")
+    assert "変化率 0.0%" not in render.to_markdown(built)
+
+
+def test_without_any_figure_the_summary_does_not_say_figures_were_used(plan: Plan) -> None:
+    for text in (
+        render.to_markdown(build(plan, "R6")),
+        page_text(render.to_html(build(plan, "R6"))),
+    ):
+        assert "の実績値で評価しました" not in text
+        assert "実績値で評価できた系列はありません" in text
+
+
+def test_the_overall_rule_says_series_without_a_grade_are_left_out(plan: Plan) -> None:
+    built = build(plan, "R6")
+    assert "E とベースラインのみの系列を除く" in built.overall_rule
+    assert "E とベースラインのみを除く" in dict(built.grades)["総合"]
 
 
 def test_a_threshold_of_the_citys_own_is_not_called_the_national_guide() -> None:
@@ -375,6 +496,15 @@ def test_an_evaluation_period_is_said_and_a_figure_before_it_is_not_called_missi
             files=[],
         )
     )
-    assert "8系列の指標を令和6年度（2024年度）の実績値で評価しました。" in text
+    # No series has a figure in the period (I5's is before it): none is said to be evaluated.
+    assert (
+        "8系列の指標のいずれにも令和6年度（2024年度）の実績値がなく、実績値で評価できた系列は"
+        "ありません。" in text
+    )
+    # The year before lies outside the period: nothing is compared with it.
+    assert (
+        "評価期間が令和6年度（2024年度）からのため、令和5年度（2023年度）時点の評価はなく" in text
+    )
+    assert "| 指標 | 前年度時点の直近の実績 |" not in text
     assert "評価期間（令和6年度（2024年度）以降）に基準年度より後の実績値がないため" in text
     assert "進捗率: —（評価期間内の実績値なし（R6以降））" in text

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kouryu_cli.core.model import TargetKind
-from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.core.values import format_number
 from kouryu_cli.indicators.chart_words import (
     describe,
     finding,
@@ -129,9 +129,7 @@ def series_chart(evaluation: Evaluation, ident: str) -> str:
         (content, year_size, _year_label_candidates(content, x, half, frame, year_size))
         for content, x, half in _year_labels(evaluation, frame)
     ]
-    labels += [
-        (p.label, LABEL_SIZE, label_candidates(p.label, p.x, p.y, LABEL_SIZE)) for p in points
-    ]
+    labels += [(p.label, LABEL_SIZE, _own_places(p, points, placer.bounds)) for p in points]
     boxes = placer.place_all([candidates for _, _, candidates in labels])
     for (content, size, _), box in zip(labels, boxes, strict=True):
         parts.append(label_at(box, content, size))
@@ -221,6 +219,24 @@ def _points(evaluation: Evaluation, frame: Frame) -> list[_Point]:
         for o in shown_actuals(evaluation)
     )
     return points
+
+
+def _own_places(point: _Point, points: Sequence[_Point], bounds: Box) -> list[Box]:
+    """A point's label places on the chart that lie nearer to it than to any other point.
+
+    A reader takes a label for its nearest mark's: one nearer another point would name the
+    wrong year. Only where no such place is on the chart (two points on one spot, a point
+    at its edge) are the others offered.
+    """
+    candidates = label_candidates(point.label, point.x, point.y, LABEL_SIZE)
+    others = [(p.x, p.y) for p in points if p is not point]
+    own = [
+        box
+        for box in candidates
+        if box.inside(bounds)
+        and all(box.distance(point.x, point.y) < box.distance(x, y) for x, y in others)
+    ]
+    return own or candidates
 
 
 Segment = tuple[tuple[float, float], tuple[float, float], str]

@@ -1,5 +1,6 @@
 """`kouryu indicators`: the evaluation of the chapter's indicators (指標の評価)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -8,13 +9,13 @@ import typer
 
 from kouryu_cli.cli import options, output
 from kouryu_cli.core.errors import EXIT_NOTHING_FOUND, UsageError
-from kouryu_cli.core.i18n import N_, _
+from kouryu_cli.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     # The evaluation modules load only when the command runs: every other command starts faster.
     from kouryu_cli.core.model import EraYear, Plan
     from kouryu_cli.indicators.actuals import ActualsFile
-    from kouryu_cli.indicators.evaluation import Evaluation
+    from kouryu_cli.indicators.evaluation import Evaluation, Grade
 
 FORMATS = ("table", "json", "csv", "tsv", "markdown", "xlsx", "svg")
 
@@ -96,7 +97,10 @@ def indicators(
         bool,
         typer.Option(
             "--history",
-            help=N_("Every series with its baseline, every actual by year, and its target."),
+            help=N_(
+                "Every series with its baseline, every actual by year, and its target; "
+                "only the years from --since and up to --as-of when they are given."
+            ),
         ),
     ] = False,
     threshold: ThresholdOption = None,
@@ -124,9 +128,10 @@ def indicators(
     whose actuals are all earlier is E (評価期間内の実績値なし).
 
     An indicator with several series also gets an overall grade (総合): A=5, B/B*=4,
-    C=3, D=2 points averaged over its series that are not E, rounded 五捨六入
-    (x.5 down, x.6 up); E when every series is E. A B is B* unless the series, each
-    projected to the target year (B → A, B* → B), average to A.
+    C=3, D=2 points averaged over its series graded A-D, rounded 五捨六入
+    (x.5 down, x.6 up); with none graded A-D, E if one is E, else ベースラインのみ.
+    A B is B* unless the series, each projected to the target year (B → A, B* → B),
+    average to A.
     Overdue (期限超過): the target year is before the as-of year and no figure has reached
     the target (with no figure at all, ベースラインのみ and 期限超過 together).
 
@@ -145,19 +150,16 @@ def indicators(
 
     out = request.resolve([options.plan_path(ctx), *(actuals_files or ())])
     with options.option("--status"):
-        grades = evaluation.parse_grades(status or ())
+        grades = parse_grades(status or ())
+    if history:
+        _check_history(out.format, bool(status), behind_target, threshold is not None)
+        _history(ctx, out, inputs(ctx, as_of, since, threshold, actuals_files), as_of is not None)
+        return
     given = inputs(ctx, as_of, since, threshold, actuals_files)
     year = given.year
-    if history:
-        if out.format == "svg":
-            raise UsageError(
-                _("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
-            )
-        output.emit_listing(out, indicatorview.history_listing(given.plan))
-        return
     if given.later:
         options.note(ctx, given.later)
-    found = evaluation.select(
+    found = select(
         evaluation.evaluate_plan(given.plan, year, given.threshold, given.since),
         behind_target=behind_target,
         grades=grades,
@@ -213,6 +215,34 @@ class Inputs:
         return self.since or self.plan.since
 
 
+def _history(ctx: typer.Context, out: output.Output, given: Inputs, bounded: bool) -> None:
+    """Every figure by year: every year, unless --as-of (bounded) or --since limits them."""
+    from kouryu_cli.indicators import views as indicatorview
+
+    last = given.year if bounded else None
+    if last is not None and given.later:
+        options.note(ctx, given.later)
+    output.emit_listing(out, indicatorview.history_listing(given.plan, given.since, last))
+
+
+def _check_history(fmt: str, status: bool, behind_target: bool, threshold: bool) -> None:
+    """--history lists figures: it has no chart, and the options that grade do not apply."""
+    if fmt == "svg":
+        raise UsageError(
+            _("--history has no svg view: use table, json, csv, tsv, markdown or xlsx")
+        )
+    used = {"--status": status, "--behind-target": behind_target, "--threshold": threshold}
+    grading = [name for name, on in used.items() if on]
+    if grading:
+        raise UsageError(
+            ngettext(
+                "--history lists figures, not grades: {options} does not apply to it",
+                "--history lists figures, not grades: {options} do not apply to it",
+                len(grading),
+            ).format(options=", ".join(grading))
+        )
+
+
 def inputs(
     ctx: typer.Context,
     as_of: str | None,
@@ -239,6 +269,49 @@ def inputs(
     return Inputs(current, tuple(files), year, period, limit, later)
 
 
+def parse_grades(values: Iterable[str]) -> "tuple[Grade, ...]":
+    """--status values (comma-separated and/or repeated) as grades; ValueError names a bad one."""
+    from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade
+
+    words = {g.value.upper(): g for g in Grade} | {
+        "B＊": Grade.B_STAR,
+        "BSTAR": Grade.B_STAR,
+        "BASELINE": Grade.BASELINE_ONLY,
+        "ベースラインのみ": Grade.BASELINE_ONLY,
+    }
+    out: list[Grade] = []
+    for value in values:
+        for part in value.split(","):
+            word = part.strip()
+            if not word:
+                continue
+            found = words.get(word.upper()) or words.get(word)
+            if found is None:
+                expected = ", ".join(g.value for g in GRADE_ORDER)
+                raise ValueError(
+                    _("unknown status '{word}' (expected {expected})").format(
+                        word=word, expected=expected
+                    )
+                )
+            if found not in out:
+                out.append(found)
+    return tuple(out)
+
+
+def select(
+    evaluations: "Iterable[Evaluation]",
+    *,
+    behind_target: bool = False,
+    grades: "tuple[Grade, ...]" = (),
+) -> "list[Evaluation]":
+    """The evaluations not at their target (when asked) and with one of the grades (if any)."""
+    return [
+        e
+        for e in evaluations
+        if not (behind_target and e.met) and (not grades or e.grade in grades)
+    ]
+
+
 def with_actuals(
     ctx: typer.Context, plan: "Plan", paths: list[Path]
 ) -> "tuple[Plan, list[ActualsFile]]":
@@ -256,11 +329,12 @@ def with_actuals(
             options.note(ctx, f"{options.plan_path(ctx)}: {note}")
     if not paths:
         return plan, []
-    if sum(str(p) == "-" for p in paths) > 1:  # the second would read an empty stdin
-        raise UsageError(_("--actuals: standard input (-) can be read only once"))
     from kouryu_cli.indicators import actuals
 
-    files = actuals.read_all(paths, plan)
+    try:
+        files = actuals.read_all(paths, plan)
+    except UsageError as error:  # standard input given twice
+        raise UsageError(f"--actuals: {error}") from None
     report(ctx, files)
     return actuals.merge_actuals(plan, files), files
 

@@ -20,9 +20,10 @@ baseline (有意差) decides instead: 改善 → A (target reached; 増加/減�
 
 An indicator with several series (I3: 団体数 and 人数) is also graded as a whole, as the
 report grades such items: A = 5, B and B* = 4, C = 3, D = 2 points, averaged over the series
-that are not E, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; E when every
-graded series is E. A B is B* unless the series projected to the target year (A, B → A;
-B* → B) average to A (A+B → B, A+B* → B*, B*+B* → B*; 第2章, tests/corpus/kenkou21).
+graded A–D, rounded 五捨六入 (x.5 down, x.6 up) and read back as A/B/C/D; with none graded
+A–D, E if one is E, else ベースラインのみ. A B is B* unless the series projected to the target
+year (A, B → A; B* → B) average to A (A+B → B, A+B* → B*, B*+B* → B*; 第2章,
+tests/corpus/kenkou21).
 """
 
 from __future__ import annotations
@@ -407,17 +408,33 @@ def evaluate(
             if latest is None or verdict.grade is Grade.E
             else progress_rate(series.baseline, series.target, latest.value, sign)
         ),
-        expected=line_value(indicator, series, as_of.year),
+        expected=(  # no line yet before its baseline year
+            None
+            if as_of.year < indicator.baseline_year_of(series).year
+            else line_value(indicator, series, as_of.year)
+        ),
         expected_at_latest=(
             None if latest is None else line_value(indicator, series, latest.year.year)
         ),
         grade=verdict.grade,
         reason=verdict.reason,
         met=met,
-        overdue=indicator.target_year_of(series).year < as_of.year and not met,
+        overdue=indicator.target_year_of(series).year < as_of.year
+        and not (met or _reached(indicator, series, as_of, threshold, since)),
         basis=verdict.basis,
         provisional=series.tested and verdict.basis is Basis.THRESHOLD,
         since=since,
+    )
+
+
+def _reached(
+    indicator: Indicator, series: Series, as_of: EraYear, threshold: float, since: EraYear | None
+) -> bool:
+    """Whether a figure of the evaluation period, up to as_of, reached the target."""
+    return any(
+        meets_target(indicator.target_kind, series.baseline, series.target, o.value, threshold)
+        for o in series.actuals
+        if o.year.year <= as_of.year and (since is None or o.year.year >= since.year)
     )
 
 
@@ -445,49 +462,6 @@ def evaluate_plan(
 def shows_basis(evaluations: Iterable[Evaluation]) -> bool:
     """Whether any grade rests on a test or is provisional: then every view names each rule."""
     return any(e.basis is Basis.SIGNIFICANCE or e.provisional for e in evaluations)
-
-
-def parse_grades(values: Iterable[str]) -> tuple[Grade, ...]:
-    """--status values (comma-separated and/or repeated) as grades; ValueError names a bad one."""
-    out: list[Grade] = []
-    for value in values:
-        for part in value.split(","):
-            word = part.strip()
-            if not word:
-                continue
-            found = _GRADE_WORDS.get(word.upper()) or _GRADE_WORDS.get(word)
-            if found is None:
-                expected = ", ".join(g.value for g in GRADE_ORDER)
-                raise ValueError(
-                    _("unknown status '{word}' (expected {expected})").format(
-                        word=word, expected=expected
-                    )
-                )
-            if found not in out:
-                out.append(found)
-    return tuple(out)
-
-
-_GRADE_WORDS = {g.value.upper(): g for g in Grade} | {
-    "B＊": Grade.B_STAR,
-    "BSTAR": Grade.B_STAR,
-    "BASELINE": Grade.BASELINE_ONLY,
-    "ベースラインのみ": Grade.BASELINE_ONLY,
-}
-
-
-def select(
-    evaluations: Iterable[Evaluation],
-    *,
-    behind_target: bool = False,
-    grades: tuple[Grade, ...] = (),
-) -> list[Evaluation]:
-    """The evaluations not at their target (when asked) and with one of the grades (if any)."""
-    return [
-        e
-        for e in evaluations
-        if not (behind_target and e.met) and (not grades or e.grade in grades)
-    ]
 
 
 def tally(evaluations: Iterable[Evaluation]) -> Counts[Grade]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import EraYear
-from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.core.values import format_number
 from kouryu_cli.indicators.evaluation import Evaluation, Grade, shows_basis
 from kouryu_cli.indicators.views import (
     BASIS,
@@ -85,8 +85,8 @@ def legend(threshold: float, as_of: EraYear) -> list[str]:
         "  ベースラインのみ  実績値がまだない",
         "  期限超過  目標年度を過ぎ、目標値に達した実績値がない",
         "  バー: 基準値 ━━●── 目標値（● 直近の実績、◀ 基準値より悪化、▶ 目標値を超過）",
-        "  総合: 系列が複数ある指標全体の評価。A=5・B=4（B*も）・C=3・D=2点をEを除く系列で平均し、",
-        "        五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す。すべてEならE",
+        "  総合: 系列が複数ある指標全体の評価。A=5・B=4（B*も）・C=3・D=2点を、E・ベースラインのみ",
+        "        を除く系列で平均し、五捨六入（x.5は切り捨て、x.6は切り上げ）して A〜D に戻す",
     ]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
-from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.core.values import format_number
 from kouryu_cli.indicators.evaluation import (
     GRADE_ORDER,
     Evaluation,
@@ -197,6 +197,21 @@ def difference_text(value: float | None, unit: str) -> str:
     return f"{sign}{quantity(tidy, unit)}"
 
 
+def rate_places(change: float, threshold: float, least: int = 1) -> int:
+    """Decimals (at least `least`) that keep a change in % on its own side of ±threshold.
+
+    −4.966 is C and −5.0 would read as D: it keeps two decimals, −4.97.
+    """
+    beyond = abs(round(change, 10)) >= threshold
+    return next((p for p in range(least, 10) if (abs(round(change, p)) >= threshold) == beyond), 10)
+
+
+def rate_text(change: float, threshold: float) -> str:
+    """A change in %: +4.4%, −4.97% (rate_places); 0.0% with no sign."""
+    places = rate_places(change, threshold)
+    return f"{change:{'+' if round(change, places) else ''}.{places}f}%"
+
+
 def percent_text(value: float | None) -> str:
     """33.3 (one decimal), or '' when there is none."""
     return "" if value is None else f"{value:.1f}"
@@ -256,7 +271,12 @@ def record(evaluation: Evaluation, basis: bool = False) -> dict[str, Any]:
             "source": latest.source,
         },
         "change": _tidy_optional(evaluation.change),
-        "relative_change": _tidy_optional(evaluation.relative_change, 2),
+        "relative_change": None
+        if evaluation.relative_change is None
+        else _tidy(
+            evaluation.relative_change,
+            rate_places(evaluation.relative_change, evaluation.threshold, 2),
+        ),
         "gap": _tidy_optional(evaluation.gap),
         "progress": _tidy_optional(evaluation.progress_rate, 2),
         "expected": _tidy_optional(evaluation.expected, 2),
@@ -303,13 +323,13 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         series.unit,
         baseline_text(indicator, series),
         _tidy(series.baseline),
-        str(indicator.baseline_year_of(series).year),
+        indicator.baseline_year_of(series).year,  # a number, in General format: 2017
         target_text(indicator, series),
         _tidy_optional(series.target),
-        str(indicator.target_year_of(series).year),
+        indicator.target_year_of(series).year,
         latest_of(evaluation),
         None if latest is None else _tidy(latest.value),
-        "" if latest is None else str(latest.year.year),
+        None if latest is None else latest.year.year,
         _tidy_optional(evaluation.change),
         difference_text(target_gap(evaluation), series.unit),
         _tidy_optional(target_gap(evaluation)),
@@ -351,9 +371,20 @@ def listing(evaluations: list[Evaluation], as_of: EraYear) -> Listing:
 HISTORY_TITLE = "指標の推移（基準値・各年度の実績値・目標値）"
 
 
-def history_listing(plan: Plan) -> Listing:
-    """Every series with its baseline, every actual by year, and its target."""
-    years = sorted({o.year.year for i in plan.indicators for s in i.series for o in s.actuals})
+def history_listing(
+    plan: Plan, first: EraYear | None = None, last: EraYear | None = None
+) -> Listing:
+    """Every series with its baseline, its actuals by year (from first, up to last), its target."""
+
+    def shown(series: Series) -> list[Observation]:
+        return [
+            o
+            for o in series.actuals
+            if (first is None or o.year.year >= first.year)
+            and (last is None or o.year.year <= last.year)
+        ]
+
+    years = sorted({o.year.year for i in plan.indicators for s in i.series for o in shown(s)})
     heads = (
         "ID",
         "指標",
@@ -371,7 +402,7 @@ def history_listing(plan: Plan) -> Listing:
         out: list[tuple[Cell, ...]] = []
         for indicator in plan.indicators:
             for series in indicator.series:
-                by_year = {o.year.year: _tidy(o.value) for o in series.actuals}
+                by_year = {o.year.year: _tidy(o.value) for o in shown(series)}
                 out.append(
                     (
                         indicator.id,
@@ -399,7 +430,7 @@ def history_listing(plan: Plan) -> Listing:
                         "value": _tidy(o.value),
                         "source": o.source,
                     }
-                    for o in series.actuals
+                    for o in shown(series)
                 ],
             }
             for indicator in plan.indicators
@@ -411,10 +442,23 @@ def history_listing(plan: Plan) -> Listing:
         make_rows=rows,
         make_records=records,
         numeric=frozenset(range(5, len(heads) - 1)) - {len(heads) - 3},
-        title=HISTORY_TITLE,
+        title=HISTORY_TITLE + _period(first, last),
         sheet="指標の推移",
         names=(0, 1, 2),
     )
+
+
+def _period(first: EraYear | None, last: EraYear | None) -> str:
+    """（R3=2021年度からR6=2024年度まで）: the years a history is bounded to, if any."""
+
+    def named(year: EraYear) -> str:
+        return f"{year.label}={year.year}年度"
+
+    if first is not None and last is not None:
+        return f"（{named(first)}から{named(last)}まで）"
+    if last is not None:
+        return f"（{named(last)}まで）"
+    return "" if first is None else f"（{named(first)}以降）"
 
 
 def _tidy(value: float, digits: int = 6) -> float | int:

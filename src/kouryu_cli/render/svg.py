@@ -61,6 +61,12 @@ class Box:
     width: float
     height: float
 
+    def distance(self, x: float, y: float) -> float:
+        """How far the point (x, y) is from this box (0 inside it)."""
+        dx = max(self.x - x, 0, x - self.x - self.width)
+        dy = max(self.y - y, 0, y - self.y - self.height)
+        return math.hypot(dx, dy)
+
     def overlap(self, other: Box) -> float:
         """The area this box shares with another."""
         dx = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import AGE_ORDER, EraYear, Plan, Policy
-from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.core.values import format_number
 from kouryu_cli.indicators import charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (
@@ -25,6 +25,7 @@ from kouryu_cli.indicators.views import (
     overall_text,
     percent_text,
     quantity,
+    rate_text,
     series_name,
     target_text,
 )
@@ -184,6 +185,8 @@ class Report:
     department_width: float  # em: the longest department name on one line
     version: str
     later_actuals: int = 0
+    with_figures: int = 0  # series with a figure in the evaluation period
+    before_period: bool = False  # the year before is before the evaluation period
     # The evaluation period's first year (--since), as the report writes it: 令和6年度（2024年度）.
     since: str = ""
 
@@ -270,6 +273,9 @@ def build(
     basis = shows_basis(evaluations)
     series = tuple(_series_block(e, n, basis) for n, e in enumerate(evaluations, 1))
     later = sum(b.later for b in series)
+    start = next((e.since for e in evaluations if e.since is not None), None)
+    # The year before lies outside the evaluation period: there is no evaluation to compare.
+    before_period = start is not None and start.year > as_of.year - 1
     return Report(
         title=f"{field_text} 評価報告書",
         subtitle=fiscal_year_text(as_of.year),
@@ -285,6 +291,7 @@ def build(
         counts=tuple((g.short, g.label, counts[g]) for g in GRADE_ORDER),
         counts_chart=charts.grade_counts_chart(counts, "counts"),
         total_series=len(evaluations),
+        with_figures=sum(e.latest is not None for e in evaluations),
         past_target=tuple(
             PastTarget(
                 name=f"{e.indicator.id} {series_name(e)}",
@@ -299,7 +306,8 @@ def build(
         ),
         overall=tuple(_overall_rows(evaluations)),
         previous_year=fiscal_year_text(as_of.year - 1),
-        changes=tuple(_changes(before, evaluations)),
+        changes=() if before_period else tuple(_changes(before, evaluations)),
+        before_period=before_period,
         series=series,
         policies=plan.policies,
         measures=measure_rows(plan, book),
@@ -308,9 +316,7 @@ def build(
         progress=progress,
         grades=tuple(grade_rules(threshold)),
         threshold_rule=threshold_rule(threshold),
-        since=next(
-            (fiscal_year_text(e.since.year) for e in evaluations if e.since is not None), ""
-        ),
+        since="" if start is None else fiscal_year_text(start.year),
         overall_rule=OVERALL_RULE,
         department_width=department_width(plan),
         version=__version__,
@@ -344,11 +350,12 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         rate = f"—（目標が「{indicator.target_kind.label}」で目標値がないため計算しません）"
     else:
         rate = "—（基準値の時点で目標値に達しているため計算しません）"
+    compared = evaluation.grade is not Grade.E  # E: the figure cannot be compared
     relative = (
         ""
-        if evaluation.relative_change is None
-        else f"{'+' if evaluation.relative_change > 0 else ''}"
-        f"{percent_text(evaluation.relative_change)}%（目標の方向を正とする）"
+        if evaluation.relative_change is None or not compared
+        else rate_text(evaluation.relative_change, evaluation.threshold)
+        + "（目標の方向を正とする）"
     )
     return SeriesBlock(
         anchor=f"series-{number}",
@@ -378,7 +385,7 @@ def _series_block(evaluation: Evaluation, number: int, shows_basis: bool) -> Ser
         grade_label=evaluation.grade.label,
         reason=reason_text(evaluation),
         progress_rate=rate,
-        change=difference_text(evaluation.change, unit) or "—",
+        change=(difference_text(evaluation.change, unit) if compared else "") or "—",
         relative_change=relative or "—",
         expected=expected_text(evaluation) or "—",
         overdue=overdue(evaluation),

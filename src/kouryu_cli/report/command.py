@@ -144,7 +144,11 @@ def _data_files(
     files = [
         _describe("計画", data or default_path(), None if data else "同梱の計画データ plan.yaml")
     ]
-    files += [_describe("実績値", p) for p in actuals_files]
+    # Figures piped in have no file to name: the cover says so, with no size or hash.
+    files += [
+        _describe("実績値", p, "標準入力（ファイル名なし）" if str(p) == "-" else None)
+        for p in actuals_files
+    ]
     files += [_describe("進行管理", p) for p in progress_files]
     return files
 

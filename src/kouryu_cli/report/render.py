@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from kouryu_cli.report.build import Report
 
-_CSS_SAFE = re.compile(r"[0-9A-Za-z\u3000-\u9fff\uff00-\uffef ]")
+# A space is escaped too: after an escape (\\00005c) CSS takes one space as its end.
+_CSS_SAFE = re.compile(r"[0-9A-Za-z\u3000-\u9fff\uff00-\uffef]")
 
 
 def css_string(text: str) -> Any:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kouryu_cli.core.model import EraYear, Indicator, Revision, Series, TargetKind
-from kouryu_cli.core.textnorm import format_number
+from kouryu_cli.core.model import EraYear, Indicator, Revision, Series, Significance, TargetKind
+from kouryu_cli.core.values import format_number
 from kouryu_cli.indicators import chart_words
-from kouryu_cli.indicators.evaluation import Basis, Grade
+from kouryu_cli.indicators.evaluation import Basis, Grade, direction
 from kouryu_cli.indicators.views import (
     line_text,
     quantity,
+    rate_text,
     series_name,
 )
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 MET = "達成"
 NOT_MET = "未達成（期限超過）"
 NO_FIGURE = "実績値なし（判定できない）"
+# Past the target year, a figure of the period reached the target and the latest does not.
+REACHED_BEFORE = "達成した年度あり（直近の実績は目標値に届かない）"
 # Whether the evaluation used a figure, as its row in a series' table says.
 USED = "使用"
 UNUSED_EARLY = "評価に不使用（評価期間より前）"
@@ -59,10 +62,16 @@ def overdue(evaluation: Evaluation) -> bool:
 
 
 def finding(evaluation: Evaluation) -> str:
-    """What the summary says of a series past its target year: 達成, 未達成, or no figure."""
+    """What the summary says of a series past its target year: 達成, 未達成, or no figure.
+
+    A series whose latest figure falls short after an earlier one reached the target is
+    not overdue: it is said to have reached it once.
+    """
     if not has_figure(evaluation):
         return NO_FIGURE
-    return MET if evaluation.met else NOT_MET
+    if evaluation.met:
+        return MET
+    return NOT_MET if evaluation.overdue else REACHED_BEFORE
 
 
 def caption(evaluation: Evaluation) -> str:
@@ -106,18 +115,6 @@ def as_written(written: str, year: EraYear, value: str, *, compound: bool) -> st
     return f"{value}（{year.year}年度。計画の記載: {written}）"
 
 
-def rate_text(change: float, threshold: float) -> str:
-    """A change in %: +4.4%; near ±t with the decimals that keep it on its side of t.
-
-    −4.966% is C and −5.0% would read as D: it is shown as −4.97%.
-    """
-    beyond = abs(round(change, 10)) >= threshold
-    for places in range(1, 4):
-        if (abs(round(change, places)) >= threshold) == beyond:
-            return f"{change:+.{places}f}%"
-    return f"{change:+.4f}%"
-
-
 def reason_text(evaluation: Evaluation) -> str:
     """Why the series has its grade, in one sentence with the numbers."""
     if evaluation.reason:
@@ -133,18 +130,25 @@ def reason_text(evaluation: Evaluation) -> str:
     line = evaluation.expected_at_latest
     on_line = "" if line is None else line_text(line, evaluation.series.unit)
     year = latest.year.year
+    series = evaluation.series
+    sign = direction(evaluation.indicator.target_kind, series.baseline, series.target)
+    beyond = {1: "以上", -1: "以下"}.get(sign, "のとおり")  # 以下 for a falling target
     sentences = {
         Grade.A: f"直近の実績（{year}年度）が目標に達しています。{change_text}。",
-        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {on_line} 以上です。",
+        Grade.B: f"{change_text}で改善しており、{year}年度の直線上の値 {on_line} {beyond}です。",
         Grade.B_STAR: f"{change_text}で改善していますが、{year}年度の直線上の値 {on_line} "
         "に届いていません。",
         Grade.C: f"{change_text}で、±{t}% 未満（変わらない）です。",
         Grade.D: f"{change_text}で、−{t}% 以下（悪化）です。",
     }
     said = sentences.get(evaluation.grade, evaluation.grade.label)
-    if evaluation.basis is Basis.SIGNIFICANCE and latest.significance is not None:
-        tested = latest.significance.label
-        said = f"基準値との有意差の検定: {tested}。" + (
+    tested = latest.significance
+    if evaluation.basis is Basis.TARGET and tested is Significance.IMPROVED:
+        said = "基準値との有意差の検定: 改善。" + said
+    elif evaluation.basis is Basis.TARGET and tested is not None:
+        said += f"基準値との有意差の検定は「{tested.label}」ですが、目標に達しているため A です。"
+    elif evaluation.basis is Basis.SIGNIFICANCE and tested is not None:
+        said = f"基準値との有意差の検定: {tested.label}。" + (
             said if evaluation.grade in (Grade.B, Grade.B_STAR) else ""
         )
     if evaluation.provisional:
