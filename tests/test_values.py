@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.core.values import (
     NumberError,
     canonical_unit,
-    format_number,
     parse_number,
     plain_number,
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 
 from kouryu_cli.core.i18n import _
 
@@ -75,20 +74,10 @@ def decimals(written: str) -> int:
     return len(_split(written)[0].partition(".")[2])
 
 
-def format_number(value: float | None) -> str:
-    """A number as people read it: 1234 → 1,234; 25.6; 0.00005, never 5e-05; None → ''.
-
-    Ten significant digits at most, so that a computed 0.30000000000000004 reads 0.3.
-    """
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{Decimal(f'{value:.10g}'):,f}"
-
-
 def decimal_text(value: float) -> str:
     """A number in plain digits, as a file keeps it: 0.00005 (not 5e-05), 1234.5."""
+    from decimal import Decimal
+
     return f"{Decimal(repr(float(value))):f}"
 
 

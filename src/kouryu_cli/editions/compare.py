@@ -16,8 +16,7 @@ import difflib
 from dataclasses import dataclass
 
 from kouryu_cli.core.model import Department, EraYear, Indicator, Measure, Plan, Revision, Series
-from kouryu_cli.core.textnorm import fold
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import fold, format_number
 from kouryu_cli.editions import pairing
 from kouryu_cli.editions.pairing import Reason
 from kouryu_cli.editions.texts import TextChange, aligned, text_changes

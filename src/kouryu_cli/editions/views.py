@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kouryu_cli.core.model import AgeGroup, Indicator, TargetKind
-from kouryu_cli.core.textnorm import JOIN, strip_controls
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import JOIN, format_number, strip_controls
 from kouryu_cli.editions.compare import (
     FieldChange,
     IndicatorChange,

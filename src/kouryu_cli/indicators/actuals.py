@@ -41,7 +41,7 @@ from kouryu_cli.core.model import (
     Series,
     Significance,
 )
-from kouryu_cli.core.textnorm import fold
+from kouryu_cli.core.textnorm import fold, format_number
 from kouryu_cli.files.problems import DataFileError, Problem
 from kouryu_cli.files.tables import DateCell
 from kouryu_cli.indicators.actuals_rows import FilePlace, FileReading, WrittenRow, read_rows
@@ -173,8 +173,8 @@ class _Merger:
                             what=actual.what,
                             year=observation.year.year,
                             label=observation.year.label,
-                            value=values.format_number(observation.value),
-                            value2=values.format_number(value),
+                            value=format_number(observation.value),
+                            value2=format_number(value),
                             where=where,
                         )
                     )

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kouryu_cli.core.model import TargetKind
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.chart_words import (
     describe,
     finding,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kouryu_cli.core import values
 from kouryu_cli.core.i18n import _
 from kouryu_cli.core.model import EraYear, Significance
-from kouryu_cli.core.textnorm import fold
+from kouryu_cli.core.textnorm import fold, format_number
 from kouryu_cli.indicators.evaluation import direction
 
 if TYPE_CHECKING:
@@ -81,10 +81,10 @@ def _second_baseline(actual: Actual) -> str | None:
         "{value} for {year}, the baseline year of {what}, differs from the plan's baseline "
         "{baseline}"
     ).format(
-        value=values.format_number(value),
+        value=format_number(value),
         year=actual.observation.year.shown,
         what=actual.what,
-        baseline=values.format_number(baseline),
+        baseline=format_number(baseline),
     )
 
 
@@ -112,8 +112,8 @@ def _the_other_way(actual: Actual) -> str | None:
     ).format(
         result=tested.label,
         what=actual.what,
-        baseline=values.format_number(baseline),
-        value=values.format_number(value),
+        baseline=format_number(baseline),
+        value=format_number(value),
     )
 
 
@@ -122,7 +122,7 @@ def _negative_count(actual: Actual) -> str | None:
     if value >= 0 or values.canonical_unit(unit) not in _COUNTS:
         return None
     return _("{value}: {what} counts {unit}, which cannot be negative").format(
-        value=values.format_number(value), what=actual.what, unit=unit
+        value=format_number(value), what=actual.what, unit=unit
     )
 
 
@@ -135,10 +135,10 @@ def _far(actual: Actual, row: WrittenRow, note: Callable[[str], None]) -> str | 
     far = _(
         "{value} is {factor} or more times away from {what}'s baseline {baseline} ({label})"
     ).format(
-        value=values.format_number(value),
+        value=format_number(value),
         factor=_FACTOR,
         what=actual.what,
-        baseline=values.format_number(baseline) + (series.unit if series.unit == "%" else ""),
+        baseline=format_number(baseline) + (series.unit if series.unit == "%" else ""),
         label=actual.indicator.baseline_year_of(series).label,
     )
     if checked(row):

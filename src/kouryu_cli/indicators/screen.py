@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import EraYear
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.evaluation import Evaluation, Grade, shows_basis
 from kouryu_cli.indicators.views import (
     BASIS,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Observation, Plan, Series
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators.evaluation import (
     GRADE_ORDER,
     Evaluation,

@@ -16,6 +16,7 @@ from typing import Any
 
 from kouryu_cli.core import values
 from kouryu_cli.core.i18n import _, ngettext
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.files.checker import Checker
 from kouryu_cli.files.checker import Path as NodePath
 
@@ -29,7 +30,7 @@ class Figure:
     unit: str
 
     def __str__(self) -> str:
-        return f"{self.name} {values.format_number(self.value)}{self.unit}"
+        return f"{self.name} {format_number(self.value)}{self.unit}"
 
 
 # The minus as people type it (△5, ▲5, −5) is the value's, never the end of the name.

@@ -13,8 +13,7 @@ from datetime import date
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from kouryu_cli.core.textnorm import strip_controls
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number, strip_controls
 
 if TYPE_CHECKING:
     import json

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import AGE_ORDER, EraYear, Plan, Policy
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import charts
 from kouryu_cli.indicators.evaluation import GRADE_ORDER, Grade, shows_basis, tally
 from kouryu_cli.indicators.views import (

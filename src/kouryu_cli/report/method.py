@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 
 SOURCE_OF_GRADES = "厚生労働省「健康日本21（第二次）最終評価報告書」（令和4年10月）"
 SOURCE_OF_PROGRESS_RATE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kouryu_cli.core.model import EraYear, Indicator, Revision, Series, Significance, TargetKind
-from kouryu_cli.core.values import format_number
+from kouryu_cli.core.textnorm import format_number
 from kouryu_cli.indicators import chart_words
 from kouryu_cli.indicators.evaluation import Basis, Grade, direction
 from kouryu_cli.indicators.views import (
