@@ -151,7 +151,13 @@ def _usage_errors(tmp: Path) -> list[tuple[str, ...]]:
     keys.write_text("schema: 1\ncity: x\nunknown: 1\n", encoding="utf-8")
     actuals = tmp / "actuals.csv"
     actuals.write_text("指標ID,年度,実績値\nI99,R6,abc\n", encoding="utf-8")
+    utf16 = tmp / "u16.csv"  # UTF-16 without a BOM: named, with an iconv command
+    utf16.write_bytes("indicator,year,value\nI1,R6,27\n".encode("utf-16-le"))
+    pdf = tmp / "figures.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     return [
+        ("actuals", "check", str(utf16)),
+        ("actuals", "check", str(pdf)),
         ("measures", "--bogus"),
         ("measures", "--data", "x.yaml"),
         ("nosuch",),
@@ -191,6 +197,14 @@ def test_the_usage_errors_fail(run_in: Callable[..., Result], tmp_path: Path) ->
         result = run_in(C_LOCALE, *args)
         assert result.exit_code in (1, 2, 3), (args, result.output)
         assert result.stderr.startswith("kouryu: ") or ": " in result.stderr, args
+
+
+def test_an_encoding_is_named_in_japanese(run_in: Callable[..., Result], tmp_path: Path) -> None:
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_bytes("indicator,year,value\n".encode("utf-16-le"))
+    result = run_in(JAPANESE, "actuals", "check", str(utf16))
+    assert "BOM なしの UTF-16（リトルエンディアン）" in result.stderr
+    assert "endian" not in result.stderr
 
 
 def test_errors_in_japanese_have_no_english_sentence(

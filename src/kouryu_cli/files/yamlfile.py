@@ -249,8 +249,8 @@ def _utf16_without_bom(raw: bytes) -> Encoding | None:
     if max(odd, even) < max(2, len(sample) // 16):
         return None
     if odd > even:
-        return Encoding("UTF-16 (little-endian, without a BOM)", "UTF-16LE")
-    return Encoding("UTF-16 (big-endian, without a BOM)", "UTF-16BE")
+        return Encoding(_("UTF-16 (little-endian, without a BOM)"), "UTF-16LE")
+    return Encoding(_("UTF-16 (big-endian, without a BOM)"), "UTF-16BE")
 
 
 def _quote(text: str) -> str:
