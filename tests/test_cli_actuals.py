@@ -261,6 +261,10 @@ def test_template_csv_lists_every_series_and_year(run: Run) -> None:
     lines = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
     header = next(i for i, cells in enumerate(lines) if cells[0] == "指標ID")
     assert all(cells[0].startswith("# ") for cells in lines[:header])
+    # The field as the report names it; the plan heads it ４ 交流, never 第4章.
+    assert lines[0][0].startswith(
+        "# 山陽小野田市 スマイルエイジング チャレンジプログラム 第4分野「交流」"
+    )
     rows = [dict(zip(lines[header], cells, strict=True)) for cells in lines[header + 1 :]]
     assert list(rows[0]) == [
         "指標ID",

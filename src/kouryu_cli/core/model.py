@@ -262,6 +262,11 @@ class Chapter:
     title: str
     intro: str
 
+    @property
+    def label(self) -> str:
+        """The field as the plan's readers call it: 第4分野「交流」 (the plan heads it ４ 交流)."""
+        return f"第{self.number}分野「{self.title}」"
+
 
 @dataclass(frozen=True, slots=True)
 class Term:

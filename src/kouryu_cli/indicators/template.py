@@ -80,7 +80,7 @@ def template_rows(plan: Plan, as_of: EraYear) -> list[TemplateRow]:
 def instructions(plan: Plan, as_of: EraYear) -> list[str]:
     """What the form is and how to fill it in: comment lines of the CSV, a sheet of the .xlsx."""
     return [
-        f"{plan.city} {plan.program} 第{plan.chapter.number}章「{plan.chapter.title}」"
+        f"{plan.city} {plan.program} {plan.chapter.label}"
         f" 指標の実績値 記入用紙（{as_of.label}={as_of.year}年度まで）",
         "「実績値」の欄に数値を記入してください（例: 27.1、27.1%、150,000人、△5）。"
         "空欄の行は読み飛ばします。",

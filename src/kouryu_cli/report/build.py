@@ -269,7 +269,7 @@ def build(
 
     progress = None if book is None else progress_part(plan, book, fiscal_year_text(book.year.year))
     counts = tally(evaluations)
-    field_text = f"第{plan.chapter.number}分野「{plan.chapter.title}」"
+    field_text = plan.chapter.label
     basis = shows_basis(evaluations)
     series = tuple(_series_block(e, n, basis) for n, e in enumerate(evaluations, 1))
     later = sum(b.later for b in series)
