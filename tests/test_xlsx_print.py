@@ -250,6 +250,9 @@ def test_indicator_numbers_have_separators_and_their_decimals(run: Run, tmp_path
     assert formats[146828] == "#,##0"
     assert formats[5480] == "#,##0"
     assert formats[25.6] == "#,##0.0"
+    text = run("indicators", "--actuals", EXAMPLE_CSV, "-f", "markdown").stdout
+    assert "| 2017 |" in text
+    assert "2,017" not in text  # a year as text has no separator
     for heading in ("基準年度", "目標年度", "直近の実績の年度"):  # numbers shown as 2017
         years = [c for c in _column(full, heading) if c.value is not None]
         assert years

@@ -20,7 +20,7 @@ from kouryu_cli.indicators.evaluation import (
     shows_basis,
     tally,
 )
-from kouryu_cli.render.listing import Cell, Listing
+from kouryu_cli.render.listing import Cell, Listing, Year
 
 if TYPE_CHECKING:
     pass
@@ -323,13 +323,13 @@ def row(evaluation: Evaluation, basis: bool = False) -> tuple[Cell, ...]:
         series.unit,
         baseline_text(indicator, series),
         _tidy(series.baseline),
-        indicator.baseline_year_of(series).year,  # a number, in General format: 2017
+        Year(indicator.baseline_year_of(series).year),  # a number, shown 2017
         target_text(indicator, series),
         _tidy_optional(series.target),
-        indicator.target_year_of(series).year,
+        Year(indicator.target_year_of(series).year),
         latest_of(evaluation),
         None if latest is None else _tidy(latest.value),
-        None if latest is None else latest.year.year,
+        None if latest is None else Year(latest.year.year),
         _tidy_optional(evaluation.change),
         difference_text(target_gap(evaluation), series.unit),
         _tidy_optional(target_gap(evaluation)),

@@ -25,6 +25,12 @@ _C1 = "[\x7f-\x9f\u2028\u2029]"
 
 
 # A date (回答日) is a date in a workbook, YYYY-MM-DD in text.
+class Year(int):
+    """A year in a cell: a number in a workbook, written 2017 (not 2,017) as text."""
+
+    __slots__ = ()
+
+
 Cell = str | int | float | date | None
 
 
@@ -118,6 +124,8 @@ def cell_text(cell: Cell) -> str:
         return cell
     if isinstance(cell, date):
         return cell.isoformat()
+    if isinstance(cell, Year):
+        return str(int(cell))
     return format_number(cell)
 
 
