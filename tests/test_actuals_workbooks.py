@@ -11,22 +11,12 @@ from typing import Any
 import pytest
 
 from kouryu_cli.core.model import Plan
-from kouryu_cli.files.problems import DataFileError
-from kouryu_cli.indicators.actuals import ActualsFile, read_actuals
+from kouryu_cli.indicators.actuals import read_actuals
+from tests.test_actuals_from_people import figures, problems
 
 openpyxl = pytest.importorskip("openpyxl")
 
 HEADER = ["指標ID", "年度", "実績値"]
-
-
-def problems(path: Path, plan: Plan) -> list[str]:
-    with pytest.raises(DataFileError) as caught:
-        read_actuals(path, plan, label=path.name)
-    return [str(p) for p in caught.value.problems]
-
-
-def figures(found: ActualsFile) -> list[tuple[str, int, float]]:
-    return [(a.what, a.observation.year.year, a.observation.value) for a in found.actuals]
 
 
 def workbook(path: Path, *sheets: tuple[str, list[list[Any]], str]) -> Path:
