@@ -7,7 +7,7 @@ decorated with `….command(…)` or `….callback(…)` (the commands of a grou
 `kouryu progress`). Calls: `_("…")`, `N_("…", field=…)` and `ngettext("…", "…", n)`, with
 implicit concatenation of literals (Python's own parser reads them).
 
-Referenced from babel.cfg; run through tools/catalogs.py (see the README).
+Referenced from babel.cfg; run through tools/catalogs.py (see docs/development.md, Translations).
 """
 
 from __future__ import annotations

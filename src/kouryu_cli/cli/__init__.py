@@ -1,9 +1,10 @@
 """The `kouryu` command: a thin Typer layer over the library.
 
-The command modules here do not use `from __future__ import annotations`: Typer reads every
-annotation of a command twice (inspect.signature(eval_str=True) and get_type_hints), and a
-string annotation is compiled each time, about a millisecond of every run. Names imported
-only for type checking are quoted where a signature uses them.
+The command modules (each feature's command.py and actuals_command.py, and validate.py here)
+do not use `from __future__ import annotations`: Typer reads every annotation of a command
+twice (inspect.signature(eval_str=True) and get_type_hints), and a string annotation is
+compiled each time, a cost paid on every run. Names imported only for type checking are
+quoted where a signature uses them.
 """
 
 import functools

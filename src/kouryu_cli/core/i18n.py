@@ -1,9 +1,9 @@
 """The language of every sentence a person reads: Japanese or English, chosen once per run.
 
 Messages are written in English in the code and translated with gettext (standard library)
-from the catalogs in ``locale/`` (made with Babel: see the README). The plan's own terms
-(所管課, 対象年代, grade labels) are data and stay Japanese in both languages; JSON keys
-never change.
+from the catalogs in ``locale/`` (made with Babel: see docs/development.md, Translations).
+The plan's own terms (所管課, 対象年代, grade labels) are data and stay Japanese in both
+languages; JSON keys never change.
 
 The language follows the usual order: ``KOURYU_LANG`` (``ja`` or ``en``) overrides; then
 the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set (``ja…``

@@ -1,7 +1,8 @@
 """A PlanDiff as JSON, plain text, Markdown, or a coloured terminal view (Rich inside functions).
 
-The JSON keys are a documented contract (README, tests/test_cli_diff.py). The text views share
-one layout, `report_lines`, so that plain text, Markdown and the terminal say the same things.
+The JSON keys are a documented contract (docs/editions.md, tests/test_cli_diff.py). The text
+views share one layout, `report_lines`, so that plain text, Markdown and the terminal say the
+same things.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Indicator evaluations as text, JSON records and listings (screen.py draws the table).
 
-The JSON keys made here are a documented contract (README, tests/test_cli_indicators.py).
+The JSON keys made here are a documented contract (docs/indicators.md,
+tests/test_cli_indicators.py).
 """
 
 from __future__ import annotations

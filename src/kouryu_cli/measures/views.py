@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kouryu_cli.measures.tallies import Tally
 
 MARK = "○"
-# Each label once: the table headings, the facts of `show`, the search's field names.
+# Each label once for the measure listings: the table headings and the facts of `show`.
 LABELS = {
     "id": "ID",
     "name": "事業名",

@@ -156,7 +156,7 @@ def store(key: Key, plan: Plan) -> None:
     try:
         body = pickle.dumps(key, pickle.HIGHEST_PROTOCOL) + _pickled(plan)
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import tempfile  # only when writing: it costs milliseconds to import
+        import tempfile  # only when writing: the reading path does not import it
 
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".plan-", suffix=".tmp")
         try:
