@@ -64,6 +64,9 @@ NOT_CHECKED = [
     *("確認していない", "保留", "確認予定", "あとで", "?", "？", "OK?", "済？", "山田?"),
     *("×", "✕", "✗", "✘", "△", "▲", "x", "X", "-", "ー", "ｰ", "－", "―", "ーー", "/"),
     *("no", "No", "n", "not yet", "NG", "ＮＧ", "ng", "false", "FALSE", "0", "TODO", "pending"),
+    # Again, wrong, or not done: a check that failed or is to be made once more.
+    *("確認できず", "再確認", "再調査", "駄目", "ペンディング", "誤り", "誤", "違う", "異常"),
+    *("おかしい", "バツ", "ばつ", "ペケ", "xx", "ＸＸ", "wrong", "error", "nan", "failed"),
 ]
 
 

@@ -166,6 +166,25 @@ def test_a_merged_cell_holds_its_value_on_every_row_it_spans(plan: Plan, tmp_pat
     assert figures(found) == [("I3 団体数", 2024, 65), ("I3 人数", 2024, 5500), ("I1", 2024, 27.3)]
 
 
+def test_a_header_two_rows_high_is_not_read_as_a_figure(plan: Plan, tmp_path: Path) -> None:
+    """Headings merged down over a second header row (a unit under 実績値): not data."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "実績値"
+    for row in (
+        ["指標ID", "年度", "実績値", "出典"],
+        [None, None, "（単位）", None],
+        ["I1", "R6", 30.5, "調査"],
+    ):
+        sheet.append(row)
+    for merged in ("A1:A2", "B1:B2", "D1:D2"):
+        sheet.merge_cells(merged)
+    book.save(tmp_path / "h2.xlsx")
+    found = read_actuals(tmp_path / "h2.xlsx", plan, label="h2.xlsx")
+    assert figures(found) == [("I1", 2024, 30.5)]
+    assert "h2.xlsx: row 2 taken as the header's second row" in found.guesses
+
+
 # --- dates in the column of years ---------------------------------------------------------
 
 

@@ -411,3 +411,14 @@ def test_help_explains_the_grading_rule(run: Run) -> None:
     assert result.exit_code == 0
     assert "B*  改善傾向 but behind that line: the target year is in danger" in result.stdout
     assert "--threshold" in result.stdout
+
+
+def test_a_figure_keeps_every_digit_it_was_written_with(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("indicator,year,value\nI1,R6,27.123456789012\n", encoding="utf-8")
+    data = records(run, "--actuals", str(path), "--as-of", "R6")
+    assert data[0]["latest"]["value"] == 27.123456789012
+    history = json.loads(
+        run("indicators", "--actuals", str(path), "--history", "-f", "json").stdout
+    )
+    assert history[0]["actuals"][0]["value"] == 27.123456789012

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import bz2
+import io
+import lzma
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Run
+
+
+def zipped(members: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
 
 NOT_TABLES = [
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
@@ -15,6 +28,13 @@ NOT_TABLES = [
     (b"GIF89a\x01\x00\x01\x00", "a GIF picture"),
     (b"II*\x00\x08\x00\x00\x00", "a TIFF picture (a scan)"),
     (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "a gzip-compressed file"),
+    (bz2.compress(b"indicator,year,value\n" * 50), "a bzip2-compressed file"),
+    (lzma.compress(b"indicator,year,value\n" * 50), "an xz-compressed file"),
+    (
+        zipped({"word/document.xml": "<w/>", "[Content_Types].xml": "<t/>"}),
+        "a Word document (.docx)",
+    ),
+    (zipped({"実績値.csv": "indicator,year,value\n"}), "a zip archive"),
 ]
 
 
@@ -36,7 +56,10 @@ def test_a_file_that_is_no_table_is_called_what_it_is(
     assert not (tmp_path / "R6.yaml").exists()
 
 
-@pytest.mark.parametrize("content", [b"", b"\r\n  \n"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\r\n  \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\xff\xfe", b"\xff\xfe \x00\n\x00"],
+)
 def test_an_empty_file_is_said_to_be_empty(run: Run, tmp_path: Path, content: bytes) -> None:
     sent = tmp_path / "健康増進課.xlsx"
     sent.write_bytes(content)

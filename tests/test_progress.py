@@ -127,6 +127,9 @@ def test_default_vocabularies_are_the_issues(plan: Plan) -> None:
         ("増減 ‐5人", (Figure("増減", -5, "人"),)),  # U+2010
         ("増減▲ 5人", (Figure("増減", -5, "人"),)),
         ("センター利用 5回", (Figure("センター利用", 5, "回"),)),  # ー is a letter
+        ("センター5回", (Figure("センター", 5, "回"),)),
+        ("増減 ‒5人", (Figure("増減", -5, "人"),)),  # U+2012, figure dash
+        ("増減 ―5人", (Figure("増減", -5, "人"),)),  # U+2015, horizontal bar
         ("事業費 0.00005億円", (Figure("事業費", 0.00005, "億円"),)),
     ],
 )
@@ -172,6 +175,12 @@ def test_parse_figures(text: str, figures: tuple[Figure, ...]) -> None:
         "参加者数：約100人",
         "参加者数 およそ100人",
         "新規契約 約30件",
+        # A dash that is no minus sign before the number: read, the figure would lose its sign.
+        "増減 ー5人",
+        "増減 ｰ5人",
+        "増減 ─5人",
+        "増減 ▼5人",
+        "増減 ∸5人",
     ],
 )
 def test_parse_figures_refuses_what_is_not_name_number_unit(text: str) -> None:

@@ -192,6 +192,44 @@ def test_forms_in_a_departments_own_folder_are_collected(
     assert set(answers_in(tmp_path / "R6.yaml")) == {"3-1-07", "3-1-14"}
 
 
+def test_a_linked_folder_is_followed_and_a_loop_of_links_is_named(run: Run, tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "社会福祉課"
+    shared.mkdir(parents=True)
+    shutil.copy(fill(form(run, tmp_path / "forms", "社会福祉課"), {"3-1-14": GOOD}), shared)
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    shutil.copy(fill(form(run, tmp_path / "forms", "健康増進課"), {"3-1-07": GOOD}), folder)
+    (folder / "社会福祉課").symlink_to(shared)
+    (folder / "back").symlink_to(folder)  # a link back up: walked once
+    into = tmp_path / "R6.yaml"
+    result = run("progress", "collect", str(folder), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    assert set(answers_in(into)) == {"3-1-07", "3-1-14"}
+    loop = tmp_path / "selfloop"
+    loop.symlink_to(loop)
+    looped = run("progress", "collect", str(loop), "--into", str(tmp_path / "o" / "R6.yaml"))
+    assert looped.exit_code == 3
+    assert looped.stderr.startswith(f"kouryu: {loop}: cannot be read: ")
+
+
+def test_a_folder_holding_its_progress_file_can_be_collected_again(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    shutil.copy(fill(form(run, tmp_path / "forms", "健康増進課"), {"3-1-07": GOOD}), folder)
+    into = folder / "R6.yaml"
+    for _round in range(2):
+        result = run("progress", "collect", str(folder), "--into", str(into))
+        assert result.exit_code == 0, result.stderr
+    assert set(answers_in(into)) == {"3-1-07"}
+    (folder / "R6.yaml.lock").write_bytes(b"")  # as a collect leaves it
+    again = run("progress", "collect", str(folder), "--into", str(into))
+    assert again.exit_code == 0, again.stderr
+    named = run("progress", "collect", str(into), "--into", str(into))
+    assert named.exit_code == 2  # named as a form by the user: said, not passed over
+
+
 def test_no_form_found_is_said_and_nothing_is_written(run: Run, tmp_path: Path) -> None:
     empty = tmp_path / "回収_R6"
     empty.mkdir()

@@ -101,6 +101,15 @@ def text_boxes(root: ET.Element, size: float) -> list[tuple[str, svg.Box]]:
     return out
 
 
+def test_a_grade_is_named_once_in_the_title(plan: Plan) -> None:
+    """ベースラインのみ says its name already: not ベースラインのみ（ベースラインのみ（…））."""
+    found = evaluation.evaluate_plan(plan, evaluation.as_of_year("R6"))
+    title = parse(charts.series_chart(found[0], "t")).find(f"{SVG}title")
+    assert title is not None
+    assert title.text is not None
+    assert title.text.endswith("評価 ベースラインのみ（実績値がまだない）")
+
+
 def test_every_series_chart_is_an_image_with_its_data_in_the_title(
     graded: list[evaluation.Evaluation],
 ) -> None:

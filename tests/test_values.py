@@ -96,7 +96,31 @@ def test_a_number_too_long_for_a_figure_is_refused_in_words(written: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(1234, "1,234"), (1234.0, "1,234"), (2.5, "2.5"), (-3, "-3"), (0, "0")]
+    ("value", "text"),
+    [
+        (1234, "1,234"),
+        (1234.0, "1,234"),
+        (2.5, "2.5"),
+        (-3, "-3"),
+        (0, "0"),
+        (123456789012.5, "123,456,789,012.5"),  # every digit a clerk may write
+        (1.23456789012, "1.23456789012"),
+        (0.00005, "0.00005"),  # never 5e-05
+        (0.1 + 0.2, "0.3"),  # a computed figure without its float noise
+        (None, ""),
+    ],
 )
 def test_format_number(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+@pytest.mark.parametrize(
+    "written", ["99999999999999.99", "0.1234567890123456789", "1,234,567,890.123456"]
+)
+def test_a_number_with_more_digits_than_a_figure_keeps_is_refused(written: str) -> None:
+    """A float keeps 15 significant digits: a 16th would be changed without a word."""
+    for parse in (parse_number, plain_number):
+        with pytest.raises(NumberError, match="has more than 15 digits: a number kept exactly"):
+            parse(written)
+    assert plain_number("27.123456789012") == 27.123456789012
+    assert plain_number("0.000000000000000001") == 1e-18  # leading zeros are not digits kept

@@ -85,7 +85,8 @@ def strip_controls(text: str) -> str:
 def format_number(value: float | None) -> str:
     """A number as people read it: 1234 → 1,234; 25.6; 0.00005, never 5e-05; None → ''.
 
-    Ten significant digits at most, so that a computed 0.30000000000000004 reads 0.3.
+    Fifteen significant digits, all a figure may have (values.py refuses more): every digit
+    a clerk wrote is shown, and a computed 0.30000000000000004 reads 0.3.
     """
     if value is None:
         return ""
@@ -93,7 +94,7 @@ def format_number(value: float | None) -> str:
         return f"{int(value):,}"
     from decimal import Decimal  # a fraction only: the commands' start does not pay for it
 
-    return f"{Decimal(f'{value:.10g}'):,f}"
+    return f"{Decimal(f'{value:.15g}'):,f}"
 
 
 # How a list (departments, icons) is joined in one cell or line.

@@ -13,7 +13,7 @@ import unicodedata
 from kouryu_cli.core.i18n import _
 
 # After NFKC: full-width digits, ％ and ， are ASCII; these minus signs are not.
-MINUS_SIGNS = "△▲−－-‐‑–—"
+MINUS_SIGNS = "△▲−－-‐‑‒–—―➖"
 # A number's digits as written: 1,234 (a comma every three digits), 1234, 0.5, .5 (no 010).
 DIGITS = r"(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?|\.\d+"
 _NUMBER = re.compile(rf"(?P<sign>[-+]?)\s*(?P<digits>{DIGITS})")
@@ -93,9 +93,19 @@ def _split(written: str) -> tuple[str, str]:
         raise NumberError(_("expected a number, got '{written}'").format(written=written))
     sign = "-" if match["sign"] == "-" else ""
     digits = match["digits"].replace(",", "")
-    if len(digits.partition(".")[0]) > _MOST_DIGITS:
+    whole, _point, fraction = digits.partition(".")
+    if len(whole) > _MOST_DIGITS:
         raise NumberError(
             _("'{written}' has more than {most} digits before the point: not a figure").format(
+                written=written if len(written) <= 40 else written[:40] + "…", most=_MOST_DIGITS
+            )
+        )
+    if len((whole + fraction).lstrip("0")) > _MOST_DIGITS:
+        raise NumberError(
+            _(
+                "'{written}' has more than {most} digits: a number kept exactly has {most} at "
+                "most (round it)"
+            ).format(
                 written=written if len(written) <= 40 else written[:40] + "…", most=_MOST_DIGITS
             )
         )

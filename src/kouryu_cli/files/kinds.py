@@ -32,6 +32,7 @@ def _not_tables() -> dict[bytes, str]:
         b"II*\x00": _("a TIFF picture (a scan)"),
         b"MM\x00*": _("a TIFF picture (a scan)"),
         b"\x1f\x8b": _("a gzip-compressed file"),
+        b"\xfd7zXZ\x00": _("an xz-compressed file"),
         b"7z\xbc\xaf\x27\x1c": _("a 7-Zip archive"),
         b"Rar!\x1a\x07": _("a RAR archive"),
     }
@@ -60,13 +61,50 @@ def refuse_other_workbooks(raw: bytes, name: str) -> None:
             ),
         )
     what = next((what for start, what in _not_tables().items() if raw.startswith(start)), None)
+    if raw.startswith(b"BZh") and raw[4:10] == b"1AY&SY":  # bzip2: BZh9, then a block's mark
+        what = _("a bzip2-compressed file")
+    if is_workbook(raw):
+        what = _other_archive(raw)
     if what is not None:
         raise DataFileError.single(
             name,
             _("{what}, not a table: send the workbook (.xlsx) or a CSV file").format(what=what),
         )
-    if not raw or raw.isspace():
+    if _blank(raw):
         raise DataFileError.single(name, _("the file is empty"))
+
+
+def _blank(raw: bytes) -> bool:
+    """Whether the file holds nothing but a byte-order mark and white space."""
+    for bom in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: every other byte is 0
+        if raw.startswith(bom):
+            raw = raw[2:].replace(b"\x00", b"")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    return not raw or raw.isspace()
+
+
+def _other_archive(raw: bytes) -> str | None:
+    """What a zip archive is when it is no workbook (a .docx, a zip of files); None for a
+    workbook, or a damaged archive the reader will call damaged."""
+    names = _members(raw)
+    if not names or "xl/workbook.xml" in names:
+        return None
+    if "word/document.xml" in names:
+        return _("a Word document (.docx)")
+    if any(n.startswith("ppt/") for n in names):
+        return _("a PowerPoint file (.pptx)")
+    return _("a zip archive")
+
+
+def unreadable(error: Exception) -> str:
+    """Why a workbook could not be opened, in the reader's language where it is known."""
+    import zipfile
+
+    if isinstance(error, zipfile.BadZipFile):
+        return _("damaged: it is not a complete zip archive")
+    if isinstance(error, KeyError):
+        return _("a zip archive, but not an Excel workbook")
+    return str(error)
 
 
 def _mimetype(raw: bytes) -> str:
@@ -81,3 +119,15 @@ def _mimetype(raw: bytes) -> str:
             return archive.read("mimetype")[:100].decode("ascii", "replace").strip()
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return ""
+
+
+def _members(raw: bytes) -> list[str]:
+    """The names in a zip archive ([] for a damaged one)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []

@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from kouryu_cli.core.errors import UsageError
 from kouryu_cli.core.i18n import _
+from kouryu_cli.files import kinds
 from kouryu_cli.files.problems import DataFileError, Problem
 
 
@@ -235,12 +236,8 @@ def read_workbook(raw: bytes, name: str) -> tuple[Table, ...]:
         parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         # zipfile's and openpyxl's own words are English: say which case it is instead.
-        why = {
-            zipfile.BadZipFile: _("damaged: it is not a complete zip archive"),
-            KeyError: _("a zip archive, but not an Excel workbook"),
-        }.get(type(error), str(error))
         raise DataFileError.single(
-            name, _("not a readable .xlsx workbook ({error})").format(error=why)
+            name, _("not a readable .xlsx workbook ({error})").format(error=kinds.unreadable(error))
         ) from None
     tables = []
     for sheet in sorted(reader.wb.worksheets, key=lambda sheet: sheet.title != SHEET):

@@ -334,9 +334,19 @@ def _rows_under(
         )
     blank = 0
     width = len(header_cells)
+    under = True  # still on the rows right under the header
     for line, cells in table.rows:
         if line <= number or not _filled(cells) or _comment(cells):  # a sheet read again
             continue
+        # A header two rows high, its cells merged down: its second row repeats the headings.
+        if under and any(i < len(cells) and cells[i] == header_cells[i] for i in columns.values()):
+            reading.guess(
+                _("{name}: row {line} taken as the header's second row").format(
+                    name=table.name, line=line
+                )
+            )
+            continue
+        under = False
         beside = next((i for i, c in enumerate(cells[width:], width + 1) if _filled((c,))), 0)
         if table.kind == "xlsx" and beside:
             # A note typed beside the table (Ctrl+End, then a word), not a field of it: a

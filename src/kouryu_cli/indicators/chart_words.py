@@ -43,7 +43,7 @@ def describe(evaluation: Evaluation) -> str:
         )
     else:
         parts.append("実績値なし")
-    parts.append(f"評価 {evaluation.grade.short}（{evaluation.grade.label}）")
+    parts.append(f"評価 {evaluation.grade.described}")
     return "、".join(parts)
 
 
@@ -70,9 +70,7 @@ def finding(evaluation: Evaluation) -> str:
     goal = (
         f"目標 {kind}" if series.target is None else f"目標 {value_text(series.target, unit)}{kind}"
     )
-    grade = evaluation.grade
-    # ベースラインのみ（実績値がまだない） says its name already.
-    said = grade.label if grade.label.startswith(grade.short) else f"{grade.short}（{grade.label}）"
+    said = evaluation.grade.described
     sentence = (
         f"{indicator.id} {series_name(evaluation)}: {course}、{goal}"
         f"（{indicator.target_year_of(series).label}）に向けて 評価 {said}"

@@ -73,6 +73,12 @@ class Grade(LabelledEnum):
         """The grade as a table shows it: A … E, or ベースラインのみ."""
         return "ベースラインのみ" if self is Grade.BASELINE_ONLY else self.value
 
+    @property
+    def described(self) -> str:
+        """The grade and what it means: C（変わらない）; ベースラインのみ（実績値がまだない）,
+        which says its name already, once."""
+        return self.label if self.label.startswith(self.short) else f"{self.short}（{self.label}）"
+
 
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 

@@ -34,15 +34,18 @@ _FACTOR = 10
 # The column 確認 (YAML: checked) says a figure was checked with a word, a name or a stamp
 # (済, 確認済み, OK, yes, 1, 山田) or a check sign (○, ✓). A mark that says the check is
 # pending or negative leaves the check on, whatever else it holds: a sign of not yet, needed,
-# waiting or no (未 要 待 否 不 無), a question mark, a cross or a triangle, a word such as
-# まだ, なし or いいえ, an activity under way (確認中: two characters and 中, so that 田中
-# stays a name), an English no (no, not, false, 0, x, ng, todo, pending); so does a mark of
-# neither letters nor a check sign (-, ー, /). Marks are compared folded (ＮＧ = ng, ダメ = だめ).
+# waiting, no, again or wrong (未 要 待 否 不 無 再 誤 違 異 駄), a question mark, a cross or a
+# triangle, a word such as まだ, なし, いいえ, できず, おかしい, ばつ or ぺけ, an activity under
+# way (確認中: two characters and 中, so that 田中 stays a name), an English no (no, not,
+# false, 0, x, xx, ng, wrong, error, todo, pending); so does a mark of neither letters nor a
+# check sign (-, ー, /). Marks are compared folded (ＮＧ = ng, ダメ = だめ, バツ = ばつ).
 _PENDING = re.compile(
-    r"[未要待否不無?×✕✖✗✘☓△▲]|まだ|いいえ|ない|なし|ません|だめ|保留|予定|あとで|後で|\w\w中"
+    r"[未要待否不無再誤違異駄?×✕✖✗✘☓△▲]|まだ|いいえ|ない|なし|ません|できず|だめ|おかし|ばつ|ぺけ"
+    r"|ぺんでぃんぐ|保留|予定|あとで|後で|\w\w中"
 )
 _NO = re.compile(
-    r"(?<![a-z0-9])(?:x|n|no|not|ng|none|false|0|todo|tbd|pending|wip|nil|null|unchecked)(?![a-z0-9])"
+    r"(?<![a-z0-9])(?:x+|n|no|not|ng|none|false|0|todo|tbd|pending|wip|nil|null|nan|unchecked"
+    r"|wrong|error|err|bad|fail|failed)(?![a-z0-9])"
 )
 _SIGNS = frozenset("○◯〇◎✓✔☑✅")
 

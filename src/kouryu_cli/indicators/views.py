@@ -462,13 +462,15 @@ def _period(first: EraYear | None, last: EraYear | None) -> str:
     return "" if first is None else f"（{named(first)}以降）"
 
 
-def _tidy(value: float, digits: int = 6) -> float | int:
-    """A number for JSON and display: whole numbers as int, others rounded (no 4.3999999)."""
-    rounded = round(float(value), digits)
+def _tidy(value: float, digits: int | None = None) -> float | int:
+    """A number for JSON and display: whole numbers as int, others rounded to digits, or to
+    the 15 significant digits a figure may have (27.123456789012 kept, no 4.3999999)."""
+    number = float(value)
+    rounded = float(f"{number:.15g}") if digits is None else round(number, digits)
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _tidy_optional(value: float | None, digits: int = 6) -> float | int | None:
+def _tidy_optional(value: float | None, digits: int | None = None) -> float | int | None:
     """_tidy, or None when there is no number (no actual, no target)."""
     return None if value is None else _tidy(value, digits)
 

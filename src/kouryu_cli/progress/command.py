@@ -1,5 +1,6 @@
 """`kouryu progress`: the yearly 進行管理 round, from the forms to the compiled progress file."""
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -232,18 +233,19 @@ def collect(
 
     lock_timeout()  # a KOURYU_LOCK_TIMEOUT that is not seconds is said before any work
     current = plan(ctx)
-    given, files = files, _forms(files)
+    given, files = files, _forms(files, into)
     resolved = set()
     for path in files:
-        if path.resolve() == into.resolve():
+        real = os.path.realpath(path)  # a loop of links is left for the reading to name
+        if real == os.path.realpath(into):
             raise UsageError(
                 _("{path} is given both as a form and as --into, the progress file").format(
                     path=path
                 )
             )
-        if path.resolve() in resolved:
+        if real in resolved:
             raise UsageError(_("{path} is given twice").format(path=path))
-        resolved.add(path.resolve())
+        resolved.add(real)
     if into.parent.exists() and not into.parent.is_dir():
         raise UsageError(_("--into: {parent} is not a folder").format(parent=into.parent))
     kept = load_progress([into], current) if into.exists() else None
@@ -284,9 +286,17 @@ def collect(
     intake.told(ctx, result, merged, into, written=written)
 
 
-def _forms(given: list[Path]) -> list[Path]:
+def _forms(given: list[Path], into: Path) -> list[Path]:
     """The forms named: a file as it is, the files in a folder and its folders, a pattern's
-    matches (Windows' cmd and PowerShell pass 回収_R6/*.xlsx as it is typed), in name order."""
+    matches (Windows' cmd and PowerShell pass 回収_R6/*.xlsx as it is typed), in name order.
+
+    A folder's link to another folder is followed (once: a loop of links is not); a link to
+    nothing is kept, for the reading to name it. The progress file and its lock, when a
+    folder holds them, are not forms.
+    """
+    from kouryu_cli.files.writing import lock_path
+
+    own = {os.path.realpath(into), os.path.realpath(lock_path(into))}
     found: list[Path] = []
     for path in given:
         if not path.exists() and any(c in str(path) for c in "*?["):
@@ -298,11 +308,27 @@ def _forms(given: list[Path]) -> list[Path]:
         else:
             matches = [path]
         for match in matches:
-            # A folder's files, and those of its folders (a department's own folder).
-            found += (
-                sorted(p for p in match.rglob("*") if p.is_file()) if match.is_dir() else [match]
-            )
+            if match.is_dir():
+                found += [p for p in _files_under(match) if os.path.realpath(p) not in own]
+            else:
+                found.append(match)
     return found
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file in a folder and its folders, links followed, each folder once; name order."""
+    out: list[Path] = []
+    seen: set[str] = set()
+    for top, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:  # a link back to a folder already walked
+            folders.clear()
+            continue
+        seen.add(real)
+        folders.sort()
+        # Files, and links to nothing (os.walk lists them among the files).
+        out += [Path(top, name) for name in names]
+    return sorted(out)
 
 
 def _make_folder(ctx: typer.Context, folder: Path) -> None:

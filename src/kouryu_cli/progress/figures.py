@@ -50,6 +50,9 @@ _NUMBER_NOTATION = re.compile(r"\d[A-Za-z+*/^]+$")
 # A number said to be approximate: 約100人, およそ100人. 契約, 予約 … are words, not 約.
 _APPROXIMATE = re.compile(r"(?:約|およそ|凡そ|概ね|おおむね|ほぼ|大体|だいたい)$")
 _WORD_ENDING_IN_YAKU = re.compile(r"[契予解成集要節規条制特協公誓確違婚先盟]約$")
+# A dash that is no minus sign, just before the number: ▼5, ─5, or ー5 after a space (an IME's
+# dash; センター5回 is a name that ends in ー). Read as a name, the figure would lose its sign.
+_DASH_BEFORE_NUMBER = re.compile(r"(?:(?:^|\s)ー|[─━▼▽∸⁃])$")
 _BRACKETS = dict(zip("([{「『【〔〈《", ")]}」』】〕〉》", strict=True))
 
 
@@ -118,6 +121,7 @@ def _misread(match: re.Match[str]) -> bool:
         or not (_balanced(name) and _balanced(unit))
         or (touching and _NUMBER_NOTATION.search(name) is not None)
         or _approximate(name)
+        or _DASH_BEFORE_NUMBER.search(name) is not None
     )
 
 

@@ -144,7 +144,7 @@ def _read_workbook(raw: bytes, name: str) -> ReturnedForm:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise DataFileError.single(
-            name, _("not a readable .xlsx workbook ({error})").format(error=error)
+            name, _("not a readable .xlsx workbook ({error})").format(error=kinds.unreadable(error))
         ) from None
     try:
         return _workbook_form(book, name)
