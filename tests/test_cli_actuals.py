@@ -368,6 +368,7 @@ def test_template_round_trip_through_excel(run: Run, tmp_path: Path) -> None:
     sheet = book["実績値"]
     header = [c.value for c in sheet[2]]
     assert header[:8] == ["指標ID", "指標名", "内訳", "単位", "基準値", "目標値", "年度", "実績値"]
+    assert sheet.print_options.gridLines  # its cells have no borders: printed, lines guide the pen
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     assert validations["A3:A" + str(sheet.max_row + 200)].formula1 == '"I1,I2,I3,I4,I5,I6,I7"'
     assert any(v.type == "decimal" and str(v.sqref).startswith("H3:") for v in validations.values())

@@ -166,7 +166,7 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
     # Printed for a clerk to fill in by hand: landscape, one page wide (names wrap).
-    print_setup(sheet, "2:2", title_columns="A:B")
+    print_setup(sheet, "2:2", grid_lines=True, title_columns="A:B")  # no borders of its own
     # The instructions wrap within one portrait page: printed, no line is cut at the edge.
     notes = book.create_sheet("説明")
     notes.column_dimensions["A"].width = NOTE_WIDTH
