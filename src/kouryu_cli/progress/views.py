@@ -77,6 +77,11 @@ def answers_listing(
         + (f"（{'、'.join(conditions)}）" if conditions else ""),
         sheet="取組状況",
         table_columns=(0, 1, 2, 3, 4, 5, 6),
+        # Printed, one page wide at a legible size: 回答した課 differs from 所管課 only for a
+        # measure of several departments, and stays on the sheet of every column.
+        print_columns=tuple(
+            i for i, (key, _) in enumerate(_ANSWER_COLUMNS) if key != "answering_departments"
+        ),
         names=(0, 1),
     )
 
