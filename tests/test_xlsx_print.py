@@ -283,3 +283,26 @@ def test_the_workbook_summary_first_then_every_column(run: Run, tmp_path: Path) 
     assert len(headings) <= 12
     assert [c.value for c in full[2]][:3] == ["評価年度", "ID", "指標"]
     assert full.print_title_cols == "$B:$C"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("measures",),
+        ("indicators", "--actuals", EXAMPLE_CSV),
+        ("actuals", "template", "--as-of", "R7"),
+        (
+            "progress",
+            "status",
+            str(Path(__file__).parent / "fixtures" / "progress-R6-example.yaml"),
+        ),
+    ],
+)
+def test_headings_are_set_in_the_cells_own_face(
+    run: Run, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """A bold font without a name prints in LibreOffice's default face, a serif one."""
+    book = _sheets(run, tmp_path, *args)
+    bold = [c for s in book.worksheets for row in s.iter_rows() for c in row if c.font and c.font.b]
+    assert bold
+    assert {c.font.name for c in bold} == {"Calibri"}

@@ -14,7 +14,7 @@ from kouryu_cli.core import era
 from kouryu_cli.core.model import EraYear, Indicator, Plan, Series, Significance
 from kouryu_cli.files.tables import SHEET  # the sheet the reader looks for first
 from kouryu_cli.indicators.views import baseline_text, target_text
-from kouryu_cli.render.xlsx import LINE_HEIGHT, cell_lines, print_setup, text_cell
+from kouryu_cli.render.xlsx import LINE_HEIGHT, bold, cell_lines, print_setup, text_cell
 
 COLUMNS = (
     "指標ID",
@@ -116,7 +116,7 @@ WIDTHS = (8, 24, 10, 6, 17, 17, 8, 10, 12, 12, 10, 8)
 def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     """The form as an .xlsx workbook: a numeric value column and a dropdown of indicator ids."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -124,9 +124,9 @@ def template_workbook(plan: Plan, as_of: EraYear) -> bytes:
     sheet = book.active
     sheet.title = SHEET
     lines = instructions(plan, as_of)
-    text_cell(sheet.cell(1, 1), lines[0]).font = Font(bold=True, size=12)
+    text_cell(sheet.cell(1, 1), lines[0]).font = bold(12)
     for index, heading in enumerate(COLUMNS, 1):
-        text_cell(sheet.cell(2, index), heading).font = Font(bold=True)
+        text_cell(sheet.cell(2, index), heading).font = bold()
     rows = template_rows(plan, as_of)
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows, 3):

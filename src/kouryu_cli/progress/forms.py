@@ -22,7 +22,7 @@ from kouryu_cli.progress import book as progress
 from kouryu_cli.progress.book import Answer, ProgressBook
 from kouryu_cli.progress.figures import format_figures
 from kouryu_cli.render.listing import guard_formula
-from kouryu_cli.render.xlsx import LINE_HEIGHT, cell_lines, print_setup, text_cell
+from kouryu_cli.render.xlsx import LINE_HEIGHT, bold, cell_lines, print_setup, text_cell
 
 MARKER = "kouryu 取組状況調査票"
 FORM_VERSION = "1"
@@ -212,7 +212,7 @@ def workbook_bytes(spec: FormSpec, plan: Plan) -> bytes:
 
 
 def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Vocabulary]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
 
     shade = PatternFill("solid", fgColor="E7E6E6")
@@ -222,14 +222,14 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
     last = get_column_letter(len(COLUMNS))
 
     text_cell(sheet["A1"], title(spec))
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = bold(14)
     sheet.merge_cells(f"A1:{last}1")
     for label_cell, input_cell, label in (
         ("A2", PERSON_CELL, progress.LABELS["answered_by"]),
         ("D2", DATE_CELL, progress.LABELS["answered_on"]),
     ):
         text_cell(sheet[label_cell], label)
-        sheet[label_cell].font = Font(bold=True)
+        sheet[label_cell].font = bold()
         sheet[input_cell].protection = unlocked
         sheet[input_cell].border = box
     sheet.merge_cells("B2:C2")
@@ -249,7 +249,7 @@ def _answer_sheet(sheet: Any, spec: FormSpec, plan: Plan, vocabs: dict[str, Voca
     for index, column in enumerate(COLUMNS, 1):
         cell = sheet.cell(HEADER_ROW, index)
         text_cell(cell, column.label)
-        cell.font = Font(bold=True)
+        cell.font = bold()
         cell.fill = PatternFill("solid", fgColor="BDD7EE") if column.is_input else shade
         cell.border = box
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -309,7 +309,7 @@ def _dropdowns(sheet: Any, vocabs: dict[str, Vocabulary], first: int, end: int) 
 
 def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> int:
     """The instruction sheet; returns the number of rows written."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 70
@@ -381,13 +381,13 @@ def _help_sheet(sheet: Any, spec: FormSpec, vocabs: dict[str, Vocabulary]) -> in
             False,
         ),
     ]
-    for index, (label, text, bold) in enumerate(rows, 1):
+    for index, (label, text, heading) in enumerate(rows, 1):
         text_cell(sheet.cell(index, 1), label)
         text_cell(sheet.cell(index, 2), text)
         sheet.cell(index, 1).alignment = Alignment(vertical="top", wrap_text=True)
         sheet.cell(index, 2).alignment = Alignment(vertical="top", wrap_text=True)
-        if bold:
-            sheet.cell(index, 1).font = Font(bold=True, size=12 if index == 1 else 11)
+        if heading:
+            sheet.cell(index, 1).font = bold(12 if index == 1 else 11)
         elif text:
             sheet.row_dimensions[index].height = LINE_HEIGHT * cell_lines(text, 70)
     sheet.merge_cells("A1:B1")

@@ -86,12 +86,12 @@ def fill_sheet(page: Worksheet, listing: Listing, *, across: bool = False) -> No
     The columns are narrowed (their text wrapped) to fit one page wide, unless across: then
     they keep their width and print across pages, the columns that name a row repeated.
     """
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     page.title = sheet_name(listing.sheet)
     header_row = 1
     if listing.title:
-        put(page, 1, 1, listing.title).font = Font(bold=True, size=12)
+        put(page, 1, 1, listing.title).font = bold(12)
         header_row = 2
     texts = listing.text_rows
     widths: list[float] = [
@@ -102,7 +102,7 @@ def fill_sheet(page: Worksheet, listing: Listing, *, across: bool = False) -> No
     marks = [bool(texts) and all(len(row[i]) <= 1 for row in texts) for i in range(len(widths))]
     for index, column in enumerate(listing.columns, 1):
         cell = put(page, header_row, index, column)
-        cell.font = Font(bold=True)
+        cell.font = bold()
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     page.row_dimensions[header_row].height = LINE_HEIGHT * row_lines(listing.columns, widths)
     top = Alignment(vertical="top")
@@ -127,6 +127,17 @@ def fill_sheet(page: Worksheet, listing: Listing, *, across: bool = False) -> No
     print_setup(
         page, f"{header_row}:{header_row}", grid_lines=True, title_columns=f"{first}:{last}"
     )
+
+
+def bold(size: int = 11) -> Any:
+    """A heading's font: the workbook's own face (Calibri, 11 pt), bold.
+
+    A Font without a name falls back to the application's default face, a serif one in
+    LibreOffice: headings would print unlike the cells under them.
+    """
+    from openpyxl.styles import Font
+
+    return Font(name="Calibri", family=2, scheme="minor", bold=True, size=size)
 
 
 def fit_widths(widths: list[float], room: float) -> list[float]:
