@@ -77,3 +77,35 @@ def test_a_csv_that_starts_like_a_picture_name_is_still_a_table(run: Run, tmp_pa
     sent.write_text("GIF8,年度,実績値\nI1,R6,27\n", encoding="utf-8")
     result = run("actuals", "check", str(sent))
     assert "not a table" not in result.stderr
+
+
+@pytest.mark.parametrize(("start", "what"), NOT_TABLES[:6])
+def test_a_file_that_is_no_text_given_for_yaml_is_called_what_it_is(
+    run: Run, tmp_path: Path, start: bytes, what: str
+) -> None:
+    sent = tmp_path / "R6.yaml"
+    sent.write_bytes(start + bytes(range(256)) * 4)
+    checked = run("progress", "check", str(sent))
+    assert (checked.exit_code, checked.stderr) == (
+        3,
+        f"kouryu: {sent}: {what}, not a progress file (進行管理): give the YAML file that "
+        "progress collect writes (progress/R6.yaml)\n",
+    )
+    plan = run("--data", str(sent), "measures")
+    assert (plan.exit_code, plan.stderr) == (3, f"kouryu: {sent}: {what}, not a YAML file\n")
+
+
+def test_a_table_given_as_a_progress_file_is_not_quoted_whole(run: Run, tmp_path: Path) -> None:
+    sent = tmp_path / "R6.csv"
+    sent.write_text("indicator,year,value\n" + "I1,R6,30.5\n" * 200, encoding="utf-8")
+    result = run("progress", "check", str(sent))
+    assert result.exit_code == 3
+    assert len(result.stderr) < 200
+    assert "…'" in result.stderr
+
+
+def test_standard_input_is_read_once_whichever_options_name_it(run: Run) -> None:
+    for args in (("--actuals", "-", "--progress", "-"), ("--progress", "-", "--progress", "-")):
+        result = run("report", "--as-of", "R6", *args, "-f", "markdown", input="x\n")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == "kouryu: standard input (-) can be read only once\n"

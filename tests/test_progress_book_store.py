@@ -339,7 +339,7 @@ def test_a_workbook_given_as_the_progress_file_is_called_a_workbook(
         given = path
     before = path.read_bytes()
     workbook = (
-        "is a workbook, not a progress file (進行管理): give the YAML file that progress "
+        "a workbook, not a progress file (進行管理): give the YAML file that progress "
         "collect writes (progress/R6.yaml)"
     )
     if how != "itself":

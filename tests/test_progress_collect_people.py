@@ -205,6 +205,9 @@ def test_a_linked_folder_is_followed_and_a_loop_of_links_is_named(run: Run, tmp_
     result = run("progress", "collect", str(folder), "--into", str(into))
     assert result.exit_code == 0, result.stderr
     assert set(answers_in(into)) == {"3-1-07", "3-1-14"}
+    (folder / "also.xlsx").symlink_to(next(folder.glob("*.xlsx")))  # a link beside its target
+    twice = run("progress", "collect", str(folder), "--into", str(into))
+    assert twice.exit_code == 0, twice.stderr  # the file is read once, not "given twice"
     loop = tmp_path / "selfloop"
     loop.symlink_to(loop)
     looped = run("progress", "collect", str(loop), "--into", str(tmp_path / "o" / "R6.yaml"))

@@ -265,7 +265,8 @@ def _kind(value: Any) -> str:
         return _("a mapping")
     if isinstance(value, list):
         return _("a list")
-    return f"'{value}'"
+    text = str(value)  # a whole CSV read as one YAML text is not quoted in full
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 def _show(value: Any) -> str:

@@ -38,6 +38,18 @@ def _not_tables() -> dict[bytes, str]:
     }
 
 
+def what_it_is(raw: bytes) -> str | None:
+    """What a file that holds no text is: a workbook, a PDF, a picture, an archive; None for
+    text (or a kind not known here, left for the decoder to name)."""
+    if raw.startswith(OLE2) or (is_workbook(raw) and "xl/workbook.xml" in _members(raw)):
+        return _("a workbook")
+    if is_workbook(raw):
+        return _other_archive(raw) or _("a zip archive")
+    if raw.startswith(b"BZh") and raw[4:10] == b"1AY&SY":
+        return _("a bzip2-compressed file")
+    return next((what for start, what in _not_tables().items() if raw.startswith(start)), None)
+
+
 def refuse_other_workbooks(raw: bytes, name: str) -> None:
     """A DataFileError for a file that holds no table kouryu reads, saying what to send instead.
 

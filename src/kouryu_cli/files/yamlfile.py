@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kouryu_cli.core.errors import os_reason
 from kouryu_cli.core.i18n import _
-from kouryu_cli.files import max_bytes
+from kouryu_cli.files import kinds, max_bytes
 from kouryu_cli.files.problems import DataFileError, Problem
 
 if TYPE_CHECKING:
@@ -316,7 +316,10 @@ def _other_yaml_error(error: yaml.YAMLError, name: str) -> DataFileError:
 def load(path: Path, label: str | None = None, notes: list[str] | None = None) -> Document:
     """Read and parse a YAML file; notes, when given, gets how it was read (for -v)."""
     name = label or str(path)
-    text, encoding = decode(read_bytes(path, name), name)
+    raw = read_bytes(path, name)
+    if (what := kinds.what_it_is(raw)) is not None:  # a workbook, a PDF, a picture …
+        raise DataFileError.single(name, _("{what}, not a YAML file").format(what=what))
+    text, encoding = decode(raw, name)
     if notes is not None:
         notes.append(
             _("{name}: read as YAML, encoding {encoding}").format(name=name, encoding=encoding)

@@ -187,7 +187,8 @@ def collect(
             "FORM...",
             N_(
                 "Returned forms: .xlsx or CSV, any name, any order; a folder for every file in "
-                "it, or a pattern such as 回収_R6/*.xlsx where the shell does not expand it."
+                "it and in its folders, or a pattern such as 回収_R6/*.xlsx where the shell "
+                "does not expand it."
             ),
         ),
     ],
@@ -309,7 +310,11 @@ def _forms(given: list[Path], into: Path) -> list[Path]:
             matches = [path]
         for match in matches:
             if match.is_dir():
-                found += [p for p in _files_under(match) if os.path.realpath(p) not in own]
+                # A file reached twice in the folders (a link beside its target) is read once.
+                for form in _files_under(match):
+                    if (real := os.path.realpath(form)) not in own:
+                        own.add(real)
+                        found.append(form)
             else:
                 found.append(match)
     return found

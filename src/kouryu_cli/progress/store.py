@@ -78,13 +78,13 @@ def _load(path: Path) -> yamlfile.Document:
     name = str(path)
     kind = _(FILE_KINDS["progress"][1])
     raw = yamlfile.read_bytes(path, name, kind)
-    if kinds.is_workbook(raw) or raw.startswith(kinds.OLE2):
+    if (what := kinds.what_it_is(raw)) is not None:  # a workbook, a PDF, a picture …
         raise DataFileError.single(
             name,
             _(
-                "is a workbook, not {kind}: give the YAML file that progress collect "
+                "{what}, not {kind}: give the YAML file that progress collect "
                 "writes (progress/R6.yaml)"
-            ).format(kind=kind),
+            ).format(what=what, kind=kind),
         )
     return yamlfile.parse(yamlfile.decode(raw, name)[0], name)
 

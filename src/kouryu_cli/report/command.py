@@ -86,6 +86,9 @@ def report(
         raise UsageError(
             _("the report is a file: give -o 評価報告.html (or .md), or redirect stdout")
         )
+    piped = [p for p in (*(actuals_files or ()), *(progress_files or ())) if str(p) == "-"]
+    if len(piped) > 1:  # the second read would find standard input empty
+        raise UsageError(_("standard input (-) can be read only once"))
     given = inputs(ctx, as_of, since, threshold, actuals_files)
     current, year = given.plan, given.year
     if given.later:
